@@ -1,0 +1,96 @@
+import { MikroORM } from '@mikro-orm/better-sqlite';
+import type { INestApplicationContext } from '@nestjs/common';
+import { APP_CONFIG } from '../src/config/config.module';
+import { FormError } from '../src/common/http/exceptions';
+import type { AppConfig } from '../src/config/app.config';
+import { withContext } from '../src/database/request-context';
+import { OrganizationsService } from '../src/modules/organizations/organizations.service';
+import { PasswordPolicy } from '../src/modules/users/password-policy';
+import type { Role } from '../src/modules/users/person.entity';
+import { UsersService } from '../src/modules/users/users.service';
+import type { SeedOutput } from './database.seeder';
+import { randomPassword } from './factories';
+
+export const DEMO_ORGANIZATION = 'Demo Company';
+
+interface DemoPerson {
+  email: string;
+  name: string;
+  role: Role;
+}
+
+export const DEMO_PEOPLE: DemoPerson[] = [
+  { email: 'admin@demo.seatdesk.test', name: 'Ada Lindqvist', role: 'admin' },
+  { email: 'member1@demo.seatdesk.test', name: 'Bruno Castellanos', role: 'member' },
+  { email: 'member2@demo.seatdesk.test', name: 'Chiara Okafor', role: 'member' },
+  { email: 'member3@demo.seatdesk.test', name: 'Dmitri Haugen', role: 'member' },
+  { email: 'helpdesk@demo.seatdesk.test', name: 'Esme Takahashi', role: 'helpdesk' },
+  { email: 'operator@demo.seatdesk.test', name: 'Farid Novak', role: 'operator' },
+];
+
+export interface DemoAccount {
+  email: string;
+  role: Role;
+  password: string;
+}
+
+/**
+ * A demo organization with its people, each with a fresh random password
+ * printed once. Everything is created in one transaction, and nothing when
+ * the demo organization already exists.
+ */
+export class DemoSeeder {
+  async run(app: INestApplicationContext, out: SeedOutput): Promise<DemoAccount[]> {
+    const organizations = app.get(OrganizationsService);
+    const users = app.get(UsersService);
+    const policy = app.get(PasswordPolicy);
+    const config = app.get<AppConfig>(APP_CONFIG);
+
+    const accounts = await withContext(app, async () => {
+      if (await organizations.findByName(DEMO_ORGANIZATION)) return null;
+      return app.get(MikroORM).em.transactional(async () => {
+        const org = await organizations.create(DEMO_ORGANIZATION);
+        const created: DemoAccount[] = [];
+        for (const spec of DEMO_PEOPLE) {
+          const password = passwordFor(spec, policy);
+          await users
+            .createPerson({
+              ...spec,
+              password,
+              organizationId: spec.role === 'admin' || spec.role === 'member' ? org.id : null,
+            })
+            .catch((err: unknown) => {
+              if (!(err instanceof FormError)) throw err;
+              // Say which demo person clashes (usually an address taken by hand).
+              throw new Error(`cannot create the demo person ${spec.email}: ${Object.values(err.fields).join(' ')}`);
+            });
+          created.push({ email: spec.email, role: spec.role, password });
+        }
+        return created;
+      });
+    });
+
+    if (!accounts) {
+      out.line(`Demo data already exists (organization "${DEMO_ORGANIZATION}"): nothing created.`);
+      return [];
+    }
+    out.line(`Created the organization "${DEMO_ORGANIZATION}" and ${accounts.length} people.`);
+    out.line('Their passwords are shown only this once:');
+    out.line();
+    out.table(
+      ['email', 'role', 'password'],
+      accounts.map((a) => [a.email, a.role, a.password]),
+    );
+    out.line();
+    out.line(`Sign in at ${config.baseUrl}/login`);
+    return accounts;
+  }
+}
+
+// A random password could, very rarely, contain part of the person's name.
+function passwordFor(person: DemoPerson, policy: PasswordPolicy): string {
+  for (;;) {
+    const password = randomPassword();
+    if (policy.check(password, person) === null) return password;
+  }
+}

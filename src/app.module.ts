@@ -1,0 +1,64 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
+import { Clock } from './common/clock';
+import { createCsrf, CSRF, CsrfGuard } from './common/http/csrf';
+import { HttpExceptionFilter } from './common/http/http-exception.filter';
+import { RolesGuard } from './common/http/roles.guard';
+import { createValidationPipe } from './common/http/validation';
+import { LayoutInterceptor } from './common/view/layout.interceptor';
+import type { AppConfig } from './config/app.config';
+import { APP_CONFIG, ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { loggerOptions } from './logger';
+import { AuthModule } from './modules/auth/auth.module';
+import { SessionGuard } from './modules/auth/session.guard';
+import { DashboardModule } from './modules/dashboard/dashboard.module';
+import { HealthModule } from './modules/health/health.module';
+import { OrganizationsModule } from './modules/organizations/organizations.module';
+import { SetupModule } from './modules/setup/setup.module';
+import { UsersModule } from './modules/users/users.module';
+
+export interface AppModuleOptions {
+  clock?: Clock;
+  /** Apply pending migrations while booting (the server does; the CLI decides per command). */
+  migrate?: boolean;
+  /** Only the modules a CLI needs: no HTTP guards, filters or throttling. */
+  http?: boolean;
+}
+
+/** The composition root. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
+    const http = options.http ?? true;
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config, options.clock),
+        LoggerModule.forRoot(loggerOptions(config)),
+        DatabaseModule.forRoot(config, { migrate: options.migrate ?? true }),
+        ThrottlerModule.forRoot([{ name: 'sign-in', ttl: 60_000, limit: config.loginRateLimit }]),
+        UsersModule,
+        OrganizationsModule,
+        AuthModule,
+        SetupModule,
+        DashboardModule,
+        HealthModule,
+      ],
+      providers: http
+        ? [
+            { provide: CSRF, inject: [APP_CONFIG], useFactory: createCsrf },
+            // Guards run in this order: CSRF, then session, then role.
+            { provide: APP_GUARD, useClass: CsrfGuard },
+            { provide: APP_GUARD, useClass: SessionGuard },
+            { provide: APP_GUARD, useClass: RolesGuard },
+            { provide: APP_INTERCEPTOR, useClass: LayoutInterceptor },
+            { provide: APP_FILTER, useClass: HttpExceptionFilter },
+            { provide: APP_PIPE, useFactory: createValidationPipe },
+          ]
+        : [],
+    };
+  }
+}

@@ -1,0 +1,70 @@
+import { MikroORM, RequestContext } from '@mikro-orm/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import { join } from 'node:path';
+import { deriveKeyBytes } from './common/security/keys';
+import { createViewEngine } from './common/view/view-engine';
+import type { AppConfig } from './config/app.config';
+import { NODE_MODULES_DIR, PROJECT_ROOT, VIEWS_DIR } from './config/paths';
+import { SessionMiddleware } from './modules/auth/session.middleware';
+import { SetupGate } from './modules/setup/setup.gate';
+import { PasswordPolicy } from './modules/users/password-policy';
+
+const ASSET_OPTIONS = { maxAge: '1d', index: false, fallthrough: true } as const;
+
+/** Everything HTTP the app needs, in order; shared by main.ts and the tests. */
+export function configureApp(app: NestExpressApplication, config: AppConfig): NestExpressApplication {
+  app.disable('x-powered-by');
+  if (config.trustProxy) app.set('trust proxy', config.trustProxy);
+  app.set('seatdesk.secure', config.secure);
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          // Only over https: on a plain-http LAN install it would break every asset.
+          ...(config.secure ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      strictTransportSecurity: config.secure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+      crossOriginEmbedderPolicy: false,
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
+
+  app.useStaticAssets(join(NODE_MODULES_DIR, '@tabler/core/dist'), { prefix: '/assets/tabler', ...ASSET_OPTIONS });
+  app.useStaticAssets(join(NODE_MODULES_DIR, '@tabler/icons-webfont/dist'), {
+    prefix: '/assets/icons',
+    ...ASSET_OPTIONS,
+  });
+  app.useStaticAssets(join(PROJECT_ROOT, 'public'), { prefix: '/assets/app', ...ASSET_OPTIONS });
+
+  const orm = app.get(MikroORM);
+  app.use((_req: unknown, _res: unknown, next: () => void) => RequestContext.create(orm.em, next));
+  app.use(cookieParser(deriveKeyBytes(config.appSecret, 'cookies').toString('hex')));
+  const session = app.get(SessionMiddleware);
+  app.use(session.use.bind(session));
+  const gate = app.get(SetupGate);
+  app.use(gate.use.bind(gate));
+
+  const views = createViewEngine([{ dir: join(VIEWS_DIR, 'partials') }]);
+  app.engine('hbs', views.__express);
+  app.setViewEngine('hbs');
+  app.setBaseViewsDir(VIEWS_DIR);
+  app.set('view options', { layout: 'layouts/main' });
+  app.set('view cache', true);
+  app.setLocal('passwordHelp', app.get(PasswordPolicy).describe());
+  return app;
+}

@@ -1,0 +1,37 @@
+import { NotFoundException } from '@nestjs/common';
+import { FormError } from '../common/http/exceptions';
+import { CliError, CliOutput, describeError } from './cli-output';
+
+describe('describeError', () => {
+  it('names each field of a form error', () => {
+    const err = new FormError({ email: 'Enter an email address.', password: 'Use at least 12 characters.' });
+    expect(describeError(err)).toBe('email: Enter an email address. password: Use at least 12 characters.');
+  });
+
+  it('keeps HTTP and CLI errors to their message, on one line', () => {
+    expect(describeError(new NotFoundException('Organization not found.'))).toBe('Organization not found.');
+    expect(describeError(new CliError('first\n   second\n'))).toBe('first second');
+    expect(describeError('plain')).toBe('plain');
+  });
+});
+
+describe('CliOutput.table', () => {
+  it('aligns columns under their headers without trailing spaces', () => {
+    let text = '';
+    const out = new CliOutput({ stdout: (s) => (text += s), stderr: () => undefined });
+    out.table(
+      ['email', 'role', 'password'],
+      [
+        ['a@x.test', 'operator', 'p1'],
+        ['longer@x.test', 'member', 'p2'],
+      ],
+    );
+    expect(text.split('\n')).toEqual([
+      'email          role      password',
+      '-------------  --------  --------',
+      'a@x.test       operator  p1',
+      'longer@x.test  member    p2',
+      '',
+    ]);
+  });
+});

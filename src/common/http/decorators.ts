@@ -1,0 +1,40 @@
+import { createParamDecorator, ExecutionContext, ForbiddenException, SetMetadata } from '@nestjs/common';
+import type { AppRequest, Principal, RoleName } from './principal';
+
+export const IS_PUBLIC = 'seatdesk:public';
+export const ROLES = 'seatdesk:roles';
+export const FORM_VIEW = 'seatdesk:form-view';
+
+/** Reachable without a session (the short list in CONTRACT.md). */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** Only these roles may call the handler (or every handler of the controller). */
+export const Roles = (...roles: RoleName[]) => SetMetadata(ROLES, roles);
+
+export interface FormViewSpec {
+  view: string;
+  locals?: (req: AppRequest) => Record<string, unknown>;
+}
+
+/**
+ * The view to re-render (status 400, input kept, messages beside the fields)
+ * when the form's input is refused, with the page's own locals.
+ */
+export const FormView = (view: string, locals?: FormViewSpec['locals']) =>
+  SetMetadata(FORM_VIEW, { view, locals } satisfies FormViewSpec);
+
+export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
+  const user = ctx.switchToHttp().getRequest<AppRequest>().user;
+  if (!user) throw new ForbiddenException();
+  return user;
+});
+
+/**
+ * The organization every org-scoped query is limited to: always the session's,
+ * never one from the URL or body. People without an organization are refused.
+ */
+export const OrgScope = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
+  const user = ctx.switchToHttp().getRequest<AppRequest>().user;
+  if (!user?.orgId) throw new ForbiddenException('This page belongs to an organization, and you are not in one.');
+  return user.orgId;
+});

@@ -1,0 +1,8 @@
+import { IsOptional, IsString } from 'class-validator';
+
+/** Every HTML form posts `_csrf` (checked by CsrfGuard); DTOs of forms extend this. */
+export abstract class FormDto {
+  @IsOptional()
+  @IsString()
+  _csrf?: string;
+}

@@ -1,0 +1,21 @@
+import type { Request } from 'express';
+
+export type RoleName = 'operator' | 'helpdesk' | 'admin' | 'member';
+
+/** Who is signed in, resolved from the session row on every request. */
+export interface Principal {
+  personId: string;
+  sessionId: string;
+  name: string;
+  email: string;
+  role: RoleName;
+  orgId: string | null;
+  orgName: string | null;
+}
+
+export type AppRequest = Request & {
+  user?: Principal;
+  /** Set from @FormView(): where a refused form is shown again. */
+  formView?: string;
+  formLocals?: Record<string, unknown>;
+};

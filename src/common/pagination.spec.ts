@@ -1,0 +1,45 @@
+import { decodeCursor, encodeCursor, likeContains, pageLinks, pageRequest, toPage } from './pagination';
+
+describe('keyset pagination', () => {
+  const key = (row: { n: string; id: string }) => [row.n, row.id];
+  const rows = (...names: string[]) => names.map((n) => ({ n, id: `id-${n}` }));
+
+  it('round-trips cursors and rejects altered ones', () => {
+    expect(decodeCursor(encodeCursor(['Acme', 'x']), 2)).toEqual(['Acme', 'x']);
+    expect(decodeCursor(encodeCursor(['Acme']), 2)).toBeNull();
+    expect(decodeCursor('not base64 json', 2)).toBeNull();
+    expect(decodeCursor(Buffer.from('[{"a":1},2]').toString('base64url'), 2)).toBeNull();
+  });
+
+  it('has only Next on the first page when there is more', () => {
+    const request = pageRequest({}, 2, 2);
+    const page = toPage(rows('a', 'b', 'c'), request, key);
+    expect(page.rows.map((r) => r.n)).toEqual(['a', 'b']);
+    expect(decodeCursor(page.nextCursor, 2)).toEqual(['b', 'id-b']);
+    expect(page.prevCursor).toBeNull();
+  });
+
+  it('has only Previous on the last page', () => {
+    const request = pageRequest({ after: encodeCursor(['b', 'id-b']) }, 2, 2);
+    const page = toPage(rows('c'), request, key);
+    expect(page.nextCursor).toBeNull();
+    expect(decodeCursor(page.prevCursor, 2)).toEqual(['c', 'id-c']);
+  });
+
+  it('puts rows fetched backwards back in order', () => {
+    const request = pageRequest({ before: encodeCursor(['d', 'id-d']) }, 2, 2);
+    const page = toPage(rows('c', 'b', 'a'), request, key);
+    expect(page.rows.map((r) => r.n)).toEqual(['b', 'c']);
+    expect(page.prevCursor).not.toBeNull();
+    expect(page.nextCursor).not.toBeNull();
+  });
+
+  it('builds links that keep the filters', () => {
+    const links = pageLinks('/admin/orgs', { q: 'a b' }, { rows: [], nextCursor: 'N', prevCursor: null });
+    expect(links).toEqual({ nextHref: '/admin/orgs?q=a+b&after=N', prevHref: undefined });
+  });
+
+  it('escapes LIKE wildcards', () => {
+    expect(likeContains('50%_off\\')).toBe('%50\\%\\_off\\\\%');
+  });
+});

@@ -1,0 +1,82 @@
+// Keyset pagination (DESIGN.md): pages are addressed by the sort key of the
+// row they start after (?after=) or end before (?before=), never by OFFSET.
+
+export const PAGE_SIZE = 25;
+
+export type Cursor = (string | number)[];
+
+export function encodeCursor(values: Cursor): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+/** A cursor the client sent, or null when it is absent or was altered into nonsense. */
+export function decodeCursor(raw: unknown, arity: number): Cursor | null {
+  if (typeof raw !== 'string' || raw === '' || raw.length > 1000) return null;
+  try {
+    const values = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown;
+    if (!Array.isArray(values) || values.length !== arity) return null;
+    return values.every((v) => typeof v === 'string' || typeof v === 'number') ? (values as Cursor) : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface PageRequest {
+  after: Cursor | null;
+  before: Cursor | null;
+  limit: number;
+}
+
+export function pageRequest(
+  query: { after?: unknown; before?: unknown },
+  arity: number,
+  limit = PAGE_SIZE,
+): PageRequest {
+  const after = decodeCursor(query.after, arity);
+  return { after, before: after ? null : decodeCursor(query.before, arity), limit };
+}
+
+export interface Page<T> {
+  rows: T[];
+  nextCursor: string | null;
+  prevCursor: string | null;
+}
+
+/**
+ * Rows were fetched with limit + 1 in the direction of travel (reversed for
+ * ?before=); trims the probe row and works out both neighbours.
+ */
+export function toPage<T>(fetched: T[], request: PageRequest, keyOf: (row: T) => Cursor): Page<T> {
+  const backwards = request.before !== null;
+  const hasMore = fetched.length > request.limit;
+  const rows = fetched.slice(0, request.limit);
+  if (backwards) rows.reverse();
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  const hasNext = backwards ? true : hasMore;
+  const hasPrev = backwards ? hasMore : request.after !== null;
+  return {
+    rows,
+    nextCursor: hasNext && last ? encodeCursor(keyOf(last)) : null,
+    prevCursor: hasPrev && first ? encodeCursor(keyOf(first)) : null,
+  };
+}
+
+/** Links for the pagination partial, keeping the other query parameters. */
+export function pageLinks(base: string, params: Record<string, string | undefined>, page: Page<unknown>) {
+  const href = (key: 'after' | 'before', cursor: string) => {
+    const search = new URLSearchParams();
+    for (const [name, value] of Object.entries(params)) if (value) search.set(name, value);
+    search.set(key, cursor);
+    return `${base}?${search.toString()}`;
+  };
+  return {
+    nextHref: page.nextCursor ? href('after', page.nextCursor) : undefined,
+    prevHref: page.prevCursor ? href('before', page.prevCursor) : undefined,
+  };
+}
+
+/** Escapes LIKE wildcards so a search for "50%" means the characters. */
+export function likeContains(term: string): string {
+  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

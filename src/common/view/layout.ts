@@ -1,0 +1,30 @@
+import type { Request, Response } from 'express';
+import { csrfTokenFor, type CsrfUtilities } from '../http/csrf';
+import type { AppRequest } from '../http/principal';
+import { takeFlash } from './flash';
+import { navFor, ROLE_LABELS } from './navigation';
+
+/**
+ * What the layout needs on every page. CSRF token and flash are getters so
+ * they are only produced (and their cookies only set) when a page renders.
+ */
+export function applyLayoutLocals(req: Request, res: Response, csrf: CsrfUtilities): void {
+  const user = (req as AppRequest).user;
+  const locals = res.locals as Record<string, unknown>;
+  if (user) {
+    locals.currentUser = { name: user.name, email: user.email, roleLabel: ROLE_LABELS[user.role] };
+    locals.nav = navFor(user.role, req.originalUrl.split('?')[0]);
+  }
+  let token: string | undefined;
+  let flash: ReturnType<typeof takeFlash> | undefined;
+  Object.defineProperty(locals, 'csrfToken', {
+    enumerable: true,
+    configurable: true,
+    get: () => (token ??= csrfTokenFor(csrf, req, res)),
+  });
+  Object.defineProperty(locals, 'flash', {
+    enumerable: true,
+    configurable: true,
+    get: () => (flash ??= takeFlash(req, res)),
+  });
+}

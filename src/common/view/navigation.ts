@@ -1,0 +1,36 @@
+import type { RoleName } from '../http/principal';
+
+export interface NavItem {
+  label: string;
+  href: string;
+  icon: string;
+  roles: RoleName[];
+}
+
+export const ROLE_LABELS: Record<RoleName, string> = {
+  operator: 'Operator',
+  helpdesk: 'Helpdesk',
+  admin: 'Organization admin',
+  member: 'Member',
+};
+
+const EVERYONE: RoleName[] = ['operator', 'helpdesk', 'admin', 'member'];
+
+// What each role may open, and nothing else (UI.md). Modules add their items here.
+export const CORE_NAV: NavItem[] = [
+  { label: 'Dashboard', href: '/dashboard', icon: 'home', roles: EVERYONE },
+  { label: 'Organizations', href: '/admin/orgs', icon: 'building', roles: ['operator'] },
+  { label: 'People', href: '/org/users', icon: 'users', roles: ['admin'] },
+  { label: 'Account', href: '/account', icon: 'user', roles: EVERYONE },
+];
+
+export function navFor(role: RoleName, path: string, items: NavItem[] = CORE_NAV) {
+  return items
+    .filter((item) => item.roles.includes(role))
+    .map(({ label, href, icon }) => ({
+      label,
+      href,
+      icon,
+      active: path === href || path.startsWith(`${href}/`),
+    }));
+}

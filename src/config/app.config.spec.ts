@@ -1,0 +1,102 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadAppConfig } from './app.config';
+
+describe('loadAppConfig', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'seatdesk-config-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('applies the defaults of CONTRACT.md', () => {
+    const config = loadAppConfig({ DATA_DIR: join(dir, 'data') });
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 3000,
+      baseUrl: 'http://localhost:3000',
+      secure: false,
+      databasePath: join(dir, 'data', 'seatdesk.db'),
+      smtpUrl: null,
+      mailFrom: 'SeatDesk <no-reply@localhost>',
+      lockoutMaxFailures: 5,
+      lockoutSeconds: 900,
+      lockoutMaxSeconds: 86400,
+      resetTokenTtlSeconds: 1800,
+      sessionIdleSeconds: 1800,
+      sessionMaxSeconds: 43200,
+      passwordMinLength: 12,
+      jobs: true,
+      plugins: null,
+      logLevel: 'info',
+    });
+  });
+
+  it('creates DATA_DIR and a 0600 secret on first start, then reuses it', () => {
+    const dataDir = join(dir, 'fresh');
+    const first = loadAppConfig({ DATA_DIR: dataDir });
+    const file = join(dataDir, 'secret');
+    expect(existsSync(file)).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(first.appSecret.length).toBeGreaterThanOrEqual(32);
+    expect(readFileSync(file, 'utf8').trim()).toBe(first.appSecret);
+    expect(loadAppConfig({ DATA_DIR: dataDir }).appSecret).toBe(first.appSecret);
+  });
+
+  it('uses a given APP_SECRET without writing a file', () => {
+    const config = loadAppConfig({ DATA_DIR: dir, APP_SECRET: 's'.repeat(40) });
+    expect(config.appSecret).toBe('s'.repeat(40));
+    expect(existsSync(join(dir, 'secret'))).toBe(false);
+  });
+
+  it('turns on secure mode for an https BASE_URL and drops a trailing slash', () => {
+    const config = loadAppConfig({ DATA_DIR: dir, BASE_URL: 'https://desk.example.com/' });
+    expect(config.secure).toBe(true);
+    expect(config.baseUrl).toBe('https://desk.example.com');
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['BASE_URL', 'desk.example.com'],
+    ['BASE_URL', 'ftp://desk.example.com'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['DATABASE_URL', 'postgres://db/seatdesk'],
+    ['APP_SECRET', 'short'],
+    ['SMTP_URL', 'http://mail'],
+    ['PASSWORD_MIN_LENGTH', '4'],
+    ['PASSWORD_MIN_LENGTH', '65'],
+    ['LOCKOUT_MAX_FAILURES', '-1'],
+    ['SESSION_IDLE_SECONDS', '1.5'],
+    ['JOBS', 'maybe'],
+    ['PLUGINS', 'Bad Plugin'],
+    ['LOG_LEVEL', 'loud'],
+    ['MAIL_FROM', 'nobody'],
+  ])('refuses %s=%s with a message naming the variable', (name, value) => {
+    expect(() => loadAppConfig({ DATA_DIR: dir, [name]: value })).toThrow(ConfigError);
+    expect(() => loadAppConfig({ DATA_DIR: dir, [name]: value })).toThrow(
+      new RegExp(`^Invalid configuration: ${name} `),
+    );
+  });
+
+  it('refuses timeouts that contradict each other', () => {
+    expect(() => loadAppConfig({ DATA_DIR: dir, SESSION_IDLE_SECONDS: '7200', SESSION_MAX_SECONDS: '3600' })).toThrow(
+      /SESSION_MAX_SECONDS/,
+    );
+    expect(() => loadAppConfig({ DATA_DIR: dir, LOCKOUT_SECONDS: '600', LOCKOUT_MAX_SECONDS: '60' })).toThrow(
+      /LOCKOUT_MAX_SECONDS/,
+    );
+  });
+
+  it('never echoes an SMTP password in its message', () => {
+    expect(() => loadAppConfig({ DATA_DIR: dir, SMTP_URL: 'http://user:hunter2@mail' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
+    );
+  });
+
+  it('parses PLUGINS as a list, with none as safe mode', () => {
+    expect(loadAppConfig({ DATA_DIR: dir, PLUGINS: 'webhooks, chat' }).plugins).toEqual(['webhooks', 'chat']);
+    expect(loadAppConfig({ DATA_DIR: dir, PLUGINS: 'none' }).plugins).toEqual([]);
+  });
+});

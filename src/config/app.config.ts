@@ -1,0 +1,215 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { parse as parseDotEnv } from 'dotenv';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface AppConfig {
+  host: string;
+  port: number;
+  baseUrl: string;
+  /** true when BASE_URL is https: Secure cookies, HSTS, upgrade-insecure-requests */
+  secure: boolean;
+  dataDir: string;
+  databasePath: string;
+  appSecret: string;
+  smtpUrl: string | null;
+  mailFrom: string;
+  lockoutMaxFailures: number;
+  lockoutSeconds: number;
+  lockoutMaxSeconds: number;
+  resetTokenTtlSeconds: number;
+  sessionIdleSeconds: number;
+  sessionMaxSeconds: number;
+  passwordMinLength: number;
+  jobs: boolean;
+  /** null means every folder in plugins/; [] is safe mode */
+  plugins: string[] | null;
+  logLevel: LogLevel;
+  loginRateLimit: number;
+  trustProxy: string | false;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function str(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? fallback : value;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['on', 'true', '1', 'yes'].includes(raw)) return true;
+  if (['off', 'false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `must be "on" or "off", got "${raw}"`);
+}
+
+function parseBaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('BASE_URL', `must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('BASE_URL', `must start with http:// or https://, got "${raw}"`);
+  }
+  if (url.search || url.hash) throw new ConfigError('BASE_URL', 'must not have a query or fragment');
+  return url.toString().replace(/\/+$/, '');
+}
+
+function parseDatabasePath(raw: string): string {
+  if (raw.startsWith('postgres://') || raw.startsWith('postgresql://')) {
+    throw new ConfigError('DATABASE_URL', 'postgres:// is not supported yet; use sqlite:PATH');
+  }
+  if (!raw.startsWith('sqlite:')) {
+    throw new ConfigError('DATABASE_URL', `must look like sqlite:PATH, got "${raw}"`);
+  }
+  const path = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+  if (path === '') throw new ConfigError('DATABASE_URL', 'names no file');
+  if (path === ':memory:') return path;
+  return isAbsolute(path) ? path : resolve(path);
+}
+
+function parsePlugins(raw: string | undefined): string[] | null {
+  const value = raw?.trim();
+  if (value === undefined || value === '') return null;
+  if (value === 'none') return [];
+  const ids = value.split(',').map((id) => id.trim());
+  for (const id of ids) {
+    if (!/^[a-z][a-z0-9-]*$/.test(id)) {
+      throw new ConfigError('PLUGINS', `must be "none" or a comma list of plugin ids, got "${id}"`);
+    }
+  }
+  return ids;
+}
+
+function parseSmtpUrl(raw: string | undefined): string | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'smtp:' || url.protocol === 'smtps:') return value;
+  } catch {
+    // fall through to the error below
+  }
+  // The URL may carry a password: never echo it back.
+  throw new ConfigError('SMTP_URL', 'must look like smtp://user:pass@host:587 or smtps://…');
+}
+
+function parseTrustProxy(raw: string | undefined): string | false {
+  const value = raw?.trim();
+  if (!value || value === 'off' || value === 'false') return false;
+  if (!/^[\w.:/, -]+$/.test(value)) {
+    throw new ConfigError('TRUST_PROXY', `must be "off", "loopback" or addresses, got "${value}"`);
+  }
+  return value;
+}
+
+function readOrCreateSecret(dataDir: string): string {
+  const file = join(dataDir, 'secret');
+  if (existsSync(file)) {
+    const secret = readFileSync(file, 'utf8').trim();
+    if (secret.length < 32) throw new ConfigError('APP_SECRET', `in ${file} is shorter than 32 characters`);
+    return secret;
+  }
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return secret;
+}
+
+/** Reads the process environment merged over a `.env` file in the working directory. */
+export function readEnvironment(cwd = process.cwd()): Env {
+  const dotEnvFile = join(cwd, '.env');
+  const fromFile = existsSync(dotEnvFile) ? parseDotEnv(readFileSync(dotEnvFile)) : {};
+  return { ...fromFile, ...process.env };
+}
+
+/**
+ * The only reader of configuration. Validates every variable once; a bad value
+ * throws a ConfigError whose message names the variable. Creates DATA_DIR and,
+ * when APP_SECRET is not given, the generated secret file.
+ */
+export function loadAppConfig(env: Env = readEnvironment()): AppConfig {
+  const dataDir = resolve(str(env, 'DATA_DIR', './data'));
+  const baseUrl = parseBaseUrl(str(env, 'BASE_URL', 'http://localhost:3000'));
+  const logLevel = str(env, 'LOG_LEVEL', 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const host = str(env, 'HOST', '127.0.0.1');
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const lockoutSeconds = int(env, 'LOCKOUT_SECONDS', 900, 1, 31_536_000);
+  const lockoutMaxSeconds = int(env, 'LOCKOUT_MAX_SECONDS', 86_400, 1, 31_536_000);
+  if (lockoutMaxSeconds < lockoutSeconds) {
+    throw new ConfigError('LOCKOUT_MAX_SECONDS', `must not be less than LOCKOUT_SECONDS (${lockoutSeconds})`);
+  }
+  const sessionIdleSeconds = int(env, 'SESSION_IDLE_SECONDS', 1800, 60, 31_536_000);
+  const sessionMaxSeconds = int(env, 'SESSION_MAX_SECONDS', 43_200, 60, 31_536_000);
+  if (sessionMaxSeconds < sessionIdleSeconds) {
+    throw new ConfigError('SESSION_MAX_SECONDS', `must not be less than SESSION_IDLE_SECONDS (${sessionIdleSeconds})`);
+  }
+  const givenSecret = env.APP_SECRET?.trim();
+  if (givenSecret !== undefined && givenSecret !== '' && givenSecret.length < 32) {
+    throw new ConfigError('APP_SECRET', 'must be at least 32 characters');
+  }
+  const databaseUrl = str(env, 'DATABASE_URL', `sqlite:${join(dataDir, 'seatdesk.db')}`);
+  const mailFrom = str(env, 'MAIL_FROM', 'SeatDesk <no-reply@localhost>');
+  if (!/@/.test(mailFrom)) throw new ConfigError('MAIL_FROM', `must contain an email address, got "${mailFrom}"`);
+
+  const config: Omit<AppConfig, 'appSecret'> = {
+    host,
+    port,
+    baseUrl,
+    secure: baseUrl.startsWith('https://'),
+    dataDir,
+    databasePath: parseDatabasePath(databaseUrl),
+    smtpUrl: parseSmtpUrl(env.SMTP_URL),
+    mailFrom,
+    lockoutMaxFailures: int(env, 'LOCKOUT_MAX_FAILURES', 5, 1, 100),
+    lockoutSeconds,
+    lockoutMaxSeconds,
+    resetTokenTtlSeconds: int(env, 'RESET_TOKEN_TTL_SECONDS', 1800, 60, 604_800),
+    sessionIdleSeconds,
+    sessionMaxSeconds,
+    passwordMinLength: int(env, 'PASSWORD_MIN_LENGTH', 12, 8, 64),
+    jobs: onOff(env, 'JOBS', true),
+    plugins: parsePlugins(env.PLUGINS),
+    logLevel,
+    loginRateLimit: int(env, 'LOGIN_RATE_LIMIT', 20, 1, 100_000),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+  };
+
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new ConfigError('DATA_DIR', `cannot be created at ${dataDir} (${err.code ?? err.message})`);
+  }
+  const appSecret = givenSecret ? givenSecret : readOrCreateSecret(dataDir);
+  return { ...config, appSecret };
+}

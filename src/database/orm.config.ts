@@ -1,0 +1,57 @@
+import { defineConfig, type Options } from '@mikro-orm/better-sqlite';
+import { Migrator } from '@mikro-orm/migrations';
+import { SeedManager } from '@mikro-orm/seeder';
+import { join } from 'node:path';
+import type { AppConfig } from '../config/app.config';
+import { PROJECT_ROOT } from '../config/paths';
+import { MIGRATIONS } from './migrations';
+
+type SqliteHandle = { pragma(source: string): unknown };
+
+// Set on every connection the pool opens (DESIGN.md): durability first,
+// foreign keys enforced, a writer waits rather than failing with SQLITE_BUSY.
+export function applyPragmas(db: SqliteHandle, memory = false): void {
+  if (!memory) db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536');
+}
+
+export function buildOrmConfig(config: Pick<AppConfig, 'databasePath'>, entities: Options['entities'] = []): Options {
+  const memory = config.databasePath === ':memory:';
+  return defineConfig({
+    dbName: config.databasePath,
+    entities,
+    discovery: { warnWhenNoEntities: false },
+    extensions: [Migrator, SeedManager],
+    pool: {
+      afterCreate: (conn: SqliteHandle, done: (err: Error | null, conn: SqliteHandle) => void) => {
+        try {
+          applyPragmas(conn, memory);
+          done(null, conn);
+        } catch (err) {
+          done(err as Error, conn);
+        }
+      },
+    },
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      path: join(PROJECT_ROOT, 'dist/src/database/migrations'),
+      pathTs: join(PROJECT_ROOT, 'src/database/migrations'),
+      migrationsList: MIGRATIONS,
+      snapshot: false,
+      snapshotName: '.snapshot-seatdesk',
+      transactional: true,
+      allOrNothing: true,
+      emit: 'ts',
+      silent: true,
+    },
+    seeder: {
+      path: join(PROJECT_ROOT, 'dist/seeds'),
+      pathTs: join(PROJECT_ROOT, 'seeds'),
+    },
+    forceUtcTimezone: true,
+    debug: false,
+  });
+}

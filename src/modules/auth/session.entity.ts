@@ -1,0 +1,51 @@
+import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Person } from '../users/person.entity';
+
+// A row per signed-in browser. The cookie's JWT only names the row, so ending
+// the row (sign-out, timeouts, password change) really ends the session.
+@Entity({ tableName: 'sessions' })
+export class Session {
+  @PrimaryKey({ type: 'string', length: 43 })
+  id: string;
+
+  @ManyToOne(() => Person, { deleteRule: 'cascade' })
+  person: Person;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date;
+
+  @Property({ type: 'datetime' })
+  lastSeenAt: Date;
+
+  @Property({ type: 'datetime' })
+  expiresAt: Date;
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  ipAddress: string | null = null;
+
+  @Property({ type: 'string', length: 512, nullable: true })
+  userAgent: string | null = null;
+
+  @Property({ type: 'datetime', nullable: true })
+  endedAt: Date | null = null;
+
+  @Property({ type: 'string', length: 32, nullable: true })
+  endReason: string | null = null;
+
+  constructor(init: {
+    id: string;
+    person: Person;
+    now: Date;
+    expiresAt: Date;
+    ipAddress?: string;
+    userAgent?: string;
+  }) {
+    this.id = init.id;
+    this.person = init.person;
+    this.createdAt = init.now;
+    this.lastSeenAt = init.now;
+    this.expiresAt = init.expiresAt;
+    this.ipAddress = init.ipAddress?.slice(0, 64) ?? null;
+    this.userAgent = init.userAgent?.slice(0, 512) ?? null;
+  }
+}

@@ -1,0 +1,50 @@
+import { EntityManager } from '@mikro-orm/better-sqlite';
+import { Injectable } from '@nestjs/common';
+import type { RoleName } from '../../common/http/principal';
+import { Session } from './session.entity';
+
+export interface SessionRow {
+  id: string;
+  lastSeenAt: number;
+  expiresAt: number;
+  endedAt: number | null;
+  personId: string;
+  name: string;
+  email: string;
+  role: RoleName;
+  status: string;
+  orgId: string | null;
+  orgName: string | null;
+}
+
+/** Session queries; the row read on every request is one plain-row join. */
+@Injectable()
+export class SessionsRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async findWithPerson(id: string): Promise<SessionRow | null> {
+    const rows = await this.em.execute<SessionRow[]>(
+      `select s.id, s.last_seen_at as lastSeenAt, s.expires_at as expiresAt, s.ended_at as endedAt,
+              p.id as personId, p.name, p.email, p.role, p.status,
+              o.id as orgId, o.name as orgName
+         from sessions s
+         join people p on p.id = s.person_id
+         left join organizations o on o.id = p.organization_id
+        where s.id = ?`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  add(session: Session): void {
+    this.em.persist(session);
+  }
+
+  async touch(id: string, now: Date): Promise<void> {
+    await this.em.nativeUpdate(Session, { id, endedAt: null }, { lastSeenAt: now });
+  }
+
+  async end(id: string, now: Date, reason: string): Promise<number> {
+    return this.em.nativeUpdate(Session, { id, endedAt: null }, { endedAt: now, endReason: reason });
+  }
+}

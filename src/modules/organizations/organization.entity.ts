@@ -1,0 +1,15 @@
+import { Entity, Property } from '@mikro-orm/core';
+import { BaseEntity } from '../../database/base.entity';
+
+@Entity({ tableName: 'organizations' })
+export class Organization extends BaseEntity {
+  // Unique case-insensitively (COLLATE NOCASE in the migration): the CLI and
+  // people find an organization by its name.
+  @Property({ type: 'string', length: 120 })
+  name: string;
+
+  constructor(name: string) {
+    super();
+    this.name = name;
+  }
+}

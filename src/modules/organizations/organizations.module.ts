@@ -1,0 +1,14 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Module } from '@nestjs/common';
+import { Organization } from './organization.entity';
+import { OrganizationsController } from './organizations.controller';
+import { OrganizationsRepository } from './organizations.repository';
+import { OrganizationsService } from './organizations.service';
+
+@Module({
+  imports: [MikroOrmModule.forFeature([Organization])],
+  controllers: [OrganizationsController],
+  providers: [OrganizationsService, OrganizationsRepository],
+  exports: [OrganizationsService],
+})
+export class OrganizationsModule {}

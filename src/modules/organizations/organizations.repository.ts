@@ -1,0 +1,61 @@
+import { EntityManager } from '@mikro-orm/better-sqlite';
+import { Injectable } from '@nestjs/common';
+import { likeContains, type PageRequest } from '../../common/pagination';
+import { Organization } from './organization.entity';
+
+export interface OrganizationRow {
+  id: string;
+  name: string;
+  createdAt: number;
+  peopleCount: number;
+}
+
+@Injectable()
+export class OrganizationsRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  /** One keyset page ordered by name (case-insensitive), then id; plain rows. */
+  list(request: PageRequest, search?: string): Promise<OrganizationRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (search) {
+      where.push(`o.name like ? escape '\\'`);
+      params.push(likeContains(search));
+    }
+    const cursor = request.after ?? request.before;
+    const backwards = request.before !== null;
+    if (cursor) {
+      const op = backwards ? '<' : '>';
+      where.push(`(o.name ${op} ? or (o.name = ? and o.id ${op} ?))`);
+      params.push(cursor[0], cursor[0], cursor[1]);
+    }
+    const dir = backwards ? 'desc' : 'asc';
+    return this.em.execute<OrganizationRow[]>(
+      `select o.id, o.name, o.created_at as createdAt,
+              (select count(*) from people p where p.organization_id = o.id) as peopleCount
+         from organizations o
+        ${where.length ? `where ${where.join(' and ')}` : ''}
+        order by o.name ${dir}, o.id ${dir}
+        limit ?`,
+      [...params, request.limit + 1],
+    );
+  }
+
+  findById(id: string): Promise<Organization | null> {
+    return this.em.findOne(Organization, { id });
+  }
+
+  // The name column is COLLATE NOCASE: this finds "acme" for "ACME".
+  findByName(name: string): Promise<Organization | null> {
+    return this.em.findOne(Organization, { name: name.trim() });
+  }
+
+  async nameTaken(name: string, exceptId?: string): Promise<boolean> {
+    const org = await this.findByName(name);
+    return org !== null && org.id !== exceptId;
+  }
+
+  add(org: Organization): void {
+    this.em.persist(org);
+  }
+}

@@ -1,0 +1,54 @@
+import { EntityManager } from '@mikro-orm/better-sqlite';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { FormError } from '../../common/http/exceptions';
+import { OrganizationsService } from '../organizations/organizations.service';
+import { UsersService } from '../users/users.service';
+
+export interface SetupInput {
+  orgName: string;
+  name: string;
+  email: string;
+  password: string;
+  confirmPassword: string;
+}
+
+/** First run: the console is closed until its first operator exists, and setup closes for good after. */
+@Injectable()
+export class SetupService {
+  // Once an operator exists there is no way back, so "closed" is cached forever.
+  private closed = false;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly users: UsersService,
+    private readonly orgs: OrganizationsService,
+  ) {}
+
+  async isOpen(): Promise<boolean> {
+    if (this.closed) return false;
+    this.closed = await this.users.operatorExists();
+    return !this.closed;
+  }
+
+  async complete(input: SetupInput): Promise<void> {
+    if (input.password !== input.confirmPassword) {
+      throw new FormError({ confirmPassword: 'The two passwords are not the same.' });
+    }
+    // One transaction: two browsers racing through setup cannot both create an operator.
+    await this.em.transactional(async () => {
+      if (!(await this.isOpen())) throw new NotFoundException();
+      const org = await this.orgs.create(input.orgName).catch((err: unknown) => {
+        if (err instanceof FormError && err.fields.name) throw new FormError({ orgName: err.fields.name });
+        throw err;
+      });
+      await this.users.createPerson({
+        email: input.email,
+        name: input.name,
+        password: input.password,
+        role: 'operator',
+        organizationId: org.id,
+      });
+    });
+    this.closed = true;
+  }
+}

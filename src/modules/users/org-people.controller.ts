@@ -1,0 +1,41 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query, Render } from '@nestjs/common';
+import { OrgScope, Roles } from '../../common/http/decorators';
+import { pageLinks, pageRequest } from '../../common/pagination';
+import { ROLE_LABELS } from '../../common/view/navigation';
+import { profileView } from './person.view';
+import { UsersService } from './users.service';
+
+const LIST = { label: 'People', href: '/org/users' };
+
+/** An organization admin's view of their own organization's people. */
+@Controller('org/users')
+@Roles('admin')
+export class OrgPeopleController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @Render('org-users/index')
+  async index(@OrgScope() orgId: string, @Query() query: { q?: string; after?: string; before?: string }) {
+    const q = typeof query.q === 'string' ? query.q.trim() : '';
+    const page = await this.users.listInOrg(orgId, pageRequest(query, 2), q);
+    return {
+      title: 'People',
+      breadcrumbs: [{ label: 'People' }],
+      q,
+      isSearch: q !== '',
+      rows: page.rows.map((row) => ({ ...row, roleLabel: ROLE_LABELS[row.role], disabled: row.status !== 'active' })),
+      ...pageLinks('/org/users', { q }, page),
+    };
+  }
+
+  @Get(':id')
+  @Render('org-users/show')
+  async show(@OrgScope() orgId: string, @Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string) {
+    const person = await this.users.getInOrg(orgId, id);
+    return {
+      title: person.name,
+      breadcrumbs: [LIST, { label: person.name }],
+      profile: { ...profileView(person), disabled: person.status !== 'active' },
+    };
+  }
+}

@@ -1,0 +1,74 @@
+import { EntityManager } from '@mikro-orm/better-sqlite';
+import { Injectable } from '@nestjs/common';
+import { likeContains, type PageRequest } from '../../common/pagination';
+import { normalizeEmail, Person, type Role } from './person.entity';
+
+export interface PersonRow {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  status: string;
+  lastSignInAt: number | null;
+}
+
+/** Queries about people. Never flushes: the service owns the transaction. */
+@Injectable()
+export class PeopleRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  findById(id: string): Promise<Person | null> {
+    return this.em.findOne(Person, { id }, { populate: ['organization'] });
+  }
+
+  /** With the password hash, for the sign-in check. */
+  findForSignIn(email: string): Promise<Person | null> {
+    return this.em.findOne(Person, { email: normalizeEmail(email) }, { populate: ['passwordHash'] });
+  }
+
+  async emailTaken(email: string): Promise<boolean> {
+    return (await this.em.count(Person, { email: normalizeEmail(email) })) > 0;
+  }
+
+  async operatorExists(): Promise<boolean> {
+    const rows = await this.em.execute<{ found: number }[]>(
+      `select 1 as found from people where role = 'operator' limit 1`,
+    );
+    return rows.length > 0;
+  }
+
+  /** One keyset page of an organization's people, by name then id; plain rows. */
+  listInOrg(orgId: string, request: PageRequest, search?: string): Promise<PersonRow[]> {
+    const where = ['p.organization_id = ?'];
+    const params: unknown[] = [orgId];
+    if (search) {
+      where.push(`(p.name like ? escape '\\' or p.email like ? escape '\\')`);
+      params.push(likeContains(search), likeContains(search.toLowerCase()));
+    }
+    const cursor = request.after ?? request.before;
+    const backwards = request.before !== null;
+    if (cursor) {
+      const op = backwards ? '<' : '>';
+      where.push(`(p.name ${op} ? or (p.name = ? and p.id ${op} ?))`);
+      params.push(cursor[0], cursor[0], cursor[1]);
+    }
+    const dir = backwards ? 'desc' : 'asc';
+    return this.em.execute<PersonRow[]>(
+      `select p.id, p.name, p.email, p.role, p.status, p.last_sign_in_at as lastSignInAt
+         from people p
+        where ${where.join(' and ')}
+        order by p.name ${dir}, p.id ${dir}
+        limit ?`,
+      [...params, request.limit + 1],
+    );
+  }
+
+  /** A person of this organization only: another organization's person is not found. */
+  findInOrg(orgId: string, id: string): Promise<Person | null> {
+    return this.em.findOne(Person, { id, organization: orgId }, { populate: ['organization'] });
+  }
+
+  add(person: Person): void {
+    this.em.persist(person);
+  }
+}

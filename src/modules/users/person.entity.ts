@@ -1,0 +1,55 @@
+import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/core';
+import { BaseEntity } from '../../database/base.entity';
+import { Organization } from '../organizations/organization.entity';
+
+export const ROLES = ['operator', 'helpdesk', 'admin', 'member'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERSON_STATUSES = ['active', 'disabled'] as const;
+export type PersonStatus = (typeof PERSON_STATUSES)[number];
+
+/** Emails are compared trimmed and lower-cased everywhere. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+@Entity({ tableName: 'people' })
+export class Person extends BaseEntity {
+  // Operators and helpdesk belong to no organization (except the operator
+  // created at setup, whose organization is the one that runs the install).
+  @ManyToOne(() => Organization, { nullable: true, deleteRule: 'restrict' })
+  organization: Organization | null = null;
+
+  @Property({ type: 'string', length: 254 })
+  email: string;
+
+  @Property({ type: 'string', length: 120 })
+  name: string;
+
+  @Property({ type: 'string', length: 255, hidden: true, lazy: true })
+  passwordHash: string;
+
+  @Enum({ items: () => ROLES, type: 'string' })
+  role: Role;
+
+  @Enum({ items: () => PERSON_STATUSES, type: 'string' })
+  status: PersonStatus = 'active';
+
+  @Property({ type: 'datetime', nullable: true })
+  lastSignInAt: Date | null = null;
+
+  constructor(init: {
+    email: string;
+    name: string;
+    passwordHash: string;
+    role: Role;
+    organization?: Organization | null;
+  }) {
+    super();
+    this.email = normalizeEmail(init.email);
+    this.name = init.name.trim();
+    this.passwordHash = init.passwordHash;
+    this.role = init.role;
+    this.organization = init.organization ?? null;
+  }
+}

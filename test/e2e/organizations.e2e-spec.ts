@@ -1,0 +1,117 @@
+import { createOrganization } from '../../seeds/factories';
+import type { Client } from '../utils/http';
+import { createTestApp, signedIn, type TestApp } from '../utils/test-app';
+
+const namesOn = (html: string) =>
+  [...html.matchAll(/<a href="\/admin\/orgs\/[0-9a-f-]{36}\/edit"[^>]*>([^<]+)<\/a>/g)].map((m) => m[1].trim());
+const hrefOf = (html: string, label: string) => {
+  const match = new RegExp(`<a[^>]*href="([^"]+)"[^>]*>\\s*(?:<[^>]+>\\s*)*${label}`).exec(html);
+  return match ? match[1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=') : undefined;
+};
+
+describe('/admin/orgs', () => {
+  let t: TestApp;
+  let operator: Client;
+  beforeAll(async () => {
+    t = await createTestApp();
+    operator = (await signedIn(t, 'operator')).client;
+  });
+  afterAll(() => t.close());
+
+  it('creates an organization and lists it with a flash message', async () => {
+    const res = await operator.submit('/admin/orgs/new', { name: '  Contoso   Labs ' }, '/admin/orgs');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/admin/orgs');
+    const list = await operator.get('/admin/orgs');
+    expect(list.text).toContain('Organization “Contoso Labs” created.');
+    expect(namesOn(list.text)).toContain('Contoso Labs');
+  });
+
+  it('refuses an empty or duplicate name beside the field, keeping the input', async () => {
+    const empty = await operator.submit('/admin/orgs/new', { name: '' }, '/admin/orgs');
+    expect(empty.status).toBe(400);
+    expect(empty.text).toContain('Enter the organization name.');
+    expect(empty.text).toContain('is-invalid');
+
+    const blank = await operator.submit('/admin/orgs/new', { name: '    ' }, '/admin/orgs');
+    expect(blank.status).toBe(400);
+
+    const duplicate = await operator.submit('/admin/orgs/new', { name: 'CONTOSO labs' }, '/admin/orgs');
+    expect(duplicate.status).toBe(400);
+    expect(duplicate.text).toContain('An organization with this name already exists.');
+    expect(duplicate.text).toContain('value="CONTOSO labs"');
+
+    const long = await operator.submit('/admin/orgs/new', { name: 'x'.repeat(121) }, '/admin/orgs');
+    expect(long.status).toBe(400);
+    expect(long.text).toContain('Use at most 120 characters.');
+  });
+
+  it('renames an organization, refusing a name already taken', async () => {
+    const org = await createOrganization(t.app, 'Fabrikam');
+    await createOrganization(t.app, 'Tailspin');
+    const edit = await operator.get(`/admin/orgs/${org.id}/edit`);
+    expect(edit.status).toBe(200);
+    expect(edit.text).toContain('value="Fabrikam"');
+
+    const taken = await operator.submit(`/admin/orgs/${org.id}/edit`, { name: 'tailspin' }, `/admin/orgs/${org.id}`);
+    expect(taken.status).toBe(400);
+    expect(taken.text).toContain('An organization with this name already exists.');
+    expect(taken.text).toContain(`action="/admin/orgs/${org.id}"`);
+
+    const ok = await operator.submit(
+      `/admin/orgs/${org.id}/edit`,
+      { name: 'Fabrikam Europe' },
+      `/admin/orgs/${org.id}`,
+    );
+    expect(ok.status).toBe(303);
+    const list = await operator.get('/admin/orgs?q=fabrikam');
+    expect(namesOn(list.text)).toEqual(['Fabrikam Europe']);
+  });
+
+  it('answers unknown and malformed ids with 404', async () => {
+    expect((await operator.get('/admin/orgs/00000000-0000-4000-8000-000000000000/edit')).status).toBe(404);
+    expect((await operator.get('/admin/orgs/not-an-id/edit')).status).toBe(404);
+    const post = await operator.submit(
+      '/dashboard',
+      { name: 'Ghost' },
+      '/admin/orgs/00000000-0000-4000-8000-000000000000',
+    );
+    expect(post.status).toBe(404);
+  });
+
+  it('searches by part of the name, treating % and _ literally', async () => {
+    await createOrganization(t.app, 'Percent 100% Co');
+    await createOrganization(t.app, 'Percent 1000 Co');
+    const res = await operator.get(`/admin/orgs?q=${encodeURIComponent('100%')}`);
+    expect(namesOn(res.text)).toEqual(['Percent 100% Co']);
+    const none = await operator.get('/admin/orgs?q=zzzz-nothing');
+    expect(none.text).toContain('No organization matches');
+    expect(none.text).toContain('zzzz-nothing');
+  });
+
+  it('pages through many organizations with Next and Previous, in name order, without repeats', async () => {
+    for (let i = 0; i < 60; i++) await createOrganization(t.app, `Paged ${String(i).padStart(2, '0')}`);
+    const seen: string[] = [];
+    let href: string | undefined = '/admin/orgs?q=Paged';
+    const pages: string[] = [];
+    while (href) {
+      const res = await operator.get(href);
+      expect(res.status).toBe(200);
+      pages.push(href);
+      seen.push(...namesOn(res.text));
+      href = hrefOf(res.text, 'Next');
+    }
+    expect(seen).toEqual(Array.from({ length: 60 }, (_, i) => `Paged ${String(i).padStart(2, '0')}`));
+    expect(pages).toHaveLength(3);
+
+    const last = await operator.get(pages[2]);
+    const prev = hrefOf(last.text, 'Previous')!;
+    expect(prev).toContain('before=');
+    expect(namesOn((await operator.get(prev)).text)).toEqual(seen.slice(25, 50));
+  });
+
+  it('ignores a tampered cursor instead of failing', async () => {
+    const res = await operator.get('/admin/orgs?after=%%%garbage');
+    expect(res.status).toBe(200);
+  });
+});

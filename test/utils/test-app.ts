@@ -1,0 +1,85 @@
+import { Test } from '@nestjs/testing';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { FixedClock } from '../../src/common/clock';
+import { loadAppConfig, type AppConfig } from '../../src/config/app.config';
+import { createPerson, type CreatedPerson, type PersonSpec } from '../../seeds/factories';
+import type { Role } from '../../src/modules/users/person.entity';
+import { Client } from './http';
+
+export const TEST_SECRET = 'test-secret-for-seatdesk-e2e-0123456789abcdef';
+export const TEST_START = Date.parse('2026-11-26T10:00:00Z');
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  clock: FixedClock;
+  dataDir: string;
+  /** Pass to supertest, or listen() for a browser. */
+  server: ReturnType<NestExpressApplication['getHttpServer']>;
+  close(): Promise<void>;
+}
+
+/** A fresh data directory for one test file (database, secret, mail). */
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'seatdesk-test-'));
+}
+
+/** Configuration as a test would set the environment. */
+export function testConfig(env: Record<string, string> = {}, dataDir = tempDataDir()): AppConfig {
+  return loadAppConfig({
+    DATA_DIR: dataDir,
+    APP_SECRET: TEST_SECRET,
+    LOG_LEVEL: 'silent',
+    LOGIN_RATE_LIMIT: '10000',
+    ...env,
+  });
+}
+
+/**
+ * The real AppModule and configureApp on a fresh SQLite file with the real
+ * migrations, and an injected clock tests move by hand.
+ */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  clock = new FixedClock(TEST_START),
+): Promise<TestApp> {
+  const config = testConfig(env);
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, { clock })] }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
+  configureApp(app, config);
+  await app.init();
+  return {
+    app,
+    config,
+    clock,
+    dataDir: config.dataDir,
+    server: app.getHttpServer(),
+    async close() {
+      await app.close();
+      rmSync(config.dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The operator that setup would have created, so the console is past /setup. */
+export function createOperator(t: TestApp): Promise<CreatedPerson> {
+  return createPerson(t.app, { role: 'operator' });
+}
+
+/** A person of `role` and a client already signed in as them. */
+export async function signedIn(
+  t: TestApp,
+  role: Role,
+  spec: Omit<PersonSpec, 'role'> = {},
+): Promise<CreatedPerson & { client: Client }> {
+  const created = await createPerson(t.app, { ...spec, role });
+  const client = new Client(t.server);
+  const res = await client.signIn(created.email, created.password);
+  if (res.status !== 303) throw new Error(`sign-in as ${role} failed with ${res.status}`);
+  return { ...created, client };
+}
