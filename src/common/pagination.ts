@@ -80,3 +80,18 @@ export function pageLinks(base: string, params: Record<string, string | undefine
 export function likeContains(term: string): string {
   return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
+
+/**
+ * The WHERE fragment, parameters and direction that fetch one keyset page
+ * ordered by `column, idColumn` (the query asks for `limit + 1` rows).
+ */
+export function keysetClause(request: PageRequest, column: string, idColumn: string) {
+  const cursor = request.after ?? request.before;
+  const backwards = request.before !== null;
+  const op = backwards ? '<' : '>';
+  return {
+    where: cursor ? `(${column} ${op} ? or (${column} = ? and ${idColumn} ${op} ?))` : null,
+    params: cursor ? [cursor[0], cursor[0], cursor[1]] : [],
+    orderBy: `${column} ${backwards ? 'desc' : 'asc'}, ${idColumn} ${backwards ? 'desc' : 'asc'}`,
+  };
+}

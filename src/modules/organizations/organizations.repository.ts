@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
-import { likeContains, type PageRequest } from '../../common/pagination';
+import { keysetClause, likeContains, type PageRequest } from '../../common/pagination';
 import { Organization } from './organization.entity';
 
 export interface OrganizationRow {
@@ -22,20 +22,17 @@ export class OrganizationsRepository {
       where.push(`o.name like ? escape '\\'`);
       params.push(likeContains(search));
     }
-    const cursor = request.after ?? request.before;
-    const backwards = request.before !== null;
-    if (cursor) {
-      const op = backwards ? '<' : '>';
-      where.push(`(o.name ${op} ? or (o.name = ? and o.id ${op} ?))`);
-      params.push(cursor[0], cursor[0], cursor[1]);
+    const keyset = keysetClause(request, 'o.name', 'o.id');
+    if (keyset.where) {
+      where.push(keyset.where);
+      params.push(...keyset.params);
     }
-    const dir = backwards ? 'desc' : 'asc';
     return this.em.execute<OrganizationRow[]>(
       `select o.id, o.name, o.created_at as createdAt,
               (select count(*) from people p where p.organization_id = o.id) as peopleCount
          from organizations o
         ${where.length ? `where ${where.join(' and ')}` : ''}
-        order by o.name ${dir}, o.id ${dir}
+        order by ${keyset.orderBy}
         limit ?`,
       [...params, request.limit + 1],
     );

@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
-import { likeContains, type PageRequest } from '../../common/pagination';
+import { keysetClause, likeContains, type PageRequest } from '../../common/pagination';
 import { normalizeEmail, Person, type Role } from './person.entity';
 
 export interface PersonRow {
@@ -45,19 +45,16 @@ export class PeopleRepository {
       where.push(`(p.name like ? escape '\\' or p.email like ? escape '\\')`);
       params.push(likeContains(search), likeContains(search.toLowerCase()));
     }
-    const cursor = request.after ?? request.before;
-    const backwards = request.before !== null;
-    if (cursor) {
-      const op = backwards ? '<' : '>';
-      where.push(`(p.name ${op} ? or (p.name = ? and p.id ${op} ?))`);
-      params.push(cursor[0], cursor[0], cursor[1]);
+    const keyset = keysetClause(request, 'p.name', 'p.id');
+    if (keyset.where) {
+      where.push(keyset.where);
+      params.push(...keyset.params);
     }
-    const dir = backwards ? 'desc' : 'asc';
     return this.em.execute<PersonRow[]>(
       `select p.id, p.name, p.email, p.role, p.status, p.last_sign_in_at as lastSignInAt
          from people p
         where ${where.join(' and ')}
-        order by p.name ${dir}, p.id ${dir}
+        order by ${keyset.orderBy}
         limit ?`,
       [...params, request.limit + 1],
     );
