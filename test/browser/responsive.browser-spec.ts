@@ -1,0 +1,107 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createOrganization, createPerson } from '../../seeds/factories';
+import { launchBrowser, serve, signInThroughForm, watchConsole } from '../utils/browser';
+import { createTestApp, type TestApp } from '../utils/test-app';
+
+const PHONE = { width: 360, height: 740 };
+
+describe('at 360 px wide', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let baseUrl: string;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    [t, browser] = await Promise.all([createTestApp(), launchBrowser()]);
+    baseUrl = await serve(t);
+    // Long names and a second page, so the table and the pagination both show.
+    for (let i = 0; i < 30; i++) {
+      await createOrganization(t.app, `Regional Veterinary Clinics Cooperative of the Northern Valleys ${i}`);
+    }
+    const operator = await createPerson(t.app, {
+      role: 'operator',
+      name: 'Maximiliana Wolfeschlegelsteinhausen-Bergerdorff',
+    });
+    context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+    page = await context.newPage();
+    await signInThroughForm(page, baseUrl, operator.email, operator.password);
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await t?.close();
+  });
+
+  it.each([
+    ['the dashboard', '/dashboard'],
+    ['the organization list', '/admin/orgs'],
+    ['the account page', '/account'],
+  ])('shows %s without sideways page scrolling', async (_name, path) => {
+    const watch = watchConsole(page);
+    await page.goto(`${baseUrl}${path}`);
+    const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      clientWidth: document.documentElement.clientWidth,
+    }));
+    expect(clientWidth).toBeLessThanOrEqual(PHONE.width);
+    expect(scrollWidth).toBeLessThanOrEqual(PHONE.width);
+    watch.assertNoCspErrors();
+  });
+
+  it('lets the organization table scroll inside its own container', async () => {
+    await page.goto(`${baseUrl}/admin/orgs`);
+    const box = await page.locator('.table-responsive').evaluate((el) => ({
+      overflowX: getComputedStyle(el).overflowX,
+      right: el.getBoundingClientRect().right,
+    }));
+    expect(box.overflowX).toBe('auto');
+    expect(box.right).toBeLessThanOrEqual(PHONE.width);
+    expect(await page.getByRole('link', { name: 'Next' }).isVisible()).toBe(true);
+  });
+
+  it('keeps every navigation link and the person menu on screen and reachable by Tab', async () => {
+    await page.goto(`${baseUrl}/dashboard`);
+    const nav = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
+    const hrefs = await nav.evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+    expect(hrefs).toEqual(['/dashboard', '/admin/orgs', '/account']);
+
+    for (let i = 0; i < hrefs.length; i++) {
+      const link = nav.nth(i);
+      expect(await link.isVisible()).toBe(true);
+      const box = await link.boundingBox();
+      expect(box).not.toBeNull();
+      expect(box!.x).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(PHONE.width);
+    }
+    const summary = page.locator('details.app-user-menu > summary');
+    const summaryBox = await summary.boundingBox();
+    expect(summaryBox!.x + summaryBox!.width).toBeLessThanOrEqual(PHONE.width);
+
+    // Tab from the top of the page: skip link, brand, person menu, then the navigation.
+    const reached: string[] = [];
+    await page.locator('body').focus();
+    for (let i = 0; i < 10; i++) {
+      await page.keyboard.press('Tab');
+      reached.push(
+        await page.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          if (!el) return '';
+          return el.tagName === 'SUMMARY' ? 'summary' : (el.getAttribute('href') ?? el.tagName.toLowerCase());
+        }),
+      );
+    }
+    expect(reached).toContain('#main');
+    expect(reached).toContain('summary');
+    for (const href of hrefs) expect(reached).toContain(href);
+
+    // The person menu opens from the keyboard and its sign-out button fits.
+    await summary.focus();
+    await page.keyboard.press('Enter');
+    const signOut = page.getByRole('button', { name: 'Sign out' });
+    expect(await signOut.isVisible()).toBe(true);
+    const signOutBox = await signOut.boundingBox();
+    expect(signOutBox!.x).toBeGreaterThanOrEqual(0);
+    expect(signOutBox!.x + signOutBox!.width).toBeLessThanOrEqual(PHONE.width);
+  });
+});
