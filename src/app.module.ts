@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { Clock } from './common/clock';
@@ -12,7 +13,10 @@ import type { AppConfig } from './config/app.config';
 import { APP_CONFIG, ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { loggerOptions } from './logger';
+import { EventsModule } from './events/events.module';
+import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { JobsModule } from './modules/jobs/jobs.module';
 import { SessionGuard } from './modules/auth/session.guard';
 import { DashboardModule } from './modules/dashboard/dashboard.module';
 import { HealthModule } from './modules/health/health.module';
@@ -26,6 +30,8 @@ export interface AppModuleOptions {
   migrate?: boolean;
   /** Only the modules a CLI needs: no HTTP guards, filters or throttling. */
   http?: boolean;
+  /** Run @Job schedules (default: JOBS=on). The CLI runs jobs only when told to. */
+  scheduler?: boolean;
 }
 
 /** The composition root. */
@@ -33,6 +39,7 @@ export interface AppModuleOptions {
 export class AppModule {
   static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
     const http = options.http ?? true;
+    const scheduler = options.scheduler ?? config.jobs;
     return {
       module: AppModule,
       imports: [
@@ -40,6 +47,11 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(config)),
         DatabaseModule.forRoot(config, { migrate: options.migrate ?? true }),
         ThrottlerModule.forRoot([{ name: 'sign-in', ttl: 60_000, limit: config.loginRateLimit }]),
+        // Exactly once: without it @Job schedules stay inert (JOBS=off, CLI, tests).
+        ...(scheduler ? [ScheduleModule.forRoot()] : []),
+        EventsModule,
+        JobsModule,
+        AuditModule,
         UsersModule,
         OrganizationsModule,
         AuthModule,

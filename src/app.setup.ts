@@ -1,8 +1,10 @@
 import { MikroORM, RequestContext } from '@mikro-orm/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
+import type { Request } from 'express';
 import helmet from 'helmet';
 import { join } from 'node:path';
+import { runWithRequestInfo } from './common/request-info';
 import { deriveKeyBytes } from './common/security/keys';
 import { createViewEngine } from './common/view/view-engine';
 import type { AppConfig } from './config/app.config';
@@ -51,6 +53,9 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
   });
   app.useStaticAssets(join(PROJECT_ROOT, 'public'), { prefix: '/assets/app', ...ASSET_OPTIONS });
 
+  app.use((req: Request, _res: unknown, next: () => void) =>
+    runWithRequestInfo({ ip: req.ip, userAgent: req.get('user-agent') }, next),
+  );
   const orm = app.get(MikroORM);
   app.use((_req: unknown, _res: unknown, next: () => void) => RequestContext.create(orm.em, next));
   app.use(cookieParser(deriveKeyBytes(config.appSecret, 'cookies').toString('hex')));

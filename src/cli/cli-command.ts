@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/app.config';
 import { APP_CONFIG } from '../config/config.module';
 import { MigrationRunner } from '../database/database.module';
 import { withContext } from '../database/request-context';
+import { runWithRequestInfo, systemActor } from '../common/request-info';
 import { CommandFailed, CliError, describeError } from './cli-output';
 
 /**
@@ -35,7 +36,7 @@ export class CliContext {
 
   /** Database work runs in its own MikroORM context, as a request would. */
   inContext<T>(work: () => Promise<T>): Promise<T> {
-    return withContext(this.app, work);
+    return runWithRequestInfo({ actor: systemActor('cli') }, () => withContext(this.app, work));
   }
 
   /** Backup and restore work on the file; an in-memory database has none. */

@@ -53,7 +53,7 @@ export class CliModule {
     return {
       module: CliModule,
       // The server's graph without HTTP; each command decides about migrations.
-      imports: [AppModule.forRoot(config, { migrate: false, http: false }), UsersModule, OrganizationsModule],
+      imports: [AppModule.forRoot(config, { migrate: false, http: false, scheduler: false }), UsersModule, OrganizationsModule],
       providers: [{ provide: CliOutput, useValue: new CliOutput(io) }, CliContext, CliProgram, ...COMMANDS],
     };
   }

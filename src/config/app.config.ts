@@ -29,6 +29,8 @@ export interface AppConfig {
   logLevel: LogLevel;
   loginRateLimit: number;
   trustProxy: string | false;
+  auditRetentionDays: number;
+  smtpTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -203,6 +205,8 @@ export function loadAppConfig(env: Env = readEnvironment()): AppConfig {
     logLevel,
     loginRateLimit: int(env, 'LOGIN_RATE_LIMIT', 20, 1, 100_000),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    auditRetentionDays: int(env, 'AUDIT_RETENTION_DAYS', 365, 1, 36_500),
+    smtpTimeoutSeconds: int(env, 'SMTP_TIMEOUT_SECONDS', 20, 1, 600),
   };
 
   try {

@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/better-sqlite';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { DynamicModule, Global, Injectable, Logger, Module, OnModuleInit } from '@nestjs/common';
 import type { AppConfig } from '../config/app.config';
+import { AfterCommit } from './after-commit';
 import { buildOrmConfig } from './orm.config';
 
 export const MIGRATE_ON_BOOT = Symbol('MIGRATE_ON_BOOT');
@@ -54,13 +55,14 @@ export class DatabaseModule {
         }),
       ],
       providers: [
+        AfterCommit,
         {
           provide: MigrationRunner,
           inject: [MikroORM],
           useFactory: (orm: MikroORM) => new MigrationRunner(orm, options.migrate),
         },
       ],
-      exports: [MigrationRunner],
+      exports: [MigrationRunner, AfterCommit],
     };
   }
 }

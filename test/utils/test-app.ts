@@ -1,3 +1,4 @@
+import type { DynamicModule, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +11,8 @@ import { loadAppConfig, type AppConfig } from '../../src/config/app.config';
 import { createPerson, type CreatedPerson, type PersonSpec } from '../../seeds/factories';
 import type { Role } from '../../src/modules/users/person.entity';
 import { Client } from './http';
+
+type ModuleImport = Type<unknown> | DynamicModule;
 
 export const TEST_SECRET = 'test-secret-for-seatdesk-e2e-0123456789abcdef';
 export const TEST_START = Date.parse('2026-11-26T10:00:00Z');
@@ -36,6 +39,7 @@ export function testConfig(env: Record<string, string> = {}, dataDir = tempDataD
     APP_SECRET: TEST_SECRET,
     LOG_LEVEL: 'silent',
     LOGIN_RATE_LIMIT: '10000',
+    JOBS: 'off',
     ...env,
   });
 }
@@ -47,9 +51,13 @@ export function testConfig(env: Record<string, string> = {}, dataDir = tempDataD
 export async function createTestApp(
   env: Record<string, string> = {},
   clock = new FixedClock(TEST_START),
+  /** Extra modules, e.g. a module of test jobs or listeners. */
+  imports: ModuleImport[] = [],
 ): Promise<TestApp> {
   const config = testConfig(env);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, { clock })] }).compile();
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot(config, { clock }), ...imports],
+  }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
   configureApp(app, config);
   await app.init();

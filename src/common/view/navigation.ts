@@ -21,6 +21,7 @@ export const CORE_NAV: NavItem[] = [
   { label: 'Dashboard', href: '/dashboard', icon: 'home', roles: EVERYONE },
   { label: 'Organizations', href: '/admin/orgs', icon: 'building', roles: ['operator'] },
   { label: 'People', href: '/org/users', icon: 'users', roles: ['admin'] },
+  { label: 'Jobs', href: '/admin/jobs', icon: 'clock-play', roles: ['operator'] },
   { label: 'Account', href: '/account', icon: 'user', roles: EVERYONE },
 ];
 

@@ -51,7 +51,7 @@ export class AuthController {
   @HttpCode(303)
   async signOut(@Req() req: AppRequest, @Res() res: Response) {
     if (req.user) {
-      await this.auth.signOut(req.user.sessionId);
+      await this.auth.signOut(req.user);
       setFlash(res, 'success', 'You have signed out.');
     }
     this.session.clearCookie(res);

@@ -1,37 +1,60 @@
+import type { EntityManager } from '@mikro-orm/better-sqlite';
 import type { PasswordHasher } from '../../common/security/password-hasher';
+import type { AppEvents } from '../../events/app-events.service';
+import type { AuditService } from '../audit/audit.service';
 import type { Person } from '../users/person.entity';
 import type { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
 import type { SessionsService } from './sessions.service';
 
 describe('AuthService.checkCredentials', () => {
-  const person = { id: 'p1', passwordHash: 'hash', status: 'active' } as Person;
+  const person = {
+    id: 'p1',
+    email: 'a@example.test',
+    passwordHash: 'hash',
+    status: 'active',
+    organization: null,
+  } as Person;
   let users: jest.Mocked<Pick<UsersService, 'findForSignIn'>>;
   let hasher: jest.Mocked<Pick<PasswordHasher, 'verify' | 'verifyDummy'>>;
+  let audit: jest.Mocked<Pick<AuditService, 'record'>>;
   let auth: AuthService;
 
   beforeEach(() => {
     users = { findForSignIn: jest.fn() };
     hasher = { verify: jest.fn(), verifyDummy: jest.fn().mockResolvedValue(false) };
+    audit = { record: jest.fn().mockResolvedValue(undefined) };
     auth = new AuthService(
+      {} as EntityManager,
       users as unknown as UsersService,
       hasher as unknown as PasswordHasher,
       {} as SessionsService,
+      audit as unknown as AuditService,
+      { emit: jest.fn() } as unknown as AppEvents,
     );
   });
+
+  const reason = () => (audit.record.mock.calls[0][0].details as { reason: string }).reason;
 
   it('spends a hash verification on unknown emails too, so timing does not reveal accounts', async () => {
     users.findForSignIn.mockResolvedValue(null);
     await expect(auth.checkCredentials('nobody@example.test', 'pw')).resolves.toBeNull();
     expect(hasher.verifyDummy).toHaveBeenCalledWith('pw');
+    expect(reason()).toBe('unknown_account');
   });
 
   it('verifies the password of a known person', async () => {
     users.findForSignIn.mockResolvedValue(person);
     hasher.verify.mockResolvedValue(true);
-    await expect(auth.checkCredentials('a@example.test', 'pw')).resolves.toEqual({ personId: 'p1' });
+    await expect(auth.checkCredentials('a@example.test', 'pw')).resolves.toEqual({
+      personId: 'p1',
+      email: 'a@example.test',
+      organizationId: null,
+    });
+    expect(audit.record).not.toHaveBeenCalled();
     hasher.verify.mockResolvedValue(false);
     await expect(auth.checkCredentials('a@example.test', 'pw')).resolves.toBeNull();
+    expect(reason()).toBe('wrong_password');
   });
 
   it('refuses a disabled person even with the right password, after the same work', async () => {
@@ -39,5 +62,13 @@ describe('AuthService.checkCredentials', () => {
     hasher.verify.mockResolvedValue(true);
     await expect(auth.checkCredentials('a@example.test', 'pw')).resolves.toBeNull();
     expect(hasher.verify).toHaveBeenCalled();
+    expect(reason()).toBe('disabled');
+  });
+
+  it('never audits the password', async () => {
+    users.findForSignIn.mockResolvedValue(person);
+    hasher.verify.mockResolvedValue(false);
+    await auth.checkCredentials('a@example.test', 'hunter2-secret');
+    expect(JSON.stringify(audit.record.mock.calls)).not.toContain('hunter2-secret');
   });
 });

@@ -1,5 +1,10 @@
+import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
 import { PasswordHasher } from '../../common/security/password-hasher';
+import type { Actor } from '../../common/request-info';
+import { AppEvents } from '../../events/app-events.service';
+import { AuditService } from '../audit/audit.service';
+import { normalizeEmail } from '../users/person.entity';
 import { UsersService } from '../users/users.service';
 import { SessionsService, type SessionClient } from './sessions.service';
 
@@ -7,39 +12,98 @@ export const SIGN_IN_FAILED = 'The email address or password is not right, or th
 
 export interface SignInCandidate {
   personId: string;
+  email: string;
+  organizationId: string | null;
 }
+
+/** Why a sign-in failed: for the audit log and helpdesk only, never for the page. */
+export type SignInFailure = 'unknown_account' | 'wrong_password' | 'disabled' | 'malformed';
+
+const personActor = (c: SignInCandidate): Actor => ({
+  type: 'person',
+  id: c.personId,
+  label: c.email,
+  organizationId: c.organizationId,
+});
 
 @Injectable()
 export class AuthService {
   constructor(
+    private readonly em: EntityManager,
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionsService,
+    private readonly audit: AuditService,
+    private readonly events: AppEvents,
   ) {}
 
   /**
-   * The person these credentials belong to, or null. Unknown emails cost one
-   * argon2 verification too, so timing does not tell which accounts exist.
+   * The person these credentials belong to, or null (and the failure
+   * audited). Unknown emails cost one argon2 verification too, so timing does
+   * not tell which accounts exist.
    */
-  async checkCredentials(email: string, password: string): Promise<SignInCandidate | null> {
-    if (typeof email !== 'string' || typeof password !== 'string' || password.length > 1024) {
-      return this.hasher.verifyDummy(String(password ?? '')).then(() => null);
+  async checkCredentials(email: unknown, password: unknown): Promise<SignInCandidate | null> {
+    if (typeof email !== 'string' || typeof password !== 'string' || password.length > 1024 || email.length > 254) {
+      await this.hasher.verifyDummy(String(password ?? ''));
+      return this.failed(typeof email === 'string' ? email.slice(0, 254) : '', 'malformed', null);
     }
     const person = await this.users.findForSignIn(email);
-    if (!person) return this.hasher.verifyDummy(password).then(() => null);
+    if (!person) {
+      await this.hasher.verifyDummy(password);
+      return this.failed(email, 'unknown_account', null);
+    }
     const ok = await this.hasher.verify(person.passwordHash, password);
-    if (!ok || person.status !== 'active') return null;
-    return { personId: person.id };
+    const candidate = { personId: person.id, email: person.email, organizationId: person.organization?.id ?? null };
+    if (!ok) return this.failed(email, 'wrong_password', candidate);
+    if (person.status !== 'active') return this.failed(email, 'disabled', candidate);
+    return candidate;
   }
 
+  private async failed(email: string, reason: SignInFailure, known: SignInCandidate | null): Promise<null> {
+    const label = normalizeEmail(email) || '(no email)';
+    await this.audit.record({
+      action: 'auth.login.failed',
+      outcome: 'failure',
+      actor: known ? personActor(known) : { type: 'person', id: null, label },
+      target: { type: 'person', id: known?.personId ?? null, label },
+      organizationId: known?.organizationId ?? null,
+      details: { reason },
+    });
+    this.events.emit('auth.login.failed', { email: label, organizationId: known?.organizationId ?? null });
+    return null;
+  }
+
+  /** Starts a new session (ending the one it replaces), records the sign-in, audits it: one transaction. */
   async signIn(candidate: SignInCandidate, client: SessionClient, previousSessionId?: string) {
-    if (previousSessionId) await this.sessions.end(previousSessionId, 'replaced');
-    const session = await this.sessions.start(candidate.personId, client);
-    await this.users.recordSignIn(candidate.personId);
+    const session = await this.em.transactional(async () => {
+      if (previousSessionId) await this.sessions.end(previousSessionId, 'replaced');
+      const started = await this.sessions.start(candidate.personId, client);
+      await this.users.recordSignIn(candidate.personId);
+      await this.audit.record({
+        action: 'auth.login.succeeded',
+        actor: personActor(candidate),
+        target: { type: 'person', id: candidate.personId, label: candidate.email },
+        organizationId: candidate.organizationId,
+      });
+      return started;
+    });
+    this.events.emit('auth.login.succeeded', {
+      personId: candidate.personId,
+      email: candidate.email,
+      organizationId: candidate.organizationId,
+    });
     return session;
   }
 
-  signOut(sessionId: string): Promise<boolean> {
-    return this.sessions.end(sessionId, 'signed-out');
+  async signOut(user: { sessionId: string; personId: string; email: string; orgId: string | null }): Promise<void> {
+    await this.em.transactional(async () => {
+      await this.sessions.end(user.sessionId, 'signed-out');
+      await this.audit.record({
+        action: 'auth.logout',
+        target: { type: 'person', id: user.personId, label: user.email },
+        organizationId: user.orgId,
+      });
+    });
+    this.events.emit('auth.logout', { personId: user.personId, organizationId: user.orgId });
   }
 }

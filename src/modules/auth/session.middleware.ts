@@ -3,6 +3,7 @@ import type { NextFunction, Response } from 'express';
 import { cookieName, cookieOptions } from '../../common/http/cookies';
 import { SESSION_COOKIE } from '../../common/http/csrf';
 import type { AppRequest } from '../../common/http/principal';
+import { setCurrentActor } from '../../common/request-info';
 import type { AppConfig } from '../../config/app.config';
 import { APP_CONFIG } from '../../config/config.module';
 import { SessionsService } from './sessions.service';
@@ -30,8 +31,10 @@ export class SessionMiddleware implements NestMiddleware {
       const token = req.cookies?.[this.cookie] as string | undefined;
       if (token) {
         const user = await this.sessions.resolve(token);
-        if (user) req.user = user;
-        else res.clearCookie(this.cookie, cookieOptions(this.config.secure));
+        if (user) {
+          req.user = user;
+          setCurrentActor({ type: 'person', id: user.personId, label: user.email, organizationId: user.orgId });
+        } else res.clearCookie(this.cookie, cookieOptions(this.config.secure));
       }
       next();
     } catch (err) {

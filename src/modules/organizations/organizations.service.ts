@@ -3,6 +3,8 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { FormError } from '../../common/http/exceptions';
 import { toPage, type Page, type PageRequest } from '../../common/pagination';
+import { AppEvents } from '../../events/app-events.service';
+import { AuditService } from '../audit/audit.service';
 import { Organization } from './organization.entity';
 import { OrganizationsRepository, type OrganizationRow } from './organizations.repository';
 
@@ -20,6 +22,8 @@ export class OrganizationsService {
     private readonly em: EntityManager,
     private readonly orgs: OrganizationsRepository,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly events: AppEvents,
   ) {}
 
   async list(request: PageRequest, search?: string): Promise<Page<OrganizationRow>> {
@@ -46,6 +50,12 @@ export class OrganizationsService {
       org.createdAt = org.updatedAt = this.clock.now();
       this.orgs.add(org);
       await em.flush();
+      await this.audit.record({
+        action: 'organization.created',
+        target: { type: 'organization', id: org.id, label: org.name },
+        organizationId: org.id,
+      });
+      this.events.emit('organization.created', { organizationId: org.id, name: org.name });
       return org;
     });
   }
@@ -55,8 +65,17 @@ export class OrganizationsService {
     return this.em.transactional(async (em) => {
       const org = await this.get(id);
       if (await this.orgs.nameTaken(clean, id)) throw new FormError({ name: NAME_TAKEN });
+      const previousName = org.name;
+      if (previousName === clean) return org;
       org.name = clean;
       await em.flush();
+      await this.audit.record({
+        action: 'organization.renamed',
+        target: { type: 'organization', id: org.id, label: clean },
+        organizationId: org.id,
+        details: { previousName },
+      });
+      this.events.emit('organization.renamed', { organizationId: org.id, name: clean, previousName });
       return org;
     });
   }

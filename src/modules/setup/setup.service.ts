@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { FormError } from '../../common/http/exceptions';
+import { AuditService } from '../audit/audit.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { UsersService } from '../users/users.service';
 
@@ -22,6 +23,7 @@ export class SetupService {
     private readonly em: EntityManager,
     private readonly users: UsersService,
     private readonly orgs: OrganizationsService,
+    private readonly audit: AuditService,
   ) {}
 
   async isOpen(): Promise<boolean> {
@@ -41,11 +43,17 @@ export class SetupService {
         if (err instanceof FormError && err.fields.name) throw new FormError({ orgName: err.fields.name });
         throw err;
       });
-      await this.users.createPerson({
+      const operator = await this.users.createPerson({
         email: input.email,
         name: input.name,
         password: input.password,
         role: 'operator',
+        organizationId: org.id,
+      });
+      await this.audit.record({
+        action: 'setup.completed',
+        actor: { type: 'person', id: operator.id, label: operator.email },
+        target: { type: 'person', id: operator.id, label: operator.email },
         organizationId: org.id,
       });
     });

@@ -5,6 +5,8 @@ import { Clock } from '../../common/clock';
 import { FormError, type FieldErrors } from '../../common/http/exceptions';
 import { PasswordHasher } from '../../common/security/password-hasher';
 import { toPage, type Page, type PageRequest } from '../../common/pagination';
+import { AppEvents } from '../../events/app-events.service';
+import { AuditService } from '../audit/audit.service';
 import { Organization } from '../organizations/organization.entity';
 import { PasswordPolicy } from './password-policy';
 import { PeopleRepository, type PersonRow } from './people.repository';
@@ -26,6 +28,8 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly events: AppEvents,
   ) {}
 
   /**
@@ -64,6 +68,18 @@ export class UsersService {
       person.createdAt = person.updatedAt = this.clock.now();
       this.people.add(person);
       await em.flush();
+      await this.audit.record({
+        action: 'user.created',
+        target: { type: 'person', id: person.id, label: person.email },
+        organizationId: organization?.id ?? null,
+        details: { role: person.role },
+      });
+      this.events.emit('user.created', {
+        personId: person.id,
+        email: person.email,
+        role: person.role,
+        organizationId: organization?.id ?? null,
+      });
       return person;
     });
   }

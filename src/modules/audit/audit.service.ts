@@ -1,0 +1,78 @@
+import { EntityManager } from '@mikro-orm/better-sqlite';
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock';
+import { currentRequestInfo, systemActor } from '../../common/request-info';
+import { deriveKeyBytes } from '../../common/security/keys';
+import type { AppConfig } from '../../config/app.config';
+import { APP_CONFIG } from '../../config/config.module';
+import { entryHash, GENESIS, type ChainedEntry } from './audit-chain';
+import { AUDIT_OUTCOMES, SECRET_KEY, type AuditDetailsShape, type AuditEntryInput } from './audit.types';
+
+const ACTION = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
+
+@Injectable()
+export class AuditService {
+  private readonly key: Buffer;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly em: EntityManager,
+    private readonly clock: Clock,
+  ) {
+    this.key = deriveKeyBytes(config.appSecret, 'audit-chain');
+  }
+
+  /**
+   * Appends an entry to the hash chain inside the caller's transaction: if
+   * this write fails, the caller's change fails with it.
+   */
+  async record<D extends AuditDetailsShape>(input: AuditEntryInput<D>): Promise<void> {
+    if (!ACTION.test(input.action)) throw new Error(`Audit action "${input.action}" is not <aggregate>.<past-tense>`);
+    const outcome = input.outcome ?? 'success';
+    if (!AUDIT_OUTCOMES.includes(outcome)) throw new Error(`Audit outcome "${outcome}" is unknown`);
+    for (const key of Object.keys(input.details ?? {})) {
+      if (SECRET_KEY.test(key)) throw new Error(`Audit details may not carry "${key}": secrets are never audited`);
+    }
+    const info = currentRequestInfo();
+    const actor = input.actor ?? info.actor ?? systemActor('system');
+    const [last] = await this.em.execute<{ hash: string }[]>('select hash from audit_entries order by id desc limit 1');
+    const entry: ChainedEntry = {
+      at: +this.clock.now(),
+      actorType: actor.type,
+      actorId: actor.id,
+      actorLabel: actor.label.slice(0, 254),
+      action: input.action,
+      targetType: input.target?.type ?? null,
+      targetId: input.target?.id ?? null,
+      targetLabel: input.target?.label?.slice(0, 254) ?? null,
+      organizationId: input.organizationId !== undefined ? input.organizationId : (actor.organizationId ?? null),
+      ip: info.ip?.slice(0, 64) ?? null,
+      userAgent: info.userAgent?.slice(0, 512) ?? null,
+      outcome,
+      details: input.details && Object.keys(input.details).length > 0 ? JSON.stringify(input.details) : null,
+      prevHash: last?.hash ?? GENESIS,
+    };
+    await this.em.execute(
+      `insert into audit_entries (at, actor_type, actor_id, actor_label, action, target_type, target_id, target_label,
+         organization_id, ip, user_agent, outcome, details, prev_hash, hash)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        entry.at,
+        entry.actorType,
+        entry.actorId,
+        entry.actorLabel,
+        entry.action,
+        entry.targetType,
+        entry.targetId,
+        entry.targetLabel,
+        entry.organizationId,
+        entry.ip,
+        entry.userAgent,
+        entry.outcome,
+        entry.details,
+        entry.prevHash,
+        entryHash(this.key, entry),
+      ],
+    );
+  }
+}

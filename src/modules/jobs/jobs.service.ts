@@ -1,0 +1,67 @@
+import { EntityManager } from '@mikro-orm/better-sqlite';
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock';
+import { JobRegistry } from './job-registry';
+import type { JobTrigger } from './job.decorator';
+import type { JobRunResult } from './job-runner';
+
+export interface JobRunRow {
+  id: number;
+  name: string;
+  trigger: JobTrigger;
+  startedAt: number;
+  finishedAt: number | null;
+  outcome: 'running' | 'succeeded' | 'failed' | 'skipped';
+  counts: string | null;
+  error: string | null;
+}
+
+export interface JobOverview {
+  name: string;
+  cron: string;
+  description: string;
+  nextRunAt: Date | null;
+  lastRun: JobRunRow | null;
+  history: JobRunRow[];
+}
+
+const HISTORY = 10;
+
+@Injectable()
+export class JobsService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly registry: JobRegistry,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Every job with its schedule, next run and recent runs, in one query. */
+  async overview(): Promise<JobOverview[]> {
+    const rows = await this.em.execute<(JobRunRow & { rn: number })[]>(
+      `select * from (
+         select id, name, trigger, started_at as startedAt, finished_at as finishedAt, outcome, counts, error,
+                row_number() over (partition by name order by id desc) as rn
+           from job_runs)
+        where rn <= ? order by name, id desc`,
+      [HISTORY],
+    );
+    const byName = new Map<string, JobRunRow[]>();
+    for (const row of rows) byName.set(row.name, [...(byName.get(row.name) ?? []), row]);
+    const now = this.clock.now();
+    return this.registry.list().map(({ spec }) => {
+      const history = byName.get(spec.name) ?? [];
+      return {
+        name: spec.name,
+        cron: spec.cron,
+        description: spec.description,
+        nextRunAt: this.registry.nextRun(spec, now),
+        lastRun: history[0] ?? null,
+        history,
+      };
+    });
+  }
+
+  runNow(name: string, trigger: JobTrigger = 'manual'): Promise<JobRunResult> {
+    return this.registry.get(name).invoke(trigger);
+  }
+}

@@ -1,0 +1,238 @@
+import { EntityManager } from '@mikro-orm/better-sqlite';
+import { Injectable, Module } from '@nestjs/common';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { createOrganization } from '../../seeds/factories';
+import { withContext } from '../../src/database/request-context';
+import type { AppEventMap } from '../../src/events/app-events';
+import { OnAppEvent } from '../../src/events/app-events.service';
+import { AuditIntegrityService } from '../../src/modules/audit/audit-integrity.service';
+import { JobsService } from '../../src/modules/jobs/jobs.service';
+import { AuditService } from '../../src/modules/audit/audit.service';
+import { OrganizationsService } from '../../src/modules/organizations/organizations.service';
+import { Client } from '../utils/http';
+import { createTestApp, signedIn, type TestApp } from '../utils/test-app';
+
+interface Row {
+  id: number;
+  action: string;
+  actor_label: string;
+  actor_type: string;
+  target_label: string | null;
+  organization_id: string | null;
+  outcome: string;
+  ip: string | null;
+  user_agent: string | null;
+  details: string | null;
+}
+
+@Injectable()
+class Listeners {
+  seen: AppEventMap['organization.created'][] = [];
+  failing = 0;
+
+  @OnAppEvent('organization.created')
+  onCreated(event: AppEventMap['organization.created']) {
+    this.seen.push(event);
+  }
+
+  @OnAppEvent('organization.created')
+  explode() {
+    this.failing++;
+    throw new Error('listener blew up');
+  }
+}
+
+@Module({ providers: [Listeners] })
+class ListenersModule {}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
+
+describe('audit log, its hash chain and domain events', () => {
+  let t: TestApp;
+  let listeners: Listeners;
+  const sql = <T = Row>(query: string, params: unknown[] = []) =>
+    withContext(t.app, () => t.app.get(EntityManager).execute<T[]>(query, params));
+  const entries = (action: string) => sql(`select * from audit_entries where action = ? order by id`, [action]);
+  const verify = () => withContext(t.app, () => t.app.get(AuditIntegrityService).verify());
+
+  beforeAll(async () => {
+    t = await createTestApp({ AUDIT_RETENTION_DAYS: '30' }, undefined, [ListenersModule]);
+    listeners = t.app.get(Listeners, { strict: false });
+  });
+  afterAll(() => t.close());
+
+  it('audits setup: the organization, the operator and the setup itself', async () => {
+    const client = new Client(t.server);
+    const password = 'tangerine-quartz-meadow-81';
+    const res = await client.submit('/setup', {
+      orgName: 'Audit Co',
+      name: 'Ann Auditor',
+      email: 'ann@audit.test',
+      password,
+      confirmPassword: password,
+    });
+    expect(res.status).toBe(303);
+    expect((await entries('organization.created'))[0]).toMatchObject({ target_label: 'Audit Co', outcome: 'success' });
+    expect((await entries('user.created'))[0]).toMatchObject({ target_label: 'ann@audit.test' });
+    expect((await entries('setup.completed'))[0]).toMatchObject({
+      actor_label: 'ann@audit.test',
+      actor_type: 'person',
+    });
+    expect(JSON.stringify(await sql('select * from audit_entries'))).not.toContain(password);
+  });
+
+  it('audits sign-in success and failure (with the reason, source address and browser) and sign-out', async () => {
+    const client = new Client(t.server);
+    await client.agent.get('/login').set('User-Agent', 'AuditTest/1.0');
+    const bad = await client.signIn('ann@audit.test', 'wrong-password-123');
+    expect(bad.status).toBe(401);
+    await new Client(t.server).signIn('ghost@audit.test', 'whatever-password-1');
+    const failures = await entries('auth.login.failed');
+    expect(failures.map((f) => [f.actor_label, f.outcome, JSON.parse(f.details!).reason])).toEqual([
+      ['ann@audit.test', 'failure', 'wrong_password'],
+      ['ghost@audit.test', 'failure', 'unknown_account'],
+    ]);
+    expect(failures[0].ip).toMatch(/127\.0\.0\.1/);
+    expect(JSON.stringify(failures)).not.toContain('wrong-password-123');
+
+    const ok = await client.agent
+      .post('/login')
+      .set('User-Agent', 'AuditTest/1.0')
+      .type('form')
+      .send({
+        email: 'ann@audit.test',
+        password: 'tangerine-quartz-meadow-81',
+        _csrf: /name="_csrf" value="([^"]+)"/.exec((await client.agent.get('/login')).text)![1],
+      })
+      .redirects(0);
+    expect(ok.status).toBe(303);
+    const [success] = await entries('auth.login.succeeded');
+    expect(success).toMatchObject({ actor_label: 'ann@audit.test', user_agent: 'AuditTest/1.0' });
+    await client.signOut();
+    expect((await entries('auth.logout'))[0]).toMatchObject({ actor_label: 'ann@audit.test' });
+  });
+
+  it('audits organization changes with the operator as actor, and emits events after commit', async () => {
+    const { client, email } = await signedIn(t, 'operator');
+    await client.submit('/admin/orgs/new', { name: 'Evented Org' }, '/admin/orgs');
+    await settle();
+    const [created] = (await entries('organization.created')).filter((e) => e.target_label === 'Evented Org');
+    expect(created.actor_label).toBe(email);
+    expect(listeners.seen.map((e) => e.name)).toContain('Evented Org');
+    expect(listeners.seen.find((e) => e.name === 'Evented Org')).toMatchObject({ actor: email });
+    // A listener that throws neither undoes the change nor stops the other listener.
+    expect(listeners.failing).toBeGreaterThan(0);
+    expect((await client.get('/admin/orgs?q=Evented')).text).toContain('Evented Org');
+  });
+
+  it('fails the change when its audit entry cannot be written, and emits nothing', async () => {
+    const { client } = await signedIn(t, 'operator');
+    const seenBefore = listeners.seen.length;
+    await sql(`create trigger audit_broken before insert on audit_entries begin select raise(abort, 'disk full'); end`);
+    try {
+      const res = await client.submit('/admin/orgs/new', { name: 'Unaudited Org' }, '/admin/orgs');
+      expect(res.status).toBe(500);
+      expect(res.text).not.toContain('disk full');
+    } finally {
+      await sql('drop trigger audit_broken');
+    }
+    await settle();
+    expect(await sql(`select id from organizations where name = 'Unaudited Org'`)).toEqual([]);
+    expect(listeners.seen.length).toBe(seenBefore);
+  });
+
+  it('drops events of a transaction that rolls back', async () => {
+    const seenBefore = listeners.seen.length;
+    await expect(
+      withContext(t.app, () =>
+        t.app.get(EntityManager).transactional(async () => {
+          await t.app.get(OrganizationsService).create('Rolled Back Org');
+          throw new Error('changed my mind');
+        }),
+      ),
+    ).rejects.toThrow('changed my mind');
+    await settle();
+    expect(listeners.seen.length).toBe(seenBefore);
+    expect(await sql(`select id from organizations where name = 'Rolled Back Org'`)).toEqual([]);
+  });
+
+  it('refuses details that name a secret', async () => {
+    await expect(
+      withContext(t.app, () =>
+        t.app.get(AuditService).record({
+          action: 'test.happened',
+          // @ts-expect-error secrets do not even compile
+          details: { resetToken: 'abc' },
+        }),
+      ),
+    ).rejects.toThrow(/secrets are never audited/);
+  });
+
+  it('keeps entries append-only at the database level', async () => {
+    await expect(sql(`update audit_entries set action = 'x.y' where id = 1`)).rejects.toThrow(/append-only/);
+    await expect(sql(`delete from audit_entries where id = 1`)).rejects.toThrow(/append-only/);
+  });
+
+  it('verifies an intact chain, and names an entry changed directly in the database file', async () => {
+    const intact = await verify();
+    expect(intact).toMatchObject({ ok: true });
+    const total = (await sql<{ n: number }>('select count(*) as n from audit_entries'))[0].n;
+    expect(intact.ok && intact.entries).toBe(total);
+
+    const db = new Database(join(t.dataDir, 'seatdesk.db'));
+    try {
+      db.exec('drop trigger audit_entries_no_update');
+      db.prepare(`update audit_entries set actor_label = 'someone-else@audit.test' where id = 3`).run();
+      expect(await verify()).toMatchObject({ ok: false, entryId: 3, problem: 'entry #3 was changed or forged' });
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('audit retention', () => {
+  let t: TestApp;
+  const sql = <T = { id: number; action: string }>(query: string, params: unknown[] = []) =>
+    withContext(t.app, () => t.app.get(EntityManager).execute<T[]>(query, params));
+
+  beforeAll(async () => {
+    t = await createTestApp({ AUDIT_RETENTION_DAYS: '30' });
+  });
+  afterAll(() => t.close());
+
+  it('removes entries older than AUDIT_RETENTION_DAYS from the start and leaves a verifiable chain', async () => {
+    for (let i = 0; i < 5; i++) await createOrganization(t.app, `Old ${i}`);
+    t.clock.advance(20 * 86_400);
+    for (let i = 0; i < 3; i++) await createOrganization(t.app, `Recent ${i}`);
+    t.clock.advance(15 * 86_400); // the first five are now 35 days old, the others 15
+
+    const result = await t.app.get(JobsService).runNow('audit.retention');
+    expect(result).toMatchObject({ outcome: 'succeeded', counts: { removed: 5 } });
+    const left = await sql('select id, action from audit_entries order by id');
+    expect(left.map((e) => e.action)).toEqual([
+      'organization.created',
+      'organization.created',
+      'organization.created',
+      'audit.retention_applied',
+    ]);
+    expect(await sql('select through_id, removed from audit_checkpoints')).toEqual([{ through_id: 5, removed: 5 }]);
+    const verified = await withContext(t.app, () => t.app.get(AuditIntegrityService).verify());
+    expect(verified).toEqual({ ok: true, entries: 4, checkpoints: 1 });
+
+    // Running again removes nothing more.
+    expect((await t.app.get(JobsService).runNow('audit.retention')).counts).toEqual({ removed: 0 });
+  });
+
+  it('catches a removed entry after retention, naming the entry that follows it', async () => {
+    const db = new Database(join(t.dataDir, 'seatdesk.db'));
+    try {
+      db.exec('drop trigger audit_entries_no_delete');
+      db.prepare('delete from audit_entries where id = 7').run();
+    } finally {
+      db.close();
+    }
+    const verified = await withContext(t.app, () => t.app.get(AuditIntegrityService).verify());
+    expect(verified).toMatchObject({ ok: false, entryId: 8 });
+  });
+});
