@@ -1,9 +1,19 @@
 // Three tiers (DESIGN.md): unit beside the code, e2e and browser under test/.
 // Type-checking is `npm run lint`'s job (tsc --noEmit); tests only transpile.
+// otplib's crypto (@noble, @scure) ships as ES modules only: Node 20 requires
+// them natively, Jest needs them transpiled to CommonJS.
+const ESM_ONLY = ['@noble', '@scure', '@otplib', 'otplib'];
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],
+  '^.+\\.m?js$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],
 };
-const common = { rootDir: __dirname, transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+const common = {
+  rootDir: __dirname,
+  transform,
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+};
 
 module.exports = {
   testTimeout: 60000,

@@ -52,7 +52,7 @@ export class DemoSeeder {
         const org = await organizations.create(DEMO_ORGANIZATION);
         const created: DemoAccount[] = [];
         for (const spec of DEMO_PEOPLE) {
-          const password = passwordFor(spec, policy);
+          const password = await passwordFor(spec, policy);
           await users
             .createPerson({
               ...spec,
@@ -88,9 +88,9 @@ export class DemoSeeder {
 }
 
 // A random password could, very rarely, contain part of the person's name.
-function passwordFor(person: DemoPerson, policy: PasswordPolicy): string {
+async function passwordFor(person: DemoPerson, policy: PasswordPolicy): Promise<string> {
   for (;;) {
     const password = randomPassword();
-    if (policy.check(password, person) === null) return password;
+    if ((await policy.check(password, person)) === null) return password;
   }
 }

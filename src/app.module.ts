@@ -13,10 +13,13 @@ import type { AppConfig } from './config/app.config';
 import { APP_CONFIG, ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { loggerOptions } from './logger';
+import { PluginHostModule } from './plugin-host/plugin-host.module';
+import { loadPlugins, pluginEntities, pluginMigrations } from './plugin-host/plugin-loader';
 import { EventsModule } from './events/events.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { JobsModule } from './modules/jobs/jobs.module';
+import { MailModule } from './modules/mail/mail.module';
 import { SessionGuard } from './modules/auth/session.guard';
 import { DashboardModule } from './modules/dashboard/dashboard.module';
 import { HealthModule } from './modules/health/health.module';
@@ -32,6 +35,8 @@ export interface AppModuleOptions {
   http?: boolean;
   /** Run @Job schedules (default: JOBS=on). The CLI runs jobs only when told to. */
   scheduler?: boolean;
+  /** Where plugin folders are (default plugins/); tests point it at fixtures. */
+  pluginsDir?: string;
 }
 
 /** The composition root. */
@@ -40,24 +45,32 @@ export class AppModule {
   static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
     const http = options.http ?? true;
     const scheduler = options.scheduler ?? config.jobs;
+    // Synchronously, before Nest builds the graph: a bad plugin throws here, naming itself.
+    const plugins = loadPlugins(config.plugins, { dir: options.pluginsDir });
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config, options.clock),
         LoggerModule.forRoot(loggerOptions(config)),
-        DatabaseModule.forRoot(config, { migrate: options.migrate ?? true }),
+        DatabaseModule.forRoot(config, {
+          migrate: options.migrate ?? true,
+          entities: pluginEntities(plugins),
+          migrations: pluginMigrations(plugins),
+        }),
         ThrottlerModule.forRoot([{ name: 'sign-in', ttl: 60_000, limit: config.loginRateLimit }]),
         // Exactly once: without it @Job schedules stay inert (JOBS=off, CLI, tests).
         ...(scheduler ? [ScheduleModule.forRoot()] : []),
         EventsModule,
         JobsModule,
         AuditModule,
+        MailModule,
         UsersModule,
         OrganizationsModule,
         AuthModule,
         SetupModule,
         DashboardModule,
         HealthModule,
+        PluginHostModule.forRoot(plugins),
       ],
       providers: http
         ? [

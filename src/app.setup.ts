@@ -10,6 +10,8 @@ import { createViewEngine } from './common/view/view-engine';
 import type { AppConfig } from './config/app.config';
 import { NODE_MODULES_DIR, PROJECT_ROOT, VIEWS_DIR } from './config/paths';
 import { SessionMiddleware } from './modules/auth/session.middleware';
+import { PluginRegistry } from './plugin-host/plugin-registry';
+import { mountPluginViews } from './plugin-host/plugin-views';
 import { SetupGate } from './modules/setup/setup.gate';
 import { PasswordPolicy } from './modules/users/password-policy';
 
@@ -64,10 +66,13 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
   const gate = app.get(SetupGate);
   app.use(gate.use.bind(gate));
 
-  const views = createViewEngine([{ dir: join(VIEWS_DIR, 'partials') }]);
+  const plugins = app.get(PluginRegistry);
+  const views = createViewEngine([{ dir: join(VIEWS_DIR, 'partials') }, ...plugins.partialDirs()]);
   app.engine('hbs', views.__express);
   app.setViewEngine('hbs');
   app.setBaseViewsDir(VIEWS_DIR);
+  // Plugin views render as plugins/<id>/<view> from their own folder; plugins add nav items.
+  mountPluginViews(app, plugins);
   app.set('view options', { layout: 'layouts/main' });
   app.set('view cache', true);
   app.setLocal('passwordHelp', app.get(PasswordPolicy).describe());

@@ -4,12 +4,14 @@ import { AppModule } from '../app.module';
 import type { AppConfig } from '../config/app.config';
 import { OrganizationsModule } from '../modules/organizations/organizations.module';
 import { UsersModule } from '../modules/users/users.module';
+import { AuditVerifyCommand } from './audit-verify.command';
 import { CliContext } from './cli-command';
 import { CliOutput, type CliIo } from './cli-output';
 import { DbBackupCommand } from './db-backup.command';
 import { DbMigrateCommand } from './db-migrate.command';
 import { DbRestoreCommand } from './db-restore.command';
 import { DbSeedCommand } from './db-seed.command';
+import { JobsListCommand, JobsRunCommand } from './jobs.command';
 import { OrgCreateCommand } from './org-create.command';
 import { UserCreateCommand } from './user-create.command';
 
@@ -45,6 +47,9 @@ export const COMMANDS = [
   DbRestoreCommand,
   OrgCreateCommand,
   UserCreateCommand,
+  AuditVerifyCommand,
+  JobsListCommand,
+  JobsRunCommand,
 ];
 
 @Module({})
@@ -53,7 +58,11 @@ export class CliModule {
     return {
       module: CliModule,
       // The server's graph without HTTP; each command decides about migrations.
-      imports: [AppModule.forRoot(config, { migrate: false, http: false, scheduler: false }), UsersModule, OrganizationsModule],
+      imports: [
+        AppModule.forRoot(config, { migrate: false, http: false, scheduler: false }),
+        UsersModule,
+        OrganizationsModule,
+      ],
       providers: [{ provide: CliOutput, useValue: new CliOutput(io) }, CliContext, CliProgram, ...COMMANDS],
     };
   }

@@ -63,9 +63,10 @@ export function inspectSeatDeskFile(file: string): SeatDeskFile {
       .prepare(`select name from sqlite_master where type = 'table' and name = 'mikro_orm_migrations'`)
       .get();
     if (!table) throw new CliError(`${file} holds no SeatDesk data (no mikro_orm_migrations table)`);
-    const migrations = (
-      db.prepare('select name from mikro_orm_migrations order by id').all() as { name: string }[]
-    ).map((row) => row.name.replace(/\.[jt]s$/, ''));
+    const migrations = (db.prepare('select name from mikro_orm_migrations order by id').all() as { name: string }[])
+      .map((row) => row.name.replace(/\.[jt]s$/, ''))
+      // Plugins' migrations (plg_<id>_…) say nothing about the core schema's version.
+      .filter((name) => !name.startsWith('plg_'));
     const known = MIGRATIONS.map((m) => m.name);
     const unknown = migrations.filter((name) => !known.includes(name));
     if (unknown.length > 0) {

@@ -1,4 +1,5 @@
-import { MikroORM } from '@mikro-orm/better-sqlite';
+import { MikroORM, type Options } from '@mikro-orm/better-sqlite';
+import type { MigrationObject } from '@mikro-orm/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { DynamicModule, Global, Injectable, Logger, Module, OnModuleInit } from '@nestjs/common';
 import type { AppConfig } from '../config/app.config';
@@ -43,12 +44,16 @@ export class MigrationRunner implements OnModuleInit {
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forRoot(config: AppConfig, options: { migrate: boolean }): DynamicModule {
+  static forRoot(
+    config: AppConfig,
+    // Plugins' entities and migrations (appended after the core ones).
+    options: { migrate: boolean; entities?: Options['entities']; migrations?: MigrationObject[] },
+  ): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
         MikroOrmModule.forRoot({
-          ...buildOrmConfig(config),
+          ...buildOrmConfig(config, options.entities, options.migrations),
           autoLoadEntities: true,
           // configureApp mounts the request context first, before any middleware queries.
           registerRequestContext: false,

@@ -1,4 +1,5 @@
 import { defineConfig, type Options } from '@mikro-orm/better-sqlite';
+import type { MigrationObject } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { SeedManager } from '@mikro-orm/seeder';
 import { join } from 'node:path';
@@ -18,11 +19,18 @@ export function applyPragmas(db: SqliteHandle, memory = false): void {
   db.pragma('cache_size = -65536');
 }
 
-export function buildOrmConfig(config: Pick<AppConfig, 'databasePath'>, entities: Options['entities'] = []): Options {
+export function buildOrmConfig(
+  config: Pick<AppConfig, 'databasePath'>,
+  entities: Options['entities'] = [],
+  // Plugins' migrations run after the core ones.
+  extraMigrations: MigrationObject[] = [],
+): Options {
   const memory = config.databasePath === ':memory:';
   return defineConfig({
     dbName: config.databasePath,
     entities,
+    // Under ts-jest/ts-node MikroORM reads entitiesTs; the same classes either way.
+    entitiesTs: entities,
     discovery: { warnWhenNoEntities: false },
     extensions: [Migrator, SeedManager],
     pool: {
@@ -39,7 +47,7 @@ export function buildOrmConfig(config: Pick<AppConfig, 'databasePath'>, entities
       tableName: 'mikro_orm_migrations',
       path: join(PROJECT_ROOT, 'dist/src/database/migrations'),
       pathTs: join(PROJECT_ROOT, 'src/database/migrations'),
-      migrationsList: MIGRATIONS,
+      migrationsList: [...MIGRATIONS, ...extraMigrations],
       snapshot: false,
       snapshotName: '.snapshot-seatdesk',
       transactional: true,

@@ -31,15 +31,16 @@ export class AppEvents {
       ...payload,
     } as AppEventMap[K];
     this.afterCommit.run(() =>
-      setImmediate(() => {
-        this.emitter.emitAsync(name, event).catch((err: Error) => {
-          this.logger.error({ err, event: name }, 'An event listener failed; the change it reacts to stands');
-        });
+      this.emitter.emitAsync(name, event).catch((err: Error) => {
+        this.logger.error({ err, event: name }, 'An event listener failed; the change it reacts to stands');
       }),
     );
   }
 }
 
-/** Listens to a domain event with its typed payload; a failure is logged, never thrown back. */
-export const OnAppEvent = (name: AppEventName | AppEventName[]) =>
-  OnEvent(name as string | string[], { async: true, promisify: true, suppressErrors: true });
+/**
+ * Listens to one domain event with its typed payload (one decorator per event:
+ * EventEmitter2 would read an array as a single event name). A failure is
+ * logged, never thrown back.
+ */
+export const OnAppEvent = (name: AppEventName) => OnEvent(name, { async: true, promisify: true, suppressErrors: true });

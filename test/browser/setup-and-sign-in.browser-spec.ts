@@ -147,7 +147,9 @@ describe('first run, sign-in and sign-out in a real browser', () => {
     });
 
     it('passes axe on the account page, the organization list and a rejected new-organization form', async () => {
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
+      // The account is in the person menu, not the main navigation.
+      await page.locator('details.app-user-menu summary').click();
+      await page.locator('details.app-user-menu').getByRole('link', { name: 'Account' }).click();
       await expectPath(page, '/account');
       await expectHeading(page, 'Account');
       await checkA11y(page, 'account');

@@ -326,9 +326,7 @@ describe('operator CLI', () => {
 
       const result = await cli(dir, ['db:restore', '--in', backup]);
       expect(result).toMatchObject({ code: 0, stderr: '' });
-      expect(result.stdout).toMatch(
-        /^Restored .*backup-1\.db into .*seatdesk\.db \(schema at Migration\d+_\w+\)\.$/m,
-      );
+      expect(result.stdout).toMatch(/^Restored .*backup-1\.db into .*seatdesk\.db \(schema at Migration\d+_\w+\)\.$/m);
       expect(emails(dir)).toEqual(['keep@acme.test', 'lost@acme.test']);
       // The replaced database is kept, and the restored one works with the app.
       const kept = readdirSync(dir).filter((name) => name.startsWith('seatdesk.db.pre-restore-'));

@@ -2,7 +2,10 @@ import type { Request, Response } from 'express';
 import { csrfTokenFor, type CsrfUtilities } from '../http/csrf';
 import type { AppRequest } from '../http/principal';
 import { takeFlash } from './flash';
-import { navFor, ROLE_LABELS } from './navigation';
+import { CORE_NAV, navFor, ROLE_LABELS, type NavItem } from './navigation';
+
+/** App setting holding the items the plugin host adds after the core navigation. */
+export const PLUGIN_NAV_SETTING = 'seatdesk.pluginNav';
 
 /**
  * What the layout needs on every page. CSRF token and flash are getters so
@@ -13,7 +16,8 @@ export function applyLayoutLocals(req: Request, res: Response, csrf: CsrfUtiliti
   const locals = res.locals as Record<string, unknown>;
   if (user) {
     locals.currentUser = { name: user.name, email: user.email, roleLabel: ROLE_LABELS[user.role] };
-    locals.nav = navFor(user.role, req.originalUrl.split('?')[0]);
+    const pluginNav = (req.app.get(PLUGIN_NAV_SETTING) as NavItem[] | undefined) ?? [];
+    locals.nav = navFor(user.role, req.originalUrl.split('?')[0], [...CORE_NAV, ...pluginNav]);
   }
   let token: string | undefined;
   let flash: ReturnType<typeof takeFlash> | undefined;

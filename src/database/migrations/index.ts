@@ -1,9 +1,13 @@
 import { Migration20261126000000_initial } from './Migration20261126000000_initial';
 import { Migration20261126000100_platform } from './Migration20261126000100_platform';
+import { Migration20261126000200_mail } from './Migration20261126000200_mail';
+import { Migration20261126000300_audit_indexes } from './Migration20261126000300_audit_indexes';
 
 // Listed explicitly so compiled code and ts-jest find the same migrations
 // without globbing the file system. Append new ones at the end.
 export const MIGRATIONS = [
   { name: 'Migration20261126000000_initial', class: Migration20261126000000_initial },
   { name: 'Migration20261126000100_platform', class: Migration20261126000100_platform },
+  { name: 'Migration20261126000200_mail', class: Migration20261126000200_mail },
+  { name: 'Migration20261126000300_audit_indexes', class: Migration20261126000300_audit_indexes },
 ];

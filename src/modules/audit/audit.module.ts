@@ -1,12 +1,16 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditController } from './audit.controller';
+import { AuditRepository } from './audit.repository';
 import { AuditIntegrityService } from './audit-integrity.service';
 import { AuditRetentionJob } from './audit-retention.job';
 import { AuditService } from './audit.service';
+import { OrgAuditController } from './org-audit.controller';
 
 // Global: every module records its actions.
 @Global()
 @Module({
-  providers: [AuditService, AuditIntegrityService, AuditRetentionJob],
+  controllers: [AuditController, OrgAuditController],
+  providers: [AuditService, AuditIntegrityService, AuditRetentionJob, AuditRepository],
   exports: [AuditService, AuditIntegrityService],
 })
 export class AuditModule {}

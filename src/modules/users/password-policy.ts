@@ -1,8 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type AppConfig } from '../../config/app.config';
 import { APP_CONFIG } from '../../config/config.module';
+import { passwordStrength } from './password-strength';
 
 export const PASSWORD_MAX_LENGTH = 256;
+
+/** zxcvbn score a password needs (0–4): 3 is "safely unguessable". */
+const MIN_SCORE = 3;
 
 /**
  * No composition rules (NIST 800-63B): long enough, not absurdly long, and not
@@ -17,11 +21,21 @@ export class PasswordPolicy {
   }
 
   describe(): string {
-    return `At least ${this.minLength} characters. A passphrase of a few unrelated words works well. It must not contain your email address or name.`;
+    return `At least ${this.minLength} characters. A passphrase of a few unrelated words works well. Common or easily guessed passwords, and ones containing your email address or name, are refused.`;
   }
 
   /** The reason the password is refused, or null when it is acceptable. */
-  check(password: string, person: { email: string; name?: string }): string | null {
+  async check(password: string, person: { email: string; name?: string }): Promise<string | null> {
+    const reason = this.checkRules(password, person);
+    if (reason) return reason;
+    const verdict = await passwordStrength(password, [person.email, ...(person.name ?? '').split(/\s+/)]);
+    if (verdict.score < MIN_SCORE) {
+      return `This password is too easy to guess${verdict.warning ? `: ${verdict.warning.replace(/\.$/, '').toLowerCase()}` : ''}. Try a few unrelated words.`;
+    }
+    return null;
+  }
+
+  private checkRules(password: string, person: { email: string; name?: string }): string | null {
     const length = [...password].length;
     if (length < this.minLength) return `Use at least ${this.minLength} characters.`;
     if (length > PASSWORD_MAX_LENGTH) return `Use at most ${PASSWORD_MAX_LENGTH} characters.`;

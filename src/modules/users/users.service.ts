@@ -49,7 +49,7 @@ export class UsersService {
     if (input.role === 'helpdesk' && input.organizationId) {
       errors.organization = 'Helpdesk staff serve every organization and belong to none.';
     }
-    const weak = this.policy.check(input.password, { email, name });
+    const weak = await this.policy.check(input.password, { email, name });
     if (weak) errors.password = weak;
     if (Object.keys(errors).length === 0 && (await this.people.emailTaken(email))) {
       errors.email = 'A person with this email address already exists.';

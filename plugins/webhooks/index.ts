@@ -1,0 +1,16 @@
+import { definePlugin } from '../../src/plugin-host/plugin-api';
+import { PlgWebhooks0001Init } from './migrations/plg_webhooks_0001_init';
+import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { WebhooksModule } from './webhooks.module';
+
+export default definePlugin({
+  id: 'webhooks',
+  name: 'Webhooks',
+  version: '1.0.0',
+  apiVersion: 1,
+  description: 'Sends signed HTTP POSTs to your endpoints when things happen in SeatDesk.',
+  module: WebhooksModule,
+  entities: [WebhookEndpoint],
+  migrations: [{ name: 'plg_webhooks_0001_init', class: PlgWebhooks0001Init }],
+  nav: [{ label: 'Webhooks', href: '/plugins/webhooks', icon: 'webhook', roles: ['operator'] }],
+});

@@ -1,0 +1,94 @@
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+
+export interface AttemptResult {
+  ok: boolean;
+  /** The HTTP status the endpoint answered, if it answered. */
+  status: number | null;
+  /** What went wrong, in a sentence for the delivery log. */
+  error: string | null;
+}
+
+/** `sha256=<hex HMAC-SHA256 of the raw body>`, as receivers verify it. */
+export function signature(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+function describe(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return 'Connection refused.';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'The host name could not be resolved.';
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return 'The connection was closed before an answer.';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'The host cannot be reached.';
+    default:
+      return err.message || 'The request failed.';
+  }
+}
+
+/**
+ * POSTs `body` once. Resolves (never rejects) when the endpoint answers with
+ * a status, fails, or does not answer within `timeoutMs`; `signal` ends it
+ * early. A new connection each time: nothing lingers after the attempt.
+ */
+export function postOnce(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<AttemptResult> {
+  return new Promise((resolve) => {
+    const target = new URL(url);
+    let settled = false;
+    const finish = (result: AttemptResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      resolve(result);
+    };
+    const request = (target.protocol === 'https:' ? https : http).request(
+      target,
+      {
+        method: 'POST',
+        agent: false,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(body)),
+          'user-agent': 'SeatDesk-Webhooks/1',
+          ...headers,
+        },
+      },
+      (response) => {
+        const status = response.statusCode ?? 0;
+        // Only the status matters; the body is not read.
+        response.destroy();
+        finish(
+          status >= 200 && status < 300
+            ? { ok: true, status, error: null }
+            : { ok: false, status, error: `The endpoint answered ${status}.` },
+        );
+      },
+    );
+    const timer = setTimeout(() => {
+      finish({ ok: false, status: null, error: `No answer within ${timeoutMs} ms.` });
+      request.destroy();
+    }, timeoutMs);
+    const onAbort = () => {
+      finish({ ok: false, status: null, error: 'SeatDesk stopped during the attempt.' });
+      request.destroy();
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    request.on('error', (err) => finish({ ok: false, status: null, error: describe(err) }));
+    request.end(body);
+  });
+}

@@ -1,0 +1,100 @@
+import { EntityManager } from '@mikro-orm/better-sqlite';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { Clock } from '../../common/clock';
+import { toPage, type Page, type PageRequest } from '../../common/pagination';
+import { currentRequestInfo } from '../../common/request-info';
+import { AfterCommit } from '../../database/after-commit';
+import { AuditService } from '../audit/audit.service';
+import { MailDeliveryService, type MailDeliveryCounts } from './mail-delivery.service';
+import { MailOutboxRepository, type MailMessageRow, type MailStatus } from './mail-outbox.repository';
+import { MailRenderer, type MailData } from './mail-renderer';
+
+// One plain address, no display name, no list: anything else is a caller's bug.
+const ADDRESS = /^[^\s@<>,;"()[\]\\]+@[^\s@<>,;"()[\]\\]+$/;
+
+/**
+ * The outbox. Other modules call enqueue() inside their own transaction; the
+ * message is delivered after the commit, at once, without the request waiting,
+ * and retried by the `mail.deliver` job until it is sent or fails for good.
+ */
+@Injectable()
+export class MailService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly outbox: MailOutboxRepository,
+    private readonly renderer: MailRenderer,
+    private readonly delivery: MailDeliveryService,
+    private readonly afterCommit: AfterCommit,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Renders `views/mail/<template>.{html,text}.hbs` with `data` and stores the
+   * message in the caller's transaction (it disappears with a rollback);
+   * delivery starts once that transaction commits. Returns the message id.
+   */
+  async enqueue(template: string, to: string, data: MailData = {}): Promise<number> {
+    const address = typeof to === 'string' ? to.trim() : '';
+    if (!ADDRESS.test(address) || address.length > 254)
+      throw new Error(`Mail recipient "${String(to)}" is not one address`);
+    const rendered = this.renderer.render(template, data);
+    const id = await this.outbox.insert({ template, to: address, ...rendered, now: +this.clock.now() });
+    this.afterCommit.run(() => this.delivery.kick());
+    return id;
+  }
+
+  /** Delivers what is due now (the `mail.deliver` job). Never call it inside a transaction. */
+  deliverDue(): Promise<MailDeliveryCounts> {
+    return this.delivery.deliverDue();
+  }
+
+  /** Resolves once the delivery started by the last commit has finished (tests). */
+  whenIdle(): Promise<void> {
+    return this.delivery.whenIdle();
+  }
+
+  get transportDescription(): string {
+    return this.delivery.transportDescription;
+  }
+
+  async list(request: PageRequest, status?: MailStatus): Promise<Page<MailMessageRow>> {
+    // A cursor is an id; anything else was altered and is ignored.
+    const valid = (cursor: PageRequest['after']) => (cursor && Number.isSafeInteger(cursor[0]) ? cursor : null);
+    const clean = { ...request, after: valid(request.after), before: valid(request.before) };
+    return toPage(await this.outbox.list(clean, status), clean, (row) => [row.id]);
+  }
+
+  /** Puts a failed message back in the queue (audited); false when it is not failed. */
+  async resend(id: number): Promise<{ message: MailMessageRow; resent: boolean }> {
+    return this.em.transactional(async () => {
+      const requeued = await this.outbox.requeueFailed(id, +this.clock.now());
+      if (!requeued) {
+        const message = await this.outbox.findRow(id);
+        if (!message) throw new NotFoundException('This message does not exist.');
+        return { message, resent: false };
+      }
+      await this.audit.record({
+        action: 'mail.resent',
+        target: { type: 'mail_message', id: String(id), label: requeued.to },
+        details: { template: requeued.template, subject: requeued.subject },
+      });
+      this.afterCommit.run(() => this.delivery.kick());
+      return { message: requeued, resent: true };
+    });
+  }
+
+  /** Queues the `test-message` template to `to` (audited). */
+  async sendTest(to: string): Promise<number> {
+    return this.em.transactional(async () => {
+      const address = to.trim();
+      const id = await this.enqueue('test-message', address, { requestedBy: currentRequestInfo().actor?.label });
+      await this.audit.record({
+        action: 'mail.test_sent',
+        target: { type: 'mail_message', id: String(id), label: address },
+        details: { template: 'test-message' },
+      });
+      return id;
+    });
+  }
+}

@@ -1,0 +1,235 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { FixedClock } from '../../src/common/clock';
+import { JobRegistry } from '../../src/modules/jobs/job-registry';
+import { PLUGINS_DIR } from '../../src/config/paths';
+import { PluginLoadError } from '../../src/plugin-host/plugin-loader';
+import { HelloTasks } from '../fixtures/plugins/hello';
+import { Client } from '../utils/http';
+import { createTestApp, signedIn, TEST_START, testConfig, type TestApp } from '../utils/test-app';
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'plugins');
+
+/** createTestApp, with the loader pointed at the fixture plugins. */
+async function fixtureApp(env: Record<string, string>): Promise<TestApp> {
+  const config = testConfig(env);
+  const clock = new FixedClock(TEST_START);
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot(config, { clock, pluginsDir: FIXTURES })],
+  }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
+  try {
+    configureApp(app, config);
+    await app.init();
+  } catch (err) {
+    await app.close();
+    rmSync(config.dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    app,
+    config,
+    clock,
+    dataDir: config.dataDir,
+    server: app.getHttpServer(),
+    async close() {
+      await app.close();
+      rmSync(config.dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What building the app with these plugins throws (the graph is never built). */
+function loadError(plugins: string, pluginsDir: string | undefined = FIXTURES): Error | undefined {
+  const config = testConfig({ PLUGINS: plugins });
+  try {
+    AppModule.forRoot(config, { pluginsDir });
+    return undefined;
+  } catch (err) {
+    return err as Error;
+  } finally {
+    rmSync(config.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The card of one plugin on /admin/plugins. */
+function card(html: string, id: string): string {
+  const match = new RegExp(`<section class="card mb-3 app-plugin" id="plugin-${id}"[\\s\\S]*?</section>`).exec(html);
+  if (!match) throw new Error(`no card for plugin ${id}`);
+  return match[0];
+}
+
+const navLabels = (html: string) =>
+  [...html.matchAll(/<a class="nav-link[^"]*" href="([^"]+)"[^>]*>.*?<span>([^<]+)<\/span>/g)].map((m) => m[2]);
+
+describe('plugin loader', () => {
+  it.each([
+    ['wrong-id', /^Plugin "wrong-id": declares id "right-id"; a plugin's id must equal its folder name$/],
+    ['old-api', /^Plugin "old-api": was written for plugin API version 0, this SeatDesk provides version 1$/],
+    ['no-default', /^Plugin "no-default": index must `export default definePlugin\(\{ \.\.\. \}\)`$/],
+    [
+      'bad-route',
+      /^Plugin "bad-route": controller SneakyController is mounted at "\/admin\/sneaky"; plugin routes must start with \/plugins\/bad-route$/,
+    ],
+    ['nope', /^Plugin "nope": is named in PLUGINS but there is no folder .*nope$/],
+    [
+      'no-index',
+      /^Plugin "no-index": has no index file in test\/fixtures\/plugins\/no-index \(build it, or remove the folder\)$/,
+    ],
+  ])('refuses to build the app with %s, naming it in one line', (id, message) => {
+    const err = loadError(id);
+    expect(err).toBeInstanceOf(PluginLoadError);
+    expect(err?.message).toMatch(message);
+    expect(err?.message).not.toContain('\n');
+  });
+
+  it('refuses an unknown id in PLUGINS against the real plugins folder too', () => {
+    expect(loadError('webhooks,nope', PLUGINS_DIR)?.message).toMatch(/^Plugin "nope": is named in PLUGINS/);
+  });
+
+  it('refuses an entity whose table is not plg_<id>_<name> when the app starts', async () => {
+    await expect(fixtureApp({ PLUGINS: 'bad-table' })).rejects.toThrow(
+      'Plugin "bad-table": entity BadTableThing uses table "things"; plugin tables are named plg_bad_table_<name>',
+    );
+  });
+
+  it('loads nothing in safe mode, even a broken plugin', () => {
+    expect(loadError('none')).toBeUndefined();
+  });
+});
+
+describe('plugins enabled (the default: every folder of plugins/)', () => {
+  let t: TestApp;
+  let operator: Client;
+  beforeAll(async () => {
+    t = await createTestApp();
+    operator = (await signedIn(t, 'operator')).client;
+  });
+  afterAll(() => t.close());
+
+  it('mounts the webhooks plugin under /plugins/webhooks and adds it to the navigation', async () => {
+    const res = await operator.get('/plugins/webhooks');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<title>Webhooks · SeatDesk</title>');
+    expect(navLabels(res.text)).toEqual(expect.arrayContaining(['Dashboard', 'Plugins', 'Webhooks']));
+    expect(res.text).toMatch(/<a class="nav-link active" href="\/plugins\/webhooks" aria-current="page">/);
+  });
+
+  it('lists each plugin on /admin/plugins with its version and what it contributes', async () => {
+    const res = await operator.get('/admin/plugins');
+    expect(res.status).toBe(200);
+    expect(res.text).not.toContain('Safe mode');
+    const webhooks = card(res.text, 'webhooks');
+    expect(webhooks).toContain('Enabled');
+    expect(webhooks).toMatch(/class="col-sm-8 col-lg-9 app-plugin-version">1\.0\.0</);
+    for (const route of [
+      'GET /plugins/webhooks',
+      'GET /plugins/webhooks/new',
+      'POST /plugins/webhooks',
+      'GET /plugins/webhooks/:id',
+      'POST /plugins/webhooks/:id/delete',
+      'POST /plugins/webhooks/:id/deliveries/:deliveryId/redeliver',
+    ]) {
+      expect(webhooks).toContain(`<code>${route}</code>`);
+    }
+    expect(webhooks).toContain('<code>webhooks.deliver</code>');
+    expect(webhooks).toContain('<code>organization.created</code>');
+    expect(webhooks).toContain('<code>mail.failed</code>');
+    expect(webhooks).toContain('WebhookEndpoint (<code>plg_webhooks_endpoints</code>)');
+    expect(webhooks).toContain('<code>plg_webhooks_deliveries</code>');
+    expect(webhooks).toContain('<code>plg_webhooks_0001_init</code>');
+  });
+
+  it('is for operators only', async () => {
+    for (const role of ['helpdesk', 'admin', 'member'] as const) {
+      const { client } = await signedIn(t, role);
+      expect((await client.get('/admin/plugins')).status).toBe(403);
+      expect((await client.get('/plugins/webhooks')).status).toBe(403);
+      const dashboard = await client.get('/dashboard');
+      expect(navLabels(dashboard.text)).not.toContain('Plugins');
+      expect(navLabels(dashboard.text)).not.toContain('Webhooks');
+    }
+    const anonymous = await new Client(t.server).get('/admin/plugins');
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.location).toMatch(/^\/login/);
+  });
+});
+
+describe('safe mode (PLUGINS=none)', () => {
+  let t: TestApp;
+  let operator: Client;
+  beforeAll(async () => {
+    t = await createTestApp({ PLUGINS: 'none' });
+    operator = (await signedIn(t, 'operator')).client;
+  });
+  afterAll(() => t.close());
+
+  it('mounts no plugin route and no plugin navigation', async () => {
+    expect((await operator.get('/plugins/webhooks')).status).toBe(404);
+    expect((await operator.get('/plugins/webhooks/new')).status).toBe(404);
+    const dashboard = await operator.get('/dashboard');
+    expect(navLabels(dashboard.text)).toContain('Plugins');
+    expect(navLabels(dashboard.text)).not.toContain('Webhooks');
+  });
+
+  it('lists the plugins as disabled on /admin/plugins', async () => {
+    const res = await operator.get('/admin/plugins');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('Safe mode');
+    const webhooks = card(res.text, 'webhooks');
+    expect(webhooks).toContain('Disabled');
+    expect(webhooks).not.toContain('Enabled');
+    expect(webhooks).toContain('Not loaded (safe mode)');
+  });
+});
+
+describe('a plugin from another folder (fixtures)', () => {
+  let t: TestApp;
+  let operator: Client;
+  beforeAll(async () => {
+    t = await fixtureApp({ PLUGINS: 'hello' });
+    operator = (await signedIn(t, 'operator')).client;
+  });
+  afterAll(() => t.close());
+
+  it('renders its namespaced views and partials inside the layout', async () => {
+    const res = await operator.get('/plugins/hello');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<title>Hello · SeatDesk</title>');
+    expect(res.text).toContain('<p id="hello-greeting">Hello, plugin author, from a namespaced partial.</p>');
+    expect(navLabels(res.text)).toContain('Hello');
+  });
+
+  it('lists enabled and disabled plugins with routes, jobs and listeners', async () => {
+    const res = await operator.get('/admin/plugins');
+    const hello = card(res.text, 'hello');
+    expect(hello).toContain('Enabled');
+    expect(hello).toContain('0.1.0');
+    expect(hello).toContain('<code>GET /plugins/hello</code>');
+    expect(hello).toContain('<code>hello.wave</code>');
+    expect(hello).toContain('<code>user.created</code>');
+    expect(hello).toContain('Hello card');
+    // The broken fixtures sit beside it, disabled: their code never ran.
+    for (const id of ['bad-route', 'bad-table', 'no-default', 'no-index', 'old-api', 'wrong-id']) {
+      const other = card(res.text, id);
+      expect(other).toContain('Disabled');
+      expect(other).toContain('not listed in <code>PLUGINS</code>');
+    }
+    // The real plugins folder was not used.
+    expect(res.text).not.toContain('id="plugin-webhooks"');
+  });
+
+  it('runs its jobs through the job runner and its listeners on domain events', async () => {
+    const run = await t.app.get(JobRegistry).get('hello.wave').invoke('manual');
+    expect(run).toMatchObject({ outcome: 'succeeded', counts: { waved: 1 } });
+
+    const { email } = await signedIn(t, 'member');
+    const tasks = t.app.get(HelloTasks);
+    for (let i = 0; i < 50 && !tasks.greeted.includes(email); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(tasks.greeted).toContain(email);
+  });
+});

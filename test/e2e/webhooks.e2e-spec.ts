@@ -1,0 +1,527 @@
+import { MikroORM, type EntityManager } from '@mikro-orm/better-sqlite';
+import { createHmac } from 'node:crypto';
+import http, { type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebhookDeliveries } from '../../plugins/webhooks/webhook-deliveries.service';
+import { WebhookSettings } from '../../plugins/webhooks/webhook-settings';
+import { JobRegistry } from '../../src/modules/jobs/job-registry';
+import { csrfFrom, type Client } from '../utils/http';
+import { createTestApp, signedIn, TEST_START, type TestApp } from '../utils/test-app';
+
+type Reply = number | 'hang';
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A real HTTP peer on 127.0.0.1 that answers with the scripted statuses (the last one repeats). */
+class Receiver {
+  readonly received: Received[] = [];
+  private readonly hanging: ServerResponse[] = [];
+  private readonly server: http.Server;
+  url = '';
+
+  constructor(private readonly replies: Reply[] = [200]) {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        this.received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        const reply = this.replies[Math.min(this.received.length, this.replies.length) - 1];
+        if (reply === 'hang') this.hanging.push(res);
+        else res.writeHead(reply, { 'content-type': 'text/plain' }).end('ok');
+      });
+    });
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks/seatdesk`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    for (const res of this.hanging) res.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+const sign = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(condition: () => boolean, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+interface DeliveryRecord {
+  id: string;
+  eventId: string;
+  event: string;
+  status: string;
+  attempts: number;
+  responseStatus: number | null;
+  lastError: string | null;
+  redeliveryOf: string | null;
+}
+
+describe('webhooks plugin', () => {
+  let t: TestApp;
+  let operator: Client;
+  let operatorEmail: string;
+  let operatorPassword: string;
+  let settings: WebhookSettings;
+  let deliveries: WebhookDeliveries;
+  const receivers: Receiver[] = [];
+
+  const receiver = async (replies?: Reply[]) => {
+    const created = await new Receiver(replies).start();
+    receivers.push(created);
+    return created;
+  };
+
+  const sql = <T>(query: string, params: unknown[] = []) =>
+    (t.app.get(MikroORM).em.fork() as EntityManager).execute<T[]>(query, params);
+
+  const deliveriesOf = (endpointId: string) =>
+    sql<DeliveryRecord>(
+      `select id, event_id as eventId, event, status, attempts, response_status as responseStatus,
+              last_error as lastError, redelivery_of as redeliveryOf
+         from plg_webhooks_deliveries where endpoint_id = ? order by seq`,
+      [endpointId],
+    );
+
+  /** Posts the new-endpoint form as a browser does (one `events` field per ticked box). */
+  async function postEndpoint(fields: { url: string; events: string[]; secret?: string; enabled?: boolean }) {
+    const form = await operator.get('/plugins/webhooks/new');
+    const body = new URLSearchParams({ _csrf: csrfFrom(form.text), url: fields.url });
+    for (const event of fields.events) body.append('events', event);
+    if (fields.secret !== undefined) body.set('secret', fields.secret);
+    if (fields.enabled ?? true) body.set('enabled', 'on');
+    return operator.agent.post('/plugins/webhooks').type('form').send(body.toString()).redirects(0);
+  }
+
+  /** Registers an endpoint and reads its secret from the page shown once after creation. */
+  async function register(url: string, events: string[], secret?: string) {
+    const res = await postEndpoint({ url, events, secret });
+    expect(res.status).toBe(303);
+    const location = String(res.headers.location);
+    expect(location).toMatch(/^\/plugins\/webhooks\/[0-9a-f-]{36}$/);
+    const page = await operator.get(location);
+    const shown = /<code id="webhook-secret"[^>]*>([^<]+)<\/code>/.exec(page.text);
+    if (!shown) throw new Error('The secret was not shown after creation');
+    return { id: location.split('/').pop() as string, secret: shown[1], page: page.text };
+  }
+
+  async function createOrg(name: string) {
+    const res = await operator.submit('/admin/orgs/new', { name }, '/admin/orgs');
+    expect(res.status).toBe(303);
+    const [org] = await sql<{ id: string }>('select id from organizations where name = ?', [name]);
+    return org.id;
+  }
+
+  async function removeEndpoint(id: string) {
+    const res = await operator.submit(`/plugins/webhooks/${id}/delete`, {}, `/plugins/webhooks/${id}/delete`);
+    expect(res.status).toBe(303);
+  }
+
+  /** The endpoint's deliveries once one exists and no attempt is in flight. */
+  async function attempted(endpointId: string): Promise<DeliveryRecord[]> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const rows = await deliveriesOf(endpointId);
+      if (rows.length > 0 && rows.every((row) => row.attempts > 0 && row.status !== 'sending')) return rows;
+      if (Date.now() > deadline) throw new Error(`No attempt recorded for endpoint ${endpointId}`);
+      await sleep(10);
+    }
+  }
+
+  /** Moves the clock; the operator signs in again, as the session may have gone idle meanwhile. */
+  async function advance(seconds: number) {
+    t.clock.advance(seconds);
+    if ((await operator.get('/dashboard')).status !== 200) {
+      expect((await operator.signIn(operatorEmail, operatorPassword)).status).toBe(303);
+    }
+  }
+
+  const runJob = () => t.app.get(JobRegistry).get('webhooks.deliver').invoke('manual');
+
+  beforeAll(async () => {
+    t = await createTestApp({ PLUGINS: 'webhooks' });
+    const signed = await signedIn(t, 'operator');
+    operator = signed.client;
+    operatorEmail = signed.email;
+    operatorPassword = signed.password;
+    settings = t.app.get(WebhookSettings);
+    deliveries = t.app.get(WebhookDeliveries);
+  });
+  afterEach(() => {
+    settings.timeoutMs = 5000;
+    settings.maxAttempts = 8;
+  });
+  afterAll(async () => {
+    await t.close();
+    await Promise.all(receivers.map((r) => r.close()));
+  });
+
+  it('POSTs a subscribed event once, signed with the secret shown once, without the secret being kept in clear', async () => {
+    const peer = await receiver([200]);
+    const endpoint = await register(peer.url, ['organization.created']);
+    expect(endpoint.secret).toMatch(/^whsec_[\w-]{43}$/);
+    expect(endpoint.page).toContain('Webhook endpoint created. Copy its secret now: it is shown only once.');
+    // Shown once: the next visit has no secret.
+    expect((await operator.get(`/plugins/webhooks/${endpoint.id}`)).text).not.toContain(endpoint.secret);
+
+    const orgId = await createOrg('Acme Webhooks');
+    await waitFor(() => peer.received.length === 1, 'the delivery');
+    await deliveries.settled();
+
+    const [request] = peer.received;
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(request.headers['x-seatdesk-event']).toBe('organization.created');
+    expect(request.headers['x-seatdesk-delivery']).toMatch(UUID);
+    expect(request.headers['x-seatdesk-signature']).toBe(sign(endpoint.secret, request.body));
+    expect(request.headers['x-seatdesk-signature']).not.toBe(sign('another-secret', request.body));
+    const body = JSON.parse(request.body) as Record<string, unknown>;
+    expect(body).toEqual({
+      id: expect.stringMatching(UUID),
+      event: 'organization.created',
+      occurredAt: new Date(TEST_START).toISOString(),
+      data: { organizationId: orgId, name: 'Acme Webhooks', actor: operatorEmail },
+    });
+
+    const [delivery] = await deliveriesOf(endpoint.id);
+    expect(delivery).toMatchObject({
+      id: request.headers['x-seatdesk-delivery'],
+      status: 'delivered',
+      attempts: 1,
+      responseStatus: 200,
+    });
+    const log = await operator.get(`/plugins/webhooks/${endpoint.id}`);
+    expect(log.text).toContain(`data-delivery-id="${delivery.id}"`);
+    expect(log.text).toContain('>Delivered</span>');
+
+    // Sealed in the database, absent from the audit log.
+    const [stored] = await sql<{ secretSealed: string }>(
+      'select secret_sealed as secretSealed from plg_webhooks_endpoints where id = ?',
+      [endpoint.id],
+    );
+    expect(stored.secretSealed).toMatch(/^v1\./);
+    expect(stored.secretSealed).not.toContain(endpoint.secret);
+    const audit = await sql<{ action: string; details: string | null; targetLabel: string }>(
+      `select action, details, target_label as targetLabel from audit_entries where target_id = ?`,
+      [endpoint.id],
+    );
+    expect(audit.map((entry) => entry.action)).toEqual(['webhook.endpoint_created']);
+    expect(JSON.stringify(audit)).not.toContain(endpoint.secret);
+    expect(JSON.parse(audit[0].details ?? '{}')).toEqual({
+      url: peer.url,
+      events: ['organization.created'],
+      enabled: true,
+    });
+
+    await removeEndpoint(endpoint.id);
+  });
+
+  it('sends only the events an endpoint chose', async () => {
+    const created = await receiver([200]);
+    const renamed = await receiver([200]);
+    const onCreated = await register(created.url, ['organization.created']);
+    const onRenamed = await register(renamed.url, ['organization.renamed', 'user.created']);
+
+    const orgId = await createOrg('Fabrikam Hooks');
+    await waitFor(() => created.received.length === 1, 'organization.created');
+    const rename = await operator.submit(
+      `/admin/orgs/${orgId}/edit`,
+      { name: 'Fabrikam Hooks EU' },
+      `/admin/orgs/${orgId}`,
+    );
+    expect(rename.status).toBe(303);
+    await waitFor(() => renamed.received.length === 1, 'organization.renamed');
+    await deliveries.settled();
+
+    expect(created.received.map((r) => r.headers['x-seatdesk-event'])).toEqual(['organization.created']);
+    expect(renamed.received.map((r) => r.headers['x-seatdesk-event'])).toEqual(['organization.renamed']);
+    expect(JSON.parse(renamed.received[0].body)).toMatchObject({
+      data: { organizationId: orgId, name: 'Fabrikam Hooks EU', previousName: 'Fabrikam Hooks' },
+    });
+    expect((await deliveriesOf(onCreated.id)).map((d) => d.event)).toEqual(['organization.created']);
+    expect((await deliveriesOf(onRenamed.id)).map((d) => d.event)).toEqual(['organization.renamed']);
+
+    await removeEndpoint(onCreated.id);
+    await removeEndpoint(onRenamed.id);
+  });
+
+  it('retries an endpoint that answered 500 after the backoff, and delivers once, with a secret the operator entered', async () => {
+    const peer = await receiver([500, 200]);
+    const secret = 'my-own-signing-secret-0123456789';
+    const endpoint = await register(peer.url, ['organization.created'], secret);
+    expect(endpoint.secret).toBe(secret);
+
+    await createOrg('Retry Corp');
+    await waitFor(() => peer.received.length === 1, 'the first attempt');
+    await deliveries.settled();
+    let [delivery] = await deliveriesOf(endpoint.id);
+    expect(delivery).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      responseStatus: 500,
+      lastError: 'The endpoint answered 500.',
+    });
+    const log = await operator.get(`/plugins/webhooks/${endpoint.id}`);
+    expect(log.text).toContain('>Retrying</span>');
+    expect(log.text).toContain('The endpoint answered 500.');
+
+    // Not due yet: the job sends nothing.
+    expect(await runJob()).toMatchObject({ outcome: 'succeeded', counts: { delivered: 0, retried: 0, failed: 0 } });
+    expect(peer.received).toHaveLength(1);
+
+    await advance(settings.backoffSeconds);
+    expect(await runJob()).toMatchObject({ outcome: 'succeeded', counts: { delivered: 1, retried: 0, failed: 0 } });
+    expect(peer.received).toHaveLength(2);
+    [delivery] = await deliveriesOf(endpoint.id);
+    expect(delivery).toMatchObject({ status: 'delivered', attempts: 2, responseStatus: 200 });
+    // The same delivery, the same bytes, signed with the entered secret.
+    expect(peer.received[1].headers['x-seatdesk-delivery']).toBe(peer.received[0].headers['x-seatdesk-delivery']);
+    expect(peer.received[1].body).toBe(peer.received[0].body);
+    expect(peer.received[1].headers['x-seatdesk-signature']).toBe(sign(secret, peer.received[1].body));
+
+    // Delivered means done: later runs leave it alone.
+    await advance(3600);
+    expect(await runJob()).toMatchObject({ counts: { delivered: 0, retried: 0, failed: 0 } });
+    expect(peer.received).toHaveLength(2);
+    await removeEndpoint(endpoint.id);
+  });
+
+  it('gives up after the last attempt and marks the delivery failed', async () => {
+    settings.maxAttempts = 3;
+    const peer = await receiver([503]);
+    const endpoint = await register(peer.url, ['organization.created']);
+    await createOrg('Always Down');
+    await waitFor(() => peer.received.length === 1, 'the first attempt');
+    await deliveries.settled();
+
+    await advance(settings.backoffSeconds);
+    expect(await runJob()).toMatchObject({ counts: { delivered: 0, retried: 1, failed: 0 } });
+    await advance(settings.backoffSeconds * 2);
+    expect(await runJob()).toMatchObject({ counts: { delivered: 0, retried: 0, failed: 1 } });
+    expect(peer.received).toHaveLength(3);
+    const [delivery] = await deliveriesOf(endpoint.id);
+    expect(delivery).toMatchObject({ status: 'failed', attempts: 3, responseStatus: 503 });
+
+    await advance(86_400);
+    expect(await runJob()).toMatchObject({ counts: { delivered: 0, retried: 0, failed: 0 } });
+    expect(peer.received).toHaveLength(3);
+    const log = await operator.get(`/plugins/webhooks/${endpoint.id}`);
+    expect(log.text).toContain('>Failed</span>');
+    expect(log.text).toContain('Gave up after 3 attempts');
+    await removeEndpoint(endpoint.id);
+  });
+
+  it('times out on an endpoint that hangs, while the request that caused the event answers at once', async () => {
+    settings.timeoutMs = 2000;
+    const peer = await receiver(['hang']);
+    const endpoint = await register(peer.url, ['organization.created']);
+
+    const started = Date.now();
+    await createOrg('Slow Receiver Inc');
+    // Well under the endpoint's timeout: the request did not wait for it.
+    expect(Date.now() - started).toBeLessThan(1500);
+
+    await waitFor(() => peer.received.length === 1, 'the hanging attempt');
+    const [delivery] = await attempted(endpoint.id);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+    expect(delivery).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      responseStatus: null,
+      lastError: 'No answer within 2000 ms.',
+    });
+    await removeEndpoint(endpoint.id);
+  });
+
+  it('records a refused connection and retries it later', async () => {
+    const closed = await receiver([200]);
+    const url = closed.url;
+    await closed.close();
+    receivers.splice(receivers.indexOf(closed), 1);
+    const endpoint = await register(url, ['organization.created']);
+    await createOrg('Nobody Home');
+    const [delivery] = await attempted(endpoint.id);
+    expect(delivery).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      responseStatus: null,
+      lastError: 'Connection refused.',
+    });
+    await removeEndpoint(endpoint.id);
+  });
+
+  it('redelivers an event as a new delivery with the same event id, and audits it', async () => {
+    const peer = await receiver([200]);
+    const endpoint = await register(peer.url, ['organization.created']);
+    await createOrg('Redeliver Ltd');
+    await waitFor(() => peer.received.length === 1, 'the delivery');
+    await deliveries.settled();
+    const [original] = await deliveriesOf(endpoint.id);
+
+    const res = await operator.submit(
+      `/plugins/webhooks/${endpoint.id}`,
+      {},
+      `/plugins/webhooks/${endpoint.id}/deliveries/${original.id}/redeliver`,
+    );
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/plugins/webhooks/${endpoint.id}`);
+    await waitFor(() => peer.received.length === 2, 'the redelivery');
+    await deliveries.settled();
+
+    const [first, again] = peer.received;
+    expect(again.headers['x-seatdesk-delivery']).not.toBe(first.headers['x-seatdesk-delivery']);
+    expect(again.body).toBe(first.body);
+    expect(JSON.parse(again.body).id).toBe(original.eventId);
+    expect(again.headers['x-seatdesk-signature']).toBe(sign(endpoint.secret, again.body));
+    const rows = await deliveriesOf(endpoint.id);
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toMatchObject({
+      id: again.headers['x-seatdesk-delivery'],
+      status: 'delivered',
+      redeliveryOf: original.id,
+    });
+    const log = await operator.get(`/plugins/webhooks/${endpoint.id}`);
+    expect(log.text).toContain('The event is being sent again as a new delivery.');
+    expect(log.text).toContain(`Redelivery of <code>${original.id}</code>`);
+
+    const audit = await sql<{ action: string; details: string }>(
+      `select action, details from audit_entries where action = 'webhook.redelivered' and target_id = ?`,
+      [endpoint.id],
+    );
+    expect(audit).toHaveLength(1);
+    expect(JSON.parse(audit[0].details)).toEqual({
+      event: 'organization.created',
+      deliveryId: rows[1].id,
+      originalDeliveryId: original.id,
+    });
+
+    // Another endpoint's delivery, or none at all, is not found.
+    const other = await register((await receiver()).url, ['user.created']);
+    for (const path of [
+      `/plugins/webhooks/${other.id}/deliveries/${original.id}/redeliver`,
+      `/plugins/webhooks/${endpoint.id}/deliveries/00000000-0000-4000-8000-000000000000/redeliver`,
+      `/plugins/webhooks/${endpoint.id}/deliveries/not-an-id/redeliver`,
+    ]) {
+      expect((await operator.submit(`/plugins/webhooks/${endpoint.id}`, {}, path)).status).toBe(404);
+    }
+    await removeEndpoint(endpoint.id);
+    await removeEndpoint(other.id);
+  });
+
+  it('refuses addresses that are not http(s), beside the field, keeping the input but never the secret', async () => {
+    for (const [url, message] of [
+      ['ftp://files.example.com/hook', 'Only http:// and https:// addresses can receive webhooks.'],
+      ['javascript:alert(1)', 'Only http:// and https:// addresses can receive webhooks.'],
+      ['not an address', 'Enter a full address that starts with https:// or http://.'],
+      ['', 'Enter the address SeatDesk should send events to.'],
+    ]) {
+      const res = await postEndpoint({
+        url,
+        events: ['user.created', 'auth.logout'],
+        secret: 'typed-secret-that-stays-private',
+      });
+      expect(res.status).toBe(400);
+      expect(res.text).toMatch(
+        new RegExp(
+          `class="form-control is-invalid"[^>]*>[\\s\\S]*?<div class="invalid-feedback" id="field-url-error">${message.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}</div>`,
+        ),
+      );
+      if (url) expect(res.text).toContain(`value="${url.replace(/&/g, '&amp;').replace(/=/g, '&#x3D;')}"`);
+      expect(res.text).toMatch(/value="user\.created" checked/);
+      expect(res.text).toMatch(/value="auth\.logout" checked/);
+      expect(res.text).not.toMatch(/value="organization\.created" checked/);
+      expect(res.text).not.toContain('typed-secret-that-stays-private');
+    }
+
+    const none = await postEndpoint({ url: 'https://example.com/hook', events: [] });
+    expect(none.status).toBe(400);
+    expect(none.text).toContain('Choose at least one event.');
+    const unknown = await postEndpoint({ url: 'https://example.com/hook', events: ['license.stolen'] });
+    expect(unknown.status).toBe(400);
+    expect(unknown.text).toContain('Choose events from the list.');
+    const short = await postEndpoint({ url: 'https://example.com/hook', events: ['user.created'], secret: 'short' });
+    expect(short.status).toBe(400);
+    expect(short.text).toContain('A secret you choose must be 16 to 200 characters');
+    expect((await sql('select id from plg_webhooks_endpoints')).length).toBe(0);
+  });
+
+  it('edits and deletes an endpoint, audited; a disabled or deleted endpoint gets nothing more', async () => {
+    const peer = await receiver([200]);
+    const endpoint = await register(peer.url, ['organization.created']);
+    // A canary endpoint shows each event did go out.
+    const canary = await receiver([200]);
+    const watcher = await register(canary.url, ['organization.created']);
+
+    const list = await operator.get('/plugins/webhooks');
+    expect(list.text).toContain(`href="/plugins/webhooks/${endpoint.id}"`);
+
+    const edit = await operator.get(`/plugins/webhooks/${endpoint.id}/edit`);
+    expect(edit.status).toBe(200);
+    expect(edit.text).toContain(`value="${peer.url}"`);
+    expect(edit.text).toMatch(/value="organization\.created" checked/);
+    expect(edit.text).not.toContain(endpoint.secret);
+    const disabled = await operator.submit(
+      `/plugins/webhooks/${endpoint.id}/edit`,
+      { url: peer.url, events: 'organization.created' },
+      `/plugins/webhooks/${endpoint.id}`,
+    );
+    expect(disabled.status).toBe(303);
+    const show = await operator.get(`/plugins/webhooks/${endpoint.id}`);
+    expect(show.text).toContain('Webhook endpoint saved.');
+    expect(show.text).toContain('events are not sent');
+    await createOrg('While Disabled');
+    await waitFor(() => canary.received.length === 1, 'the canary');
+    await deliveries.settled();
+    expect(peer.received).toHaveLength(0);
+
+    const confirm = await operator.get(`/plugins/webhooks/${endpoint.id}/delete`);
+    expect(confirm.status).toBe(200);
+    expect(confirm.text).toContain('This cannot be undone.');
+    await removeEndpoint(endpoint.id);
+    const after = await operator.get('/plugins/webhooks');
+    expect(after.text).toContain(`Webhook endpoint ${peer.url} deleted.`);
+    expect(after.text).not.toContain(`href="/plugins/webhooks/${endpoint.id}"`);
+    expect((await operator.get(`/plugins/webhooks/${endpoint.id}`)).status).toBe(404);
+    await createOrg('After Delete');
+    await waitFor(() => canary.received.length === 2, 'the canary');
+    await deliveries.settled();
+    expect(peer.received).toHaveLength(0);
+
+    const actions = await sql<{ action: string }>('select action from audit_entries where target_id = ? order by id', [
+      endpoint.id,
+    ]);
+    expect(actions.map((a) => a.action)).toEqual([
+      'webhook.endpoint_created',
+      'webhook.endpoint_updated',
+      'webhook.endpoint_deleted',
+    ]);
+    await removeEndpoint(watcher.id);
+  });
+
+  it('answers unknown endpoints with 404 and refuses other roles', async () => {
+    expect((await operator.get('/plugins/webhooks/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await operator.get('/plugins/webhooks/not-an-id')).status).toBe(404);
+    const { client } = await signedIn(t, 'helpdesk');
+    expect((await client.get('/plugins/webhooks/new')).status).toBe(403);
+    const post = await client.submit(
+      '/dashboard',
+      { url: 'https://example.com', events: 'user.created' },
+      '/plugins/webhooks',
+    );
+    expect(post.status).toBe(403);
+    expect((await sql('select id from plg_webhooks_endpoints')).length).toBe(0);
+  });
+});
