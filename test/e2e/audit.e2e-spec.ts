@@ -57,7 +57,7 @@ describe('audit log, its hash chain and domain events', () => {
   const verify = () => withContext(t.app, () => t.app.get(AuditIntegrityService).verify());
 
   beforeAll(async () => {
-    t = await createTestApp({ AUDIT_RETENTION_DAYS: '30' }, undefined, [ListenersModule]);
+    t = await createTestApp({ AUDIT_RETENTION_DAYS: '30' }, { imports: [ListenersModule] });
     listeners = t.app.get(Listeners, { strict: false });
   });
   afterAll(() => t.close());

@@ -1,38 +1,10 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli/cli';
 import { openSqlite, type SqliteDatabase } from '../../src/cli/sqlite-file';
 import { withContext } from '../../src/database/request-context';
 import { AuditService } from '../../src/modules/audit/audit.service';
-import { createTestApp, TEST_SECRET } from '../utils/test-app';
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-const ENV = { APP_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', JOBS: 'off' };
-
-async function cli(dataDir: string, argv: string[]): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    env: { ...ENV, DATA_DIR: dataDir },
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-  });
-  return { code, stdout, stderr };
-}
-
-/** The contract: a failure is exactly one line on stderr, never a stack trace. */
-function expectOneLineError(result: CliResult, pattern: RegExp): void {
-  expect(result.code).not.toBe(0);
-  expect(result.stderr).toMatch(pattern);
-  expect(result.stderr.endsWith('\n')).toBe(true);
-  expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-}
+import { cli, expectOneLineError } from '../utils/cli';
+import { createTestApp } from '../utils/test-app';
 
 /** Opens the database file directly, as someone with access to the disk would. */
 function database<T>(dataDir: string, work: (db: SqliteDatabase) => T): T {

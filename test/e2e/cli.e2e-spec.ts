@@ -3,42 +3,12 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PasswordHasher } from '../../src/common/security/password-hasher';
-import { runCli } from '../../src/cli/cli';
 import { openSqlite } from '../../src/cli/sqlite-file';
 import { PROJECT_ROOT } from '../../src/config/paths';
+import { cli, cliEnv, expectOneLineError, type CliResult } from '../utils/cli';
 import { tempDataDir } from '../utils/test-app';
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 const PASSWORD = 'violet-harbour-lantern-42';
-
-function env(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { DATA_DIR: dataDir, APP_SECRET: 'x'.repeat(40), LOG_LEVEL: 'silent', ...extra };
-}
-
-async function cli(dataDir: string, argv: string[], extra: Record<string, string> = {}): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    env: env(dataDir, extra),
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-  });
-  return { code, stdout, stderr };
-}
-
-/** The contract: a failure is exactly one line on stderr, never a stack trace. */
-function expectOneLineError(result: CliResult, pattern: RegExp): void {
-  expect(result.code).not.toBe(0);
-  expect(result.stderr).toMatch(pattern);
-  expect(result.stderr.endsWith('\n')).toBe(true);
-  expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -475,7 +445,7 @@ describe('operator CLI', () => {
         execFile(
           process.execPath,
           [main, ...args],
-          { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, ...env(fresh(), extra) }, timeout: 30_000 },
+          { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, ...cliEnv(fresh(), extra) }, timeout: 30_000 },
           (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
         );
       });

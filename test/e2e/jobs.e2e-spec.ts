@@ -39,7 +39,7 @@ describe('job runner and /admin/jobs', () => {
   let t: TestApp;
   let jobs: TestJobs;
   beforeAll(async () => {
-    t = await createTestApp({}, undefined, [TestJobsModule]);
+    t = await createTestApp({}, { imports: [TestJobsModule] });
     await createOperator(t);
     jobs = t.app.get(TestJobs, { strict: false });
   });

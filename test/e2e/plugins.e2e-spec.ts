@@ -1,47 +1,17 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/app.setup';
-import { FixedClock } from '../../src/common/clock';
 import { JobRegistry } from '../../src/modules/jobs/job-registry';
 import { PLUGINS_DIR } from '../../src/config/paths';
 import { PluginLoadError } from '../../src/plugin-host/plugin-loader';
 import { HelloTasks } from '../fixtures/plugins/hello';
 import { Client } from '../utils/http';
-import { createTestApp, signedIn, TEST_START, testConfig, type TestApp } from '../utils/test-app';
+import { createTestApp, signedIn, testConfig, type TestApp } from '../utils/test-app';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'plugins');
 
 /** createTestApp, with the loader pointed at the fixture plugins. */
-async function fixtureApp(env: Record<string, string>): Promise<TestApp> {
-  const config = testConfig(env);
-  const clock = new FixedClock(TEST_START);
-  const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot(config, { clock, pluginsDir: FIXTURES })],
-  }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
-  try {
-    configureApp(app, config);
-    await app.init();
-  } catch (err) {
-    await app.close();
-    rmSync(config.dataDir, { recursive: true, force: true });
-    throw err;
-  }
-  return {
-    app,
-    config,
-    clock,
-    dataDir: config.dataDir,
-    server: app.getHttpServer(),
-    async close() {
-      await app.close();
-      rmSync(config.dataDir, { recursive: true, force: true });
-    },
-  };
-}
+const fixtureApp = (env: Record<string, string>): Promise<TestApp> => createTestApp(env, { pluginsDir: FIXTURES });
 
 /** What building the app with these plugins throws (the graph is never built). */
 function loadError(plugins: string, pluginsDir: string | undefined = FIXTURES): Error | undefined {

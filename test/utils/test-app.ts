@@ -44,32 +44,45 @@ export function testConfig(env: Record<string, string> = {}, dataDir = tempDataD
   });
 }
 
+export interface TestAppOptions {
+  clock?: FixedClock;
+  /** Extra modules, e.g. a module of test jobs or listeners. */
+  imports?: ModuleImport[];
+  /** Where plugins are loaded from (the tests' fixtures instead of plugins/). */
+  pluginsDir?: string;
+}
+
 /**
  * The real AppModule and configureApp on a fresh SQLite file with the real
  * migrations, and an injected clock tests move by hand.
  */
-export async function createTestApp(
-  env: Record<string, string> = {},
-  clock = new FixedClock(TEST_START),
-  /** Extra modules, e.g. a module of test jobs or listeners. */
-  imports: ModuleImport[] = [],
-): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const config = testConfig(env);
-  const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot(config, { clock }), ...imports],
-  }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
-  configureApp(app, config);
-  await app.init();
+  const clock = options.clock ?? new FixedClock(TEST_START);
+  const removeData = () => rmSync(config.dataDir, { recursive: true, force: true });
+  let app: NestExpressApplication | undefined;
+  try {
+    const moduleRef = await Test.createTestingModule({
+      imports: [AppModule.forRoot(config, { clock, pluginsDir: options.pluginsDir }), ...(options.imports ?? [])],
+    }).compile();
+    app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
+    configureApp(app, config);
+    await app.init();
+  } catch (err) {
+    await app?.close();
+    removeData();
+    throw err;
+  }
+  const started = app;
   return {
-    app,
+    app: started,
     config,
     clock,
     dataDir: config.dataDir,
-    server: app.getHttpServer(),
+    server: started.getHttpServer(),
     async close() {
-      await app.close();
-      rmSync(config.dataDir, { recursive: true, force: true });
+      await started.close();
+      removeData();
     },
   };
 }

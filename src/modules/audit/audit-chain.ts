@@ -28,27 +28,30 @@ export interface Checkpoint {
 /** The chain starts from this "previous hash". */
 export const GENESIS = '';
 
+/** The hashed fields in chain order, with their columns (the insert uses the same order). */
+export const CHAIN_COLUMNS: [keyof ChainedEntry, string][] = [
+  ['at', 'at'],
+  ['actorType', 'actor_type'],
+  ['actorId', 'actor_id'],
+  ['actorLabel', 'actor_label'],
+  ['action', 'action'],
+  ['targetType', 'target_type'],
+  ['targetId', 'target_id'],
+  ['targetLabel', 'target_label'],
+  ['organizationId', 'organization_id'],
+  ['ip', 'ip'],
+  ['userAgent', 'user_agent'],
+  ['outcome', 'outcome'],
+  ['details', 'details'],
+  ['prevHash', 'prev_hash'],
+];
+
 /**
  * HMAC-SHA256 over an entry's content and the previous entry's hash. Without
  * the key (derived from APP_SECRET) nobody can forge an entry that verifies.
  */
 export function entryHash(key: Buffer, entry: ChainedEntry): string {
-  const content = JSON.stringify([
-    entry.at,
-    entry.actorType,
-    entry.actorId,
-    entry.actorLabel,
-    entry.action,
-    entry.targetType,
-    entry.targetId,
-    entry.targetLabel,
-    entry.organizationId,
-    entry.ip,
-    entry.userAgent,
-    entry.outcome,
-    entry.details,
-    entry.prevHash,
-  ]);
+  const content = JSON.stringify(CHAIN_COLUMNS.map(([field]) => entry[field]));
   return createHmac('sha256', key).update(content).digest('hex');
 }
 

@@ -5,8 +5,11 @@ import { currentRequestInfo, systemActor } from '../../common/request-info';
 import { deriveKeyBytes } from '../../common/security/keys';
 import type { AppConfig } from '../../config/app.config';
 import { APP_CONFIG } from '../../config/config.module';
-import { entryHash, GENESIS, type ChainedEntry } from './audit-chain';
+import { CHAIN_COLUMNS, entryHash, GENESIS, type ChainedEntry } from './audit-chain';
 import { AUDIT_OUTCOMES, SECRET_KEY, type AuditDetailsShape, type AuditEntryInput } from './audit.types';
+
+const INSERT = `insert into audit_entries (${CHAIN_COLUMNS.map(([, column]) => column).join(', ')}, hash)
+  values (${CHAIN_COLUMNS.map(() => '?').join(', ')}, ?)`;
 
 const ACTION = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 
@@ -52,27 +55,6 @@ export class AuditService {
       details: input.details && Object.keys(input.details).length > 0 ? JSON.stringify(input.details) : null,
       prevHash: last?.hash ?? GENESIS,
     };
-    await this.em.execute(
-      `insert into audit_entries (at, actor_type, actor_id, actor_label, action, target_type, target_id, target_label,
-         organization_id, ip, user_agent, outcome, details, prev_hash, hash)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        entry.at,
-        entry.actorType,
-        entry.actorId,
-        entry.actorLabel,
-        entry.action,
-        entry.targetType,
-        entry.targetId,
-        entry.targetLabel,
-        entry.organizationId,
-        entry.ip,
-        entry.userAgent,
-        entry.outcome,
-        entry.details,
-        entry.prevHash,
-        entryHash(this.key, entry),
-      ],
-    );
+    await this.em.execute(INSERT, [...CHAIN_COLUMNS.map(([field]) => entry[field]), entryHash(this.key, entry)]);
   }
 }
