@@ -4,9 +4,27 @@ import type { AppRequest, Principal, RoleName } from './principal';
 export const IS_PUBLIC = 'seatdesk:public';
 export const ROLES = 'seatdesk:roles';
 export const FORM_VIEW = 'seatdesk:form-view';
+export const ALLOW_STAGES = 'seatdesk:allow-stages';
+export const RECENT_AUTH = 'seatdesk:recent-auth';
+
+/** How long a typed password keeps sensitive changes open. */
+export const RECENT_AUTH_SECONDS = 15 * 60;
 
 /** Reachable without a session (the short list in CONTRACT.md). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/**
+ * Also reachable by a session whose sign-in is not finished: `two_factor`
+ * (code pending) or `enrol` (must set up two-factor). Others see only what
+ * they list.
+ */
+export const AllowStages = (...stages: ('two_factor' | 'enrol')[]) => SetMetadata(ALLOW_STAGES, stages);
+
+/**
+ * A sensitive change: the password must have been typed in this session within
+ * RECENT_AUTH_SECONDS, else the person is asked for it first.
+ */
+export const RecentAuth = () => SetMetadata(RECENT_AUTH, true);
 
 /** Only these roles may call the handler (or every handler of the controller). */
 export const Roles = (...roles: RoleName[]) => SetMetadata(ROLES, roles);

@@ -11,6 +11,10 @@ export interface Principal {
   role: RoleName;
   orgId: string | null;
   orgName: string | null;
+  /** `active` once sign-in is complete; see SessionStage. */
+  stage: 'active' | 'two_factor' | 'enrol';
+  /** When the password was last typed in this session (sign-in or confirmation). */
+  confirmedAt: Date | null;
 }
 
 export type AppRequest = Request & {

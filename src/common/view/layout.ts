@@ -14,10 +14,13 @@ export const PLUGIN_NAV_SETTING = 'seatdesk.pluginNav';
 export function applyLayoutLocals(req: Request, res: Response, csrf: CsrfUtilities): void {
   const user = (req as AppRequest).user;
   const locals = res.locals as Record<string, unknown>;
-  if (user) {
+  // Half-way through two-factor a session shows nothing of the account; one
+  // that must enrol shows who is signed in (to sign out) but no navigation.
+  if (user && user.stage !== 'two_factor') {
     locals.currentUser = { name: user.name, email: user.email, roleLabel: ROLE_LABELS[user.role] };
     const pluginNav = (req.app.get(PLUGIN_NAV_SETTING) as NavItem[] | undefined) ?? [];
-    locals.nav = navFor(user.role, req.originalUrl.split('?')[0], [...CORE_NAV, ...pluginNav]);
+    locals.nav =
+      user.stage === 'active' ? navFor(user.role, req.originalUrl.split('?')[0], [...CORE_NAV, ...pluginNav]) : [];
   }
   let token: string | undefined;
   let flash: ReturnType<typeof takeFlash> | undefined;

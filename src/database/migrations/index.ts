@@ -2,6 +2,7 @@ import { Migration20261126000000_initial } from './Migration20261126000000_initi
 import { Migration20261126000100_platform } from './Migration20261126000100_platform';
 import { Migration20261126000200_mail } from './Migration20261126000200_mail';
 import { Migration20261126000300_audit_indexes } from './Migration20261126000300_audit_indexes';
+import { Migration20261126000400_account_security } from './Migration20261126000400_account_security';
 
 // Listed explicitly so compiled code and ts-jest find the same migrations
 // without globbing the file system. Append new ones at the end.
@@ -10,4 +11,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261126000100_platform', class: Migration20261126000100_platform },
   { name: 'Migration20261126000200_mail', class: Migration20261126000200_mail },
   { name: 'Migration20261126000300_audit_indexes', class: Migration20261126000300_audit_indexes },
+  { name: 'Migration20261126000400_account_security', class: Migration20261126000400_account_security },
 ];

@@ -38,12 +38,14 @@ export class AuthController {
         values: { email: typeof body.email === 'string' ? body.email : '' },
       });
     }
-    const { token } = await this.auth.signIn(
+    const { token, stage } = await this.auth.signIn(
       req.candidate,
       { ipAddress: req.ip, userAgent: req.get('user-agent') },
       req.user?.sessionId,
     );
     this.session.setCookie(res, token);
+    if (stage === 'two_factor') return res.redirect(303, '/login/2fa');
+    if (stage === 'enrol') return res.redirect(303, '/account/security');
     return res.redirect(303, next);
   }
 

@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import { deriveSecretKey } from '../../common/security/keys';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
+import { AuthTokensService } from './auth-tokens.service';
 import { AuthService } from './auth.service';
 import { LocalStrategy } from './local.strategy';
 import { Session } from './session.entity';
@@ -31,7 +32,15 @@ import { SessionsService } from './sessions.service';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, SessionsService, SessionsRepository, LocalStrategy, SessionMiddleware, SessionGuard],
-  exports: [AuthService, SessionsService, SessionMiddleware, SessionGuard],
+  providers: [
+    AuthTokensService,
+    AuthService,
+    SessionsService,
+    SessionsRepository,
+    LocalStrategy,
+    SessionMiddleware,
+    SessionGuard,
+  ],
+  exports: [AuthTokensService, AuthService, SessionsService, SessionMiddleware, SessionGuard],
 })
 export class AuthModule {}

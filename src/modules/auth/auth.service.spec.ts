@@ -50,6 +50,8 @@ describe('AuthService.checkCredentials', () => {
       personId: 'p1',
       email: 'a@example.test',
       organizationId: null,
+      twoFactor: false,
+      mustEnrol: false,
     });
     expect(audit.record).not.toHaveBeenCalled();
     hasher.verify.mockResolvedValue(false);

@@ -6,6 +6,7 @@ import { AppEvents } from '../../events/app-events.service';
 import { AuditService } from '../audit/audit.service';
 import { normalizeEmail } from '../users/person.entity';
 import { UsersService } from '../users/users.service';
+import type { SessionStage } from './session.entity';
 import { SessionsService, type SessionClient } from './sessions.service';
 
 export const SIGN_IN_FAILED = 'The email address or password is not right, or the account cannot sign in right now.';
@@ -14,6 +15,10 @@ export interface SignInCandidate {
   personId: string;
   email: string;
   organizationId: string | null;
+  /** Two-factor is on: the password alone only reaches /login/2fa. */
+  twoFactor?: boolean;
+  /** The organization requires two-factor and this person has none yet. */
+  mustEnrol?: boolean;
 }
 
 /** Why a sign-in failed: for the audit log and helpdesk only, never for the page. */
@@ -53,7 +58,14 @@ export class AuthService {
       return this.failed(email, 'unknown_account', null);
     }
     const ok = await this.hasher.verify(person.passwordHash, password);
-    const candidate = { personId: person.id, email: person.email, organizationId: person.organization?.id ?? null };
+    const twoFactor = Boolean(person.totpEnabledAt);
+    const candidate: SignInCandidate = {
+      personId: person.id,
+      email: person.email,
+      organizationId: person.organization?.id ?? null,
+      twoFactor,
+      mustEnrol: !twoFactor && Boolean(person.organization?.requireTwoFactor),
+    };
     if (!ok) return this.failed(email, 'wrong_password', candidate);
     if (person.status !== 'active') return this.failed(email, 'disabled', candidate);
     return candidate;
@@ -73,26 +85,45 @@ export class AuthService {
     return null;
   }
 
-  /** Starts a new session (ending the one it replaces), records the sign-in, audits it: one transaction. */
+  /**
+   * The password was right: starts a new session (ending the one it
+   * replaces). With two-factor on, the session only reaches /login/2fa until
+   * completeTwoFactor(); otherwise the sign-in completes here. One transaction.
+   */
   async signIn(candidate: SignInCandidate, client: SessionClient, previousSessionId?: string) {
+    const stage: SessionStage = candidate.twoFactor ? 'two_factor' : candidate.mustEnrol ? 'enrol' : 'active';
     const session = await this.em.transactional(async () => {
       if (previousSessionId) await this.sessions.end(previousSessionId, 'replaced');
-      const started = await this.sessions.start(candidate.personId, client);
-      await this.users.recordSignIn(candidate.personId);
-      await this.audit.record({
-        action: 'auth.login.succeeded',
-        actor: personActor(candidate),
-        target: { type: 'person', id: candidate.personId, label: candidate.email },
-        organizationId: candidate.organizationId,
-      });
+      const started = await this.sessions.start(candidate.personId, client, stage);
+      if (stage !== 'two_factor') await this.complete(candidate, 'password');
       return started;
+    });
+    return { ...session, stage };
+  }
+
+  /** The second factor was right: the pending session becomes a signed-in one. */
+  async completeTwoFactor(candidate: SignInCandidate, sessionId: string, method: 'totp' | 'recovery_code') {
+    await this.em.transactional(async () => {
+      await this.sessions.setStage(sessionId, candidate.mustEnrol ? 'enrol' : 'active');
+      await this.complete(candidate, method);
+    });
+  }
+
+  // What every completed sign-in does, inside its transaction.
+  private async complete(candidate: SignInCandidate, method: 'password' | 'totp' | 'recovery_code') {
+    await this.users.recordSignIn(candidate.personId);
+    await this.audit.record({
+      action: 'auth.login.succeeded',
+      actor: personActor(candidate),
+      target: { type: 'person', id: candidate.personId, label: candidate.email },
+      organizationId: candidate.organizationId,
+      details: { method },
     });
     this.events.emit('auth.login.succeeded', {
       personId: candidate.personId,
       email: candidate.email,
       organizationId: candidate.organizationId,
     });
-    return session;
   }
 
   async signOut(user: { sessionId: string; personId: string; email: string; orgId: string | null }): Promise<void> {

@@ -1,6 +1,13 @@
 import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { Person } from '../users/person.entity';
 
+/**
+ * `active`: signed in. `two_factor`: the password was right, the code is
+ * pending; grants nothing but /login/2fa. `enrol`: the organization requires
+ * two-factor and this person has none; grants nothing but enrolment.
+ */
+export type SessionStage = 'active' | 'two_factor' | 'enrol';
+
 // A row per signed-in browser. The cookie's JWT only names the row, so ending
 // the row (sign-out, timeouts, password change) really ends the session.
 @Entity({ tableName: 'sessions' })
@@ -28,6 +35,18 @@ export class Session {
 
   @Property({ type: 'datetime', nullable: true })
   endedAt: Date | null = null;
+
+  /** How far sign-in has got: see SessionStage. */
+  @Property({ type: 'string', length: 16 })
+  stage: SessionStage = 'active';
+
+  /** The last time the person typed their password in this session (sensitive changes need it recent). */
+  @Property({ type: 'datetime', nullable: true })
+  confirmedAt: Date | null = null;
+
+  /** The browser's long-lived id (hashed), for new-browser alerts. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  browserId: string | null = null;
 
   @Property({ type: 'string', length: 32, nullable: true })
   endReason: string | null = null;

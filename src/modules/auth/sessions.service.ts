@@ -7,7 +7,7 @@ import type { Principal } from '../../common/http/principal';
 import type { AppConfig } from '../../config/app.config';
 import { APP_CONFIG } from '../../config/config.module';
 import { Person } from '../users/person.entity';
-import { Session } from './session.entity';
+import { Session, type SessionStage } from './session.entity';
 import { SessionsRepository } from './sessions.repository';
 
 // Recording "last seen" on every request would turn every page view into a
@@ -29,14 +29,24 @@ export class SessionsService {
     private readonly clock: Clock,
   ) {}
 
-  /** Starts a new session (always a new id) and returns the cookie value naming it. */
-  async start(personId: string, client: SessionClient): Promise<{ sessionId: string; token: string }> {
+  /**
+   * Starts a new session (always a new id) at `stage`, the password just
+   * typed counting as a confirmation, and returns the cookie value naming it.
+   */
+  async start(
+    personId: string,
+    client: SessionClient,
+    stage: SessionStage = 'active',
+  ): Promise<{ sessionId: string; token: string }> {
     const now = this.clock.now();
     const id = randomBytes(32).toString('base64url');
     const expiresAt = new Date(+now + this.config.sessionMaxSeconds * 1000);
     await this.em.transactional(async (em) => {
       const person = em.getReference(Person, personId);
-      this.sessions.add(new Session({ id, person, now, expiresAt, ...client }));
+      const session = new Session({ id, person, now, expiresAt, ...client });
+      session.stage = stage;
+      session.confirmedAt = now;
+      this.sessions.add(session);
       await em.flush();
     });
     const iat = Math.floor(+now / 1000);
@@ -77,10 +87,35 @@ export class SessionsService {
       role: row.role,
       orgId: row.orgId,
       orgName: row.orgName,
+      stage: row.stage,
+      confirmedAt: row.confirmedAt !== null ? new Date(row.confirmedAt) : null,
     };
   }
 
   async end(sessionId: string, reason: string): Promise<boolean> {
     return (await this.sessions.end(sessionId, this.clock.now(), reason)) > 0;
+  }
+
+  /** Ends every session of a person (password reset, change), but `keepId` when given. */
+  endAllOf(personId: string, reason: string, keepId?: string): Promise<number> {
+    return this.sessions.endAllOf(personId, this.clock.now(), reason, keepId);
+  }
+
+  /** Moves a session on (two-factor passed, enrolment done); the id stays, the stage is the server's. */
+  async setStage(sessionId: string, stage: SessionStage): Promise<void> {
+    await this.sessions.update(sessionId, { stage });
+  }
+
+  /** The person typed their password again: sensitive changes are open for a while. */
+  async confirm(sessionId: string): Promise<void> {
+    await this.sessions.update(sessionId, { confirmedAt: this.clock.now() });
+  }
+
+  async setBrowser(sessionId: string, browserId: string): Promise<void> {
+    await this.sessions.update(sessionId, { browserId });
+  }
+
+  listOpen(personId: string) {
+    return this.sessions.listOpen(personId, this.clock.now());
   }
 }

@@ -8,6 +8,10 @@ export class Organization extends BaseEntity {
   @Property({ type: 'string', length: 120 })
   name: string;
 
+  /** Members without two-factor are sent to enrolment after sign-in. */
+  @Property({ type: 'boolean' })
+  requireTwoFactor = false;
+
   constructor(name: string) {
     super();
     this.name = name;

@@ -23,7 +23,7 @@ export class PeopleRepository {
 
   /** With the password hash, for the sign-in check. */
   findForSignIn(email: string): Promise<Person | null> {
-    return this.em.findOne(Person, { email: normalizeEmail(email) }, { populate: ['passwordHash'] });
+    return this.em.findOne(Person, { email: normalizeEmail(email) }, { populate: ['passwordHash', 'organization'] });
   }
 
   async emailTaken(email: string): Promise<boolean> {

@@ -38,6 +38,46 @@ export class Person extends BaseEntity {
   @Property({ type: 'datetime', nullable: true })
   lastSignInAt: Date | null = null;
 
+  // Lockout: changed only by single conditional statements (see LockoutRepository).
+  @Property({ type: 'integer' })
+  failedSignIns = 0;
+
+  @Property({ type: 'datetime', nullable: true })
+  lastFailedAt: Date | null = null;
+
+  @Property({ type: 'datetime', nullable: true })
+  lockedUntil: Date | null = null;
+
+  /** Lockouts since the last successful sign-in: each doubles the next one. */
+  @Property({ type: 'integer' })
+  lockouts = 0;
+
+  /** AES-256-GCM sealed (SecretBox 'totp'); never rendered after enrolment. */
+  @Property({ type: 'string', nullable: true, hidden: true, lazy: true })
+  totpSecret: string | null = null;
+
+  @Property({ type: 'string', nullable: true, hidden: true, lazy: true })
+  totpPendingSecret: string | null = null;
+
+  @Property({ type: 'datetime', nullable: true })
+  totpEnabledAt: Date | null = null;
+
+  /** The last accepted TOTP time step: a code is never accepted twice. */
+  @Property({ type: 'integer', nullable: true })
+  totpLastStep: number | null = null;
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  antiPhishingPhrase: string | null = null;
+
+  @Property({ type: 'string', length: 254, nullable: true })
+  backupEmail: string | null = null;
+
+  @Property({ type: 'datetime', nullable: true })
+  backupEmailConfirmedAt: Date | null = null;
+
+  @Property({ type: 'datetime', nullable: true })
+  passwordChangedAt: Date | null = null;
+
   constructor(init: {
     email: string;
     name: string;
