@@ -20,10 +20,10 @@ export class WebhookEndpoint {
   @Property({ type: 'text', hidden: true, lazy: true })
   secretSealed: string;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: Date })
   createdAt: Date;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: Date })
   updatedAt: Date;
 
   constructor(init: { url: string; events: string[]; enabled: boolean; secretSealed: string; now: Date }) {

@@ -2,6 +2,7 @@ import { DynamicModule, Injectable, Module } from '@nestjs/common';
 import { InjectCommander } from 'nest-commander';
 import { AppModule } from '../app.module';
 import type { AppConfig } from '../config/app.config';
+import { AuthModule } from '../modules/auth/auth.module';
 import { OrganizationsModule } from '../modules/organizations/organizations.module';
 import { UsersModule } from '../modules/users/users.module';
 import { AuditVerifyCommand } from './audit-verify.command';
@@ -14,6 +15,9 @@ import { DbSeedCommand } from './db-seed.command';
 import { JobsListCommand, JobsRunCommand } from './jobs.command';
 import { OrgCreateCommand } from './org-create.command';
 import { UserCreateCommand } from './user-create.command';
+import { UserResetLinkCommand } from './user-reset-link.command';
+import { UserUnlockCommand } from './user-unlock.command';
+import { UserReset2faCommand } from './user-reset-2fa.command';
 
 // The commander API runCli uses, typed here because nest-commander brings its
 // own (older) commander: the top-level package's types are not the ones in use.
@@ -47,6 +51,9 @@ export const COMMANDS = [
   DbRestoreCommand,
   OrgCreateCommand,
   UserCreateCommand,
+  UserUnlockCommand,
+  UserResetLinkCommand,
+  UserReset2faCommand,
   AuditVerifyCommand,
   JobsListCommand,
   JobsRunCommand,
@@ -62,6 +69,7 @@ export class CliModule {
         AppModule.forRoot(config, { migrate: false, http: false, scheduler: false }),
         UsersModule,
         OrganizationsModule,
+        AuthModule,
       ],
       providers: [{ provide: CliOutput, useValue: new CliOutput(io) }, CliContext, CliProgram, ...COMMANDS],
     };

@@ -5,9 +5,9 @@ export abstract class BaseEntity {
   @PrimaryKey({ type: 'string', length: 36 })
   id: string = randomUUID();
 
-  @Property({ type: 'datetime' })
+  @Property({ type: Date })
   createdAt: Date = new Date();
 
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
+  @Property({ type: Date, onUpdate: () => new Date() })
   updatedAt: Date = new Date();
 }

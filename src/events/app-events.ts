@@ -19,6 +19,11 @@ export interface AppEventMap {
   'auth.login.succeeded': AppEventBase & { personId: string; email: string };
   'auth.login.failed': AppEventBase & { email: string };
   'auth.logout': AppEventBase & { personId: string };
+  'auth.lockout.started': AppEventBase & { personId: string; email: string; lockedUntil: string; failures: number };
+  'auth.lockout.expired': AppEventBase & { personId: string; email: string };
+  'auth.password.reset': AppEventBase & { personId: string; email: string };
+  'auth.2fa.enabled': AppEventBase & { personId: string; email: string };
+  'auth.2fa.disabled': AppEventBase & { personId: string; email: string };
   'mail.failed': AppEventBase & { messageId: string; to: string; template: string; error: string };
 }
 
@@ -31,5 +36,10 @@ export const APP_EVENT_NAMES: AppEventName[] = [
   'auth.login.succeeded',
   'auth.login.failed',
   'auth.logout',
+  'auth.lockout.started',
+  'auth.lockout.expired',
+  'auth.password.reset',
+  'auth.2fa.enabled',
+  'auth.2fa.disabled',
   'mail.failed',
 ];

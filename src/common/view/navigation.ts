@@ -24,6 +24,7 @@ export const CORE_NAV: NavItem[] = [
   { label: 'People', href: '/org/users', icon: 'users', roles: ['admin'] },
   { label: 'Audit log', href: '/admin/audit', icon: 'list-check', roles: ['operator'] },
   { label: 'Audit log', href: '/org/audit', icon: 'list-check', roles: ['admin'] },
+  { label: 'Organization settings', href: '/org/settings', icon: 'settings', roles: ['admin'] },
   { label: 'Mail', href: '/admin/mail', icon: 'mail', roles: ['operator'] },
   { label: 'Jobs', href: '/admin/jobs', icon: 'clock-play', roles: ['operator'] },
 ];

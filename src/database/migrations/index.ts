@@ -3,6 +3,7 @@ import { Migration20261126000100_platform } from './Migration20261126000100_plat
 import { Migration20261126000200_mail } from './Migration20261126000200_mail';
 import { Migration20261126000300_audit_indexes } from './Migration20261126000300_audit_indexes';
 import { Migration20261126000400_account_security } from './Migration20261126000400_account_security';
+import { Migration20261126000500_backup_email_index } from './Migration20261126000500_backup_email_index';
 
 // Listed explicitly so compiled code and ts-jest find the same migrations
 // without globbing the file system. Append new ones at the end.
@@ -12,4 +13,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261126000200_mail', class: Migration20261126000200_mail },
   { name: 'Migration20261126000300_audit_indexes', class: Migration20261126000300_audit_indexes },
   { name: 'Migration20261126000400_account_security', class: Migration20261126000400_account_security },
+  { name: 'Migration20261126000500_backup_email_index', class: Migration20261126000500_backup_email_index },
 ];

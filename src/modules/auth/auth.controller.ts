@@ -5,6 +5,7 @@ import { Public } from '../../common/http/decorators';
 import type { AppRequest } from '../../common/http/principal';
 import { setFlash } from '../../common/view/flash';
 import { AuthService, SIGN_IN_FAILED, type SignInCandidate } from './auth.service';
+import { KnownBrowsersService } from './known-browsers.service';
 import { LocalAuthGuard } from './local-auth.guard';
 import { safeNextPath } from './safe-redirect';
 import { SessionMiddleware } from './session.middleware';
@@ -17,6 +18,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly session: SessionMiddleware,
+    private readonly browsers: KnownBrowsersService,
   ) {}
 
   @Get('login')
@@ -40,7 +42,7 @@ export class AuthController {
     }
     const { token, stage } = await this.auth.signIn(
       req.candidate,
-      { ipAddress: req.ip, userAgent: req.get('user-agent') },
+      { ipAddress: req.ip, userAgent: req.get('user-agent'), browserId: this.browsers.identify(req, res) },
       req.user?.sessionId,
     );
     this.session.setCookie(res, token);

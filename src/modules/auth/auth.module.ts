@@ -1,26 +1,46 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
-import { Module } from '@nestjs/common';
+import { forwardRef, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import type { AppConfig } from '../../config/app.config';
 import { APP_CONFIG } from '../../config/config.module';
 import { deriveSecretKey } from '../../common/security/keys';
+import { MailModule } from '../mail/mail.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
 import { UsersModule } from '../users/users.module';
+import { AccountConfirmController } from './account-confirm.controller';
+import { AccountSessionsController } from './account-sessions.controller';
+import { AccountSessionsService } from './account-sessions.service';
 import { AuthController } from './auth.controller';
 import { AuthTokensService } from './auth-tokens.service';
 import { AuthService } from './auth.service';
+import { KnownBrowsersRepository } from './known-browsers.repository';
+import { KnownBrowsersService } from './known-browsers.service';
 import { LocalStrategy } from './local.strategy';
+import { LockoutExpiryJob } from './lockout-expiry.job';
+import { LockoutRepository } from './lockout.repository';
+import { LockoutService } from './lockout.service';
+import { PasswordResetController } from './password-reset.controller';
+import { PasswordResetService } from './password-reset.service';
 import { Session } from './session.entity';
 import { SessionGuard } from './session.guard';
 import { SessionMiddleware } from './session.middleware';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
+import { AccountSecurityController } from './account-security.controller';
+import { OrgSettingsController } from './org-settings.controller';
+import { TwoFactorController } from './two-factor.controller';
+import { TwoFactorRepository } from './two-factor.repository';
+import { TwoFactorSignInService } from './two-factor-sign-in.service';
+import { TwoFactorService } from './two-factor.service';
 
 @Module({
   imports: [
     MikroOrmModule.forFeature([Session]),
     PassportModule,
-    UsersModule,
+    forwardRef(() => UsersModule),
+    MailModule,
+    OrganizationsModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       // A KeyObject: with a plain string secret jsonwebtoken re-imports the key on every verify.
@@ -31,7 +51,15 @@ import { SessionsService } from './sessions.service';
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [
+    AuthController,
+    PasswordResetController,
+    TwoFactorController,
+    AccountSecurityController,
+    OrgSettingsController,
+    AccountConfirmController,
+    AccountSessionsController,
+  ],
   providers: [
     AuthTokensService,
     AuthService,
@@ -40,7 +68,26 @@ import { SessionsService } from './sessions.service';
     LocalStrategy,
     SessionMiddleware,
     SessionGuard,
+    LockoutRepository,
+    LockoutService,
+    LockoutExpiryJob,
+    PasswordResetService,
+    TwoFactorRepository,
+    TwoFactorService,
+    TwoFactorSignInService,
+    KnownBrowsersRepository,
+    KnownBrowsersService,
+    AccountSessionsService,
   ],
-  exports: [AuthTokensService, AuthService, SessionsService, SessionMiddleware, SessionGuard],
+  exports: [
+    AuthTokensService,
+    AuthService,
+    SessionsService,
+    SessionMiddleware,
+    SessionGuard,
+    LockoutService,
+    PasswordResetService,
+    TwoFactorService,
+  ],
 })
 export class AuthModule {}

@@ -5,6 +5,8 @@ import type { AuditService } from '../audit/audit.service';
 import type { Person } from '../users/person.entity';
 import type { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
+import type { KnownBrowsersService } from './known-browsers.service';
+import type { LockoutService } from './lockout.service';
 import type { SessionsService } from './sessions.service';
 
 describe('AuthService.checkCredentials', () => {
@@ -18,19 +20,23 @@ describe('AuthService.checkCredentials', () => {
   let users: jest.Mocked<Pick<UsersService, 'findForSignIn'>>;
   let hasher: jest.Mocked<Pick<PasswordHasher, 'verify' | 'verifyDummy'>>;
   let audit: jest.Mocked<Pick<AuditService, 'record'>>;
+  let lockout: jest.Mocked<Pick<LockoutService, 'isLocked' | 'recordFailure'>>;
   let auth: AuthService;
 
   beforeEach(() => {
     users = { findForSignIn: jest.fn() };
     hasher = { verify: jest.fn(), verifyDummy: jest.fn().mockResolvedValue(false) };
     audit = { record: jest.fn().mockResolvedValue(undefined) };
+    lockout = { isLocked: jest.fn().mockResolvedValue(false), recordFailure: jest.fn().mockResolvedValue(false) };
     auth = new AuthService(
-      {} as EntityManager,
+      { transactional: (work: () => Promise<unknown>) => work() } as unknown as EntityManager,
       users as unknown as UsersService,
       hasher as unknown as PasswordHasher,
       {} as SessionsService,
       audit as unknown as AuditService,
       { emit: jest.fn() } as unknown as AppEvents,
+      lockout as unknown as LockoutService,
+      {} as KnownBrowsersService,
     );
   });
 
@@ -65,6 +71,27 @@ describe('AuthService.checkCredentials', () => {
     await expect(auth.checkCredentials('a@example.test', 'pw')).resolves.toBeNull();
     expect(hasher.verify).toHaveBeenCalled();
     expect(reason()).toBe('disabled');
+  });
+
+  it('counts a wrong password against the person, and nothing for an unknown email', async () => {
+    users.findForSignIn.mockResolvedValue(person);
+    hasher.verify.mockResolvedValue(false);
+    await auth.checkCredentials('a@example.test', 'wrong');
+    expect(lockout.recordFailure).toHaveBeenCalledWith('p1');
+    users.findForSignIn.mockResolvedValue(null);
+    await auth.checkCredentials('nobody@example.test', 'wrong');
+    expect(lockout.recordFailure).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses a locked person even with the right password, after the same hash, without counting it', async () => {
+    users.findForSignIn.mockResolvedValue(person);
+    hasher.verify.mockResolvedValue(true);
+    lockout.isLocked.mockResolvedValue(true);
+    await expect(auth.checkCredentials('a@example.test', 'pw')).resolves.toBeNull();
+    expect(hasher.verify).toHaveBeenCalled();
+    expect(lockout.isLocked).toHaveBeenCalledWith('p1');
+    expect(lockout.recordFailure).not.toHaveBeenCalled();
+    expect(reason()).toBe('locked');
   });
 
   it('never audits the password', async () => {

@@ -6,6 +6,8 @@ import { AppEvents } from '../../events/app-events.service';
 import { AuditService } from '../audit/audit.service';
 import { normalizeEmail } from '../users/person.entity';
 import { UsersService } from '../users/users.service';
+import { KnownBrowsersService } from './known-browsers.service';
+import { LockoutService } from './lockout.service';
 import type { SessionStage } from './session.entity';
 import { SessionsService, type SessionClient } from './sessions.service';
 
@@ -22,7 +24,7 @@ export interface SignInCandidate {
 }
 
 /** Why a sign-in failed: for the audit log and helpdesk only, never for the page. */
-export type SignInFailure = 'unknown_account' | 'wrong_password' | 'disabled' | 'malformed';
+export type SignInFailure = 'unknown_account' | 'wrong_password' | 'disabled' | 'locked' | 'malformed';
 
 const personActor = (c: SignInCandidate): Actor => ({
   type: 'person',
@@ -40,6 +42,8 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
     private readonly events: AppEvents,
+    private readonly lockout: LockoutService,
+    private readonly browsers: KnownBrowsersService,
   ) {}
 
   /**
@@ -66,7 +70,17 @@ export class AuthService {
       twoFactor,
       mustEnrol: !twoFactor && Boolean(person.organization?.requireTwoFactor),
     };
-    if (!ok) return this.failed(email, 'wrong_password', candidate);
+    // Decided after the hash (the same work either way) on the row as it is
+    // now: guesses racing the one that locks the account are refused too.
+    if (await this.lockout.isLocked(person.id)) return this.failed(email, 'locked', candidate);
+    if (!ok) {
+      // The failure, its count and a lockout it starts commit together (one write, not two).
+      await this.em.transactional(async () => {
+        await this.failed(email, 'wrong_password', candidate);
+        await this.lockout.recordFailure(person.id);
+      });
+      return null;
+    }
     if (person.status !== 'active') return this.failed(email, 'disabled', candidate);
     return candidate;
   }
@@ -90,12 +104,13 @@ export class AuthService {
    * replaces). With two-factor on, the session only reaches /login/2fa until
    * completeTwoFactor(); otherwise the sign-in completes here. One transaction.
    */
-  async signIn(candidate: SignInCandidate, client: SessionClient, previousSessionId?: string) {
+  async signIn(candidate: SignInCandidate, client: SessionClient & { browserId?: string }, previousSessionId?: string) {
     const stage: SessionStage = candidate.twoFactor ? 'two_factor' : candidate.mustEnrol ? 'enrol' : 'active';
     const session = await this.em.transactional(async () => {
       if (previousSessionId) await this.sessions.end(previousSessionId, 'replaced');
       const started = await this.sessions.start(candidate.personId, client, stage);
-      if (stage !== 'two_factor') await this.complete(candidate, 'password');
+      if (client.browserId) await this.sessions.setBrowser(started.sessionId, client.browserId);
+      if (stage !== 'two_factor') await this.complete(candidate, 'password', started.sessionId);
       return started;
     });
     return { ...session, stage };
@@ -105,19 +120,21 @@ export class AuthService {
   async completeTwoFactor(candidate: SignInCandidate, sessionId: string, method: 'totp' | 'recovery_code') {
     await this.em.transactional(async () => {
       await this.sessions.setStage(sessionId, candidate.mustEnrol ? 'enrol' : 'active');
-      await this.complete(candidate, method);
+      await this.complete(candidate, method, sessionId);
     });
   }
 
   // What every completed sign-in does, inside its transaction.
-  private async complete(candidate: SignInCandidate, method: 'password' | 'totp' | 'recovery_code') {
+  private async complete(candidate: SignInCandidate, method: 'password' | 'totp' | 'recovery_code', sessionId: string) {
     await this.users.recordSignIn(candidate.personId);
+    await this.lockout.recordSuccess(candidate.personId);
+    const newBrowser = await this.browsers.recordSignIn(candidate, sessionId);
     await this.audit.record({
       action: 'auth.login.succeeded',
       actor: personActor(candidate),
       target: { type: 'person', id: candidate.personId, label: candidate.email },
       organizationId: candidate.organizationId,
-      details: { method },
+      details: newBrowser ? { method, newBrowser } : { method },
     });
     this.events.emit('auth.login.succeeded', {
       personId: candidate.personId,

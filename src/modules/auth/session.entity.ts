@@ -18,13 +18,13 @@ export class Session {
   @ManyToOne(() => Person, { deleteRule: 'cascade' })
   person: Person;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: Date })
   createdAt: Date;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: Date })
   lastSeenAt: Date;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: Date })
   expiresAt: Date;
 
   @Property({ type: 'string', length: 64, nullable: true })
@@ -33,7 +33,7 @@ export class Session {
   @Property({ type: 'string', length: 512, nullable: true })
   userAgent: string | null = null;
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   endedAt: Date | null = null;
 
   /** How far sign-in has got: see SessionStage. */
@@ -41,7 +41,7 @@ export class Session {
   stage: SessionStage = 'active';
 
   /** The last time the person typed their password in this session (sensitive changes need it recent). */
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   confirmedAt: Date | null = null;
 
   /** The browser's long-lived id (hashed), for new-browser alerts. */

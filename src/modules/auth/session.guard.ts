@@ -55,8 +55,9 @@ export class SessionGuard implements CanActivate {
   private returnPath(req: AppRequest): string {
     if (req.method === 'GET') return req.originalUrl;
     const referer = req.get('referer');
+    if (!referer) return '/account/security';
     try {
-      const url = new URL(referer ?? '', 'http://x');
+      const url = new URL(referer, 'http://x');
       if (url.pathname.startsWith('/') && !url.pathname.startsWith('//')) return url.pathname + url.search;
     } catch {
       // no usable referer

@@ -33,15 +33,35 @@ export class MailService {
    * Renders `views/mail/<template>.{html,text}.hbs` with `data` and stores the
    * message in the caller's transaction (it disappears with a rollback);
    * delivery starts once that transaction commits. Returns the message id.
+   * Without `data.antiPhishingPhrase` (undefined; null means none), the
+   * recipient's own phrase is looked up, so every mail to a person carries it.
    */
   async enqueue(template: string, to: string, data: MailData = {}): Promise<number> {
     const address = typeof to === 'string' ? to.trim() : '';
     if (!ADDRESS.test(address) || address.length > 254)
       throw new Error(`Mail recipient "${String(to)}" is not one address`);
-    const rendered = this.renderer.render(template, data);
+    const antiPhishingPhrase =
+      data.antiPhishingPhrase !== undefined ? data.antiPhishingPhrase : await this.phraseOf(address);
+    const rendered = this.renderer.render(template, { ...data, antiPhishingPhrase });
     const id = await this.outbox.insert({ template, to: address, ...rendered, now: +this.clock.now() });
     this.afterCommit.run(() => this.delivery.kick());
     return id;
+  }
+
+  // The phrase of the person this address belongs to: their sign-in email, or
+  // else their confirmed backup email when exactly one person has confirmed
+  // it. One statement over two indexes (people.email, people.backup_email).
+  private async phraseOf(address: string): Promise<string | null> {
+    const rows = await this.em.execute<{ phrase: string | null; backup: number }[]>(
+      `select anti_phishing_phrase as phrase, 0 as backup from people where email = ?
+       union all
+       select * from (select anti_phishing_phrase, 1 from people
+         where backup_email = ? and backup_email_confirmed_at is not null limit 2)`,
+      [address.toLowerCase(), address.toLowerCase()],
+    );
+    const own = rows.find((row) => row.backup === 0);
+    if (own) return own.phrase;
+    return rows.length === 1 ? rows[0].phrase : null;
   }
 
   /** Delivers what is due now (the `mail.deliver` job). Never call it inside a transaction. */

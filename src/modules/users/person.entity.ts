@@ -35,17 +35,17 @@ export class Person extends BaseEntity {
   @Enum({ items: () => PERSON_STATUSES, type: 'string' })
   status: PersonStatus = 'active';
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   lastSignInAt: Date | null = null;
 
   // Lockout: changed only by single conditional statements (see LockoutRepository).
   @Property({ type: 'integer' })
   failedSignIns = 0;
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   lastFailedAt: Date | null = null;
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   lockedUntil: Date | null = null;
 
   /** Lockouts since the last successful sign-in: each doubles the next one. */
@@ -59,7 +59,7 @@ export class Person extends BaseEntity {
   @Property({ type: 'string', nullable: true, hidden: true, lazy: true })
   totpPendingSecret: string | null = null;
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   totpEnabledAt: Date | null = null;
 
   /** The last accepted TOTP time step: a code is never accepted twice. */
@@ -72,10 +72,10 @@ export class Person extends BaseEntity {
   @Property({ type: 'string', length: 254, nullable: true })
   backupEmail: string | null = null;
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   backupEmailConfirmedAt: Date | null = null;
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   passwordChangedAt: Date | null = null;
 
   constructor(init: {

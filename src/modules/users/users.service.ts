@@ -110,4 +110,28 @@ export class UsersService {
   async recordSignIn(personId: string): Promise<void> {
     await this.em.nativeUpdate(Person, { id: personId }, { lastSignInAt: this.clock.now() });
   }
+
+  /** Hashes a new password (argon2: tens of ms), to hand to setPassword() inside a transaction. */
+  async hashPassword(password: string): Promise<HashedPassword> {
+    return new HashedPassword(await this.hasher.hash(password));
+  }
+
+  /**
+   * Stores a new password (already checked against the policy by the caller)
+   * and when it changed. Pass hashPassword()'s result when inside a
+   * transaction, so the slow hash does not hold the database.
+   */
+  async setPassword(personId: string, password: string | HashedPassword): Promise<void> {
+    const hashed = password instanceof HashedPassword ? password : await this.hashPassword(password);
+    const changes = { passwordHash: hashed.value, passwordChangedAt: this.clock.now() };
+    await this.em.nativeUpdate(Person, { id: personId }, changes);
+    // A Person already loaded in this context would be flushed back with the old values.
+    const managed = this.em.getUnitOfWork().getById<Person>(Person.name, personId);
+    if (managed) Object.assign(managed, changes);
+  }
+}
+
+/** A password hash made by UsersService.hashPassword(): never a plain password by mistake. */
+export class HashedPassword {
+  constructor(readonly value: string) {}
 }

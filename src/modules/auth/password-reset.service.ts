@@ -1,0 +1,192 @@
+import { EntityManager } from '@mikro-orm/better-sqlite';
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock';
+import { FormError, type FieldErrors } from '../../common/http/exceptions';
+import { currentRequestInfo, type Actor } from '../../common/request-info';
+import type { AppConfig } from '../../config/app.config';
+import { APP_CONFIG } from '../../config/config.module';
+import { AppEvents } from '../../events/app-events.service';
+import { AuditService } from '../audit/audit.service';
+import { MailService } from '../mail/mail.service';
+import { strengthView } from '../users/account.view';
+import { PasswordPolicy } from '../users/password-policy';
+import { passwordStrength } from '../users/password-strength';
+import { normalizeEmail, type Person } from '../users/person.entity';
+import { UsersService } from '../users/users.service';
+import { AuthTokensService } from './auth-tokens.service';
+import { LockoutService } from './lockout.service';
+import { SessionsService } from './sessions.service';
+
+/** The person a still-good reset link belongs to. */
+export interface ResetLink {
+  personId: string;
+  email: string;
+  name: string;
+}
+
+/** A refused new password, with the strength meter's verdict on it. */
+export class ResetPasswordRefused extends FormError {
+  constructor(
+    fields: FieldErrors,
+    readonly strength: ReturnType<typeof strengthView> | null,
+  ) {
+    super(fields);
+  }
+}
+
+const personActor = (person: Person): Actor => ({
+  type: 'person',
+  id: person.id,
+  label: person.email,
+  organizationId: person.organization?.id ?? null,
+});
+
+/**
+ * Forgotten passwords: a single-use link by email (AuthTokensService: 256
+ * random bits kept only as their SHA-256, a newer link supersedes older ones),
+ * then a new password that also lifts a lockout and ends every session.
+ */
+@Injectable()
+export class PasswordResetService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly em: EntityManager,
+    private readonly users: UsersService,
+    private readonly policy: PasswordPolicy,
+    private readonly tokens: AuthTokensService,
+    private readonly sessions: SessionsService,
+    private readonly lockout: LockoutService,
+    private readonly audit: AuditService,
+    private readonly events: AppEvents,
+    private readonly mail: MailService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * /forgot-password. Mails a link when the address belongs to an active
+   * person; for any other address the same lookup and audit write happen and
+   * nothing is sent, so the answer (and its time) tells nothing. Delivery
+   * happens after the commit: the request never waits for SMTP.
+   */
+  async requestLink(email: string): Promise<void> {
+    const address = normalizeEmail(email).slice(0, 254);
+    await this.em.transactional(async () => {
+      const person = address ? await this.users.findForSignIn(address) : null;
+      if (person?.status === 'active') {
+        await this.mailLink(person, 'forgot_password');
+        return;
+      }
+      await this.audit.record({
+        action: 'auth.password.reset_requested',
+        outcome: 'failure',
+        actor: { type: 'person', id: null, label: address || '(no email)' },
+        target: { type: 'person', id: person?.id ?? null, label: address || '(no email)' },
+        organizationId: person?.organization?.id ?? null,
+        details: { via: 'forgot_password', reason: person ? 'disabled' : 'unknown_account' },
+      });
+    });
+  }
+
+  /** `user:reset-link`: a new single-use link for an operator to pass on (older links stop working). */
+  async createLink(person: Person): Promise<string> {
+    return this.em.transactional(async () => {
+      const token = await this.tokens.issue(person.id, 'password_reset', this.config.resetTokenTtlSeconds);
+      await this.audit.record({
+        action: 'auth.password.reset_requested',
+        target: { type: 'person', id: person.id, label: person.email },
+        organizationId: person.organization?.id ?? null,
+        details: { via: 'cli', minutes: this.linkMinutes },
+      });
+      return this.linkUrl(token);
+    });
+  }
+
+  /** The person a reset link is for, while the link is good (unused, newest, not expired) and they are active. */
+  async findLink(token: unknown): Promise<ResetLink | null> {
+    const valid = await this.tokens.check(token, 'password_reset');
+    if (!valid) return null;
+    const person = await this.users.findById(valid.personId);
+    if (person?.status !== 'active') return null;
+    return { personId: person.id, email: person.email, name: person.name };
+  }
+
+  /**
+   * Sets the new password from a reset link. False when the link is not good
+   * (used, superseded, expired, altered), including when a concurrent request
+   * used it first. A refused password is a FormError for the form. In one
+   * transaction: the link is used, the password set, a lockout lifted, every
+   * session ended, other links withdrawn, the change audited and the owner told.
+   */
+  async reset(token: unknown, password: string, confirmPassword: string): Promise<boolean> {
+    const link = await this.findLink(token);
+    if (!link) return false;
+    const errors: FieldErrors = {};
+    const weak = await this.policy.check(password, { email: link.email, name: link.name });
+    if (weak) errors.password = weak;
+    if (confirmPassword !== password) errors.confirmPassword = 'The two passwords are not the same: type it again.';
+    if (Object.keys(errors).length > 0) {
+      const strength = weak ? await passwordStrength(password, [link.email, ...link.name.split(/\s+/)]) : null;
+      throw new ResetPasswordRefused(errors, strength ? strengthView(strength.score, true) : null);
+    }
+
+    // argon2 takes tens of ms: never while holding the database.
+    const hashed = await this.users.hashPassword(password);
+    return this.em.transactional(async () => {
+      const used = await this.tokens.consume(token, 'password_reset');
+      if (used?.personId !== link.personId) return false;
+      const person = await this.users.findById(link.personId);
+      if (person?.status !== 'active') return false;
+      await this.users.setPassword(person.id, hashed);
+      const lockLifted = await this.lockout.clear(person.id);
+      const sessionsEnded = await this.sessions.endAllOf(person.id, 'password-reset');
+      await this.tokens.revoke(person.id, 'password_reset');
+      await this.audit.record({
+        action: 'auth.password.reset',
+        actor: personActor(person),
+        target: { type: 'person', id: person.id, label: person.email },
+        details: { lockLifted, signedOut: sessionsEnded },
+      });
+      await this.mail.enqueue('password-changed', person.email, {
+        name: person.name,
+        changedAt: +this.clock.now(),
+        ip: currentRequestInfo().ip ?? null,
+        reset: true,
+        antiPhishingPhrase: person.antiPhishingPhrase,
+      });
+      this.events.emit('auth.password.reset', {
+        personId: person.id,
+        email: person.email,
+        organizationId: person.organization?.id ?? null,
+      });
+      return true;
+    });
+  }
+
+  private get linkMinutes(): number {
+    return Math.round(this.config.resetTokenTtlSeconds / 60);
+  }
+
+  // Built from BASE_URL, never from the request's Host header.
+  private linkUrl(token: string): string {
+    return `${this.config.baseUrl}/reset-password?${new URLSearchParams({ token }).toString()}`;
+  }
+
+  private async mailLink(person: Person, via: string): Promise<void> {
+    const token = await this.tokens.issue(person.id, 'password_reset', this.config.resetTokenTtlSeconds);
+    await this.mail.enqueue('password-reset', person.email, {
+      name: person.name,
+      token,
+      linkMinutes: this.linkMinutes,
+      requestedAt: +this.clock.now(),
+      ip: currentRequestInfo().ip ?? null,
+      antiPhishingPhrase: person.antiPhishingPhrase,
+    });
+    await this.audit.record({
+      action: 'auth.password.reset_requested',
+      actor: { type: 'person', id: null, label: person.email },
+      target: { type: 'person', id: person.id, label: person.email },
+      organizationId: person.organization?.id ?? null,
+      details: { via, minutes: this.linkMinutes },
+    });
+  }
+}

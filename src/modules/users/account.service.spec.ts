@@ -1,0 +1,188 @@
+import type { EntityManager } from '@mikro-orm/better-sqlite';
+import { FixedClock } from '../../common/clock';
+import type { Principal } from '../../common/http/principal';
+import type { PasswordHasher } from '../../common/security/password-hasher';
+import type { AppConfig } from '../../config/app.config';
+import type { AuditService } from '../audit/audit.service';
+import type { AuthTokensService } from '../auth/auth-tokens.service';
+import type { SessionsService } from '../auth/sessions.service';
+import type { MailService } from '../mail/mail.service';
+import type { AccountRepository } from './account.repository';
+import { AccountService, PasswordChangeError } from './account.service';
+import { PasswordPolicy } from './password-policy';
+import type { Person } from './person.entity';
+import { HashedPassword, type UsersService } from './users.service';
+
+const user = { personId: 'p1', sessionId: 's-this', email: 'ada@example.test' } as Principal;
+const person = {
+  id: 'p1',
+  email: 'ada@example.test',
+  name: 'Ada Lovelace',
+  status: 'active',
+  antiPhishingPhrase: 'tea at four',
+  organization: null,
+} as unknown as Person;
+const CURRENT = 'current-password-of-ada';
+const NEW = 'amber-orchard-compass-917';
+
+describe('AccountService', () => {
+  let order: string[];
+  let accounts: jest.Mocked<Pick<AccountRepository, 'passwordOf' | 'emailTaken' | 'update'>>;
+  let users: jest.Mocked<Pick<UsersService, 'findById' | 'hashPassword' | 'setPassword'>>;
+  let sessions: jest.Mocked<Pick<SessionsService, 'endAllOf' | 'confirm'>>;
+  let tokens: jest.Mocked<Pick<AuthTokensService, 'issue' | 'consume' | 'revoke'>>;
+  let mail: jest.Mocked<Pick<MailService, 'enqueue'>>;
+  let audit: jest.Mocked<Pick<AuditService, 'record'>>;
+  let service: AccountService;
+
+  const track = <T>(name: string, value?: T) =>
+    jest.fn().mockImplementation(async () => {
+      order.push(name);
+      return value;
+    });
+
+  beforeEach(() => {
+    order = [];
+    accounts = {
+      passwordOf: jest.fn().mockResolvedValue({ email: person.email, passwordHash: 'hash' }),
+      emailTaken: jest.fn().mockResolvedValue(false),
+      update: track('update'),
+    };
+    users = {
+      findById: jest.fn().mockResolvedValue(person),
+      hashPassword: track('hash', new HashedPassword('new-hash')),
+      setPassword: track('setPassword'),
+    };
+    sessions = { endAllOf: track('endAllOf', 2), confirm: track('confirm') };
+    tokens = { issue: track('issue', 'T'.repeat(43)), consume: jest.fn(), revoke: track('revoke') };
+    mail = { enqueue: track('mail', 1) };
+    audit = { record: track('audit') };
+    const hasher = { verify: jest.fn(async (_hash: string, pw: string) => pw === CURRENT), verifyDummy: jest.fn() };
+    const em = {
+      transactional: jest.fn(async (work: () => Promise<unknown>) => {
+        order.push('begin');
+        const result = await work();
+        order.push('commit');
+        return result;
+      }),
+    };
+    service = new AccountService(
+      em as unknown as EntityManager,
+      accounts as unknown as AccountRepository,
+      users as unknown as UsersService,
+      hasher as unknown as PasswordHasher,
+      new PasswordPolicy({ passwordMinLength: 12 } as AppConfig),
+      tokens as unknown as AuthTokensService,
+      sessions as unknown as SessionsService,
+      mail as unknown as MailService,
+      audit as unknown as AuditService,
+      new FixedClock(Date.parse('2026-11-26T10:00:00Z')),
+    );
+  });
+
+  describe('changePassword', () => {
+    it('hashes outside the transaction, then sets it, ends the other sessions, audits and mails together', async () => {
+      await service.changePassword(user, { currentPassword: CURRENT, newPassword: NEW, confirmPassword: NEW });
+      expect(users.hashPassword).toHaveBeenCalledWith(NEW);
+      expect(users.setPassword).toHaveBeenCalledWith('p1', new HashedPassword('new-hash'));
+      expect(order).toEqual([
+        'hash',
+        'begin',
+        'setPassword',
+        'endAllOf',
+        'confirm',
+        'revoke',
+        'audit',
+        'mail',
+        'commit',
+      ]);
+      expect(sessions.endAllOf).toHaveBeenCalledWith('p1', 'password-changed', 's-this');
+      expect(sessions.confirm).toHaveBeenCalledWith('s-this');
+      expect(tokens.revoke).toHaveBeenCalledWith('p1', 'password_reset');
+      expect(audit.record).toHaveBeenCalledWith(
+        expect.objectContaining({ action: 'auth.password.changed', details: { signedOutElsewhere: 2 } }),
+      );
+      expect(JSON.stringify(audit.record.mock.calls)).not.toContain(NEW);
+      expect(JSON.stringify(mail.enqueue.mock.calls)).not.toContain(NEW);
+    });
+
+    it('refuses a wrong current password (audited) before looking at the new one', async () => {
+      const attempt = service.changePassword(user, { currentPassword: 'nope', newPassword: 'x', confirmPassword: 'y' });
+      await expect(attempt).rejects.toMatchObject({
+        fields: { currentPassword: 'Your current password is not right.' },
+      });
+      expect(audit.record).toHaveBeenCalledWith(
+        expect.objectContaining({
+          action: 'auth.reauth.failed',
+          outcome: 'failure',
+          details: { purpose: 'password_change' },
+        }),
+      );
+      expect(users.setPassword).not.toHaveBeenCalled();
+    });
+
+    it('refuses a weak password with the meter verdict, and a mismatched confirmation', async () => {
+      const weak = await service
+        .changePassword(user, {
+          currentPassword: CURRENT,
+          newPassword: 'password1234',
+          confirmPassword: 'password1234',
+        })
+        .catch((err: unknown) => err);
+      expect(weak).toBeInstanceOf(PasswordChangeError);
+      expect((weak as PasswordChangeError).fields.newPassword).toMatch(/too easy to guess/);
+      expect((weak as PasswordChangeError).strength?.score).toBeLessThanOrEqual(2);
+      await expect(
+        service.changePassword(user, { currentPassword: CURRENT, newPassword: NEW, confirmPassword: `${NEW} ` }),
+      ).rejects.toMatchObject({ fields: { confirmPassword: 'The two new passwords are not the same.' } });
+      expect(users.setPassword).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('email change', () => {
+    it('mails the new address (without the phrase) and the old one, and changes nothing yet', async () => {
+      await service.requestEmailChange(user, ' Ada.New@Example.TEST ');
+      expect(tokens.issue).toHaveBeenCalledWith('p1', 'email_change', 86_400, 'ada.new@example.test');
+      expect(mail.enqueue).toHaveBeenCalledWith(
+        'email-change-confirm',
+        'ada.new@example.test',
+        expect.objectContaining({ token: 'T'.repeat(43), antiPhishingPhrase: null }),
+      );
+      expect(mail.enqueue).toHaveBeenCalledWith(
+        'email-change-notice',
+        'ada@example.test',
+        expect.objectContaining({ newEmail: 'ada.new@example.test' }),
+      );
+      expect(accounts.update).not.toHaveBeenCalled();
+    });
+
+    it('refuses a used link and an address taken meanwhile', async () => {
+      tokens.consume.mockResolvedValueOnce(null);
+      await expect(service.confirmEmailChange('x')).rejects.toThrow(/not valid/);
+      tokens.consume.mockResolvedValueOnce({ personId: 'p1', payload: 'taken@example.test' });
+      accounts.emailTaken.mockResolvedValueOnce(true);
+      await expect(service.confirmEmailChange('x')).rejects.toThrow(/used by another account/);
+      expect(accounts.update).not.toHaveBeenCalled();
+    });
+
+    it('changes the address, withdraws reset links and tells the old address with its phrase', async () => {
+      tokens.consume.mockResolvedValueOnce({ personId: 'p1', payload: 'ada.new@example.test' });
+      await expect(service.confirmEmailChange('x')).resolves.toEqual({ email: 'ada.new@example.test' });
+      expect(accounts.update).toHaveBeenCalledWith('p1', { email: 'ada.new@example.test' }, expect.any(Date));
+      expect(tokens.revoke).toHaveBeenCalledWith('p1', 'password_reset');
+      expect(mail.enqueue).toHaveBeenCalledWith(
+        'email-change-notice',
+        'ada@example.test',
+        expect.objectContaining({ completed: true, antiPhishingPhrase: 'tea at four' }),
+      );
+    });
+  });
+
+  it('audits a phrase change without the phrase', async () => {
+    await service.setPhrase(user, 'my secret words');
+    expect(audit.record).toHaveBeenCalledWith(
+      expect.objectContaining({ action: 'user.anti_phishing_phrase_changed', details: { change: 'set' } }),
+    );
+    expect(JSON.stringify(audit.record.mock.calls)).not.toContain('my secret words');
+  });
+});
