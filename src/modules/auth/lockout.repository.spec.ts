@@ -27,10 +27,7 @@ describe('LockoutRepository', () => {
       anti_phishing_phrase text, organization_id text, failed_sign_ins integer not null default 0,
       last_failed_at integer, locked_until integer, lockouts integer not null default 0)`);
     db.prepare(`insert into people (id, email, name, status) values ('p1', 'a@example.test', 'Ann', 'active')`).run();
-    const em = {
-      execute: (sql: string, params: unknown[]) => Promise.resolve(db.prepare(sql).all(...params)),
-      getUnitOfWork: () => ({ getById: () => undefined }),
-    };
+    const em = { execute: (sql: string, params: unknown[]) => Promise.resolve(db.prepare(sql).all(...params)) };
     repo = new LockoutRepository(em as unknown as EntityManager);
   });
   afterEach(() => db.close());

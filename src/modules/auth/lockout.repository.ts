@@ -1,6 +1,5 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
-import { Person } from '../users/person.entity';
 
 /** The 12 hours after which earlier failures are forgotten. */
 export const FAILURE_MEMORY_MS = 12 * 60 * 60 * 1000;
@@ -85,15 +84,7 @@ export class LockoutRepository {
       maxLockoutSeconds: policy.maxLockoutSeconds,
     });
     const rows = await this.em.execute<FailureRow[]>(sql, params);
-    const row = rows[0];
-    if (!row) return null;
-    this.sync(personId, {
-      failedSignIns: row.failures,
-      lastFailedAt: new Date(now),
-      lockedUntil: row.lockedUntil === null ? null : new Date(row.lockedUntil),
-      lockouts: row.lockouts,
-    });
-    return row;
+    return rows[0] ?? null;
   }
 
   async isLocked(personId: string, now: number): Promise<boolean> {
@@ -117,15 +108,13 @@ export class LockoutRepository {
    * Lifts the lockouts that have run out (everyone's, or one person's): the
    * failure count starts again, the number of lockouts stays for the doubling.
    */
-  async liftExpired(now: number, personId?: string): Promise<LiftedRow[]> {
-    const rows = await this.em.execute<LiftedRow[]>(
+  liftExpired(now: number, personId?: string): Promise<LiftedRow[]> {
+    return this.em.execute<LiftedRow[]>(
       `update people set locked_until = null, failed_sign_ins = 0
         where locked_until is not null and locked_until <= ?${personId ? ' and id = ?' : ''}
         returning id as personId, email, organization_id as organizationId, lockouts`,
       personId ? [now, personId] : [now],
     );
-    for (const row of rows) this.sync(row.personId, { lockedUntil: null, failedSignIns: 0 });
-    return rows;
   }
 
   /** Forgets failures and lockouts (a successful sign-in, a reset, an unlock); false when there was nothing to clear. */
@@ -136,19 +125,6 @@ export class LockoutRepository {
         returning id`,
       [personId],
     );
-    this.sync(personId, { failedSignIns: 0, lastFailedAt: null, lockedUntil: null, lockouts: 0 });
     return rows.length > 0;
-  }
-
-  // These statements change the row behind the identity map's back. A Person
-  // loaded earlier in the same context (sign-in loads one) is written back
-  // whole by the next flush (MikroORM counts its Date fields as changed every
-  // time), which would restore the old lockout: keep it in step.
-  private sync(
-    personId: string,
-    values: Partial<Pick<Person, 'failedSignIns' | 'lastFailedAt' | 'lockedUntil' | 'lockouts'>>,
-  ) {
-    const managed = this.em.getUnitOfWork().getById<Person>(Person.name, personId);
-    if (managed) Object.assign(managed, values);
   }
 }

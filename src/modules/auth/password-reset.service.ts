@@ -70,8 +70,8 @@ export class PasswordResetService {
    */
   async requestLink(email: string): Promise<void> {
     const address = normalizeEmail(email).slice(0, 254);
+    const person = address ? await this.users.findForSignIn(address) : null;
     await this.em.transactional(async () => {
-      const person = address ? await this.users.findForSignIn(address) : null;
       if (person?.status === 'active') {
         await this.mailLink(person, 'forgot_password');
         return;
@@ -132,6 +132,7 @@ export class PasswordResetService {
     // argon2 takes tens of ms: never while holding the database.
     const hashed = await this.users.hashPassword(password);
     return this.em.transactional(async () => {
+      // The one check that counts: a link is used at most once, even by racing requests.
       const used = await this.tokens.consume(token, 'password_reset');
       if (used?.personId !== link.personId) return false;
       const person = await this.users.findById(link.personId);

@@ -123,11 +123,11 @@ export class UsersService {
    */
   async setPassword(personId: string, password: string | HashedPassword): Promise<void> {
     const hashed = password instanceof HashedPassword ? password : await this.hashPassword(password);
-    const changes = { passwordHash: hashed.value, passwordChangedAt: this.clock.now() };
-    await this.em.nativeUpdate(Person, { id: personId }, changes);
-    // A Person already loaded in this context would be flushed back with the old values.
-    const managed = this.em.getUnitOfWork().getById<Person>(Person.name, personId);
-    if (managed) Object.assign(managed, changes);
+    await this.em.nativeUpdate(
+      Person,
+      { id: personId },
+      { passwordHash: hashed.value, passwordChangedAt: this.clock.now() },
+    );
   }
 }
 
