@@ -6,6 +6,8 @@ import { MigrationRunner } from '../database/database.module';
 import { withContext } from '../database/request-context';
 import { runWithRequestInfo, systemActor } from '../common/request-info';
 import { CommandFailed, CliError, describeError } from './cli-output';
+import type { Person } from '../modules/users/person.entity';
+import type { UsersService } from '../modules/users/users.service';
 
 /**
  * What commands share: the configuration, the migrations and the application
@@ -65,3 +67,10 @@ export abstract class CliCommand<Options extends object = object> extends Comman
 
 /** Option values as given; nest-commander wants a parser method per option. */
 export const asString = (value: string): string => value;
+
+/** The person a command names by `--email`, or a one-line error. */
+export async function personByEmail(users: UsersService, email: string): Promise<Person> {
+  const person = await users.findForSignIn(email);
+  if (!person) throw new CliError(`email: no person has the address "${email.trim()}"`);
+  return person;
+}

@@ -1,7 +1,7 @@
 import { Command, Option } from 'nest-commander';
 import { PasswordResetService } from '../modules/auth/password-reset.service';
 import { UsersService } from '../modules/users/users.service';
-import { asString, CliCommand, CliContext } from './cli-command';
+import { asString, CliCommand, CliContext, personByEmail } from './cli-command';
 import { CliError, CliOutput } from './cli-output';
 
 @Command({
@@ -26,8 +26,7 @@ export class UserResetLinkCommand extends CliCommand<{ email: string }> {
   protected async execute(_params: string[], options: { email: string }): Promise<void> {
     await this.cli.migrate();
     const url = await this.cli.inContext(async () => {
-      const person = await this.users.findForSignIn(options.email);
-      if (!person) throw new CliError(`email: no person has the address "${options.email.trim()}"`);
+      const person = await personByEmail(this.users, options.email);
       if (person.status !== 'active') throw new CliError(`email: ${person.email} is disabled and cannot sign in`);
       return this.resets.createLink(person);
     });

@@ -1,8 +1,8 @@
 import { Command, Option } from 'nest-commander';
 import { LockoutService } from '../modules/auth/lockout.service';
 import { UsersService } from '../modules/users/users.service';
-import { asString, CliCommand, CliContext } from './cli-command';
-import { CliError, CliOutput } from './cli-output';
+import { asString, CliCommand, CliContext, personByEmail } from './cli-command';
+import { CliOutput } from './cli-output';
 
 @Command({
   name: 'user:unlock',
@@ -26,8 +26,7 @@ export class UserUnlockCommand extends CliCommand<{ email: string }> {
   protected async execute(_params: string[], options: { email: string }): Promise<void> {
     await this.cli.migrate();
     const { email, wasLocked } = await this.cli.inContext(async () => {
-      const person = await this.users.findForSignIn(options.email);
-      if (!person) throw new CliError(`email: no person has the address "${options.email.trim()}"`);
+      const person = await personByEmail(this.users, options.email);
       const unlocked = await this.lockout.unlockAccount({
         id: person.id,
         email: person.email,
