@@ -63,6 +63,27 @@ describe('sign-in and sessions', () => {
     expect(new Set(bodies).size).toBe(1);
   });
 
+  it('answers concurrent sign-ins each on its own merits', async () => {
+    const [a, b] = await Promise.all([
+      createPerson(t.app, { role: 'member' }),
+      createPerson(t.app, { role: 'member' }),
+    ]);
+    const attempts = Array.from({ length: 12 }, (_, i) => {
+      const who = i % 2 === 0 ? a : b;
+      const right = i % 3 !== 0;
+      return { who, right, password: right ? who.password : 'not-their-password-77' };
+    });
+    const answers = await Promise.all(
+      attempts.map(async ({ who, password }) => {
+        const client = new Client(t.server);
+        const res = await client.signIn(who.email, password);
+        return res.status === 303 ? (await client.get('/account')).text.includes(who.email) : res.status;
+      }),
+    );
+    // Every right password signs its own owner in; every wrong one gets 401.
+    expect(answers).toEqual(attempts.map(({ right }) => (right ? true : 401)));
+  });
+
   it('never puts the password back into the page', async () => {
     const res = await new Client(t.server).signIn('nobody@example.test', 'my-secret-guess-123');
     expect(res.text).not.toContain('my-secret-guess-123');

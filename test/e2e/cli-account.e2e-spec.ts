@@ -1,9 +1,7 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
-import passport from 'passport';
 import { createPerson, type CreatedPerson } from '../../seeds/factories';
 import { FixedClock } from '../../src/common/clock';
 import { withContext } from '../../src/database/request-context';
-import { LocalStrategy } from '../../src/modules/auth/local.strategy';
 import { Person } from '../../src/modules/users/person.entity';
 import { cli, expectOneLineError } from '../utils/cli';
 import { Client } from '../utils/http';
@@ -20,14 +18,8 @@ describe('operator CLI: account recovery', () => {
   let t: TestApp;
   let dataDir: string;
 
-  // The CLI builds the same modules in this process, and passport keeps one
-  // strategy per name for the whole process: the CLI's LocalStrategy (bound to
-  // its own, closed database) replaces the app's. Put the app's back after each run.
-  const run = async (argv: string[]) => {
-    const result = await cli(dataDir, argv, { BASE_URL });
-    passport.use('local', t.app.get(LocalStrategy));
-    return result;
-  };
+  // The CLI builds the same modules in this process, next to the app that signs people in.
+  const run = (argv: string[]) => cli(dataDir, argv, { BASE_URL });
   const sql = <T>(query: string, ...params: unknown[]) =>
     withContext(t.app, () => t.app.get(EntityManager).execute<T[]>(query, params));
   const lockoutOf = async (p: CreatedPerson) =>

@@ -1,4 +1,6 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
+import { currentRequestInfo, runWithRequestInfo } from '../../src/common/request-info';
+import { AfterCommit } from '../../src/database/after-commit';
 import { withContext } from '../../src/database/request-context';
 import { createTestApp, type TestApp } from '../utils/test-app';
 
@@ -40,5 +42,54 @@ describe('the SQLite database', () => {
         await em.execute(insert, ['a2', now, now, 'dup@example.test']);
       }),
     ).rejects.toThrow(/UNIQUE/);
+  });
+
+  describe('work after the commit', () => {
+    const afterCommit = () => t.app.get(AfterCommit);
+
+    it('runs once the transaction commits, with the request info, and never after a rollback', async () => {
+      const seen: string[] = [];
+      await withContext(t.app, () =>
+        runWithRequestInfo({ ip: '203.0.113.9' }, async () => {
+          const em = t.app.get(EntityManager);
+          await em.transactional(async () => {
+            afterCommit().run(() => seen.push(`committed from ${currentRequestInfo().ip}`));
+            expect(seen).toEqual([]);
+          });
+          await em
+            .transactional(() => {
+              afterCommit().run(() => seen.push('rolled back'));
+              throw new Error('abort');
+            })
+            .catch(() => undefined);
+        }),
+      );
+      await afterCommit().whenIdle();
+      expect(seen).toEqual(['committed from 203.0.113.9']);
+    });
+
+    it('starts work for after the answer on a later turn of the event loop, and whenIdle waits for it', async () => {
+      const seen: string[] = [];
+      afterCommit().runAfterAnswer(async () => {
+        seen.push('started');
+        // It can use the database: it has a context of its own.
+        const rows = await t.app.get(EntityManager).execute<{ one: number }[]>('select 1 as one');
+        seen.push(`queried ${rows[0].one}`);
+      });
+      await Promise.resolve();
+      expect(seen).toEqual([]);
+      await afterCommit().whenIdle();
+      expect(seen).toEqual(['started', 'queried 1']);
+    });
+
+    it('keeps going when a piece of work fails', async () => {
+      const seen: string[] = [];
+      afterCommit().run(() => {
+        throw new Error('boom');
+      });
+      afterCommit().run(() => seen.push('next'));
+      await afterCommit().whenIdle();
+      expect(seen).toEqual(['next']);
+    });
   });
 });

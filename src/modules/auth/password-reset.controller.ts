@@ -33,8 +33,8 @@ export class PasswordResetController {
   @Post('forgot-password')
   @UseGuards(ThrottlerGuard)
   @FormView('auth/forgot-password', () => ({ title: FORGOT_TITLE }))
-  async requestLink(@Body() body: ForgotPasswordDto, @Res() res: Response) {
-    await this.resets.requestLink(body.email);
+  requestLink(@Body() body: ForgotPasswordDto, @Res() res: Response) {
+    this.resets.requestLink(body.email);
     return res.redirect(303, '/forgot-password?sent=1');
   }
 

@@ -5,6 +5,7 @@ import { FormError, type FieldErrors } from '../../common/http/exceptions';
 import { currentRequestInfo, type Actor } from '../../common/request-info';
 import type { AppConfig } from '../../config/app.config';
 import { APP_CONFIG } from '../../config/config.module';
+import { AfterCommit } from '../../database/after-commit';
 import { AppEvents } from '../../events/app-events.service';
 import { AuditService } from '../audit/audit.service';
 import { MailService } from '../mail/mail.service';
@@ -60,16 +61,22 @@ export class PasswordResetService {
     private readonly events: AppEvents,
     private readonly mail: MailService,
     private readonly clock: Clock,
+    private readonly afterCommit: AfterCommit,
   ) {}
 
   /**
-   * /forgot-password. Mails a link when the address belongs to an active
-   * person; for any other address the same lookup and audit write happen and
-   * nothing is sent, so the answer (and its time) tells nothing. Delivery
-   * happens after the commit: the request never waits for SMTP.
+   * /forgot-password. The answer is the same for every address, and so is the
+   * work done before it: the lookup, the link and the audit entry happen after
+   * the answer has gone out (AfterCommit.runAfterAnswer), so its time tells
+   * nothing either. An active person gets a link by email; for any other
+   * address the attempt is audited and nothing is sent.
    */
-  async requestLink(email: string): Promise<void> {
+  requestLink(email: string): void {
     const address = normalizeEmail(email).slice(0, 254);
+    this.afterCommit.runAfterAnswer(() => this.answerRequest(address));
+  }
+
+  private async answerRequest(address: string): Promise<void> {
     const person = address ? await this.users.findForSignIn(address) : null;
     await this.em.transactional(async () => {
       if (person?.status === 'active') {

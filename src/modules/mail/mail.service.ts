@@ -69,9 +69,13 @@ export class MailService {
     return this.delivery.deliverDue();
   }
 
-  /** Resolves once the delivery started by the last commit has finished (tests). */
-  whenIdle(): Promise<void> {
-    return this.delivery.whenIdle();
+  /**
+   * Resolves once the work started by the last commit has finished, and the
+   * delivery that work started too (tests, benchmarks).
+   */
+  async whenIdle(): Promise<void> {
+    await this.afterCommit.whenIdle();
+    await this.delivery.whenIdle();
   }
 
   get transportDescription(): string {
