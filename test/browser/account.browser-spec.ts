@@ -1,7 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createPerson, type CreatedPerson } from '../../seeds/factories';
-import { checkA11y, launchBrowser, serve, signInThroughForm, watchConsole, type ConsoleWatch } from '../utils/browser';
-import { createOperator, createTestApp, type TestApp } from '../utils/test-app';
+import { browserSuite, checkA11y, expectHeading, signInThroughForm } from '../utils/browser';
+import { createOperator, type TestApp } from '../utils/test-app';
 
 const NEW_PASSWORD = 'saffron-glacier-tandem-58';
 
@@ -10,31 +10,14 @@ describe('account details in a real browser', () => {
   let t: TestApp;
   let browser: Browser;
   let baseUrl: string;
-  let context: BrowserContext;
   let page: Page;
-  let console_: ConsoleWatch;
   let person: CreatedPerson;
+  browserSuite({}, (s) => ({ t, browser, baseUrl, page } = s));
 
-  beforeAll(async () => {
-    [t, browser] = await Promise.all([createTestApp(), launchBrowser()]);
-    await createOperator(t);
-    baseUrl = await serve(t);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
+  beforeAll(() => createOperator(t));
   beforeEach(async () => {
-    context = await browser.newContext();
-    page = await context.newPage();
-    console_ = watchConsole(page);
     person = await createPerson(t.app, { role: 'member', name: 'Bea Browser' });
     await signInThroughForm(page, baseUrl, person.email, person.password);
-  });
-  afterEach(async () => {
-    console_.assertNoCspErrors();
-    await context.close();
   });
 
   it('changes the password from /account, with a live strength meter, then signs in with the new one', async () => {
@@ -134,9 +117,3 @@ describe('account details in a real browser', () => {
     await checkA11y(page, '/account/activity');
   });
 });
-
-async function expectHeading(page: Page, name: string): Promise<void> {
-  const h1 = page.locator('h1');
-  await h1.waitFor();
-  expect((await h1.textContent())?.trim()).toBe(name);
-}

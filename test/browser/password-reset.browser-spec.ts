@@ -1,12 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createPerson, type CreatedPerson } from '../../seeds/factories';
 import { MailService } from '../../src/modules/mail/mail.service';
-import { checkA11y, launchBrowser, watchConsole, type ConsoleWatch } from '../utils/browser';
+import { browserSuite, checkA11y, expectHeading } from '../utils/browser';
 import { parseMail, type ParsedMail } from '../utils/smtp-peer';
-import { createOperator, createTestApp, type TestApp } from '../utils/test-app';
+import { createOperator, type TestApp } from '../utils/test-app';
 
 // A person who forgot their password, and one locked out by wrong guesses,
 // each getting back in through the link in the email the file transport
@@ -14,22 +13,11 @@ import { createOperator, createTestApp, type TestApp } from '../utils/test-app';
 
 const NEW_PASSWORD = 'juniper-orbit-cascade-58';
 
-/** A free port, so BASE_URL (and so every link in the mail) names the server the browser uses. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describe('getting back into an account in a real browser', () => {
   let t: TestApp;
-  let browser: Browser;
   let baseUrl: string;
-  let context: BrowserContext;
   let page: Page;
-  let console_: ConsoleWatch;
+  browserSuite({ env: { LOCKOUT_MAX_FAILURES: '3' } }, (s) => ({ t, baseUrl, page } = s));
 
   /** The newest message to `to` whose subject matches, from the .eml files. */
   const mailTo = async (to: string, subject: RegExp): Promise<ParsedMail> => {
@@ -94,31 +82,7 @@ describe('getting back into an account in a real browser', () => {
     await expectHeading(page, 'Dashboard');
   };
 
-  beforeAll(async () => {
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    [t, browser] = await Promise.all([
-      createTestApp({ BASE_URL: baseUrl, LOCKOUT_MAX_FAILURES: '3' }),
-      launchBrowser(),
-    ]);
-    await t.app.listen(port, '127.0.0.1');
-    await createOperator(t);
-    context = await browser.newContext();
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await t?.close();
-  });
-
-  beforeEach(async () => {
-    await context.clearCookies();
-    page = await context.newPage();
-    console_ = watchConsole(page);
-  });
-  afterEach(async () => {
-    await page.close();
-  });
+  beforeAll(() => createOperator(t));
 
   it('resets a forgotten password from the emailed link and signs in with the new one', async () => {
     const p = await createPerson(t.app, { role: 'member' });
@@ -146,7 +110,6 @@ describe('getting back into an account in a real browser', () => {
     await checkA11y(page, 'used reset link');
     await page.getByRole('link', { name: 'Ask for a new link' }).click();
     await page.waitForURL((url) => url.pathname === '/forgot-password');
-    console_.assertNoCspErrors();
   });
 
   it('recovers a locked account through the link in the lockout email', async () => {
@@ -161,12 +124,5 @@ describe('getting back into an account in a real browser', () => {
     expect(mail.text).toMatch(/from the address \S*127\.0\.0\.1/);
     await chooseNewPassword(resetLinkIn(mail));
     await signInWithNewPassword(p);
-    console_.assertNoCspErrors();
   });
 });
-
-async function expectHeading(page: Page, name: string): Promise<void> {
-  const h1 = page.locator('h1');
-  await h1.waitFor();
-  expect((await h1.textContent())?.trim()).toBe(name);
-}

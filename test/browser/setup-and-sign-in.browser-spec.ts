@@ -1,6 +1,5 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { checkA11y, launchBrowser, serve, watchConsole, type ConsoleWatch } from '../utils/browser';
-import { createTestApp, type TestApp } from '../utils/test-app';
+import type { Page } from 'playwright-core';
+import { browserSuite, checkA11y, expectHeading, expectPath } from '../utils/browser';
 
 const OPERATOR = {
   orgName: 'Northwind Security',
@@ -12,33 +11,10 @@ const OPERATOR = {
 // One app and one browser for the file; the tests run in order and build on
 // each other: setup first, then everything a signed-in operator sees.
 describe('first run, sign-in and sign-out in a real browser', () => {
-  let t: TestApp;
-  let browser: Browser;
   let baseUrl: string;
-  let context: BrowserContext;
   let page: Page;
-  let console_: ConsoleWatch;
-
-  beforeAll(async () => {
-    [t, browser] = await Promise.all([createTestApp(), launchBrowser()]);
-    baseUrl = await serve(t);
-    // One context keeps the asset cache warm; each test starts signed out.
-    context = await browser.newContext();
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await t?.close();
-  });
-
-  beforeEach(async () => {
-    await context.clearCookies();
-    page = await context.newPage();
-    console_ = watchConsole(page);
-  });
-  afterEach(async () => {
-    await page.close();
-  });
+  // Each test starts signed out.
+  browserSuite({}, (s) => ({ baseUrl, page } = s));
 
   it('walks a fresh install from / through setup, sign-in, the dashboard and sign-out', async () => {
     await page.goto(`${baseUrl}/`);
@@ -86,7 +62,6 @@ describe('first run, sign-in and sign-out in a real browser', () => {
     await expectPath(page, '/login');
     expect(new URL(page.url()).searchParams.get('next')).toBe('/dashboard');
     await expectHeading(page, 'Sign in');
-    console_.assertNoCspErrors();
   });
 
   it('keeps the email and shows the alert after a wrong password', async () => {
@@ -106,7 +81,6 @@ describe('first run, sign-in and sign-out in a real browser', () => {
     expect(await page.getByLabel('Email address').inputValue()).toBe(OPERATOR.email);
     expect(await page.getByLabel('Password', { exact: true }).inputValue()).toBe('');
     await checkA11y(page, 'login with an error');
-    console_.assertNoCspErrors();
   });
 
   it('shows the Caps Lock hint while Caps Lock is on in the password field', async () => {
@@ -134,7 +108,6 @@ describe('first run, sign-in and sign-out in a real browser', () => {
     await keydown(true);
     await page.getByLabel('Email address').focus();
     expect(await hint.isVisible()).toBe(false);
-    console_.assertNoCspErrors();
   });
 
   describe('signed in as the operator', () => {
@@ -165,7 +138,6 @@ describe('first run, sign-in and sign-out in a real browser', () => {
       await page.waitForSelector('.app-error-summary');
       expect(await page.getByLabel('Organization name').getAttribute('aria-invalid')).toBe('true');
       await checkA11y(page, 'new organization with a validation error');
-      console_.assertNoCspErrors();
     });
 
     it('shows a 404 page that passes axe', async () => {
@@ -176,22 +148,9 @@ describe('first run, sign-in and sign-out in a real browser', () => {
 
       const unknownOrg = await page.goto(`${baseUrl}/admin/orgs/00000000-0000-4000-8000-000000000000/edit`);
       expect(unknownOrg?.status()).toBe(404);
-      console_.assertNoCspErrors();
     });
   });
 });
-
-async function expectPath(page: Page, path: string): Promise<void> {
-  await page.waitForURL((url) => url.pathname === path);
-}
-
-async function expectHeading(page: Page, name: string | RegExp): Promise<void> {
-  const h1 = page.locator('h1');
-  await h1.waitFor();
-  const text = (await h1.textContent())?.trim() ?? '';
-  if (typeof name === 'string') expect(text).toBe(name);
-  else expect(text).toMatch(name);
-}
 
 async function expectText(locator: ReturnType<Page['locator']>, text: string): Promise<void> {
   await locator.first().waitFor();

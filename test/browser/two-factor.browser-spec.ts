@@ -1,37 +1,18 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { createOrganization, createPerson } from '../../seeds/factories';
 import { totpCode } from '../../src/modules/auth/totp';
-import { checkA11y, launchBrowser, serve, signInThroughForm, watchConsole, type ConsoleWatch } from '../utils/browser';
-import { createOperator, createTestApp, type TestApp } from '../utils/test-app';
+import { browserSuite, checkA11y, expectPath, signInThroughForm } from '../utils/browser';
+import { createOperator, type TestApp } from '../utils/test-app';
 
 // The server runs on the test app's FixedClock, and codes are computed from
 // that same clock, like an authenticator app whose time agrees with the server.
 describe('two-factor sign-in in a real browser', () => {
   let t: TestApp;
-  let browser: Browser;
   let baseUrl: string;
   let context: BrowserContext;
   let page: Page;
-  let watch: ConsoleWatch;
-
-  beforeAll(async () => {
-    [t, browser] = await Promise.all([createTestApp(), launchBrowser()]);
-    baseUrl = await serve(t);
-    await createOperator(t);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
-  beforeEach(async () => {
-    context = await browser.newContext();
-    page = await context.newPage();
-    watch = watchConsole(page);
-  });
-  afterEach(async () => {
-    await context.close();
-  });
+  browserSuite({}, (s) => ({ t, baseUrl, context, page } = s));
+  beforeAll(() => createOperator(t));
 
   const codeNow = (secret: string) => totpCode(secret, t.clock.now());
 
@@ -119,7 +100,6 @@ describe('two-factor sign-in in a real browser', () => {
     await page.getByRole('button', { name: 'Verify and sign in' }).click();
     await expectPath(page, '/dashboard');
     expect(await page.locator('details.app-user-menu summary').textContent()).toContain(member.person.name);
-    watch.assertNoCspErrors();
   });
 
   it('lets an organization admin require two-factor, and holds a member at enrolment', async () => {
@@ -155,10 +135,5 @@ describe('two-factor sign-in in a real browser', () => {
     await page.locator('.recovery-code').first().waitFor();
     await page.getByRole('link', { name: 'Continue to the dashboard' }).click();
     await expectPath(page, '/dashboard');
-    watch.assertNoCspErrors();
   });
 });
-
-async function expectPath(page: Page, path: string): Promise<void> {
-  await page.waitForURL((url) => url.pathname === path);
-}

@@ -3,10 +3,8 @@ import request from 'supertest';
 import { createPerson, type CreatedPerson } from '../../seeds/factories';
 import { withContext } from '../../src/database/request-context';
 import { sessionHandle } from '../../src/modules/auth/account-sessions.service';
-import { MailService } from '../../src/modules/mail/mail.service';
 import { Client } from '../utils/http';
-import { SmtpPeer } from '../utils/smtp-peer';
-import { createOperator, createTestApp, type TestApp } from '../utils/test-app';
+import { createMailedTestApp, type MailedTestApp, type TestApp } from '../utils/test-app';
 
 const BASE_URL = 'http://desk.example.test';
 const CHROME_WINDOWS =
@@ -29,14 +27,11 @@ function browser(t: TestApp, userAgent: string): Client {
 const endForms = (html: string) => [...html.matchAll(/action="\/account\/sessions\/([\w-]+)\/end"/g)].map((m) => m[1]);
 
 describe('active sessions and new-browser alerts', () => {
-  let peer: SmtpPeer;
-  let t: TestApp;
+  let t: MailedTestApp;
   const sql = <T extends object>(query: string, params: unknown[] = []) =>
     withContext(t.app, () => t.app.get(EntityManager).execute<T[]>(query, params));
-  const alertsTo = async (to: string) => {
-    await t.app.get(MailService).whenIdle();
-    return peer.to(to).filter((m) => m.subject.startsWith('New sign-in to your SeatDesk account'));
-  };
+  const alertsTo = async (to: string) =>
+    (await t.mailTo(to)).filter((m) => m.subject.startsWith('New sign-in to your SeatDesk account'));
   const auditOf = (personId: string, action: string) =>
     sql<{ details: string | null; actorId: string | null }>(
       `select details, actor_id as actorId from audit_entries where target_id = ? and action = ? order by id`,
@@ -44,14 +39,9 @@ describe('active sessions and new-browser alerts', () => {
     );
 
   beforeAll(async () => {
-    peer = await SmtpPeer.start();
-    t = await createTestApp({ BASE_URL, SMTP_URL: peer.url });
-    await createOperator(t);
+    t = await createMailedTestApp({ BASE_URL });
   });
-  afterAll(async () => {
-    await t?.close();
-    await peer?.stop();
-  });
+  afterAll(() => t?.close());
 
   describe('sessions page', () => {
     let me: CreatedPerson;

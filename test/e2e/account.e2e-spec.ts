@@ -4,8 +4,7 @@ import { withContext } from '../../src/database/request-context';
 import { MailService } from '../../src/modules/mail/mail.service';
 import { activityQuery } from '../../src/modules/users/account.repository';
 import { Client, csrfFrom } from '../utils/http';
-import { SmtpPeer } from '../utils/smtp-peer';
-import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
+import { createMailedTestApp, signedIn, type MailedTestApp } from '../utils/test-app';
 
 const BASE_URL = 'http://desk.example.test';
 const CHROME_WINDOWS =
@@ -51,16 +50,13 @@ function fieldError(html: string, field: string): string | undefined {
 }
 
 describe('account details', () => {
-  let t: TestApp;
-  let peer: SmtpPeer;
+  let t: MailedTestApp;
   const em = () => t.app.get(EntityManager);
   const sql = <T extends object>(query: string, params: unknown[] = []) =>
     withContext(t.app, () => em().execute<T[]>(query, params));
   // What the recipient received (the outbox empties a message's bodies once it is sent).
-  const mailsTo = async (to: string): Promise<MailRow[]> => {
-    await t.app.get(MailService).whenIdle();
-    return peer.to(to).map(({ subject, text, html }) => ({ subject, text, html }));
-  };
+  const mailsTo = async (to: string): Promise<MailRow[]> =>
+    (await t.mailTo(to)).map(({ subject, text, html }) => ({ subject, text, html }));
   const sendTest = async (to: string) => {
     await withContext(t.app, () => t.app.get(MailService).enqueue('test-message', to));
   };
@@ -78,14 +74,9 @@ describe('account details', () => {
   };
 
   beforeAll(async () => {
-    peer = await SmtpPeer.start();
-    t = await createTestApp({ BASE_URL, SMTP_URL: peer.url });
-    await createOperator(t);
+    t = await createMailedTestApp({ BASE_URL });
   });
-  afterAll(async () => {
-    await t?.close();
-    await peer?.stop();
-  });
+  afterAll(() => t?.close());
 
   describe('the account page', () => {
     it('shows the profile, the forms and the links, and the person menu has Security and Activity', async () => {

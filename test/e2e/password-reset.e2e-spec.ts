@@ -5,8 +5,8 @@ import { withContext } from '../../src/database/request-context';
 import { MailService } from '../../src/modules/mail/mail.service';
 import { Person } from '../../src/modules/users/person.entity';
 import { Client, csrfFrom } from '../utils/http';
-import { parseMail, SmtpPeer, type ReceivedMail } from '../utils/smtp-peer';
-import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
+import { parseMail, type ReceivedMail } from '../utils/smtp-peer';
+import { createMailedTestApp, signedIn, type MailedTestApp } from '../utils/test-app';
 
 // Forgotten passwords from both sides: the person who lost theirs, and
 // someone probing which addresses have accounts or fiddling with links.
@@ -25,8 +25,7 @@ interface AuditRow {
 }
 
 describe('forgotten password', () => {
-  let t: TestApp;
-  let peer: SmtpPeer;
+  let t: MailedTestApp;
 
   const sql = <T>(query: string, ...params: unknown[]) =>
     withContext(t.app, () => t.app.get(EntityManager).execute<T[]>(query, params));
@@ -50,10 +49,10 @@ describe('forgotten password', () => {
   /** Asks for a link as a person would and returns the token from the mail that arrived. */
   const requestLink = async (p: CreatedPerson): Promise<string> => {
     const isReset = (m: ReceivedMail) => m.envelope.to.includes(p.email) && m.subject === RESET_SUBJECT;
-    const before = peer.messages.filter(isReset).length;
+    const before = t.peer.messages.filter(isReset).length;
     const res = await new Client(t.server).submit('/forgot-password', { email: p.email });
     expect(res.status).toBe(303);
-    const [mail] = (await peer.waitForMessages(before + 1, { match: isReset })).slice(before);
+    const [mail] = (await t.peer.waitForMessages(before + 1, { match: isReset })).slice(before);
     const token = TOKEN_LINK.exec(mail.text)?.[1];
     if (!token) throw new Error(`No reset link in:\n${mail.text}`);
     return token;
@@ -75,19 +74,13 @@ describe('forgotten password', () => {
   const member = () => createPerson(t.app, { role: 'member' });
 
   beforeAll(async () => {
-    peer = await SmtpPeer.start();
-    t = await createTestApp({
+    t = await createMailedTestApp({
       BASE_URL,
-      SMTP_URL: peer.url,
       RESET_TOKEN_TTL_SECONDS: String(TTL_SECONDS),
       LOCKOUT_MAX_FAILURES: '3',
     });
-    await createOperator(t);
   });
-  afterAll(async () => {
-    await t?.close();
-    await peer?.stop();
-  });
+  afterAll(() => t?.close());
 
   describe('asking for a link', () => {
     it('shows the form, linked from the sign-in page', async () => {
@@ -131,12 +124,12 @@ describe('forgotten password', () => {
       expect(JSON.parse(answers[0]).pageText).toContain('If an account uses the address you entered');
 
       await t.app.get(MailService).whenIdle();
-      await peer.waitForMessages(1, { match: (m) => m.envelope.to.includes(known.email) });
-      await peer.waitForMessages(1, {
+      await t.peer.waitForMessages(1, { match: (m) => m.envelope.to.includes(known.email) });
+      await t.peer.waitForMessages(1, {
         match: (m) => m.envelope.to.includes(locked.email) && m.subject === RESET_SUBJECT,
       });
-      expect(peer.to(disabled.email)).toEqual([]);
-      expect(peer.to('nobody.here@example.test')).toEqual([]);
+      expect(t.peer.to(disabled.email)).toEqual([]);
+      expect(t.peer.to('nobody.here@example.test')).toEqual([]);
 
       expect((await audit('auth.password.reset_requested', known.email)).map((a) => a.outcome)).toEqual(['success']);
       expect((await audit('auth.password.reset_requested', 'nobody.here@example.test'))[0]).toMatchObject({
@@ -161,7 +154,7 @@ describe('forgotten password', () => {
         .send({ email: p.email, _csrf: csrfFrom(form.text) })
         .redirects(0);
       expect(res.status).toBe(303);
-      const [mail] = await peer.waitForMessages(1, { match: (m) => m.envelope.to.includes(p.email) });
+      const [mail] = await t.peer.waitForMessages(1, { match: (m) => m.envelope.to.includes(p.email) });
       expect(mail.subject).toBe(RESET_SUBJECT);
       expect(mail.text).toMatch(TOKEN_LINK);
       expect(mail.html).toMatch(TOKEN_LINK);
@@ -217,7 +210,7 @@ describe('forgotten password', () => {
       const [entry] = await audit('auth.password.reset', p.email);
       expect(entry.details).toEqual({ lockLifted: false, signedOut: 2 });
       expect(JSON.stringify(entry)).not.toContain(newPassword);
-      const [notice] = await peer.waitForMessages(1, {
+      const [notice] = await t.peer.waitForMessages(1, {
         match: (m) => m.envelope.to.includes(p.email) && /password was changed/.test(m.subject),
       });
       expect(notice.text).toContain('with a password reset link');
@@ -360,7 +353,7 @@ describe('forgotten password', () => {
   it('writes a parseable message to the outbox with the link in the text part', async () => {
     const p = await member();
     const token = await requestLink(p);
-    const [mail] = peer.to(p.email).filter((m) => m.subject === RESET_SUBJECT);
+    const [mail] = t.peer.to(p.email).filter((m) => m.subject === RESET_SUBJECT);
     const parsed = parseMail(mail.raw);
     expect(parsed.to).toContain(p.email);
     expect(parsed.text).toContain(`${BASE_URL}/reset-password?token=${token}`);

@@ -1,7 +1,7 @@
 import axe from 'axe-core';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import type { TestApp } from './test-app';
+import { createServer, type AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { createTestApp, type TestApp } from './test-app';
 
 // Debian's Chromium, never a downloaded one (DESIGN.md: no browser downloads).
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -22,11 +22,84 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }
 
-/** Serves the test app on a random port and returns its base URL. */
-export async function serve(t: TestApp): Promise<string> {
-  await t.app.listen(0, '127.0.0.1');
-  const { port } = t.app.getHttpServer().address() as AddressInfo;
-  return `http://127.0.0.1:${port}`;
+/** A free port on 127.0.0.1, so BASE_URL (and every link in a mail) can name the server before it starts. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** What a browser test file works with; `page` and `console` are new for every test. */
+export interface BrowserSuite {
+  t: TestApp;
+  browser: Browser;
+  /** The served app, also its BASE_URL: links in mails open in the browser. */
+  baseUrl: string;
+  /** One per file: it keeps the asset cache warm. */
+  context: BrowserContext;
+  page: Page;
+  console: ConsoleWatch;
+}
+
+export interface BrowserSuiteOptions {
+  /** Configuration beyond the test defaults (BASE_URL is the served address). */
+  env?: Record<string, string>;
+  context?: BrowserContextOptions;
+  /** Keep cookies from one test to the next (a file that signs in once); by default each test starts signed out. */
+  keepCookies?: boolean;
+}
+
+/**
+ * Sets up a browser test file: the test app served on 127.0.0.1, one
+ * Chromium with one context, a fresh page per test whose console is watched,
+ * and no CSP refusal or script error allowed in any test. `bind` receives the
+ * suite once it is up and again before every test, to copy into the file's
+ * variables: `browserSuite({}, (s) => ({ t, baseUrl, page } = s))`.
+ */
+export function browserSuite(options: BrowserSuiteOptions, bind: (suite: BrowserSuite) => void): void {
+  const suite = {} as BrowserSuite;
+  beforeAll(async () => {
+    const port = await freePort();
+    suite.baseUrl = `http://127.0.0.1:${port}`;
+    [suite.t, suite.browser] = await Promise.all([
+      createTestApp({ BASE_URL: suite.baseUrl, ...options.env }),
+      launchBrowser(),
+    ]);
+    await suite.t.app.listen(port, '127.0.0.1');
+    suite.context = await suite.browser.newContext(options.context);
+    bind(suite);
+  });
+  afterAll(async () => {
+    await suite.context?.close();
+    await suite.browser?.close();
+    await suite.t?.close();
+  });
+  beforeEach(async () => {
+    if (!options.keepCookies) await suite.context.clearCookies();
+    suite.page = await suite.context.newPage();
+    suite.console = watchConsole(suite.page);
+    bind(suite);
+  });
+  afterEach(async () => {
+    await suite.page?.close();
+    suite.console?.assertNoCspErrors();
+  });
+}
+
+/** Waits until the page shows `path` (any query string). */
+export async function expectPath(page: Page, path: string): Promise<void> {
+  await page.waitForURL((url) => url.pathname === path);
+}
+
+/** The page's one h1, exactly `name` (or matching it). */
+export async function expectHeading(page: Page, name: string | RegExp): Promise<void> {
+  const h1 = page.locator('h1');
+  await h1.waitFor();
+  const text = (await h1.textContent())?.trim() ?? '';
+  if (typeof name === 'string') expect(text).toBe(name);
+  else expect(text).toMatch(name);
 }
 
 /** Signs in through the real form, as a person would. */

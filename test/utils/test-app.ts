@@ -9,8 +9,10 @@ import { configureApp } from '../../src/app.setup';
 import { FixedClock } from '../../src/common/clock';
 import { loadAppConfig, type AppConfig } from '../../src/config/app.config';
 import { createPerson, type CreatedPerson, type PersonSpec } from '../../seeds/factories';
+import { MailService } from '../../src/modules/mail/mail.service';
 import type { Role } from '../../src/modules/users/person.entity';
 import { Client } from './http';
+import { SmtpPeer, type ReceivedMail } from './smtp-peer';
 
 type ModuleImport = Type<unknown> | DynamicModule;
 
@@ -83,6 +85,40 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     async close() {
       await started.close();
       removeData();
+    },
+  };
+}
+
+export interface MailedTestApp extends TestApp {
+  peer: SmtpPeer;
+  /** What `address` has received, once the mail started so far has been delivered. */
+  mailTo(address: string): Promise<ReceivedMail[]>;
+}
+
+/**
+ * A test app with an operator (past /setup) whose mail goes over SMTP to a
+ * real local peer; close() stops both.
+ */
+export async function createMailedTestApp(env: Record<string, string> = {}): Promise<MailedTestApp> {
+  const peer = await SmtpPeer.start();
+  let t: TestApp;
+  try {
+    t = await createTestApp({ ...env, SMTP_URL: peer.url });
+    await createOperator(t);
+  } catch (err) {
+    await peer.stop();
+    throw err;
+  }
+  return {
+    ...t,
+    peer,
+    async mailTo(address) {
+      await t.app.get(MailService).whenIdle();
+      return peer.to(address);
+    },
+    async close() {
+      await t.close();
+      await peer.stop();
     },
   };
 }

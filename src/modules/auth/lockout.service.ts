@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import { AppEvents } from '../../events/app-events.service';
 import { AuditService } from '../audit/audit.service';
 import { MailService } from '../mail/mail.service';
+import { personTarget } from '../users/person.entity';
 import { AuthTokensService } from './auth-tokens.service';
 import { LockoutRepository, type FailureRow, type LockoutPolicy } from './lockout.repository';
 
@@ -91,7 +92,7 @@ export class LockoutService {
       const wasLocked = await this.clear(person.id);
       await this.audit.record({
         action: 'user.unlocked',
-        target: { type: 'person', id: person.id, label: person.email },
+        target: personTarget(person),
         organizationId: person.organizationId,
         details: { wasLocked },
       });

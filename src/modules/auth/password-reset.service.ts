@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { FormError, type FieldErrors } from '../../common/http/exceptions';
-import { currentRequestInfo, type Actor } from '../../common/request-info';
+import { currentRequestInfo } from '../../common/request-info';
 import type { AppConfig } from '../../config/app.config';
 import { APP_CONFIG } from '../../config/config.module';
 import { AfterCommit } from '../../database/after-commit';
@@ -12,7 +12,7 @@ import { MailService } from '../mail/mail.service';
 import { strengthView } from '../users/account.view';
 import { PasswordPolicy } from '../users/password-policy';
 import { passwordStrength } from '../users/password-strength';
-import { normalizeEmail, type Person } from '../users/person.entity';
+import { normalizeEmail, personActor, personTarget, type Person } from '../users/person.entity';
 import { UsersService } from '../users/users.service';
 import { AuthTokensService } from './auth-tokens.service';
 import { LockoutService } from './lockout.service';
@@ -34,13 +34,6 @@ export class ResetPasswordRefused extends FormError {
     super(fields);
   }
 }
-
-const personActor = (person: Person): Actor => ({
-  type: 'person',
-  id: person.id,
-  label: person.email,
-  organizationId: person.organization?.id ?? null,
-});
 
 /**
  * Forgotten passwords: a single-use link by email (AuthTokensService: 256
@@ -100,7 +93,7 @@ export class PasswordResetService {
       const token = await this.tokens.issue(person.id, 'password_reset', this.config.resetTokenTtlSeconds);
       await this.audit.record({
         action: 'auth.password.reset_requested',
-        target: { type: 'person', id: person.id, label: person.email },
+        target: personTarget(person),
         organizationId: person.organization?.id ?? null,
         details: { via: 'cli', minutes: this.linkMinutes },
       });
@@ -151,7 +144,7 @@ export class PasswordResetService {
       await this.audit.record({
         action: 'auth.password.reset',
         actor: personActor(person),
-        target: { type: 'person', id: person.id, label: person.email },
+        target: personTarget(person),
         details: { lockLifted, signedOut: sessionsEnded },
       });
       await this.mail.enqueue('password-changed', person.email, {
@@ -192,7 +185,7 @@ export class PasswordResetService {
     await this.audit.record({
       action: 'auth.password.reset_requested',
       actor: { type: 'person', id: null, label: person.email },
-      target: { type: 'person', id: person.id, label: person.email },
+      target: personTarget(person),
       organizationId: person.organization?.id ?? null,
       details: { via, minutes: this.linkMinutes },
     });

@@ -4,7 +4,7 @@ import { Clock } from '../../common/clock';
 import { FormError, type FieldErrors } from '../../common/http/exceptions';
 import type { Principal } from '../../common/http/principal';
 import { toPage, type Page, type PageRequest } from '../../common/pagination';
-import { currentRequestInfo, type Actor } from '../../common/request-info';
+import { currentRequestInfo } from '../../common/request-info';
 import { PasswordHasher } from '../../common/security/password-hasher';
 import { AuditService } from '../audit/audit.service';
 import { AuthTokensService } from '../auth/auth-tokens.service';
@@ -14,7 +14,7 @@ import { AccountRepository, type ActivityRow } from './account.repository';
 import { accountView, strengthView } from './account.view';
 import { PasswordPolicy } from './password-policy';
 import { passwordStrength } from './password-strength';
-import { normalizeEmail, type Person } from './person.entity';
+import { normalizeEmail, personActor, personTarget, type Person } from './person.entity';
 import { UsersService } from './users.service';
 
 // Confirmation links sent to a new or backup address.
@@ -31,14 +31,6 @@ export class PasswordChangeError extends FormError {
     super(fields);
   }
 }
-
-const target = (person: Pick<Person, 'id' | 'email'>) => ({ type: 'person', id: person.id, label: person.email });
-const personActor = (person: Person): Actor => ({
-  type: 'person',
-  id: person.id,
-  label: person.email,
-  organizationId: person.organization?.id ?? null,
-});
 
 /**
  * A person's own account details: name, email change (confirmed from the new
@@ -77,7 +69,7 @@ export class AccountService {
     if (person.name === name) return;
     await this.em.transactional(async () => {
       await this.accounts.update(person.id, { name }, this.clock.now());
-      await this.audit.record({ action: 'user.updated', target: target(person), details: { changed: ['name'] } });
+      await this.audit.record({ action: 'user.updated', target: personTarget(person), details: { changed: ['name'] } });
     });
   }
 
@@ -109,7 +101,11 @@ export class AccountService {
         at: now,
         ipAddress: currentRequestInfo().ip ?? null,
       });
-      await this.audit.record({ action: 'user.email_change_requested', target: target(person), details: { newEmail } });
+      await this.audit.record({
+        action: 'user.email_change_requested',
+        target: personTarget(person),
+        details: { newEmail },
+      });
     });
     return newEmail;
   }
@@ -134,7 +130,7 @@ export class AccountService {
         await this.audit.record({
           action: 'user.email_changed',
           actor: personActor(person),
-          target: target(person),
+          target: personTarget(person),
           details: { from: previous, to: email },
         });
         await this.mail.enqueue('email-change-notice', previous, {
@@ -191,7 +187,7 @@ export class AccountService {
       await this.tokens.revoke(person.id, 'password_reset');
       await this.audit.record({
         action: 'auth.password.changed',
-        target: target(person),
+        target: personTarget(person),
         details: { signedOutElsewhere },
       });
       await this.mail.enqueue('password-changed', person.email, {
@@ -223,7 +219,7 @@ export class AccountService {
       });
       await this.audit.record({
         action: 'user.backup_email_requested',
-        target: target(person),
+        target: personTarget(person),
         details: { backupEmail },
       });
     });
@@ -241,7 +237,7 @@ export class AccountService {
       await this.audit.record({
         action: 'user.backup_email_confirmed',
         actor: personActor(person),
-        target: target(person),
+        target: personTarget(person),
         details: { backupEmail: link.payload },
       });
       return { backupEmail: link.payload };
@@ -253,7 +249,7 @@ export class AccountService {
     await this.em.transactional(async () => {
       await this.accounts.update(person.id, { backupEmail: null, backupEmailConfirmedAt: null }, this.clock.now());
       await this.tokens.revoke(person.id, 'backup_email');
-      await this.audit.record({ action: 'user.backup_email_removed', target: target(person) });
+      await this.audit.record({ action: 'user.backup_email_removed', target: personTarget(person) });
     });
   }
 
@@ -264,7 +260,7 @@ export class AccountService {
       await this.accounts.update(person.id, { antiPhishingPhrase: phrase }, this.clock.now());
       await this.audit.record({
         action: 'user.anti_phishing_phrase_changed',
-        target: target(person),
+        target: personTarget(person),
         details: { change: phrase === null ? 'removed' : 'set' },
       });
     });

@@ -1,4 +1,5 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/core';
+import type { Actor } from '../../common/request-info';
 import { BaseEntity } from '../../database/base.entity';
 import { Organization } from '../organizations/organization.entity';
 
@@ -12,6 +13,21 @@ export type PersonStatus = (typeof PERSON_STATUSES)[number];
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
+
+/** A person as the audit log names them when they act. */
+export const personActor = (person: Person): Actor => ({
+  type: 'person',
+  id: person.id,
+  label: person.email,
+  organizationId: person.organization?.id ?? null,
+});
+
+/** A person as the audit log names them when something is done to them. */
+export const personTarget = (person: { id: string; email: string }) => ({
+  type: 'person',
+  id: person.id,
+  label: person.email,
+});
 
 @Entity({ tableName: 'people' })
 export class Person extends BaseEntity {

@@ -10,7 +10,7 @@ import { AuditService } from '../audit/audit.service';
 import { Organization } from '../organizations/organization.entity';
 import { PasswordPolicy } from './password-policy';
 import { PeopleRepository, type PersonRow } from './people.repository';
-import { normalizeEmail, Person, ROLES, type Role } from './person.entity';
+import { normalizeEmail, Person, personTarget, ROLES, type Role } from './person.entity';
 
 export interface NewPerson {
   email: string;
@@ -70,7 +70,7 @@ export class UsersService {
       await em.flush();
       await this.audit.record({
         action: 'user.created',
-        target: { type: 'person', id: person.id, label: person.email },
+        target: personTarget(person),
         organizationId: organization?.id ?? null,
         details: { role: person.role },
       });
