@@ -175,6 +175,27 @@ describe('account details', () => {
       expect(await mailsTo('elsewhere@example.test')).toHaveLength(1);
     });
 
+    it('counts wrong passwords towards the lockout, and refuses even the right one while locked', async () => {
+      const { client, email, password } = await signedIn(t, 'member');
+      for (let i = 0; i < 5; i++) {
+        const wrong = await client.submit('/account/confirm?next=%2Faccount', { password: `guess-${i}-of-a-thief` });
+        expect(wrong.status).toBe(401);
+      }
+      const locked = await client.submit('/account/confirm?next=%2Faccount', { password });
+      expect(locked.status).toBe(401);
+      expect(fieldError(locked.text, 'password')).toContain('your account is locked for a while');
+      const change = await client.submit('/account/password', {
+        currentPassword: password,
+        newPassword: 'quilted-harbour-lantern-63',
+        confirmPassword: 'quilted-harbour-lantern-63',
+      });
+      expect(change.status).toBe(400);
+      expect(fieldError(change.text, 'currentPassword')).toContain('your account is locked for a while');
+      // The lock is the sign-in's lock: the right password does not sign in elsewhere either.
+      expect((await new Client(t.server).signIn(email, password)).status).toBe(401);
+      expect((await mailsTo(email)).some((m) => m.subject.startsWith('Your SeatDesk account is locked'))).toBe(true);
+    });
+
     it('only ever returns to a path on this site', async () => {
       const { client, password } = await signedIn(t, 'member');
       for (const next of ['//evil.example/x', 'https://evil.example/', '/\\evil.example']) {
@@ -264,12 +285,42 @@ describe('account details', () => {
       expect(row.email).toBe(email);
     });
 
-    it('refuses its own address, a taken one and a malformed one beside the field', async () => {
-      const { client, email } = await signedIn(t, 'member');
+    it('answers an address another account uses as any other, and tells that address instead of sending a link', async () => {
+      const { client, person, email } = await signedIn(t, 'member');
       const other = await createPerson(t.app, { role: 'member' });
+      const free = `free.${email}`;
+      const answers = [];
+      for (const newEmail of [other.email, free]) {
+        const res = await client.submit('/account', { newEmail }, '/account/email');
+        const page = await client.get('/account');
+        answers.push({
+          status: res.status,
+          location: res.headers.location,
+          flash: page.text.includes(`We sent a link to ${newEmail}.`),
+        });
+      }
+      expect(answers).toEqual([
+        { status: 303, location: '/account', flash: true },
+        { status: 303, location: '/account', flash: true },
+      ]);
+      const [taken] = await mailsTo(other.email);
+      expect(taken.subject).toBe('Someone tried to use this address for SeatDesk');
+      expect(taken.text).not.toMatch(/token=/);
+      expect(linkIn((await mailsTo(free))[0], '/account/email/confirm')).toMatch(/token=/);
+      // The owner's own address hears of both requests.
+      expect(
+        (await mailsTo(email)).filter((m) => m.subject.startsWith('A change of your SeatDesk email')),
+      ).toHaveLength(2);
+      const [row] = await sql<{ email: string }>('select email from people where id = ?', [person.id]);
+      expect(row.email).toBe(email);
+      const audits = await auditOf(person.id, 'user.email_change_requested');
+      expect(audits.map((a) => a.outcome)).toEqual(['failure', 'success']);
+    });
+
+    it('refuses its own address and a malformed one beside the field', async () => {
+      const { client, email } = await signedIn(t, 'member');
       const cases: [string, string][] = [
         [email.toUpperCase(), 'This is already your email address.'],
-        [other.email, 'Another account uses this address. Choose a different one.'],
         ['not-an-address', 'Enter an email address like name@example.com.'],
       ];
       for (const [newEmail, message] of cases) {
@@ -278,6 +329,29 @@ describe('account details', () => {
         expect(fieldError(res.text, 'newEmail')).toBe(message);
         expect(res.text).toContain(`value="${newEmail}"`);
       }
+    });
+  });
+
+  describe('a session in the wrong hands', () => {
+    it('cannot keep an email change alive past a password change', async () => {
+      const { client: owner, person, email, password } = await signedIn(t, 'member');
+      const thief = new Client(t.server);
+      expect((await thief.signIn(email, password)).status).toBe(303);
+      const stolen = `thief.${email}`;
+      expect((await thief.submit('/account', { newEmail: stolen }, '/account/email')).status).toBe(303);
+      const link = linkIn((await mailsTo(stolen))[0], '/account/email/confirm');
+
+      const changed = await owner.submit('/account/password', {
+        currentPassword: password,
+        newPassword: 'marble-kettle-orchard-29',
+        confirmPassword: 'marble-kettle-orchard-29',
+      });
+      expect(changed.status).toBe(303);
+      expect((await thief.get('/account')).headers.location).toMatch(/^\/login/);
+      const followed = await new Client(t.server).get(link);
+      expect(followed.status).toBe(400);
+      const [row] = await sql<{ email: string }>('select email from people where id = ?', [person.id]);
+      expect(row.email).toBe(email);
     });
   });
 

@@ -180,6 +180,12 @@ describe('forgotten password', () => {
       const p = await signedIn(t, 'member');
       const other = await new Client(t.server).signIn(p.email, p.password);
       expect(other.status).toBe(303);
+      // Whoever held the old password asked to move the account to their address.
+      const theirs = `theirs.${p.email}`;
+      expect((await p.client.submit('/account', { newEmail: theirs }, '/account/email')).status).toBe(303);
+      const [moveMail] = await t.peer.waitForMessages(1, { match: (m) => m.envelope.to.includes(theirs) });
+      const moveLink = /\/account\/email\/confirm\?token=[\w-]+/.exec(moveMail.text)?.[0];
+      expect(moveLink).toBeDefined();
       const token = await requestLink(p);
 
       const form = await new Client(t.server).get(`/reset-password?token=${token}`);
@@ -205,6 +211,8 @@ describe('forgotten password', () => {
 
       expect((await new Client(t.server).signIn(p.email, p.password)).status).toBe(401);
       expect((await new Client(t.server).signIn(p.email, newPassword)).status).toBe(303);
+      // Links asked for with the old password died with it.
+      expect((await new Client(t.server).get(moveLink!)).status).toBe(400);
       expect((await lockoutOf(p)).changedAt).toBe(+t.clock.now());
 
       const [entry] = await audit('auth.password.reset', p.email);

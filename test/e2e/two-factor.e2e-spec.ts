@@ -312,6 +312,22 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
       expect(JSON.parse(logins[logins.length - 1].details!)).toMatchObject({ method: 'totp' });
     });
 
+    it('answers an altered code field (a list, an object) as a wrong code, on the same page', async () => {
+      const member = await memberWithTwoFactor();
+      const client = await passwordStep(member.email, member.password);
+      for (const body of ['code[]=123456&code[]=654321', 'code[a]=123456', '']) {
+        const page = await client.get('/login/2fa');
+        const res = await client.agent
+          .post('/login/2fa')
+          .type('form')
+          .send(`${body}&_csrf=${encodeURIComponent(csrfFrom(page.text))}`)
+          .redirects(0);
+        expect([body, res.status]).toEqual([body, 401]);
+        expect(res.text).toContain(failureText);
+      }
+      expect((await enterCode(client, await code(member.secret))).headers.location).toBe('/dashboard');
+    });
+
     it('refuses a replayed code, also from another browser and the one used at enrolment', async () => {
       const member = await signedIn(t, 'member');
       const setup = await member.client.submit('/account/security', {}, '/account/2fa/setup');
@@ -435,13 +451,15 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
       const disable = (fields: Record<string, string>) =>
         member.client.submit('/account/2fa/disable', fields, '/account/2fa/disable');
 
+      // One answer whichever was wrong: the form never confirms a guessed password.
+      const page_ = (res: { text: string }) => res.text.replace(/name="_csrf" value="[^"]+"/, '');
       const wrongPassword = await disable({ password: 'not-my-password-1', code: await code(member.secret) });
       expect(wrongPassword.status).toBe(400);
-      expect(wrongPassword.text).toContain('That password is not right.');
+      expect(wrongPassword.text).toContain('The password or the code is not right.');
       expect(wrongPassword.text).not.toContain('not-my-password-1');
       const wrongCode = await disable({ password: member.password, code: await code(member.secret, 90) });
       expect(wrongCode.status).toBe(400);
-      expect(wrongCode.text).toContain('That code is not right.');
+      expect(page_(wrongCode)).toBe(page_(wrongPassword));
       expect(wrongCode.text).not.toContain(member.password);
       const missing = await disable({ password: member.password });
       expect(missing.status).toBe(400);
@@ -460,6 +478,19 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
 
       const signIn = await new Client(t.server).signIn(member.email, member.password);
       expect(signIn.headers.location).toBe('/dashboard');
+    });
+
+    it('is refused while the account is locked, even with the right password and code', async () => {
+      const member = await memberWithTwoFactor();
+      const disable = (fields: Record<string, string>) =>
+        member.client.submit('/account/2fa/disable', fields, '/account/2fa/disable');
+      for (let i = 0; i < 5; i++) {
+        expect((await disable({ password: `thief-guess-${i}-xyz`, code: '000000' })).status).toBe(400);
+      }
+      const locked = await disable({ password: member.password, code: await code(member.secret) });
+      expect(locked.status).toBe(400);
+      expect(locked.text).toContain('your account is locked for a while');
+      expect((await columns(member.person.id)).totpEnabledAt).not.toBeNull();
     });
 
     it('also takes a recovery code', async () => {
@@ -484,6 +515,12 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
       expect(settings.status).toBe(200);
       expect(settings.text).toContain('href="/org/settings"');
       expect(settings.text).not.toMatch(/name="requireTwoFactor"[^>]*checked/);
+      // It changes how everyone signs in: after 15 minutes the admin types the password again first.
+      t.clock.advance(16 * 60);
+      const asked = await admin.client.submit('/org/settings', { requireTwoFactor: 'on' }, '/org/settings/two-factor');
+      expect(asked.headers.location).toBe('/account/confirm?next=%2Forg%2Fsettings');
+      expect(await audit('organization.two_factor_required', org.id)).toHaveLength(0);
+      expect((await admin.client.submit(asked.headers.location, { password: admin.password })).status).toBe(303);
       const turnOn = await admin.client.submit('/org/settings', { requireTwoFactor: 'on' }, '/org/settings/two-factor');
       expect(turnOn.status).toBe(303);
       expect(turnOn.headers.location).toBe('/org/settings');

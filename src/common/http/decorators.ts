@@ -22,9 +22,11 @@ export const AllowStages = (...stages: ('two_factor' | 'enrol')[]) => SetMetadat
 
 /**
  * A sensitive change: the password must have been typed in this session within
- * RECENT_AUTH_SECONDS, else the person is asked for it first.
+ * RECENT_AUTH_SECONDS, else the person is asked for it first. Afterwards a GET
+ * comes back to itself, a form post to the page it was sent from (its
+ * Referer), or else to `returnTo`.
  */
-export const RecentAuth = () => SetMetadata(RECENT_AUTH, true);
+export const RecentAuth = (returnTo = '/account/security') => SetMetadata(RECENT_AUTH, returnTo);
 
 /** Only these roles may call the handler (or every handler of the controller). */
 export const Roles = (...roles: RoleName[]) => SetMetadata(ROLES, roles);

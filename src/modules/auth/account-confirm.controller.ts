@@ -5,6 +5,7 @@ import { AllowStages, CurrentUser, FormView } from '../../common/http/decorators
 import type { Principal } from '../../common/http/principal';
 import { AccountService } from '../users/account.service';
 import { ConfirmPasswordDto } from './dto/confirm-password.dto';
+import { REAUTH_LOCKED } from './reauth.service';
 import { safeNextPath } from './safe-redirect';
 
 const WRONG = 'This password is not right. Type the password you sign in with.';
@@ -31,12 +32,13 @@ export class AccountConfirmController {
   @FormView('account/confirm', (req) => LOCALS((req.body as { next?: unknown } | undefined)?.next))
   async confirm(@CurrentUser() user: Principal, @Body() body: ConfirmPasswordDto, @Res() res: Response) {
     const locals = LOCALS(body.next);
-    if (await this.account.confirmPassword(user, body.password)) return res.redirect(303, locals.next);
-    const errors = { password: WRONG };
+    const result = await this.account.confirmPassword(user, body.password);
+    if (result === 'ok') return res.redirect(303, locals.next);
+    const message = result === 'locked' ? REAUTH_LOCKED : WRONG;
     return res.status(401).render('account/confirm', {
       ...locals,
-      errors,
-      errorList: [{ field: 'password', message: WRONG }],
+      errors: { password: message },
+      errorList: [{ field: 'password', message }],
     });
   }
 }

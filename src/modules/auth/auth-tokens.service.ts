@@ -68,10 +68,15 @@ export class AuthTokensService {
   }
 
   /** Withdraws a person's open links of a purpose (e.g. every reset link once the password changed). */
-  async revoke(personId: string, purpose: TokenPurpose): Promise<void> {
+  /**
+   * Withdraws the person's open links for `purpose`, or all of them: after a
+   * password change or reset, a link asked for by whoever knew the old
+   * password (an email change to their address, say) must die with it.
+   */
+  async revoke(personId: string, purpose?: TokenPurpose): Promise<void> {
     await this.em.execute(
-      `update auth_tokens set used_at = ? where person_id = ? and purpose = ? and used_at is null`,
-      [+this.clock.now(), personId, purpose],
+      `update auth_tokens set used_at = ? where person_id = ? and used_at is null${purpose ? ' and purpose = ?' : ''}`,
+      [+this.clock.now(), personId, ...(purpose ? [purpose] : [])],
     );
   }
 }

@@ -22,6 +22,7 @@ import { LockoutRepository } from './lockout.repository';
 import { LockoutService } from './lockout.service';
 import { PasswordResetController } from './password-reset.controller';
 import { PasswordResetService } from './password-reset.service';
+import { ReauthService } from './reauth.service';
 import { Session } from './session.entity';
 import { SessionGuard } from './session.guard';
 import { SessionMiddleware } from './session.middleware';
@@ -72,6 +73,7 @@ import { TwoFactorService } from './two-factor.service';
     LockoutService,
     LockoutExpiryJob,
     PasswordResetService,
+    ReauthService,
     TwoFactorRepository,
     TwoFactorService,
     TwoFactorSignInService,
@@ -87,6 +89,7 @@ import { TwoFactorService } from './two-factor.service';
     SessionGuard,
     LockoutService,
     PasswordResetService,
+    ReauthService,
     TwoFactorService,
   ],
 })

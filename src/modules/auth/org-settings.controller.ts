@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Post, Render, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { OrgScope, Roles } from '../../common/http/decorators';
+import { OrgScope, RecentAuth, Roles } from '../../common/http/decorators';
 import { setFlash } from '../../common/view/flash';
 import { RequireTwoFactorDto } from './dto/require-two-factor.dto';
 import { TwoFactorService } from './two-factor.service';
@@ -22,7 +22,9 @@ export class OrgSettingsController {
     };
   }
 
+  // It changes how everyone in the organization signs in: the admin's password first.
   @Post('two-factor')
+  @RecentAuth('/org/settings')
   async updateTwoFactor(@OrgScope() orgId: string, @Body() body: RequireTwoFactorDto, @Res() res: Response) {
     const required = body.required;
     const changed = await this.twoFactor.setOrganizationRequirement(orgId, required);

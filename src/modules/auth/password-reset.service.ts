@@ -140,7 +140,7 @@ export class PasswordResetService {
       await this.users.setPassword(person.id, hashed);
       const lockLifted = await this.lockout.clear(person.id);
       const sessionsEnded = await this.sessions.endAllOf(person.id, 'password-reset');
-      await this.tokens.revoke(person.id, 'password_reset');
+      await this.tokens.revoke(person.id);
       await this.audit.record({
         action: 'auth.password.reset',
         actor: personActor(person),

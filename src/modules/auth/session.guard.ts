@@ -41,8 +41,9 @@ export class SessionGuard implements CanActivate {
         throw new RedirectException(STAGE_HOME[user.stage]);
       }
     }
-    if (this.reflector.getAllAndOverride<boolean>(RECENT_AUTH, targets) && !this.recentlyConfirmed(user)) {
-      throw new RedirectException(`/account/confirm?next=${encodeURIComponent(this.returnPath(req))}`);
+    const returnTo = this.reflector.getAllAndOverride<string | undefined>(RECENT_AUTH, targets);
+    if (returnTo && !this.recentlyConfirmed(user)) {
+      throw new RedirectException(`/account/confirm?next=${encodeURIComponent(this.returnPath(req, returnTo))}`);
     }
     return true;
   }
@@ -52,16 +53,16 @@ export class SessionGuard implements CanActivate {
   }
 
   // After confirming, a GET comes back to itself; a form post to the page it was on.
-  private returnPath(req: AppRequest): string {
+  private returnPath(req: AppRequest, fallback: string): string {
     if (req.method === 'GET') return req.originalUrl;
     const referer = req.get('referer');
-    if (!referer) return '/account/security';
+    if (!referer) return fallback;
     try {
       const url = new URL(referer, 'http://x');
       if (url.pathname.startsWith('/') && !url.pathname.startsWith('//')) return url.pathname + url.search;
     } catch {
       // no usable referer
     }
-    return '/account/security';
+    return fallback;
   }
 }

@@ -44,17 +44,6 @@ export class TwoFactorRepository {
     return rows[0] ?? null;
   }
 
-  /**
-   * The password hash, for the password check of turning two-factor off (a
-   * plain read: no managed entity to be flushed back over these columns).
-   */
-  async passwordHash(personId: string): Promise<string | null> {
-    const rows = await this.em.execute<{ hash: string }[]>(`select password_hash as hash from people where id = ?`, [
-      personId,
-    ]);
-    return rows[0]?.hash ?? null;
-  }
-
   /** Replaces any secret waiting for confirmation; an enabled one stays in force. */
   async setPending(personId: string, sealed: string, now: number): Promise<void> {
     await this.em.execute(`update people set totp_pending_secret = ?, updated_at = ? where id = ?`, [

@@ -2,7 +2,6 @@ import type { EntityManager } from '@mikro-orm/better-sqlite';
 import { FixedClock } from '../../common/clock';
 import { FormError } from '../../common/http/exceptions';
 import type { Principal } from '../../common/http/principal';
-import type { PasswordHasher } from '../../common/security/password-hasher';
 import { SecretBox } from '../../common/security/secret-box';
 import type { AppConfig } from '../../config/app.config';
 import type { AppEvents } from '../../events/app-events.service';
@@ -10,6 +9,7 @@ import type { AuditService } from '../audit/audit.service';
 import type { MailService } from '../mail/mail.service';
 import type { OrganizationsService } from '../organizations/organizations.service';
 import type { LockoutService } from './lockout.service';
+import { REAUTH_LOCKED, type ReauthService } from './reauth.service';
 import type { SessionsService } from './sessions.service';
 import { newTotpSecret, totpCode } from './totp';
 import type { TwoFactorRepository, TwoFactorRow } from './two-factor.repository';
@@ -33,10 +33,8 @@ describe('TwoFactorService', () => {
     antiPhishingPhrase: null,
   };
   const user = { personId: 'p1', sessionId: 's1', email: row.email, stage: 'active' } as Principal;
-  let repo: jest.Mocked<
-    Pick<TwoFactorRepository, 'find' | 'passwordHash' | 'claimStep' | 'useRecoveryCode' | 'clear' | 'setPending'>
-  >;
-  let hasher: jest.Mocked<Pick<PasswordHasher, 'verify'>>;
+  let repo: jest.Mocked<Pick<TwoFactorRepository, 'find' | 'claimStep' | 'useRecoveryCode' | 'clear' | 'setPending'>>;
+  let reauth: jest.Mocked<Pick<ReauthService, 'verify' | 'failed'>>;
   let lockout: jest.Mocked<Pick<LockoutService, 'recordFailure'>>;
   let audit: jest.Mocked<Pick<AuditService, 'record'>>;
   let service: TwoFactorService;
@@ -44,13 +42,12 @@ describe('TwoFactorService', () => {
   beforeEach(() => {
     repo = {
       find: jest.fn().mockResolvedValue(row),
-      passwordHash: jest.fn().mockResolvedValue('hash'),
       claimStep: jest.fn().mockResolvedValue(true),
       useRecoveryCode: jest.fn().mockResolvedValue(true),
       clear: jest.fn().mockResolvedValue(undefined),
       setPending: jest.fn().mockResolvedValue(undefined),
     };
-    hasher = { verify: jest.fn().mockResolvedValue(true) };
+    reauth = { verify: jest.fn().mockResolvedValue('ok'), failed: jest.fn().mockResolvedValue(undefined) };
     lockout = { recordFailure: jest.fn().mockResolvedValue(false) };
     audit = { record: jest.fn().mockResolvedValue(undefined) };
     service = new TwoFactorService(
@@ -58,7 +55,7 @@ describe('TwoFactorService', () => {
       { transactional: jest.fn((work: () => Promise<unknown>) => work()) } as unknown as EntityManager,
       repo as unknown as TwoFactorRepository,
       {} as OrganizationsService,
-      hasher as unknown as PasswordHasher,
+      reauth as unknown as ReauthService,
       {} as SessionsService,
       lockout as unknown as LockoutService,
       audit as unknown as AuditService,
@@ -98,23 +95,43 @@ describe('TwoFactorService', () => {
   });
 
   describe('disable', () => {
-    it('names each wrong input, counts a failure and changes nothing', async () => {
-      hasher.verify.mockResolvedValue(false);
-      const error = await service.disable(user, { password: 'wrong', code: '000000' }).catch((e: unknown) => e);
+    const refusal = (error: unknown) => {
       expect(error).toBeInstanceOf(FormError);
-      expect(Object.keys((error as FormError).fields).sort()).toEqual(['code', 'password']);
-      expect(lockout.recordFailure).toHaveBeenCalledWith('p1');
+      return (error as FormError).fields;
+    };
+    const ONE_ANSWER = { password: 'The password or the code is not right. Check both and try again.' };
+
+    it('gives one answer whichever input was wrong, counts the attempt once and changes nothing', async () => {
+      reauth.verify.mockResolvedValue('wrong');
+      const code = await totpCode(secret, new Date(now));
+      const bothWrong = await service.disable(user, { password: 'wrong', code: '000000' }).catch((e: unknown) => e);
+      const passwordWrong = await service.disable(user, { password: 'wrong', code }).catch((e: unknown) => e);
+      reauth.verify.mockResolvedValue('ok');
+      const codeWrong = await service.disable(user, { password: 'right', code: '000000' }).catch((e: unknown) => e);
+      expect([refusal(bothWrong), refusal(passwordWrong), refusal(codeWrong)]).toEqual([
+        ONE_ANSWER,
+        ONE_ANSWER,
+        ONE_ANSWER,
+      ]);
+      // A wrong password is audited and counted by the re-authentication; a wrong code alone is counted here.
+      expect(reauth.failed.mock.calls).toEqual([
+        ['p1', '2fa_disable'],
+        ['p1', '2fa_disable'],
+      ]);
+      expect(lockout.recordFailure.mock.calls).toEqual([['p1']]);
+      // The right code was not spent on the wrong password.
       expect(repo.claimStep).not.toHaveBeenCalled();
       expect(repo.clear).not.toHaveBeenCalled();
       expect(audit.record).not.toHaveBeenCalled();
     });
 
-    it('does not spend a right code when the password is wrong', async () => {
-      hasher.verify.mockResolvedValue(false);
+    it('is refused while the account is locked, before any code is looked at', async () => {
+      reauth.verify.mockResolvedValue('locked');
       const code = await totpCode(secret, new Date(now));
-      const error = (await service.disable(user, { password: 'wrong', code }).catch((e: unknown) => e)) as FormError;
-      expect(Object.keys(error.fields)).toEqual(['password']);
+      const error = await service.disable(user, { password: 'right', code }).catch((e: unknown) => e);
+      expect(refusal(error)).toEqual({ password: REAUTH_LOCKED });
       expect(repo.claimStep).not.toHaveBeenCalled();
+      expect(repo.clear).not.toHaveBeenCalled();
     });
 
     it('turns two-factor off with the password and a code, audited', async () => {

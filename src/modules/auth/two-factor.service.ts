@@ -1,11 +1,10 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import { FormError, type FieldErrors } from '../../common/http/exceptions';
+import { FormError } from '../../common/http/exceptions';
 import type { Principal } from '../../common/http/principal';
 import { currentRequestInfo, type Actor } from '../../common/request-info';
 import { deriveKeyBytes } from '../../common/security/keys';
-import { PasswordHasher } from '../../common/security/password-hasher';
 import { SecretBox } from '../../common/security/secret-box';
 import type { AppConfig } from '../../config/app.config';
 import { APP_CONFIG } from '../../config/config.module';
@@ -16,9 +15,13 @@ import { OrganizationsService } from '../organizations/organizations.service';
 import { normalizeEmail } from '../users/person.entity';
 import { newRecoveryCodes, normalizeRecoveryCode, recoveryCodeDigest } from './recovery-codes';
 import { LockoutService } from './lockout.service';
+import { REAUTH_LOCKED, ReauthService } from './reauth.service';
 import { SessionsService } from './sessions.service';
 import { newTotpSecret, totpQrDataUri, totpUri, verifyTotp } from './totp';
 import { TwoFactorRepository, type TwoFactorRow } from './two-factor.repository';
+
+// One answer whichever of the two was wrong: the form must not confirm a guessed password.
+const DISABLE_REFUSED = 'The password or the code is not right. Check both and try again.';
 
 export interface TwoFactorStatus {
   enabled: boolean;
@@ -57,7 +60,7 @@ export class TwoFactorService {
     private readonly em: EntityManager,
     private readonly repo: TwoFactorRepository,
     private readonly organizations: OrganizationsService,
-    private readonly hasher: PasswordHasher,
+    private readonly reauth: ReauthService,
     private readonly sessions: SessionsService,
     private readonly lockout: LockoutService,
     private readonly audit: AuditService,
@@ -156,9 +159,9 @@ export class TwoFactorService {
 
   /**
    * Turns two-factor off when both the password and a code (from the app, or
-   * a recovery code) are right. Each wrong one is named beside its field, and
-   * the attempt counts as a failed sign-in: a stolen session cannot be used
-   * to guess the password here.
+   * a recovery code) are right. The answer never says which of the two was
+   * wrong, the attempt counts once as a failed sign-in, and a locked account
+   * cannot do it: a stolen session cannot be used to guess either one here.
    */
   async disable(user: Principal, input: { password: string; code: string }): Promise<void> {
     const row = await this.row(user.personId);
@@ -168,14 +171,12 @@ export class TwoFactorService {
         'Your organization requires two-factor sign-in, so it cannot be turned off. Set it up on a new device instead.',
       );
     }
-    const hash = await this.repo.passwordHash(row.personId);
-    const passwordOk = hash ? await this.hasher.verify(hash, input.password) : false;
+    const password = await this.reauth.verify(row.personId, input.password);
+    if (password === 'locked') throw new FormError({ password: REAUTH_LOCKED });
     const checked = await this.checkCode(row, input.code);
 
-    const errors: FieldErrors = {};
-    if (!passwordOk) errors.password = 'That password is not right.';
     const disabled = await this.em.transactional(async () => {
-      if (!passwordOk || !(await this.spendCode(row.personId, checked))) return false;
+      if (password !== 'ok' || !(await this.spendCode(row.personId, checked))) return false;
       await this.repo.clear(row.personId, +this.clock.now());
       await this.audit.record({
         action: 'auth.2fa.disabled',
@@ -192,9 +193,9 @@ export class TwoFactorService {
       return true;
     });
     if (disabled) return;
-    if (!checked || passwordOk) errors.code = 'That code is not right. Enter the code your app shows now.';
-    await this.recordFailure(row.personId);
-    throw new FormError(errors);
+    if (password === 'ok') await this.recordFailure(row.personId);
+    else await this.reauth.failed(row.personId, '2fa_disable');
+    throw new FormError({ password: DISABLE_REFUSED });
   }
 
   /**

@@ -23,15 +23,6 @@ const ACTIVITY_COLUMNS = `a.id, a.at, a.actor_type as actorType, a.actor_id as a
 export class AccountRepository {
   constructor(private readonly em: EntityManager) {}
 
-  /** The password hash, for checking the password typed again. */
-  async passwordOf(id: string): Promise<{ email: string; passwordHash: string } | null> {
-    const rows = await this.em.execute<{ email: string; passwordHash: string }[]>(
-      `select email, password_hash as passwordHash from people where id = ?`,
-      [id],
-    );
-    return rows[0] ?? null;
-  }
-
   /** Whether another person signs in with this address. */
   async emailTaken(email: string, exceptId: string): Promise<boolean> {
     const rows = await this.em.execute<{ found: number }[]>(

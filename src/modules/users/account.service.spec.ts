@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/better-sqlite';
 import { FixedClock } from '../../common/clock';
 import type { Principal } from '../../common/http/principal';
-import type { PasswordHasher } from '../../common/security/password-hasher';
 import type { AppConfig } from '../../config/app.config';
 import type { AuditService } from '../audit/audit.service';
 import type { AuthTokensService } from '../auth/auth-tokens.service';
+import { REAUTH_LOCKED, type ReauthResult, type ReauthService } from '../auth/reauth.service';
 import type { SessionsService } from '../auth/sessions.service';
 import type { MailService } from '../mail/mail.service';
 import type { AccountRepository } from './account.repository';
@@ -27,12 +27,13 @@ const NEW = 'amber-orchard-compass-917';
 
 describe('AccountService', () => {
   let order: string[];
-  let accounts: jest.Mocked<Pick<AccountRepository, 'passwordOf' | 'emailTaken' | 'update'>>;
+  let accounts: jest.Mocked<Pick<AccountRepository, 'emailTaken' | 'update'>>;
   let users: jest.Mocked<Pick<UsersService, 'findById' | 'hashPassword' | 'setPassword'>>;
   let sessions: jest.Mocked<Pick<SessionsService, 'endAllOf' | 'confirm'>>;
   let tokens: jest.Mocked<Pick<AuthTokensService, 'issue' | 'consume' | 'revoke'>>;
   let mail: jest.Mocked<Pick<MailService, 'enqueue'>>;
   let audit: jest.Mocked<Pick<AuditService, 'record'>>;
+  let reauth: jest.Mocked<Pick<ReauthService, 'check'>>;
   let service: AccountService;
 
   const track = <T>(name: string, value?: T) =>
@@ -44,7 +45,6 @@ describe('AccountService', () => {
   beforeEach(() => {
     order = [];
     accounts = {
-      passwordOf: jest.fn().mockResolvedValue({ email: person.email, passwordHash: 'hash' }),
       emailTaken: jest.fn().mockResolvedValue(false),
       update: track('update'),
     };
@@ -57,7 +57,11 @@ describe('AccountService', () => {
     tokens = { issue: track('issue', 'T'.repeat(43)), consume: jest.fn(), revoke: track('revoke') };
     mail = { enqueue: track('mail', 1) };
     audit = { record: track('audit') };
-    const hasher = { verify: jest.fn(async (_hash: string, pw: string) => pw === CURRENT), verifyDummy: jest.fn() };
+    reauth = {
+      check: jest.fn(async (_id: string, pw: unknown, _purpose: string): Promise<ReauthResult> =>
+        pw === CURRENT ? 'ok' : 'wrong',
+      ),
+    };
     const em = {
       transactional: jest.fn(async (work: () => Promise<unknown>) => {
         order.push('begin');
@@ -70,10 +74,10 @@ describe('AccountService', () => {
       em as unknown as EntityManager,
       accounts as unknown as AccountRepository,
       users as unknown as UsersService,
-      hasher as unknown as PasswordHasher,
       new PasswordPolicy({ passwordMinLength: 12 } as AppConfig),
       tokens as unknown as AuthTokensService,
       sessions as unknown as SessionsService,
+      reauth as unknown as ReauthService,
       mail as unknown as MailService,
       audit as unknown as AuditService,
       new FixedClock(Date.parse('2026-11-26T10:00:00Z')),
@@ -98,7 +102,8 @@ describe('AccountService', () => {
       ]);
       expect(sessions.endAllOf).toHaveBeenCalledWith('p1', 'password-changed', 's-this');
       expect(sessions.confirm).toHaveBeenCalledWith('s-this');
-      expect(tokens.revoke).toHaveBeenCalledWith('p1', 'password_reset');
+      // Every open link dies with the old password (reset, email change, backup email).
+      expect(tokens.revoke).toHaveBeenCalledWith('p1');
       expect(audit.record).toHaveBeenCalledWith(
         expect.objectContaining({ action: 'auth.password.changed', details: { signedOutElsewhere: 2 } }),
       );
@@ -106,18 +111,24 @@ describe('AccountService', () => {
       expect(JSON.stringify(mail.enqueue.mock.calls)).not.toContain(NEW);
     });
 
-    it('refuses a wrong current password (audited) before looking at the new one', async () => {
+    it('refuses a wrong current password (checked, so audited and counted) before looking at the new one', async () => {
       const attempt = service.changePassword(user, { currentPassword: 'nope', newPassword: 'x', confirmPassword: 'y' });
       await expect(attempt).rejects.toMatchObject({
         fields: { currentPassword: 'Your current password is not right.' },
       });
-      expect(audit.record).toHaveBeenCalledWith(
-        expect.objectContaining({
-          action: 'auth.reauth.failed',
-          outcome: 'failure',
-          details: { purpose: 'password_change' },
-        }),
-      );
+      expect(reauth.check).toHaveBeenCalledWith('p1', 'nope', 'password_change');
+      expect(users.hashPassword).not.toHaveBeenCalled();
+      expect(users.setPassword).not.toHaveBeenCalled();
+    });
+
+    it('says so when the account is locked, even for the right password', async () => {
+      reauth.check.mockResolvedValue('locked');
+      const attempt = service.changePassword(user, {
+        currentPassword: CURRENT,
+        newPassword: NEW,
+        confirmPassword: NEW,
+      });
+      await expect(attempt).rejects.toMatchObject({ fields: { currentPassword: REAUTH_LOCKED } });
       expect(users.setPassword).not.toHaveBeenCalled();
     });
 

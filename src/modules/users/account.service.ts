@@ -5,9 +5,9 @@ import { FormError, type FieldErrors } from '../../common/http/exceptions';
 import type { Principal } from '../../common/http/principal';
 import { toPage, type Page, type PageRequest } from '../../common/pagination';
 import { currentRequestInfo } from '../../common/request-info';
-import { PasswordHasher } from '../../common/security/password-hasher';
 import { AuditService } from '../audit/audit.service';
 import { AuthTokensService } from '../auth/auth-tokens.service';
+import { REAUTH_LOCKED, ReauthService, type ReauthResult } from '../auth/reauth.service';
 import { SessionsService } from '../auth/sessions.service';
 import { MailService } from '../mail/mail.service';
 import { AccountRepository, type ActivityRow } from './account.repository';
@@ -44,10 +44,10 @@ export class AccountService {
     private readonly em: EntityManager,
     private readonly accounts: AccountRepository,
     private readonly users: UsersService,
-    private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
     private readonly tokens: AuthTokensService,
     private readonly sessions: SessionsService,
+    private readonly reauth: ReauthService,
     private readonly mail: MailService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -58,10 +58,10 @@ export class AccountService {
   }
 
   /** The password typed again (/account/confirm): opens sensitive changes for a while. */
-  async confirmPassword(user: Principal, password: unknown): Promise<boolean> {
-    if (!(await this.passwordMatches(user.personId, password, 'confirm'))) return false;
-    await this.sessions.confirm(user.sessionId);
-    return true;
+  async confirmPassword(user: Principal, password: unknown): Promise<ReauthResult> {
+    const result = await this.reauth.check(user.personId, password, 'confirm');
+    if (result === 'ok') await this.sessions.confirm(user.sessionId);
+    return result;
   }
 
   async rename(user: Principal, name: string): Promise<void> {
@@ -75,26 +75,31 @@ export class AccountService {
 
   /**
    * Sends a confirmation link to the new address and tells the current one;
-   * nothing changes until the link is followed.
+   * nothing changes until the link is followed. The answer is the same when
+   * the address already belongs to another account (the page must not tell
+   * who has an account): that address is told so instead of getting a link.
    */
   async requestEmailChange(user: Principal, requested: string): Promise<string> {
     const person = await this.get(user.personId);
     const newEmail = normalizeEmail(requested);
     if (newEmail === person.email) throw new FormError({ newEmail: 'This is already your email address.' });
-    if (await this.accounts.emailTaken(newEmail, person.id)) {
-      throw new FormError({ newEmail: 'Another account uses this address. Choose a different one.' });
-    }
+    const taken = await this.accounts.emailTaken(newEmail, person.id);
     const now = this.clock.now();
     await this.em.transactional(async () => {
-      const token = await this.tokens.issue(person.id, 'email_change', LINK_TTL_HOURS * 3600, newEmail);
-      // Not the person's address yet: it gets no phrase (whoever reads it has not proved anything).
-      await this.mail.enqueue('email-change-confirm', newEmail, {
-        name: person.name,
-        newEmail,
-        token,
-        hours: LINK_TTL_HOURS,
-        antiPhishingPhrase: null,
-      });
+      if (taken) {
+        // Someone else's address: it gets their own phrase, and no link.
+        await this.mail.enqueue('email-change-taken', newEmail, { newEmail });
+      } else {
+        const token = await this.tokens.issue(person.id, 'email_change', LINK_TTL_HOURS * 3600, newEmail);
+        // Not the person's address yet: it gets no phrase (whoever reads it has not proved anything).
+        await this.mail.enqueue('email-change-confirm', newEmail, {
+          name: person.name,
+          newEmail,
+          token,
+          hours: LINK_TTL_HOURS,
+          antiPhishingPhrase: null,
+        });
+      }
       await this.mail.enqueue('email-change-notice', person.email, {
         name: person.name,
         newEmail,
@@ -103,8 +108,9 @@ export class AccountService {
       });
       await this.audit.record({
         action: 'user.email_change_requested',
+        outcome: taken ? 'failure' : 'success',
         target: personTarget(person),
-        details: { newEmail },
+        details: taken ? { newEmail, reason: 'address_in_use' } : { newEmail },
       });
     });
     return newEmail;
@@ -159,8 +165,10 @@ export class AccountService {
     input: { currentPassword: string; newPassword: string; confirmPassword: string },
   ): Promise<void> {
     const person = await this.get(user.personId);
-    if (!(await this.passwordMatches(person.id, input.currentPassword, 'password_change'))) {
-      throw new PasswordChangeError({ currentPassword: 'Your current password is not right.' }, null);
+    const current = await this.reauth.check(person.id, input.currentPassword, 'password_change');
+    if (current !== 'ok') {
+      const message = current === 'locked' ? REAUTH_LOCKED : 'Your current password is not right.';
+      throw new PasswordChangeError({ currentPassword: message }, null);
     }
     const errors: FieldErrors = {};
     if (input.newPassword === input.currentPassword) {
@@ -184,7 +192,7 @@ export class AccountService {
       await this.users.setPassword(person.id, hashed);
       const signedOutElsewhere = await this.sessions.endAllOf(person.id, 'password-changed', user.sessionId);
       await this.sessions.confirm(user.sessionId);
-      await this.tokens.revoke(person.id, 'password_reset');
+      await this.tokens.revoke(person.id);
       await this.audit.record({
         action: 'auth.password.changed',
         target: personTarget(person),
@@ -277,25 +285,6 @@ export class AccountService {
     const person = await this.users.findById(personId);
     if (!person) throw new NotFoundException();
     return person;
-  }
-
-  // A wrong password is audited (outside any transaction, so it stays recorded).
-  private async passwordMatches(personId: string, password: unknown, purpose: string): Promise<boolean> {
-    const person = await this.accounts.passwordOf(personId);
-    if (!person) throw new NotFoundException();
-    const ok =
-      typeof password === 'string' && password.length <= 1024
-        ? await this.hasher.verify(person.passwordHash, password)
-        : await this.hasher.verifyDummy(String(password ?? ''));
-    if (!ok) {
-      await this.audit.record({
-        action: 'auth.reauth.failed',
-        outcome: 'failure',
-        target: { type: 'person', id: personId, label: person.email },
-        details: { purpose },
-      });
-    }
-    return ok;
   }
 
   private async strengthOf(password: string, person: Person) {

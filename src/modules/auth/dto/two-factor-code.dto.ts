@@ -1,13 +1,15 @@
-import { IsOptional, IsString } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsString } from 'class-validator';
 import { FormDto } from '../../../common/http/form.dto';
 
 /**
  * The code field of /login/2fa and of enrolment. Anything that is not a
- * right code is refused by the service with the one generic answer, so the
- * DTO only insists on a string.
+ * right code is refused by the service with the one generic answer, so a
+ * missing or altered value (a list, an object) is simply an empty code that
+ * gets that answer, on the page the person was using.
  */
 export class TwoFactorCodeDto extends FormDto {
-  @IsOptional()
-  @IsString({ message: 'Enter the code from your app.' })
-  code?: string;
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value : ''))
+  @IsString()
+  code = '';
 }

@@ -1,0 +1,62 @@
+import { EntityManager } from '@mikro-orm/better-sqlite';
+import { Injectable } from '@nestjs/common';
+import { PasswordHasher } from '../../common/security/password-hasher';
+import { AuditService } from '../audit/audit.service';
+import { personTarget } from '../users/person.entity';
+import { LockoutService } from './lockout.service';
+
+export type ReauthResult = 'ok' | 'wrong' | 'locked';
+
+/** Beside the password field when the account is locked. */
+export const REAUTH_LOCKED =
+  'Too many wrong passwords: your account is locked for a while. Try again later, or reset your password from the sign-in page.';
+
+/**
+ * The password typed again by someone already signed in (re-confirmation,
+ * password change, turning two-factor off). It is a sign-in step as far as the
+ * lockout goes: refused while the account is locked, and a wrong password
+ * counts as a failed sign-in, so a stolen session cannot be used to guess the
+ * password and then make the changes the password guards.
+ */
+@Injectable()
+export class ReauthService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly hasher: PasswordHasher,
+    private readonly lockout: LockoutService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Checks the password; a wrong one is audited and counted. */
+  async check(personId: string, password: unknown, purpose: string): Promise<ReauthResult> {
+    const result = await this.verify(personId, password);
+    if (result === 'wrong') await this.failed(personId, purpose);
+    return result;
+  }
+
+  /** Checks the password without counting, for a caller that counts the whole attempt once with failed(). */
+  async verify(personId: string, password: unknown): Promise<ReauthResult> {
+    // A plain read: no managed entity to be flushed back over these columns after the slow hash.
+    const [row] = await this.em.execute<{ hash: string }[]>(`select password_hash as hash from people where id = ?`, [
+      personId,
+    ]);
+    if (!row || (await this.lockout.isLocked(personId))) return row ? 'locked' : 'wrong';
+    const ok =
+      typeof password === 'string' && password.length <= 1024
+        ? await this.hasher.verify(row.hash, password)
+        : await this.hasher.verifyDummy(String(password ?? '').slice(0, 1024));
+    return ok ? 'ok' : 'wrong';
+  }
+
+  /** A failed attempt: audited (outside any transaction, so it stays recorded) and counted towards a lockout. */
+  async failed(personId: string, purpose: string): Promise<void> {
+    const [row] = await this.em.execute<{ email: string }[]>(`select email from people where id = ?`, [personId]);
+    await this.audit.record({
+      action: 'auth.reauth.failed',
+      outcome: 'failure',
+      target: personTarget({ id: personId, email: row?.email ?? '(unknown)' }),
+      details: { purpose },
+    });
+    await this.lockout.recordFailure(personId);
+  }
+}
