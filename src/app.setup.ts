@@ -4,6 +4,7 @@ import cookieParser from 'cookie-parser';
 import type { Request } from 'express';
 import helmet from 'helmet';
 import { join } from 'node:path';
+import { refuseNulInUrl } from './common/http/url-guard.middleware';
 import { runWithRequestInfo } from './common/request-info';
 import { deriveKeyBytes } from './common/security/keys';
 import { createViewEngine } from './common/view/view-engine';
@@ -63,6 +64,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
   app.use(cookieParser(deriveKeyBytes(config.appSecret, 'cookies').toString('hex')));
   const session = app.get(SessionMiddleware);
   app.use(session.use.bind(session));
+  app.use(refuseNulInUrl);
   const gate = app.get(SetupGate);
   app.use(gate.use.bind(gate));
 

@@ -4,6 +4,7 @@ import { withContext } from '../../src/database/request-context';
 import { MailService } from '../../src/modules/mail/mail.service';
 import { activityQuery } from '../../src/modules/users/account.repository';
 import { Client, csrfFrom } from '../utils/http';
+import { fieldError, unescapeHtml } from '../utils/html';
 import { createMailedTestApp, signedIn, type MailedTestApp } from '../utils/test-app';
 
 const BASE_URL = 'http://desk.example.test';
@@ -25,13 +26,6 @@ interface AuditRow {
   details: string | null;
 }
 
-const unescape = (html: string) =>
-  html
-    .replace(/&#x27;/g, "'")
-    .replace(/&#x3D;/g, '=')
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&');
-
 /** Posts a form of `page` as a browser does, with the page as the Referer. */
 async function postFrom(client: Client, page: string, path: string, fields: Record<string, string>) {
   const form = await client.agent.get(page);
@@ -41,12 +35,6 @@ async function postFrom(client: Client, page: string, path: string, fields: Reco
     .type('form')
     .send({ ...fields, _csrf: csrfFrom(form.text) })
     .redirects(0);
-}
-
-/** The message shown under a field of a refused form. */
-function fieldError(html: string, field: string): string | undefined {
-  const match = new RegExp(`id="field-${field}-error">([^<]*)<`).exec(html);
-  return match?.[1] ? unescape(match[1]) : undefined;
 }
 
 describe('account details', () => {
@@ -214,7 +202,7 @@ describe('account details', () => {
 
       const res = await client.submit('/account', { newEmail: `  ${newEmail.toUpperCase()} ` }, '/account/email');
       expect(res.status).toBe(303);
-      expect(unescape((await client.get('/account')).text)).toContain(`We sent a link to ${newEmail}.`);
+      expect(unescapeHtml((await client.get('/account')).text)).toContain(`We sent a link to ${newEmail}.`);
 
       const [confirm] = await mailsTo(newEmail);
       expect(confirm.subject).toBe('Confirm your new SeatDesk email address');
@@ -559,7 +547,7 @@ describe('account details', () => {
       const res = await client.get('/account/activity');
       expect(res.status).toBe(200);
       const rows = [...res.text.matchAll(/<tr>\s*<td class="text-nowrap"><time[\s\S]*?<\/tr>/g)].map((m) => m[0]);
-      const texts = rows.map((r) => unescape(r.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')));
+      const texts = rows.map((r) => unescapeHtml(r.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')));
       expect(texts[0]).toContain('Name changed · by You');
       expect(texts[1]).toContain('Signed in');
       expect(texts[1]).toContain('Chrome on Windows');
@@ -582,14 +570,14 @@ describe('account details', () => {
       const first = await client.get('/account/activity');
       const count = (html: string) => (html.match(/<tr>\s*<td class="text-nowrap">/g) ?? []).length;
       expect(count(first.text)).toBe(25);
-      const next = /href="(\/account\/activity\?after=[^"]+)" rel="next"/.exec(unescape(first.text))?.[1];
+      const next = /href="(\/account\/activity\?after=[^"]+)" rel="next"/.exec(unescapeHtml(first.text))?.[1];
       expect(next).toBeDefined();
       const second = await client.get(next!);
       expect(second.status).toBe(200);
       // 30 renames, the sign-in and the creation: 7 more.
       expect(count(second.text)).toBe(7);
       expect(second.text).toContain('Account created');
-      const prev = /href="(\/account\/activity\?before=[^"]+)" rel="prev"/.exec(unescape(second.text))?.[1];
+      const prev = /href="(\/account\/activity\?before=[^"]+)" rel="prev"/.exec(unescapeHtml(second.text))?.[1];
       const back = await client.get(prev!);
       expect(count(back.text)).toBe(25);
       const altered = await client.get('/account/activity?after=bm90LWEtY3Vyc29y');

@@ -1,4 +1,13 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  BadRequestException,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Logger,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { CSRF, type CsrfUtilities } from './csrf';
 import { FormError, RedirectException } from './exceptions';
@@ -48,7 +57,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (status >= 500) {
       this.logger.error({ err: exception, path: req.path }, 'Unhandled error');
     }
-    const publicMessage = this.publicMessage(exception, status);
+    const publicMessage = this.parserMessage(exception, req) ?? this.publicMessage(exception, status);
     const [heading, fallback] = HEADINGS[status] ?? HEADINGS[status >= 500 ? 500 : 400];
 
     if (isJsonPath(req.path)) {
@@ -94,6 +103,21 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const status = (exception as { status?: unknown })?.status;
     if (typeof status === 'number' && status >= 400 && status < 500) return status;
     return 500;
+  }
+
+  // Nest turns the JSON body parser's SyntaxError and the router's URIError
+  // (a path parameter with bad percent-encoding) into a BadRequestException
+  // with their own text, e.g. "Unexpected end of JSON input" or "Failed to
+  // decode param '%ZZ'": answered in plain words, the parser's never echoed.
+  // Such texts never end with a full stop; every message we write does.
+  private parserMessage(exception: unknown, req: AppRequest): string | undefined {
+    if (!(exception instanceof BadRequestException) || exception.constructor !== BadRequestException) return undefined;
+    const response = exception.getResponse();
+    const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    if (typeof message !== 'string' || message.endsWith('.')) return undefined;
+    if (message.startsWith('Failed to decode param ')) return 'The address is not valid.';
+    if (message.includes('JSON') && req.is?.('json')) return 'The request body is not valid JSON.';
+    return undefined;
   }
 
   // Only messages we wrote reach the page; framework defaults ("Cannot GET /x") do not.

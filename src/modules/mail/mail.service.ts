@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { Clock } from '../../common/clock';
+import { isMailAddress } from '../../common/http/email-address';
 import { toPage, type Page, type PageRequest } from '../../common/pagination';
 import { currentRequestInfo } from '../../common/request-info';
 import { AfterCommit } from '../../database/after-commit';
@@ -8,9 +9,6 @@ import { AuditService } from '../audit/audit.service';
 import { MailDeliveryService, type MailDeliveryCounts } from './mail-delivery.service';
 import { MailOutboxRepository, type MailMessageRow, type MailStatus } from './mail-outbox.repository';
 import { MailRenderer, type MailData } from './mail-renderer';
-
-// One plain address, no display name, no list: anything else is a caller's bug.
-const ADDRESS = /^[^\s@<>,;"()[\]\\]+@[^\s@<>,;"()[\]\\]+$/;
 
 /**
  * The outbox. Other modules call enqueue() inside their own transaction; the
@@ -38,8 +36,9 @@ export class MailService {
    */
   async enqueue(template: string, to: string, data: MailData = {}): Promise<number> {
     const address = typeof to === 'string' ? to.trim() : '';
-    if (!ADDRESS.test(address) || address.length > 254)
-      throw new Error(`Mail recipient "${String(to)}" is not one address`);
+    // One plain address, no display name, no list: anything else is a caller's bug
+    // (forms check the same rule with @IsEmailAddress()).
+    if (!isMailAddress(address)) throw new Error(`Mail recipient "${String(to)}" is not one address`);
     const antiPhishingPhrase =
       data.antiPhishingPhrase !== undefined ? data.antiPhishingPhrase : await this.phraseOf(address);
     const rendered = this.renderer.render(template, { ...data, antiPhishingPhrase });

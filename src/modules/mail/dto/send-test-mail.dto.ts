@@ -1,11 +1,10 @@
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, MaxLength } from 'class-validator';
+import { IsEmailAddress } from '../../../common/http/email-address';
 import { FormDto } from '../../../common/http/form.dto';
+import { trim } from '../../../common/http/text-rules';
 
 export class SendTestMailDto extends FormDto {
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
-  @IsString({ message: 'Enter the address to send the test message to.' })
-  @MaxLength(254, { message: 'Use at most 254 characters.' })
-  @IsEmail({}, { message: 'Enter an email address like name@example.com.' })
+  @Transform(trim)
+  @IsEmailAddress({ missing: 'Enter the address to send the test message to.' })
   to: string;
 }

@@ -1,9 +1,9 @@
-import { IsString, MaxLength, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
 import { FormDto } from '../../../common/http/form.dto';
+import { IsLineOfText, LINE_OF_TEXT_MESSAGE, trimLine } from '../../../common/http/text-rules';
 
 export class OrganizationNameDto extends FormDto {
-  @IsString({ message: 'Enter the organization name.' })
-  @MinLength(1, { message: 'Enter the organization name.' })
-  @MaxLength(120, { message: 'Use at most 120 characters.' })
+  @Transform(trimLine)
+  @IsLineOfText({ missing: 'Enter the organization name.', invalid: LINE_OF_TEXT_MESSAGE, max: 120 })
   name: string;
 }

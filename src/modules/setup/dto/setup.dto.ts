@@ -1,20 +1,20 @@
-import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsString } from 'class-validator';
+import { IsEmailAddress } from '../../../common/http/email-address';
 import { FormDto } from '../../../common/http/form.dto';
+import { IsLineOfText, LINE_OF_TEXT_MESSAGE, trim, trimLine } from '../../../common/http/text-rules';
 
 export class SetupDto extends FormDto {
-  @IsString()
-  @MinLength(1, { message: 'Enter the organization name.' })
-  @MaxLength(120, { message: 'Use at most 120 characters.' })
+  @Transform(trimLine)
+  @IsLineOfText({ missing: 'Enter the organization name.', invalid: LINE_OF_TEXT_MESSAGE, max: 120 })
   orgName: string;
 
-  @IsString()
-  @MinLength(1, { message: 'Enter your name.' })
-  @MaxLength(120, { message: 'Use at most 120 characters.' })
+  @Transform(trimLine)
+  @IsLineOfText({ missing: 'Enter your name.', invalid: LINE_OF_TEXT_MESSAGE, max: 120 })
   name: string;
 
-  @IsString()
-  @IsEmail({}, { message: 'Enter an email address like name@example.com.' })
-  @MaxLength(254, { message: 'Use at most 254 characters.' })
+  @Transform(trim)
+  @IsEmailAddress({ missing: 'Enter your email address.' })
   email: string;
 
   @IsString({ message: 'Choose a password.' })

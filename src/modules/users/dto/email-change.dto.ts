@@ -1,12 +1,10 @@
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, MaxLength } from 'class-validator';
+import { IsEmailAddress } from '../../../common/http/email-address';
 import { FormDto } from '../../../common/http/form.dto';
-import { trim } from './trim';
+import { trim } from '../../../common/http/text-rules';
 
 export class EmailChangeDto extends FormDto {
   @Transform(trim)
-  @IsString({ message: 'Enter your new email address.' })
-  @MaxLength(254, { message: 'Use at most 254 characters.' })
-  @IsEmail({}, { message: 'Enter an email address like name@example.com.' })
+  @IsEmailAddress({ missing: 'Enter your new email address.' })
   newEmail: string;
 }

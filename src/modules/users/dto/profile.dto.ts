@@ -1,12 +1,9 @@
 import { Transform } from 'class-transformer';
-import { IsString, MaxLength, MinLength } from 'class-validator';
 import { FormDto } from '../../../common/http/form.dto';
-import { trim } from './trim';
+import { IsLineOfText, LINE_OF_TEXT_MESSAGE, trimLine } from '../../../common/http/text-rules';
 
 export class ProfileDto extends FormDto {
-  @Transform(trim)
-  @IsString({ message: 'Enter your name.' })
-  @MinLength(1, { message: 'Enter your name.' })
-  @MaxLength(120, { message: 'Use at most 120 characters.' })
+  @Transform(trimLine)
+  @IsLineOfText({ missing: 'Enter your name.', invalid: LINE_OF_TEXT_MESSAGE, max: 120 })
   name: string;
 }
