@@ -1,3 +1,4 @@
+import { organizationNameKey } from '../src/modules/organizations/organization-name';
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
@@ -45,18 +46,19 @@ const KINDS = ['Dental', 'Logistics', 'Pharmacy', 'Legal', 'Clinic', 'Studio', '
 export async function generateOrganizations(t: TestApp, count: number): Promise<void> {
   const em = t.app.get(EntityManager).fork();
   const now = Date.now();
-  const perStatement = 500; // 4 parameters a row, far below SQLite's variable limit
+  const perStatement = 500; // 5 parameters a row, far below SQLite's variable limit
   await em.transactional(async (tx) => {
     for (let start = 1; start <= count; start += perStatement) {
       const end = Math.min(count, start + perStatement - 1);
       const values: string[] = [];
       const params: unknown[] = [];
       for (let n = start; n <= end; n++) {
-        values.push('(?, ?, ?, ?)');
-        params.push(randomUUID(), now - n * 1000, now - n * 1000, `Org ${n} ${WORDS[n % 10]} ${KINDS[(n >> 3) % 10]}`);
+        const name = `Org ${n} ${WORDS[n % 10]} ${KINDS[(n >> 3) % 10]}`;
+        values.push('(?, ?, ?, ?, ?)');
+        params.push(randomUUID(), now - n * 1000, now - n * 1000, name, organizationNameKey(name));
       }
       await tx.execute(
-        `insert into organizations (id, created_at, updated_at, name) values ${values.join(', ')}`,
+        `insert into organizations (id, created_at, updated_at, name, name_key) values ${values.join(', ')}`,
         params,
       );
     }

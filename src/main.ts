@@ -1,4 +1,8 @@
 import 'reflect-metadata';
+
+// Everything SeatDesk writes (database, WAL, backups, mail files, the secret)
+// holds accounts or secrets: private to the service user from the first byte.
+process.umask(0o077);
 import { ConfigError, loadAppConfig, type AppConfig } from './config/app.config';
 import { releasePidFile, writePidFile } from './config/pid-file';
 

@@ -1,6 +1,14 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Render, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { FormView, pageLinks, pageRequest, PluginSecrets, Roles, setFlash } from '../../src/plugin-host/plugin-api';
+import {
+  FormView,
+  pageLinks,
+  pageRequest,
+  PluginSecrets,
+  Roles,
+  setFlash,
+  UuidParam,
+} from '../../src/plugin-host/plugin-api';
 import { CreateEndpointDto, EndpointDto } from './dto/endpoint.dto';
 import { stashSecret, takeSecret } from './webhook-secret-reveal';
 import { WebhookSettings } from './webhook-settings';
@@ -20,7 +28,7 @@ const formLocals = (title: string, body: Body, defaults = { enabled: true }) => 
 const editLocals = (id: string, body: Body) => ({ ...formLocals('Edit webhook endpoint', body), endpoint: { id } });
 
 // A malformed id is as unknown as a missing one: 404, not 400.
-const Id = (name = 'id') => Param(name, new ParseUUIDPipe({ errorHttpStatusCode: 404 }));
+const Id = (name = 'id') => UuidParam(name);
 
 @Controller('plugins/webhooks')
 @Roles('operator')

@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+
+// Backups and restored databases hold accounts: private from the first byte (see src/main.ts).
+process.umask(0o077);
 import { runCli } from './cli';
 
 runCli(process.argv.slice(2), {

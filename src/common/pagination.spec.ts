@@ -11,6 +11,20 @@ describe('keyset pagination', () => {
     expect(decodeCursor(Buffer.from('[{"a":1},2]').toString('base64url'), 2)).toBeNull();
   });
 
+  it('rejects values that cannot be sort keys in SQL: infinities, control characters, huge strings', () => {
+    const raw = (json: string) => Buffer.from(json).toString('base64url');
+    for (const json of [
+      '[1e999,"x"]',
+      '[-1e999,"x"]',
+      '["a\\u0000b","x"]',
+      '["a","b\\u001b"]',
+      `["${'x'.repeat(1001)}","x"]`,
+    ]) {
+      expect([json.slice(0, 20), decodeCursor(raw(json), 2)]).toEqual([json.slice(0, 20), null]);
+    }
+    expect(decodeCursor(raw('[-2.5,"Zoë 🙂"]'), 2)).toEqual([-2.5, 'Zoë 🙂']);
+  });
+
   it('has only Next on the first page when there is more', () => {
     const request = pageRequest({}, 2, 2);
     const page = toPage(rows('a', 'b', 'c'), request, key);

@@ -1,6 +1,8 @@
 // Keyset pagination (DESIGN.md): pages are addressed by the sort key of the
 // row they start after (?after=) or end before (?before=), never by OFFSET.
 
+import { CONTROL_CHARACTER } from './http/text-rules';
+
 export const PAGE_SIZE = 25;
 
 export type Cursor = (string | number)[];
@@ -9,13 +11,20 @@ export function encodeCursor(values: Cursor): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
+// What a sort key can be: a finite number, or a string of at most 1000
+// characters without control characters (the ORM writes values into the SQL
+// text, where a NUL would end it and Infinity is not a number).
+const isCursorValue = (value: unknown): boolean =>
+  (typeof value === 'number' && Number.isFinite(value)) ||
+  (typeof value === 'string' && value.length <= 1000 && !CONTROL_CHARACTER.test(value));
+
 /** A cursor the client sent, or null when it is absent or was altered into nonsense. */
 export function decodeCursor(raw: unknown, arity: number): Cursor | null {
   if (typeof raw !== 'string' || raw === '' || raw.length > 1000) return null;
   try {
     const values = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown;
     if (!Array.isArray(values) || values.length !== arity) return null;
-    return values.every((v) => typeof v === 'string' || typeof v === 'number') ? (values as Cursor) : null;
+    return values.every(isCursorValue) ? (values as Cursor) : null;
   } catch {
     return null;
   }

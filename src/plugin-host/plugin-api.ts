@@ -21,6 +21,7 @@ export { Job, type JobCounts, type JobSpec } from '../modules/jobs/job.decorator
 
 // HTTP and pages: guards, forms, flash messages, pagination.
 export { CurrentUser, FormView, Public, Roles } from '../common/http/decorators';
+export { IntIdParam, UuidParam } from '../common/http/id-params';
 export type { Principal, RoleName } from '../common/http/principal';
 export { FormDto } from '../common/http/form.dto';
 export { FormError, RedirectException } from '../common/http/exceptions';

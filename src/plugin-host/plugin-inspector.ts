@@ -1,11 +1,13 @@
 import { RequestMethod, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { METHOD_METADATA, MODULE_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { EVENT_LISTENER_METADATA } from '@nestjs/event-emitter/dist/constants';
+import { IS_PUBLIC, ROLES } from '../common/http/decorators';
 import { JOB_SPEC, type JobSpec } from '../modules/jobs/job.decorator';
 
 export interface ModuleContents {
   controllers: { controller: Type<unknown>; path: string }[];
-  routes: { method: string; path: string }[];
+  /** `access`: whether the route (or its controller) says who may use it, with @Roles or @Public. */
+  routes: { method: string; path: string; access: boolean }[];
   jobs: string[];
   listeners: string[];
 }
@@ -42,6 +44,9 @@ function methodsOf(type: Metatype): { name: string; fn: object }[] {
   }
   return methods;
 }
+
+const declaresAccess = (target: object) =>
+  Reflect.getMetadata(ROLES, target) !== undefined || Reflect.getMetadata(IS_PUBLIC, target) === true;
 
 function pathsOf(target: object): string[] {
   const raw = Reflect.getMetadata(PATH_METADATA, target) as string | string[] | undefined;
@@ -82,7 +87,11 @@ export function inspectModule(root: ModuleLike): ModuleContents {
         const method = Reflect.getMetadata(METHOD_METADATA, fn) as RequestMethod | undefined;
         if (method === undefined) continue;
         for (const sub of pathsOf(fn)) {
-          contents.routes.push({ method: RequestMethod[method], path: `/${[base, sub].filter(Boolean).join('/')}` });
+          contents.routes.push({
+            method: RequestMethod[method],
+            path: `/${[base, sub].filter(Boolean).join('/')}`,
+            access: declaresAccess(controller) || declaresAccess(fn),
+          });
         }
       }
     }

@@ -114,12 +114,19 @@ function checkDefinition(id: string, definition: unknown): PluginDefinition {
     }
   }
   // Routes are checked without building anything: controller paths are decorator metadata.
-  for (const { controller, path } of inspectModule(definition.module).controllers) {
+  const contents = inspectModule(definition.module);
+  for (const { controller, path } of contents.controllers) {
     if (path !== `plugins/${id}` && !path.startsWith(`plugins/${id}/`)) {
       throw new PluginLoadError(
         id,
         `controller ${controller.name} is mounted at "/${path}"; plugin routes must start with ${prefix}`,
       );
+    }
+  }
+  // Signed in is not enough: a plugin route names the roles it serves (or is deliberately public).
+  for (const route of contents.routes) {
+    if (!route.access) {
+      throw new PluginLoadError(id, `route ${route.method} ${route.path} names no roles: add @Roles(...) or @Public()`);
     }
   }
   return definition;

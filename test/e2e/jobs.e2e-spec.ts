@@ -104,7 +104,7 @@ describe('job runner and /admin/jobs', () => {
   });
 
   it('lists every job with schedule, last run and history, and runs one now', async () => {
-    const { client } = await signedIn(t, 'operator');
+    const { client, person } = await signedIn(t, 'operator');
     const page = await client.get('/admin/jobs');
     expect(page.status).toBe(200);
     for (const name of ['audit.retention', 'test.flaky', 'test.slow']) expect(page.text).toContain(name);
@@ -119,9 +119,22 @@ describe('job runner and /admin/jobs', () => {
     expect(after.text).toContain('Job test.flaky ran.');
     expect(after.text).toContain('Run now');
     expect((await runsOf('test.flaky')).pop()!.trigger).toBe('manual');
+    // Who pressed the button is on record (the run's own entries name the job).
+    const [requested] = await withContext(t.app, () =>
+      t.app
+        .get(EntityManager)
+        .execute<{ actorId: string; details: string }[]>(
+          `select actor_id as actorId, details from audit_entries where action = 'job.run_requested' and target_label = 'test.flaky' order by id desc limit 1`,
+        ),
+    );
+    expect(requested).toEqual({ actorId: person.id, details: JSON.stringify({ trigger: 'manual' }) });
 
     const unknown = await client.submit('/admin/jobs', {}, '/admin/jobs/no.such/run');
     expect(unknown.status).toBe(404);
+    expect(unknown.text).toContain('There is no job named no.such.');
+    const odd = await client.submit('/admin/jobs', {}, `/admin/jobs/${encodeURIComponent('x\u202e'.repeat(50))}/run`);
+    expect(odd.status).toBe(404);
+    expect(odd.text).toContain('There is no job by that name.');
   });
 
   it.each(['member', 'admin', 'helpdesk'] as const)('refuses /admin/jobs to a %s', async (role) => {

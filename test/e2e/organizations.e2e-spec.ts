@@ -44,6 +44,30 @@ describe('/admin/orgs', () => {
     const long = await operator.submit('/admin/orgs/new', { name: 'x'.repeat(121) }, '/admin/orgs');
     expect(long.status).toBe(400);
     expect(long.text).toContain('Use at most 120 characters.');
+    // Characters as a person counts them: 61 emoji are 61, not 122.
+    expect((await operator.submit('/admin/orgs/new', { name: '🙂'.repeat(61) }, '/admin/orgs')).status).toBe(303);
+  });
+
+  it('treats names that differ only in case as the same in every script, and finds them either way', async () => {
+    expect((await operator.submit('/admin/orgs/new', { name: 'Äpfel Straße' }, '/admin/orgs')).status).toBe(303);
+    for (const name of ['äpfel straße', 'ÄPFEL STRASSE']) {
+      const duplicate = await operator.submit('/admin/orgs/new', { name }, '/admin/orgs');
+      expect([name, duplicate.status]).toEqual([name, 400]);
+      expect(duplicate.text).toContain('An organization with this name already exists.');
+    }
+    expect(namesOn((await operator.get(`/admin/orgs?q=${encodeURIComponent('äpfel')}`)).text)).toEqual([
+      'Äpfel Straße',
+    ]);
+  });
+
+  it('ignores a paging cursor altered to hold what no name or id can be', async () => {
+    for (const values of ['[1e999,"x"]', '["a\\u0000b","x"]']) {
+      const cursor = Buffer.from(values).toString('base64url');
+      for (const param of ['after', 'before']) {
+        const res = await operator.get(`/admin/orgs?${param}=${cursor}`);
+        expect([values, param, res.status]).toEqual([values, param, 200]);
+      }
+    }
   });
 
   it('renames an organization, refusing a name already taken', async () => {
@@ -70,7 +94,10 @@ describe('/admin/orgs', () => {
 
   it('answers unknown and malformed ids with 404', async () => {
     expect((await operator.get('/admin/orgs/00000000-0000-4000-8000-000000000000/edit')).status).toBe(404);
-    expect((await operator.get('/admin/orgs/not-an-id/edit')).status).toBe(404);
+    const malformed = await operator.get('/admin/orgs/not-an-id/edit');
+    expect(malformed.status).toBe(404);
+    expect(malformed.text).toContain('Page not found');
+    expect(malformed.text).not.toContain('Validation failed');
     const post = await operator.submit(
       '/dashboard',
       { name: 'Ghost' },

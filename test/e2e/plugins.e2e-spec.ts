@@ -45,6 +45,10 @@ describe('plugin loader', () => {
       'bad-route',
       /^Plugin "bad-route": controller SneakyController is mounted at "\/admin\/sneaky"; plugin routes must start with \/plugins\/bad-route$/,
     ],
+    [
+      'open-route',
+      /^Plugin "open-route": route GET \/plugins\/open-route\/leak names no roles: add @Roles\(\.\.\.\) or @Public\(\)$/,
+    ],
     ['nope', /^Plugin "nope": is named in PLUGINS but there is no folder .*nope$/],
     [
       'no-index',

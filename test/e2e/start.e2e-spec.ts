@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -62,6 +62,10 @@ describe('starting the server', () => {
       });
       expect(existsSync(join(cwd, 'from-dotenv', 'secret'))).toBe(true);
       expect(existsSync(join(cwd, 'from-dotenv', 'seatdesk.db'))).toBe(true);
+      // Private to the service user: nothing for the group or others.
+      for (const file of ['seatdesk.db', 'seatdesk.db-wal', 'secret']) {
+        expect([file, statSync(join(cwd, 'from-dotenv', file)).mode & 0o077]).toEqual([file, 0]);
+      }
       const base = `http://127.0.0.1:${port}`;
       expect((await request(base).get('/readyz')).status).toBe(200);
       expect((await request(base).get('/dashboard').redirects(0)).headers.location).toBe('/setup');

@@ -125,7 +125,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (status >= 500 || !(exception instanceof HttpException)) return undefined;
     const response = exception.getResponse();
     const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
-    if (typeof message !== 'string') return undefined;
+    // Every message we write is a sentence; framework texts ("Validation failed
+    // (uuid is expected)", "Cannot GET /x", "Forbidden resource") are not.
+    if (typeof message !== 'string' || !/[.!?…]$/.test(message)) return undefined;
     if (/^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) /.test(message)) return undefined;
     if (
       message === HttpStatus[status] ||

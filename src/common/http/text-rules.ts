@@ -66,7 +66,8 @@ function textProblem(value: unknown, rule: TextRule, line?: LineOfTextRule): str
   if ((line ? value.replace(INVISIBLE, '') : value) === '') return rule.missing;
   if (line && CONTROL_CHARACTER.test(value)) return line.control ?? CONTROL_CHARACTER_MESSAGE;
   if (line && !isLineOfText(value)) return line.invalid;
-  const length = rule.codePoints ? [...value].length : value.length;
+  // Human text is counted in characters as a person sees them (code points), not UTF-16 units.
+  const length = rule.codePoints || line ? [...value].length : value.length;
   if (rule.min !== undefined && length < rule.min) return rule.tooShort ?? rule.missing;
   if (rule.max !== undefined && length > rule.max) return rule.tooLong ?? `Use at most ${rule.max} characters.`;
   return undefined;

@@ -1,4 +1,5 @@
-import { Controller, Get, NotFoundException, Param, ParseIntPipe, Query, Render, Res } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Query, Render, Res } from '@nestjs/common';
+import { IntIdParam } from '../../common/http/id-params';
 import type { Response } from 'express';
 import { Clock } from '../../common/clock';
 import { Roles } from '../../common/http/decorators';
@@ -9,7 +10,7 @@ import { auditPageRequest, parseAuditQuery } from './audit-query';
 import { ADMIN_SCOPE, auditEntryView, auditIndexView } from './audit.view';
 
 // A malformed id is as unknown as a missing one: 404, not 400.
-export const EntryId = () => Param('id', new ParseIntPipe({ errorHttpStatusCode: 404 }));
+export const EntryId = () => IntIdParam();
 
 /** Operators: the whole audit log, every organization and the system's own entries. */
 @Controller('admin')

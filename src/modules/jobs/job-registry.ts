@@ -42,7 +42,11 @@ export class JobRegistry implements OnModuleInit {
 
   get(name: string): RegisteredJob {
     const job = this.jobs.get(name);
-    if (!job) throw new NotFoundException(`There is no job named ${name}.`);
+    if (!job) {
+      // Named back only when it looks like a job name (it came from a URL or a command line).
+      const named = /^[\w.:-]{1,100}$/.test(name) ? ` named ${name}` : ' by that name';
+      throw new NotFoundException(`There is no job${named}.`);
+    }
     return job;
   }
 

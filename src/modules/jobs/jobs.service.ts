@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
+import { AuditService } from '../audit/audit.service';
 import { JobRegistry } from './job-registry';
 import type { JobTrigger } from './job.decorator';
 import type { JobRunResult } from './job-runner';
@@ -33,6 +34,7 @@ export class JobsService {
     private readonly em: EntityManager,
     private readonly registry: JobRegistry,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   /** Every job with its schedule, next run and recent runs, in one query. */
@@ -61,7 +63,21 @@ export class JobsService {
     });
   }
 
-  runNow(name: string, trigger: JobTrigger = 'manual'): Promise<JobRunResult> {
-    return this.registry.get(name).invoke(trigger);
+  /**
+   * Runs a job now, for an operator (Run now) or the CLI (jobs:run); tests
+   * pass 'schedule' to stand in for the clock. Who asked is audited first: the
+   * run's own entries name the job as their actor.
+   */
+  async runNow(name: string, trigger: JobTrigger = 'manual'): Promise<JobRunResult> {
+    const job = this.registry.get(name);
+    if (trigger !== 'schedule') {
+      await this.audit.record({
+        action: 'job.run_requested',
+        target: { type: 'job', id: null, label: name },
+        organizationId: null,
+        details: { trigger },
+      });
+    }
+    return job.invoke(trigger);
   }
 }

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Render, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Render, Res } from '@nestjs/common';
+import { IntIdParam } from '../../common/http/id-params';
 import type { Response } from 'express';
 import { FormView, Roles } from '../../common/http/decorators';
 import { pageLinks, pageRequest } from '../../common/pagination';
@@ -12,7 +13,7 @@ const LIST = { label: 'Mail', href: '/admin/mail' };
 const TEST_LOCALS = () => ({ title: 'Send a test message', breadcrumbs: [LIST, { label: 'Send a test message' }] });
 
 // A malformed id is as unknown as a missing one: 404, not 400.
-const MessageId = () => Param('id', new ParseIntPipe({ errorHttpStatusCode: 404 }));
+const MessageId = () => IntIdParam();
 
 @Controller('admin/mail')
 @Roles('operator')

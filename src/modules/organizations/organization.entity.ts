@@ -1,12 +1,16 @@
 import { Entity, Property } from '@mikro-orm/core';
 import { BaseEntity } from '../../database/base.entity';
+import { organizationNameKey } from './organization-name';
 
 @Entity({ tableName: 'organizations' })
 export class Organization extends BaseEntity {
-  // Unique case-insensitively (COLLATE NOCASE in the migration): the CLI and
-  // people find an organization by its name.
+  // Shown and sorted as typed (COLLATE NOCASE); unique by nameKey.
   @Property({ type: 'string', length: 120 })
   name: string;
+
+  /** organizationNameKey(name), unique: the CLI and people find an organization by its name. */
+  @Property({ type: 'string', length: 400 })
+  nameKey: string;
 
   /** Members without two-factor are sent to enrolment after sign-in. */
   @Property({ type: 'boolean' })
@@ -15,5 +19,11 @@ export class Organization extends BaseEntity {
   constructor(name: string) {
     super();
     this.name = name;
+    this.nameKey = organizationNameKey(name);
+  }
+
+  rename(name: string): void {
+    this.name = name;
+    this.nameKey = organizationNameKey(name);
   }
 }

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Render, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Render, Res } from '@nestjs/common';
+import { UuidParam } from '../../common/http/id-params';
 import type { Response } from 'express';
 import { FormView, Roles } from '../../common/http/decorators';
 import { pageLinks, pageRequest } from '../../common/pagination';
@@ -15,7 +16,7 @@ const EDIT_LOCALS = (id: string) => ({
 });
 
 // A malformed id is as unknown as a missing one: 404, not 400.
-const OrgId = () => Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 }));
+const OrgId = () => UuidParam();
 
 @Controller('admin/orgs')
 @Roles('operator')

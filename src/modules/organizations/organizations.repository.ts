@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
 import { keysetClause, likeContains, type PageRequest } from '../../common/pagination';
+import { organizationNameKey } from './organization-name';
 import { Organization } from './organization.entity';
 
 export interface OrganizationRow {
@@ -19,8 +20,9 @@ export class OrganizationsRepository {
     const where: string[] = [];
     const params: unknown[] = [];
     if (search) {
-      where.push(`o.name like ? escape '\\'`);
-      params.push(likeContains(search));
+      // On the folded key, so "äpfel" finds "Äpfel" (LIKE folds ASCII only).
+      where.push(`o.name_key like ? escape '\\'`);
+      params.push(likeContains(organizationNameKey(search)));
     }
     const keyset = keysetClause(request, 'o.name', 'o.id');
     if (keyset.where) {
@@ -42,9 +44,9 @@ export class OrganizationsRepository {
     return this.em.findOne(Organization, { id });
   }
 
-  // The name column is COLLATE NOCASE: this finds "acme" for "ACME".
+  // By the folded key: "acme" finds "ACME", "äpfel" finds "Äpfel".
   findByName(name: string): Promise<Organization | null> {
-    return this.em.findOne(Organization, { name: name.trim() });
+    return this.em.findOne(Organization, { nameKey: organizationNameKey(name.trim()) });
   }
 
   async nameTaken(name: string, exceptId?: string): Promise<boolean> {

@@ -12,7 +12,7 @@ const NAME_TAKEN = 'An organization with this name already exists.';
 
 function cleanName(name: string): string {
   const clean = (name ?? '').trim().replace(/\s+/g, ' ');
-  if (clean === '' || clean.length > 120) throw new FormError({ name: 'Enter a name of 1 to 120 characters.' });
+  if (clean === '' || [...clean].length > 120) throw new FormError({ name: 'Enter a name of 1 to 120 characters.' });
   return clean;
 }
 
@@ -67,7 +67,7 @@ export class OrganizationsService {
       if (await this.orgs.nameTaken(clean, id)) throw new FormError({ name: NAME_TAKEN });
       const previousName = org.name;
       if (previousName === clean) return org;
-      org.name = clean;
+      org.rename(clean);
       await em.flush();
       await this.audit.record({
         action: 'organization.renamed',

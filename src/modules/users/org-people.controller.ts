@@ -1,4 +1,5 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, Render } from '@nestjs/common';
+import { Controller, Get, Query, Render } from '@nestjs/common';
+import { UuidParam } from '../../common/http/id-params';
 import { OrgScope, Roles } from '../../common/http/decorators';
 import { pageLinks, pageRequest } from '../../common/pagination';
 import { ROLE_LABELS } from '../../common/view/navigation';
@@ -30,7 +31,7 @@ export class OrgPeopleController {
 
   @Get(':id')
   @Render('org-users/show')
-  async show(@OrgScope() orgId: string, @Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string) {
+  async show(@OrgScope() orgId: string, @UuidParam() id: string) {
     const person = await this.users.getInOrg(orgId, id);
     return {
       title: person.name,
