@@ -1,5 +1,6 @@
 import { definePlugin } from '../../src/plugin-host/plugin-api';
 import { PlgWebhooks0001Init } from './migrations/plg_webhooks_0001_init';
+import { PlgWebhooks0002ListByCreation } from './migrations/plg_webhooks_0002_list_by_creation';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 import { WebhooksModule } from './webhooks.module';
 
@@ -11,6 +12,9 @@ export default definePlugin({
   description: 'Sends signed HTTP POSTs to your endpoints when things happen in SeatDesk.',
   module: WebhooksModule,
   entities: [WebhookEndpoint],
-  migrations: [{ name: 'plg_webhooks_0001_init', class: PlgWebhooks0001Init }],
+  migrations: [
+    { name: 'plg_webhooks_0001_init', class: PlgWebhooks0001Init },
+    { name: 'plg_webhooks_0002_list_by_creation', class: PlgWebhooks0002ListByCreation },
+  ],
   nav: [{ label: 'Webhooks', href: '/plugins/webhooks', icon: 'webhook', roles: ['operator'] }],
 });

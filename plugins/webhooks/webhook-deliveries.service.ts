@@ -125,7 +125,7 @@ export class WebhookDeliveries implements BeforeApplicationShutdown {
     return tally;
   }
 
-  private async attempt(row: ClaimedDelivery, target: Target | undefined): Promise<AttemptResult & { final?: true }> {
+  private async attempt(row: ClaimedDelivery, target: Target | undefined): Promise<AttemptResult> {
     if (!target) return { ok: false, status: null, error: 'The endpoint no longer exists.', final: true };
     if (!target.enabled) return { ok: false, status: null, error: 'The endpoint is disabled.', final: true };
     let secret: string;
@@ -144,10 +144,14 @@ export class WebhookDeliveries implements BeforeApplicationShutdown {
       'x-seatdesk-delivery': row.id,
       'x-seatdesk-signature': signature(secret, row.body),
     };
-    return postOnce(target.url, row.body, headers, this.settings.timeoutMs, this.stopping.signal);
+    return postOnce(target.url, row.body, headers, {
+      timeoutMs: this.settings.timeoutMs,
+      signal: this.stopping.signal,
+      allowLoopback: this.settings.allowLoopback,
+    });
   }
 
-  private outcome(row: ClaimedDelivery, result: AttemptResult & { final?: true }): DeliveryOutcome {
+  private outcome(row: ClaimedDelivery, result: AttemptResult): DeliveryOutcome {
     const now = +this.clock.now();
     const base = { responseStatus: result.status, lastError: result.error };
     if (result.ok) return { ...base, status: 'delivered', nextAttemptAt: now, deliveredAt: now };

@@ -1,6 +1,13 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import {
+  AddressRefusedError,
+  literalHostRefusal,
+  vettedLookup,
+  type AddressPolicy,
+  type Resolver,
+} from './webhook-address';
 
 export interface AttemptResult {
   ok: boolean;
@@ -8,6 +15,15 @@ export interface AttemptResult {
   status: number | null;
   /** What went wrong, in a sentence for the delivery log. */
   error: string | null;
+  /** Trying again cannot help (a refused address): the delivery fails now. */
+  final?: true;
+}
+
+export interface PostOptions extends AddressPolicy {
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** Answers for host names; DNS unless a test says otherwise. */
+  resolve?: Resolver;
 }
 
 /** `sha256=<hex HMAC-SHA256 of the raw body>`, as receivers verify it. */
@@ -17,6 +33,8 @@ export function signature(secret: string, body: string): string {
 
 function describe(err: NodeJS.ErrnoException): string {
   switch (err.code) {
+    case 'EWEBHOOKADDRESS':
+      return err.message;
     case 'ECONNREFUSED':
       return 'Connection refused.';
     case 'ENOTFOUND':
@@ -37,16 +55,21 @@ function describe(err: NodeJS.ErrnoException): string {
  * POSTs `body` once. Resolves (never rejects) when the endpoint answers with
  * a status, fails, or does not answer within `timeoutMs`; `signal` ends it
  * early. A new connection each time: nothing lingers after the attempt.
+ * The address is checked before connecting (webhook-address.ts): a refused
+ * one is answered at once, without a connection, and `final`.
  */
 export function postOnce(
   url: string,
   body: string,
   headers: Record<string, string>,
-  timeoutMs: number,
-  signal: AbortSignal,
+  options: PostOptions,
 ): Promise<AttemptResult> {
+  const { timeoutMs, signal } = options;
   return new Promise((resolve) => {
     const target = new URL(url);
+    // Sockets skip `lookup` for an IP address: those are checked here.
+    const refused = literalHostRefusal(target, options);
+    if (refused) return resolve({ ok: false, status: null, error: refused, final: true });
     let settled = false;
     const finish = (result: AttemptResult) => {
       if (settled) return;
@@ -60,6 +83,8 @@ export function postOnce(
       {
         method: 'POST',
         agent: false,
+        // The name is resolved once, checked, and the socket gets the checked addresses.
+        lookup: vettedLookup(options, options.resolve),
         headers: {
           'content-type': 'application/json',
           'content-length': String(Buffer.byteLength(body)),
@@ -88,7 +113,14 @@ export function postOnce(
     };
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
-    request.on('error', (err) => finish({ ok: false, status: null, error: describe(err) }));
+    request.on('error', (err) =>
+      finish({
+        ok: false,
+        status: null,
+        error: describe(err),
+        ...(err instanceof AddressRefusedError ? { final: true as const } : {}),
+      }),
+    );
     request.end(body);
   });
 }

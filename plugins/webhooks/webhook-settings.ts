@@ -1,8 +1,28 @@
 import { Injectable } from '@nestjs/common';
+import { parse as parseDotEnv } from 'dotenv';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+type Env = Record<string, string | undefined>;
+
+/** The process environment over a `.env` in the working directory, as SeatDesk reads its own settings. */
+function environment(): Env {
+  const file = join(process.cwd(), '.env');
+  return { ...(existsSync(file) ? parseDotEnv(readFileSync(file)) : {}), ...process.env };
+}
+
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['on', 'true', '1', 'yes'].includes(raw)) return true;
+  if (['off', 'false', '0', 'no'].includes(raw)) return false;
+  throw new Error(`Invalid configuration: ${name} must be "on" or "off", got "${raw}"`);
+}
 
 /**
  * Delivery tuning. The defaults suit production; a test changes them on the
  * instance it gets from the container (`app.get(WebhookSettings).timeoutMs = 300`).
+ * The module builds the instance with `fromEnvironment()`, once, at start.
  */
 @Injectable()
 export class WebhookSettings {
@@ -16,4 +36,21 @@ export class WebhookSettings {
   maxBackoffSeconds = 3_600;
   /** Deliveries one claim takes; the job claims batches until none is due. */
   batchSize = 25;
+  /**
+   * Send to loopback addresses (127.0.0.0/8, ::1, `localhost`): off, so an
+   * endpoint cannot reach services on SeatDesk's own machine.
+   * `WEBHOOKS_ALLOW_LOOPBACK=on` turns it on, for a receiver on the same host.
+   */
+  allowLoopback = false;
+
+  /**
+   * The settings with what the environment (or `.env`) sets. The host reads
+   * only its own variables, so the plugin reads its `WEBHOOKS_*` ones here; a
+   * bad value stops SeatDesk from starting, naming the variable.
+   */
+  static fromEnvironment(env: Env = environment()): WebhookSettings {
+    const settings = new WebhookSettings();
+    settings.allowLoopback = onOff(env, 'WEBHOOKS_ALLOW_LOOPBACK', settings.allowLoopback);
+    return settings;
+  }
 }

@@ -12,6 +12,7 @@ import {
 import { CreateEndpointDto, EndpointDto } from './dto/endpoint.dto';
 import { stashSecret, takeSecret } from './webhook-secret-reveal';
 import { WebhookSettings } from './webhook-settings';
+import { displayUrl, formUrl } from './webhook-url';
 import { deliveryView, endpointRowView, endpointView, eventChoices } from './webhook.view';
 import { WebhooksService } from './webhooks.service';
 
@@ -24,6 +25,8 @@ const formLocals = (title: string, body: Body, defaults = { enabled: true }) => 
   breadcrumbs: [LIST, { label: title }],
   eventChoices: eventChoices(body?.events),
   enabledChecked: body ? body.enabled === 'on' : defaults.enabled,
+  // The address field's value: never a password (a refused form's `values` would echo it).
+  urlValue: formUrl(body?.url),
 });
 const editLocals = (id: string, body: Body) => ({ ...formLocals('Edit webhook endpoint', body), endpoint: { id } });
 
@@ -95,9 +98,10 @@ export class WebhooksController {
   @Render('plugins/webhooks/edit')
   async edit(@Id() id: string) {
     const endpoint = await this.webhooks.get(id);
+    // The password shows as ***; sent back unchanged, the saved one is kept (WebhooksService).
     return {
       ...editLocals(id, { events: endpoint.events, enabled: endpoint.enabled ? 'on' : undefined }),
-      values: { url: endpoint.url },
+      urlValue: displayUrl(endpoint.url),
     };
   }
 

@@ -10,7 +10,7 @@ import { WebhooksService } from './webhooks.service';
 @Module({
   controllers: [WebhooksController],
   providers: [
-    WebhookSettings,
+    { provide: WebhookSettings, useFactory: () => WebhookSettings.fromEnvironment() },
     WebhooksRepository,
     WebhookDeliveries,
     WebhooksService,

@@ -62,8 +62,9 @@ const E = 'plg_webhooks_endpoints';
 // deliveries run in the background on their own fork, never a request's.
 @Injectable()
 export class WebhooksRepository {
+  /** One keyset page of endpoints, oldest first (index plg_webhooks_endpoints_created_id_index). */
   listEndpoints(em: EntityManager, request: PageRequest): Promise<EndpointRow[]> {
-    const keyset = keysetClause(request, 'e.url', 'e.id');
+    const keyset = keysetClause(request, 'e.created_at', 'e.id');
     return em.execute<EndpointRow[]>(
       `select e.id, e.url, e.events, e.enabled, e.created_at as createdAt,
               (select d.status from ${D} d where d.endpoint_id = e.id order by d.seq desc limit 1) as lastStatus

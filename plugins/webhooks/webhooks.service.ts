@@ -4,6 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   AuditService,
   Clock,
+  FormError,
   PluginSecrets,
   toPage,
   type Page,
@@ -12,7 +13,9 @@ import {
 import { WEBHOOKS_PLUGIN_ID } from './webhooks.constants';
 import { WebhookDeliveries } from './webhook-deliveries.service';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
-import { displayUrl } from './webhook-url';
+import { savedHostProblem } from './webhook-address';
+import { WebhookSettings } from './webhook-settings';
+import { displayUrl, withSavedPassword } from './webhook-url';
 import { WebhooksRepository, type DeliveryRow, type EndpointRow } from './webhooks.repository';
 
 export interface EndpointInput {
@@ -40,10 +43,12 @@ export class WebhooksService {
     private readonly secrets: PluginSecrets,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly settings: WebhookSettings,
   ) {}
 
+  // The cursor ends up in the page's links: never the address (it may hold a password).
   async list(request: PageRequest): Promise<Page<EndpointRow>> {
-    return toPage(await this.repo.listEndpoints(this.em, request), request, (row) => [row.url, row.id]);
+    return toPage(await this.repo.listEndpoints(this.em, request), request, (row) => [row.createdAt, row.id]);
   }
 
   async get(id: string): Promise<WebhookEndpoint> {
@@ -52,12 +57,25 @@ export class WebhooksService {
     return endpoint;
   }
 
+  /**
+   * The address to store, or a FormError beside the url field: the masked
+   * password stands for the saved one, and a host that is certainly refused
+   * (an IP address or localhost; names are checked at delivery) is refused now.
+   */
+  private addressToSave(submitted: string, saved: string | null): string {
+    const kept = withSavedPassword(submitted, saved);
+    const problem = 'problem' in kept ? kept.problem : savedHostProblem(kept.url, this.settings);
+    if (problem) throw new FormError({ url: problem });
+    return (kept as { url: string }).url;
+  }
+
   /** Returns the secret once: the caller shows it, and nothing shows it again. */
   async create(input: EndpointInput & { secret?: string }): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+    const url = this.addressToSave(input.url, null);
     const secret = input.secret || `whsec_${randomBytes(32).toString('base64url')}`;
     return this.em.transactional(async (em) => {
       const endpoint = new WebhookEndpoint({
-        url: input.url,
+        url,
         events: [...new Set(input.events)],
         enabled: input.enabled,
         secretSealed: this.secrets.seal(WEBHOOKS_PLUGIN_ID, secret),
@@ -78,7 +96,7 @@ export class WebhooksService {
   async update(id: string, input: EndpointInput): Promise<WebhookEndpoint> {
     return this.em.transactional(async (em) => {
       const endpoint = await this.get(id);
-      endpoint.url = input.url;
+      endpoint.url = this.addressToSave(input.url, endpoint.url);
       endpoint.events = [...new Set(input.events)];
       endpoint.enabled = input.enabled;
       endpoint.updatedAt = this.clock.now();

@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { WebhookDeliveries } from '../../plugins/webhooks/webhook-deliveries.service';
 import { WebhookSettings } from '../../plugins/webhooks/webhook-settings';
 import { JobRegistry } from '../../src/modules/jobs/job-registry';
+import { PAGE_SIZE } from '../../src/plugin-host/plugin-api';
+import { errorSummary, fieldError, unescapeHtml } from '../utils/html';
 import { csrfFrom, type Client } from '../utils/http';
 import { createTestApp, signedIn, TEST_START, type TestApp } from '../utils/test-app';
 
@@ -159,11 +161,15 @@ describe('webhooks plugin', () => {
     operatorEmail = signed.email;
     operatorPassword = signed.password;
     settings = t.app.get(WebhookSettings);
+    // The receivers listen on 127.0.0.1, which SeatDesk refuses unless told otherwise
+    // (WEBHOOKS_ALLOW_LOOPBACK=on, read into this setting at start).
+    settings.allowLoopback = true;
     deliveries = t.app.get(WebhookDeliveries);
   });
   afterEach(() => {
     settings.timeoutMs = 5000;
     settings.maxAttempts = 8;
+    settings.allowLoopback = true;
   });
   afterAll(async () => {
     await t.close();
@@ -509,6 +515,280 @@ describe('webhooks plugin', () => {
       'webhook.endpoint_deleted',
     ]);
     await removeEndpoint(watcher.id);
+  });
+
+  describe('addresses with a password', () => {
+    const password = 'p4ssw0rd-4';
+    const withPassword = (url: string) => url.replace('://', `://svc:${password}@`);
+    const idsOn = (html: string) =>
+      [...html.matchAll(/<a href="\/plugins\/webhooks\/([0-9a-f-]{36})"/g)].map((m) => m[1]);
+    const link = (html: string, rel: 'next' | 'prev') => {
+      const href = new RegExp(`<a class="page-link" href="([^"]+)" rel="${rel}">`).exec(html)?.[1];
+      return href === undefined ? undefined : unescapeHtml(href);
+    };
+    const cursorOf = (href: string) =>
+      Buffer.from(
+        new URL(href, 'http://x').searchParams.get(href.includes('after=') ? 'after' : 'before') ?? '',
+        'base64url',
+      ).toString('utf8');
+
+    it('pages the list by a key that holds no part of the address, every endpoint once', async () => {
+      const ids: string[] = [];
+      for (let n = 0; n <= PAGE_SIZE; n++) {
+        ids.push((await register(withPassword(`https://hooks.example.com/in/${n}`), ['mail.failed'])).id);
+      }
+      const first = await operator.get('/plugins/webhooks');
+      expect(first.status).toBe(200);
+      const next = link(first.text, 'next');
+      expect(next).toBeDefined();
+      const second = await operator.get(next as string);
+      expect(second.status).toBe(200);
+      const prev = link(second.text, 'prev');
+      expect(prev).toBeDefined();
+      for (const href of [next as string, prev as string]) {
+        const cursor = cursorOf(href);
+        expect(cursor).not.toContain(password);
+        expect(cursor).not.toContain('hooks.example.com');
+      }
+      for (const page of [first, second]) expect(page.text).not.toContain(password);
+      expect(first.text).toContain('https://svc:***@hooks.example.com/in/0');
+
+      const seen = [...idsOn(first.text), ...idsOn(second.text)];
+      expect(idsOn(first.text)).toHaveLength(PAGE_SIZE);
+      expect([...seen].sort()).toEqual([...ids].sort());
+      // Back to the first page, the same rows.
+      expect(idsOn((await operator.get(prev as string)).text)).toEqual(idsOn(first.text));
+
+      for (const id of ids) await removeEndpoint(id);
+    });
+
+    it('shows the address masked in the edit form and keeps the saved password when the mask comes back', async () => {
+      const peer = await receiver([200]);
+      const url = withPassword(peer.url);
+      const endpoint = await register(url, ['organization.renamed']);
+      const masked = url.replace(password, '***');
+
+      const edit = await operator.get(`/plugins/webhooks/${endpoint.id}/edit`);
+      expect(edit.status).toBe(200);
+      expect(edit.text).not.toContain(password);
+      expect(edit.text).toContain(`value="${masked}"`);
+
+      // Another field changes; the address comes back as the form showed it.
+      const saved = await operator.submit(
+        `/plugins/webhooks/${endpoint.id}/edit`,
+        { url: masked, events: 'organization.created', enabled: 'on' },
+        `/plugins/webhooks/${endpoint.id}`,
+      );
+      expect(saved.status).toBe(303);
+      const [stored] = await sql<{ url: string }>('select url from plg_webhooks_endpoints where id = ?', [endpoint.id]);
+      expect(stored.url).toBe(url);
+      await createOrg('Basic Auth Ltd');
+      await waitFor(() => peer.received.length === 1, 'the delivery');
+      await deliveries.settled();
+      expect(peer.received[0].headers.authorization).toBe(`Basic ${Buffer.from(`svc:${password}`).toString('base64')}`);
+
+      for (const path of ['', '/edit', '/delete']) {
+        expect((await operator.get(`/plugins/webhooks/${endpoint.id}${path}`)).text).not.toContain(password);
+      }
+      expect((await operator.get('/plugins/webhooks')).text).not.toContain(password);
+
+      // The mask never carries the password to another host or user.
+      for (const other of [masked.replace('127.0.0.1', '10.0.0.9'), masked.replace('svc:', 'admin:')]) {
+        const moved = await operator.submit(
+          `/plugins/webhooks/${endpoint.id}/edit`,
+          { url: other, events: 'organization.created', enabled: 'on' },
+          `/plugins/webhooks/${endpoint.id}`,
+        );
+        expect(moved.status).toBe(400);
+        expect(fieldError(moved.text, 'url')).toBe(
+          'Type the password in the address again: the saved one is kept only while the user name and host stay the same.',
+        );
+        expect(moved.text).not.toContain(password);
+      }
+      // A refused form does not show a password just typed either.
+      const typed = await operator.submit(
+        `/plugins/webhooks/${endpoint.id}/edit`,
+        { url: peer.url.replace('://', '://svc:typed-n3w-pass@'), enabled: 'on' },
+        `/plugins/webhooks/${endpoint.id}`,
+      );
+      expect(typed.status).toBe(400);
+      expect(fieldError(typed.text, 'events')).toBe('Choose at least one event.');
+      expect(typed.text).not.toContain('typed-n3w-pass');
+      expect(typed.text).toContain(`value="${peer.url.replace('://', '://svc@')}"`);
+      // A new endpoint has no saved password for the mask to stand for.
+      const fresh = await postEndpoint({ url: masked, events: ['user.created'] });
+      expect(fresh.status).toBe(400);
+      expect(fieldError(fresh.text, 'url')).toBe('Type the password in the address again.');
+
+      const [still] = await sql<{ url: string }>('select url from plg_webhooks_endpoints where id = ?', [endpoint.id]);
+      expect(still.url).toBe(url);
+      const audit = await sql<{ details: string; targetLabel: string }>(
+        'select details, target_label as targetLabel from audit_entries where target_id = ?',
+        [endpoint.id],
+      );
+      expect(JSON.stringify(audit)).not.toContain(password);
+      await removeEndpoint(endpoint.id);
+    });
+  });
+
+  describe('addresses SeatDesk must not call', () => {
+    it('refuses loopback, link-local, unspecified, multicast and broadcast addresses beside the field; private ones are fine', async () => {
+      settings.allowLoopback = false;
+      for (const [url, message] of [
+        ['http://169.254.169.254/latest/meta-data/', 'The address 169.254.169.254 is not allowed (link-local).'],
+        ['http://127.0.0.1:22/', 'The address 127.0.0.1 is not allowed (loopback).'],
+        ['http://127.9.8.7/', 'The address 127.9.8.7 is not allowed (loopback).'],
+        ['http://2130706433/', 'The address 127.0.0.1 is not allowed (loopback).'],
+        ['http://[::1]:6379/', 'The address ::1 is not allowed (loopback).'],
+        ['http://localhost:8080/hook', 'The address localhost is not allowed (loopback).'],
+        ['http://api.LOCALHOST./hook', 'The address api.localhost. is not allowed (loopback).'],
+        ['http://0.0.0.0:3000/', 'The address 0.0.0.0 is not allowed (unspecified).'],
+        ['http://[::]/', 'The address :: is not allowed (unspecified).'],
+        ['http://[::ffff:127.0.0.1]:22/', 'The address ::ffff:7f00:1 is not allowed (loopback).'],
+        ['http://[::ffff:169.254.169.254]/', 'The address ::ffff:a9fe:a9fe is not allowed (link-local).'],
+        ['http://[fe80::1]/', 'The address fe80::1 is not allowed (link-local).'],
+        ['http://224.0.0.251:5353/', 'The address 224.0.0.251 is not allowed (multicast).'],
+        ['http://[ff02::1]/', 'The address ff02::1 is not allowed (multicast).'],
+        ['http://255.255.255.255/', 'The address 255.255.255.255 is not allowed (broadcast).'],
+      ]) {
+        const res = await postEndpoint({ url, events: ['mail.failed'] });
+        expect(res.status).toBe(400);
+        expect(fieldError(res.text, 'url')).toBe(message);
+        expect(errorSummary(res.text)).toEqual([message]);
+      }
+      expect(await sql('select id from plg_webhooks_endpoints')).toHaveLength(0);
+
+      // On-premise services on private networks are what webhooks are for.
+      const accepted: string[] = [];
+      for (const url of [
+        'http://10.0.0.5:8080/in',
+        'http://172.16.0.10/hook',
+        'http://192.168.1.20/hook',
+        'http://[fd12:3456::1]/hook',
+        'https://hooks.example.com/in',
+      ]) {
+        const res = await postEndpoint({ url, events: ['mail.failed'] });
+        expect(res.status).toBe(303);
+        accepted.push(String(res.headers.location).split('/').pop() as string);
+      }
+      // Editing is held to the same rule.
+      const edit = await operator.submit(
+        `/plugins/webhooks/${accepted[0]}/edit`,
+        { url: 'http://169.254.169.254/latest/', events: 'mail.failed' },
+        `/plugins/webhooks/${accepted[0]}`,
+      );
+      expect(edit.status).toBe(400);
+      expect(fieldError(edit.text, 'url')).toBe('The address 169.254.169.254 is not allowed (link-local).');
+
+      // WEBHOOKS_ALLOW_LOOPBACK=on lets loopback through, nothing else.
+      settings.allowLoopback = true;
+      const loopback = await postEndpoint({ url: 'http://127.0.0.1:22/', events: ['mail.failed'] });
+      expect(loopback.status).toBe(303);
+      accepted.push(String(loopback.headers.location).split('/').pop() as string);
+      const metadata = await postEndpoint({ url: 'http://169.254.169.254/', events: ['mail.failed'] });
+      expect(fieldError(metadata.text, 'url')).toBe('The address 169.254.169.254 is not allowed (link-local).');
+      for (const id of accepted) await removeEndpoint(id);
+    });
+
+    it('refuses at delivery an address that is, or resolves to, loopback: the same answer for open and closed ports, recorded once, never retried', async () => {
+      const open = await receiver([200]);
+      const closed = await receiver([200]);
+      const closedUrl = closed.url;
+      await closed.close();
+      receivers.splice(receivers.indexOf(closed), 1);
+      // Saved while loopback was allowed (or before this rule existed).
+      const literal = await register(open.url, ['organization.created']);
+      const shut = await register(closedUrl, ['organization.created']);
+      const named = await register(open.url.replace('127.0.0.1', 'localhost'), ['organization.created']);
+
+      settings.allowLoopback = false;
+      await createOrg('Port Scan Inc');
+      const refusal = 'The address 127.0.0.1 is not allowed (loopback).';
+      for (const endpoint of [literal, shut]) {
+        expect(await attempted(endpoint.id)).toEqual([
+          expect.objectContaining({ status: 'failed', attempts: 1, responseStatus: null, lastError: refusal }),
+        ]);
+      }
+      const [byName] = await attempted(named.id);
+      expect(byName).toMatchObject({ status: 'failed', attempts: 1, responseStatus: null });
+      expect(byName.lastError).toMatch(/^The address (127\.0\.0\.1|::1) of localhost is not allowed \(loopback\)\.$/);
+      await deliveries.settled();
+      expect(open.received).toHaveLength(0);
+
+      const log = await operator.get(`/plugins/webhooks/${shut.id}`);
+      expect(log.text).toContain(refusal);
+      expect(log.text).not.toContain('Connection refused');
+      expect(log.text).toContain('>Failed</span>');
+
+      await advance(86_400);
+      expect(await runJob()).toMatchObject({ counts: { delivered: 0, retried: 0, failed: 0 } });
+      expect(open.received).toHaveLength(0);
+      for (const endpoint of [literal, shut, named]) await removeEndpoint(endpoint.id);
+    });
+  });
+
+  describe('the enabled box and the secret', () => {
+    /** Posts the new-endpoint form with fields exactly as given (repeated names, brackets). */
+    async function postRaw(fields: [string, string][]) {
+      const form = await operator.get('/plugins/webhooks/new');
+      const body = new URLSearchParams([['_csrf', csrfFrom(form.text)], ...fields]);
+      return operator.agent.post('/plugins/webhooks').type('form').send(body.toString()).redirects(0);
+    }
+    const base: [string, string][] = [
+      ['url', 'https://hooks.example.com/in'],
+      ['events', 'user.created'],
+    ];
+
+    it('shows the enabled box’s message beside it', async () => {
+      const res = await postRaw([...base, ['enabled', 'yes']]);
+      expect(res.status).toBe(400);
+      expect(fieldError(res.text, 'enabled')).toBe('Tick the box or leave it empty.');
+      expect(res.text).toMatch(
+        /<input class="form-check-input is-invalid" type="checkbox" name="enabled" value="on" id="field-enabled"[^>]* aria-describedby="field-enabled-error"/,
+      );
+      expect(res.text).toContain('<div class="invalid-feedback d-block" id="field-enabled-error">');
+      // With the address wrong too, each message stays beside its own field; an empty box has none.
+      const both = await postRaw([['url', 'nope'], ...base.slice(1), ['enabled', 'yes']]);
+      expect(fieldError(both.text, 'enabled')).toBe('Tick the box or leave it empty.');
+      expect(fieldError(both.text, 'url')).toBe('Enter a full address that starts with https:// or http://.');
+      const none = await postRaw([['url', 'nope'], ...base.slice(1)]);
+      expect(fieldError(none.text, 'enabled')).toBeUndefined();
+      expect(none.text).toContain('<div class="invalid-feedback" id="field-enabled-error"></div>');
+    });
+
+    it('asks for the secret as text, and refuses one of only spaces', async () => {
+      for (const fields of [
+        [...base, ['secret', 'first-half-of-a-secret'], ['secret', 'second-half-of-a-secret']],
+        [...base, ['secret[inner]', 'a-secret-inside-an-object']],
+      ] as [string, string][][]) {
+        const res = await postRaw(fields);
+        expect(res.status).toBe(400);
+        expect(fieldError(res.text, 'secret')).toBe('Enter the secret as text.');
+        expect(res.text).not.toContain('half-of-a-secret');
+        expect(res.text).not.toContain('a-secret-inside');
+      }
+      const form = await operator.get('/plugins/webhooks/new');
+      const number = await operator.agent
+        .post('/plugins/webhooks')
+        .send({
+          _csrf: csrfFrom(form.text),
+          url: 'https://hooks.example.com/in',
+          events: ['user.created'],
+          secret: 1234567890123456,
+        })
+        .redirects(0);
+      expect(number.status).toBe(400);
+      expect(fieldError(number.text, 'secret')).toBe('Enter the secret as text.');
+
+      for (const blank of [' '.repeat(20), '\u00a0'.repeat(16), ` ${'\u200b'.repeat(18)} `]) {
+        const spaces = await postRaw([...base, ['secret', blank]]);
+        expect(spaces.status).toBe(400);
+        expect(fieldError(spaces.text, 'secret')).toBe(
+          'Enter a secret with characters other than spaces, or leave it empty to have one generated.',
+        );
+      }
+      expect(await sql('select id from plg_webhooks_endpoints')).toHaveLength(0);
+    });
   });
 
   it('answers unknown endpoints with 404 and refuses other roles', async () => {

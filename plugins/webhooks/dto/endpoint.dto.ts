@@ -6,6 +6,7 @@ import {
   IsOptional,
   IsString,
   Length,
+  Matches,
   ValidateIf,
   ValidatorConstraint,
   Validate,
@@ -47,12 +48,19 @@ export class EndpointDto extends FormDto {
   enabled?: string;
 }
 
+// Spaces and the zero-width characters: a secret of only these is no secret.
+const VISIBLE = /[^\s\u200B-\u200D\u2060\uFEFF]/;
+
 export class CreateEndpointDto extends EndpointDto {
+  // Checked bottom-up, stopping at the first problem: text, then length, then not blank.
   @IsOptional()
   @ValidateIf((_, value) => value !== '')
+  @Matches(VISIBLE, {
+    message: 'Enter a secret with characters other than spaces, or leave it empty to have one generated.',
+  })
   @Length(16, 200, {
     message: 'A secret you choose must be 16 to 200 characters; leave it empty to have one generated.',
   })
-  @IsString()
+  @IsString({ message: 'Enter the secret as text.' })
   secret?: string;
 }
