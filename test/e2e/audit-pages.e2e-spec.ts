@@ -5,6 +5,7 @@ import { runWithRequestInfo } from '../../src/common/request-info';
 import { withContext } from '../../src/database/request-context';
 import type { AuditEntryInput } from '../../src/modules/audit/audit.types';
 import { AuditService } from '../../src/modules/audit/audit.service';
+import { MailService } from '../../src/modules/mail/mail.service';
 import type { Organization } from '../../src/modules/organizations/organization.entity';
 import { Client } from '../utils/http';
 import { createTestApp, signedIn, TEST_START, type TestApp } from '../utils/test-app';
@@ -472,6 +473,66 @@ describe('audit log pages (/admin/audit, /org/audit) and CSV export', () => {
       expect(all.length).toBeGreaterThan(1000);
       expect(all.map((r) => Number(r[0]))).not.toContain(ids.betaTicket);
       expect(all.map((r) => Number(r[0]))).not.toContain(ids.deviceActivated);
+    });
+  });
+
+  describe("staff and an organization's log", () => {
+    const sql = <T>(query: string, params: unknown[] = []) =>
+      withContext(t.app, () => t.app.get(EntityManager).execute<T[]>(query, params));
+
+    it("keeps an operator's mail actions and own changes out of the organization they belong to", async () => {
+      // Setup puts the first operator in the install's organization; here that is Alpha.
+      const staff = await signedIn(t, 'operator', { organization: alpha, name: 'Staff Operator' });
+      const admin = await signedIn(t, 'admin', { organization: alpha, name: 'Alpha Admin' });
+      const to = 'someone@elsewhere-org.test';
+      expect((await staff.client.submit('/admin/mail/test', { to })).status).toBe(303);
+      await t.app.get(MailService).whenIdle();
+      const [{ id: mailId }] = await sql<{ id: number }>(
+        'select max(id) as id from mail_messages where recipient = ?',
+        [to],
+      );
+      await sql(`update mail_messages set status = 'failed', last_error = 'test' where id = ?`, [mailId]);
+      expect((await staff.client.submit('/admin/mail', {}, `/admin/mail/${mailId}/resend`)).status).toBe(303);
+      await t.app.get(MailService).whenIdle();
+      expect((await staff.client.submit('/account', { name: 'Staff Renamed' }, '/account/profile')).status).toBe(303);
+      expect((await admin.client.submit('/account', { name: 'Admin Renamed' }, '/account/profile')).status).toBe(303);
+
+      const staffEntries = await sql<{ id: number; action: string; organization_id: string | null }>(
+        `select id, action, organization_id from audit_entries
+          where actor_id = ? and action in ('mail.test_sent', 'mail.resent', 'user.updated') order by id`,
+        [staff.person.id],
+      );
+      expect(staffEntries.map((e) => e.action)).toEqual(['mail.test_sent', 'mail.resent', 'user.updated']);
+      const [adminUpdate] = await sql<{ id: number; organization_id: string | null }>(
+        `select id, organization_id from audit_entries where actor_id = ? and action = 'user.updated'`,
+        [admin.person.id],
+      );
+      expect(adminUpdate.organization_id).toBe(alpha.id);
+
+      for (const client of [adminA, admin.client]) {
+        const mail = await client.get('/org/audit?action=mail.');
+        expect(mail.status).toBe(200);
+        expect(entryIds(mail.text)).toEqual([]);
+        expect(mail.text).not.toContain(to);
+        const updates = entryIds((await client.get('/org/audit?action=user.updated')).text);
+        expect(updates).toContain(adminUpdate.id);
+        for (const entry of staffEntries) {
+          expect(updates).not.toContain(entry.id);
+          expect((await client.get(`/org/audit/${entry.id}`)).status).toBe(404);
+        }
+        const csv = (await client.get('/org/audit.csv').buffer(true)).text;
+        expect(csv).not.toContain(to);
+        const exported = parseCsv(csv).map((r) => Number(r[0]));
+        expect(exported).toContain(adminUpdate.id);
+        for (const entry of staffEntries) expect(exported).not.toContain(entry.id);
+      }
+
+      // The operators' log has them, filed under no organization.
+      const operatorView = entryIds((await operator.get('/admin/audit?action=mail.')).text);
+      expect(operatorView).toEqual(
+        expect.arrayContaining(staffEntries.filter((e) => e.action.startsWith('mail.')).map((e) => e.id)),
+      );
+      expect(staffEntries.every((e) => e.organization_id === null)).toBe(true);
     });
   });
 });

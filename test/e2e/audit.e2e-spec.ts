@@ -10,8 +10,10 @@ import { AuditIntegrityService } from '../../src/modules/audit/audit-integrity.s
 import { JobsService } from '../../src/modules/jobs/jobs.service';
 import { AuditService } from '../../src/modules/audit/audit.service';
 import { OrganizationsService } from '../../src/modules/organizations/organizations.service';
+import { deriveKeyBytes } from '../../src/common/security/keys';
+import { CHAIN_COLUMNS, checkpointHash, entryHash, type ChainedEntry } from '../../src/modules/audit/audit-chain';
 import { Client } from '../utils/http';
-import { createTestApp, signedIn, type TestApp } from '../utils/test-app';
+import { createTestApp, signedIn, TEST_SECRET, type TestApp } from '../utils/test-app';
 
 interface Row {
   id: number;
@@ -207,7 +209,7 @@ describe('audit retention', () => {
     for (let i = 0; i < 3; i++) await createOrganization(t.app, `Recent ${i}`);
     t.clock.advance(15 * 86_400); // the first five are now 35 days old, the others 15
 
-    const result = await t.app.get(JobsService).runNow('audit.retention');
+    const result = await t.app.get(JobsService).runNow('audit.retention', 'schedule');
     expect(result).toMatchObject({ outcome: 'succeeded', counts: { removed: 5 } });
     const left = await sql('select id, action from audit_entries order by id');
     expect(left.map((e) => e.action)).toEqual([
@@ -221,7 +223,7 @@ describe('audit retention', () => {
     expect(verified).toEqual({ ok: true, entries: 4, checkpoints: 1 });
 
     // Running again removes nothing more.
-    expect((await t.app.get(JobsService).runNow('audit.retention')).counts).toEqual({ removed: 0 });
+    expect((await t.app.get(JobsService).runNow('audit.retention', 'schedule')).counts).toEqual({ removed: 0 });
   });
 
   it('catches a removed entry after retention, naming the entry that follows it', async () => {
@@ -234,5 +236,201 @@ describe('audit retention', () => {
     }
     const verified = await withContext(t.app, () => t.app.get(AuditIntegrityService).verify());
     expect(verified).toMatchObject({ ok: false, entryId: 8 });
+  });
+});
+
+/** A second connection to the database file, as another process (the CLI, a second server) has. */
+function otherProcess(dataDir: string) {
+  const db = new Database(join(dataDir, 'seatdesk.db'));
+  db.pragma('busy_timeout = 5000');
+  const key = deriveKeyBytes(TEST_SECRET, 'audit-chain');
+  return {
+    db,
+    /** Appends a correctly signed entry after `prevHash`, as AuditService would; returns its hash. */
+    append(prevHash: string, action = 'license.created'): string {
+      const entry: ChainedEntry = {
+        at: Date.now(),
+        actorType: 'system',
+        actorId: null,
+        actorLabel: 'cli',
+        action,
+        targetType: null,
+        targetId: null,
+        targetLabel: null,
+        organizationId: null,
+        ip: null,
+        userAgent: null,
+        outcome: 'success',
+        details: null,
+        prevHash,
+      };
+      const hash = entryHash(key, entry);
+      db.prepare(
+        `insert into audit_entries (${CHAIN_COLUMNS.map(([, column]) => column).join(', ')}, hash)
+         values (${CHAIN_COLUMNS.map(() => '?').join(', ')}, ?)`,
+      ).run(...CHAIN_COLUMNS.map(([field]) => entry[field]), hash);
+      return hash;
+    },
+    /** What the retention job does: removes entries through `throughId` and leaves a signed checkpoint. */
+    trim(throughId: number): void {
+      db.transaction(() => {
+        const last = db.prepare('select hash from audit_entries where id = ?').get(throughId) as { hash: string };
+        db.prepare('update audit_gate set retention_open = 1 where id = 1').run();
+        const removed = db.prepare('delete from audit_entries where id <= ?').run(throughId).changes;
+        db.prepare('update audit_gate set retention_open = 0 where id = 1').run();
+        const checkpoint = { at: Date.now(), throughId, throughHash: last.hash, removed };
+        db.prepare(
+          'insert into audit_checkpoints (at, through_id, through_hash, removed, hash) values (?, ?, ?, ?, ?)',
+        ).run(checkpoint.at, throughId, last.hash, removed, checkpointHash(key, checkpoint));
+      })();
+    },
+  };
+}
+
+const LAST_HASH = /from audit_entries order by id desc limit 1/;
+
+describe('the audit chain under concurrent writers', () => {
+  let t: TestApp;
+  const sql = <T = { id: number; prev_hash: string; hash: string; action: string }>(
+    query: string,
+    params: unknown[] = [],
+  ) => withContext(t.app, () => t.app.get(EntityManager).execute<T[]>(query, params));
+  const verify = () => withContext(t.app, () => t.app.get(AuditIntegrityService).verify());
+  const record = (action: string) =>
+    t.app.get(AuditService).record({ action, target: { type: 'license', id: action }, organizationId: null });
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+  afterEach(() => jest.restoreAllMocks());
+
+  it('links each of many overlapping record() calls outside a transaction to a different entry', async () => {
+    await withContext(t.app, () => Promise.all(Array.from({ length: 10 }, (_, n) => record(`license.created_${n}`))));
+    const rows = await sql('select prev_hash from audit_entries');
+    expect(new Set(rows.map((row) => row.prev_hash)).size).toBe(rows.length);
+    expect(await verify()).toMatchObject({ ok: true, entries: rows.length });
+  });
+
+  it('serialises overlapping record() calls inside one transaction too', async () => {
+    await withContext(t.app, () =>
+      t.app
+        .get(EntityManager)
+        .transactional(() => Promise.all(Array.from({ length: 5 }, (_, n) => record(`license.renewed_${n}`)))),
+    );
+    expect(await sql(`select id from audit_entries where action like 'license.renewed_%'`)).toHaveLength(5);
+    expect(await verify()).toMatchObject({ ok: true });
+  });
+
+  it('refuses, in the database itself, a second entry linking to the same previous entry', async () => {
+    const other = otherProcess(t.dataDir);
+    try {
+      const [last] = await sql('select id, hash, prev_hash from audit_entries order by id desc limit 1');
+      expect(() => other.append(last.prev_hash)).toThrow(/UNIQUE constraint failed: audit_entries\.prev_hash/);
+      // Nor can a second chain start from the genesis.
+      expect(() => other.append('')).toThrow(/UNIQUE constraint failed/);
+    } finally {
+      other.db.close();
+    }
+    expect(await verify()).toMatchObject({ ok: true });
+  });
+
+  it('re-reads and links after an entry another process appended between the read and the insert', async () => {
+    const other = otherProcess(t.dataDir);
+    const execute = EntityManager.prototype.execute;
+    let raced = false;
+    jest.spyOn(EntityManager.prototype, 'execute').mockImplementation(async function (this: EntityManager, ...args) {
+      const result = await (execute as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+      if (!raced && typeof args[0] === 'string' && LAST_HASH.test(args[0])) {
+        raced = true;
+        other.append((result as { hash: string }[])[0].hash, 'job.appended');
+      }
+      return result as never;
+    });
+    try {
+      await withContext(t.app, () => record('license.revoked'));
+    } finally {
+      other.db.close();
+    }
+    expect(raced).toBe(true);
+    const [appended, mine] = await sql(
+      'select id, action, prev_hash, hash from audit_entries order by id desc limit 2',
+    ).then((rows) => rows.reverse());
+    expect([appended.action, mine.action]).toEqual(['job.appended', 'license.revoked']);
+    expect(mine.prev_hash).toBe(appended.hash);
+    expect(await verify()).toMatchObject({ ok: true });
+  });
+
+  it("retries a conflicting append inside the caller's transaction without undoing the caller's change", async () => {
+    const [, beforeLast] = await sql('select id, hash from audit_entries order by id desc limit 2');
+    const execute = EntityManager.prototype.execute;
+    let stale = false;
+    jest.spyOn(EntityManager.prototype, 'execute').mockImplementation(async function (this: EntityManager, ...args) {
+      const result = await (execute as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+      if (stale && typeof args[0] === 'string' && LAST_HASH.test(args[0])) {
+        // The first read answers as if the newest entry were not there yet.
+        stale = false;
+        return [{ hash: beforeLast.hash }] as never;
+      }
+      return result as never;
+    });
+    await withContext(t.app, () =>
+      t.app.get(EntityManager).transactional(async () => {
+        await t.app.get(OrganizationsService).create('Caller Change Org');
+        stale = true;
+        await record('license.suspended');
+      }),
+    );
+    expect(stale).toBe(false);
+    expect(await sql(`select id from organizations where name = 'Caller Change Org'`)).toHaveLength(1);
+    expect(await sql(`select id from audit_entries where action = 'license.suspended'`)).toHaveLength(1);
+    expect(await verify()).toMatchObject({ ok: true });
+  });
+
+  it('reads one snapshot in audit:verify while retention trims the chain concurrently', async () => {
+    const other = otherProcess(t.dataDir);
+    const [{ id: through }] = await sql<{ id: number }>('select id from audit_entries order by id limit 1 offset 3');
+    const execute = EntityManager.prototype.execute;
+    let trimmed = false;
+    jest.spyOn(EntityManager.prototype, 'execute').mockImplementation(async function (this: EntityManager, ...args) {
+      if (!trimmed && typeof args[0] === 'string' && /from audit_entries where id > \?/.test(args[0])) {
+        // The checkpoints are read; another process's retention run commits before the entries are.
+        trimmed = true;
+        other.trim(through);
+      }
+      return (execute as (...a: unknown[]) => Promise<unknown>).apply(this, args) as never;
+    });
+    try {
+      const result = await verify();
+      expect(trimmed).toBe(true);
+      expect(result).toMatchObject({ ok: true, checkpoints: 0 });
+    } finally {
+      other.db.close();
+    }
+    jest.restoreAllMocks();
+    expect(await verify()).toMatchObject({ ok: true, checkpoints: 1 });
+  });
+});
+
+describe('audit retention that removes every entry', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ AUDIT_RETENTION_DAYS: '1' });
+  });
+  afterAll(() => t.close());
+
+  it('chains the next entry to the checkpoint, so the log still verifies', async () => {
+    for (let i = 0; i < 3; i++) await createOrganization(t.app, `Short-lived ${i}`);
+    t.clock.advance(3 * 86_400);
+    expect((await t.app.get(JobsService).runNow('audit.retention', 'schedule')).counts).toEqual({ removed: 3 });
+    await createOrganization(t.app, 'After the trim');
+    const integrity = () => withContext(t.app, () => t.app.get(AuditIntegrityService).verify());
+    expect(await integrity()).toEqual({ ok: true, entries: 2, checkpoints: 1 });
+
+    // Once more, with the retention entry itself old enough to go.
+    t.clock.advance(3 * 86_400);
+    expect((await t.app.get(JobsService).runNow('audit.retention', 'schedule')).counts).toEqual({ removed: 2 });
+    expect(await integrity()).toEqual({ ok: true, entries: 1, checkpoints: 2 });
   });
 });

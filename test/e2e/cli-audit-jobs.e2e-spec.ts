@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSqlite, type SqliteDatabase } from '../../src/cli/sqlite-file';
@@ -125,6 +126,57 @@ describe('audit:verify, jobs:list and jobs:run', () => {
     });
   });
 
+  describe('the migration that makes the chain unforkable', () => {
+    const MIGRATION = 'Migration20261126000600_audit_chain';
+    const append = (db: SqliteDatabase, prevHash: string) =>
+      db
+        .prepare(
+          `insert into audit_entries (at, actor_type, actor_label, action, outcome, prev_hash, hash)
+           values (?, 'system', 'cli', 'user.unlocked', 'success', ?, ?) returning id`,
+        )
+        .get(Date.now(), prevHash, randomBytes(32).toString('hex')) as { id: number };
+
+    it('upgrades a log that forked before it, and refuses every fork after it', async () => {
+      const dir = await auditedDataDir(3);
+      const forked = database(dir, (db) => {
+        // The database as it was before the migration, forked as overlapping writes could leave it:
+        // a second genesis entry and a second link to the second entry. Those stay as they are.
+        db.prepare('drop index `audit_entries_prev_hash_unique`').run();
+        db.prepare('delete from mikro_orm_migrations where name = ?').run(MIGRATION);
+        const rows = db.prepare('select id, hash from audit_entries order by id').all() as { hash: string }[];
+        append(db, '');
+        return append(db, rows[1].hash).id;
+      });
+
+      // Any command migrates first; verify then names the fork, which no migration can mend.
+      const result = await cli(dir, ['audit:verify']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^audit:verify: /);
+
+      database(dir, (db) => {
+        const index = db
+          .prepare(`select sql from sqlite_master where name = 'audit_entries_prev_hash_unique'`)
+          .get() as { sql: string };
+        expect(index.sql).toMatch(new RegExp(`^CREATE UNIQUE INDEX .*\\(\`prev_hash\`\\) where \`id\` > ${forked}$`));
+        const last = db.prepare('select hash from audit_entries order by id desc limit 1').get() as { hash: string };
+        const next = append(db, last.hash);
+        expect(() => append(db, last.hash)).toThrow(/UNIQUE constraint failed: audit_entries\.prev_hash/);
+        expect(next.id).toBeGreaterThan(forked);
+      });
+    });
+
+    it('covers every entry of a log that never forked', async () => {
+      const dir = await auditedDataDir(2);
+      database(dir, (db) => {
+        const index = db
+          .prepare(`select sql from sqlite_master where name = 'audit_entries_prev_hash_unique'`)
+          .get() as { sql: string };
+        expect(index.sql).toMatch(/ where `id` > 0$/);
+        expect(() => append(db, '')).toThrow(/UNIQUE constraint failed/);
+      });
+    });
+  });
+
   describe('jobs:list and jobs:run', () => {
     let dir: string;
     beforeAll(async () => {
@@ -162,7 +214,8 @@ describe('audit:verify, jobs:list and jobs:run', () => {
         // An entry old enough for retention, and a database that refuses to delete it.
         db.prepare(
           `insert into audit_entries (at, actor_type, actor_label, action, outcome, prev_hash, hash)
-           values (1000, 'system', 'cli', 'user.unlocked', 'success', '', '')`,
+           values (1000, 'system', 'cli', 'user.unlocked', 'success',
+                   (select hash from audit_entries order by id desc limit 1), 'not-signed')`,
         ).run();
         db.prepare(
           `create trigger test_refuse_delete before delete on audit_entries begin select raise(abort, 'the disk refused'); end`,

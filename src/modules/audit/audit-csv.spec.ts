@@ -43,11 +43,18 @@ describe('CSV encoding of the audit log', () => {
     ['+31 20 123', "'+31 20 123"],
     ['-2+3', "'-2+3"],
     ['@SUM(A1)', "'@SUM(A1)"],
-    ['\tcmd', "'\tcmd"],
+    ['\tcmd', `"'\tcmd"`],
     ['\rcmd', `"'\rcmd"`],
     ['=HYPERLINK("http://evil.test","click")', `"'=HYPERLINK(""http://evil.test"",""click"")"`],
   ])('defuses a cell that a spreadsheet would run: %j', (input, expected) => {
     expect(csvField(input)).toBe(expected);
+  });
+
+  it('quotes fields with a semicolon or a tab, which spreadsheets in some locales split on', () => {
+    expect(csvField('a;=1+1')).toBe('"a;=1+1"');
+    expect(csvField('a\t=1+1')).toBe('"a\t=1+1"');
+    expect(csvField('=1;2')).toBe(`"'=1;2"`);
+    expect(csvRecord(['x;y', 'z'])).toBe('"x;y",z\r\n');
   });
 
   it('does not touch those characters later in a cell', () => {

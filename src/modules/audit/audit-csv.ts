@@ -6,7 +6,10 @@ export type CsvValue = string | number | null | undefined;
 // A spreadsheet runs a cell starting with one of these as a formula (CSV
 // injection); a leading apostrophe makes it text.
 const FORMULA_START = /^[=+\-@\t\r]/;
-const NEEDS_QUOTES = /[",\r\n]/;
+// RFC 4180 quotes a comma, a quote and a line break; a spreadsheet set to
+// split on a semicolon (many locales) or a tab would otherwise start a new
+// cell there, one that could begin with `=`.
+const NEEDS_QUOTES = /[",;\t\r\n]/;
 
 /** One RFC 4180 field: text that could be a formula is defused, then quoted when needed. */
 export function csvField(value: CsvValue): string {

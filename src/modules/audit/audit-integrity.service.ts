@@ -35,7 +35,14 @@ export class AuditIntegrityService {
    * names the first entry that was changed, removed or inserted.
    */
   async verify(): Promise<VerifyResult> {
-    const checkpoints = await this.em.execute<CheckpointRow[]>(
+    // One read transaction: a retention run committing midway (this process's
+    // job or another's) cannot move the chain's start between the checkpoint
+    // read here and the entries read after it.
+    return this.em.transactional((em) => this.verifyIn(em), { clear: true });
+  }
+
+  private async verifyIn(em: EntityManager): Promise<VerifyResult> {
+    const checkpoints = await em.execute<CheckpointRow[]>(
       `select id, at, through_id as throughId, through_hash as throughHash, removed, hash from audit_checkpoints order by id`,
     );
     for (const cp of checkpoints) {
@@ -48,7 +55,7 @@ export class AuditIntegrityService {
     let previousId = latest?.throughId ?? 0;
     let checked = 0;
     for (;;) {
-      const rows = await this.em.execute<EntryRow[]>(
+      const rows = await em.execute<EntryRow[]>(
         `select id, at, actor_type as actorType, actor_id as actorId, actor_label as actorLabel, action,
                 target_type as targetType, target_id as targetId, target_label as targetLabel,
                 organization_id as organizationId, ip, user_agent as userAgent, outcome, details,

@@ -62,12 +62,31 @@ describe('audit log filters', () => {
     });
   });
 
-  it.each(['yesterday', '2026-13-01', '2026-02-30', '2026-11-20T24:00', '26-11-2026', '2026-11-20Z'])(
-    'refuses the date %j with a message for the field',
-    (value) => {
-      expect(errorsOf({ from: value }).from).toMatch(/YYYY-MM-DD/);
-    },
-  );
+  it.each([
+    ['0001-01-01', Date.parse('0001-01-01T00:00:00Z')],
+    ['0000-01-01', Date.parse('0000-01-01T00:00:00Z')],
+    ['0099-12-31T23:59', Date.parse('0099-12-31T23:59:00Z')],
+    ['0000-02-29', Date.parse('0000-02-29T00:00:00Z')],
+    ['9999-12-31', Date.parse('9999-12-31T00:00:00Z')],
+  ])('reads %j with its year as written, early years included', (value, start) => {
+    expect(parseUtcDateTime(value)?.start).toBe(start);
+    expect(new Date(start).getUTCFullYear()).toBe(Number(value.slice(0, 4)));
+    expect(filterOf({ from: value, to: value }).from).toBe(start);
+  });
+
+  it.each([
+    'yesterday',
+    '2026-13-01',
+    '2026-02-30',
+    '2026-11-20T24:00',
+    '26-11-2026',
+    '2026-11-20Z',
+    '0001-02-29',
+    '0000-00-01',
+    '0099-04-31',
+  ])('refuses the date %j with a message for the field', (value) => {
+    expect(errorsOf({ from: value }).from).toMatch(/YYYY-MM-DD/);
+  });
 
   it('refuses a range that ends before it starts, keeping every value', () => {
     const parsed = parseAuditQuery({ from: '2026-11-21', to: '2026-11-20', actor: 'ann@x.test' });

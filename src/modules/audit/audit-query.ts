@@ -52,9 +52,10 @@ export function parseUtcDateTime(value: string): { start: number; span: number }
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const [hour, minute, second] = [num(4), num(5), num(6)];
   const ms = m[7] === undefined ? undefined : Number(m[7].padEnd(3, '0'));
-  const start = Date.UTC(year, month - 1, day, hour ?? 0, minute ?? 0, second ?? 0, ms ?? 0);
-  const date = new Date(start);
-  // Date.UTC rolls 31 February over into March: refuse it instead.
+  // Date.UTC reads years 0-99 as 1900-1999; setUTCFullYear takes any year as written.
+  const date = new Date(Date.UTC(2000, 0, 1, hour ?? 0, minute ?? 0, second ?? 0, ms ?? 0));
+  const start = date.setUTCFullYear(year, month - 1, day);
+  // Both roll 31 February over into March: refuse it instead.
   if (
     Number.isNaN(start) ||
     date.getUTCFullYear() !== year ||

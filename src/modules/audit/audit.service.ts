@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import { currentRequestInfo, systemActor } from '../../common/request-info';
+import { currentRequestInfo, systemActor, type Actor } from '../../common/request-info';
 import { deriveKeyBytes } from '../../common/security/keys';
 import type { AppConfig } from '../../config/app.config';
 import { APP_CONFIG } from '../../config/config.module';
@@ -13,6 +13,26 @@ const INSERT = `insert into audit_entries (${CHAIN_COLUMNS.map(([, column]) => c
 
 // Later segments may start with a digit: `auth.2fa.enabled`, `user.2fa_reset` (CONTRACT.md).
 const ACTION = /^[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_]*)+$/;
+
+// Staff act across organizations: the organization they belong to is not
+// what their actions are about (see organizationOf).
+const STAFF_ROLES = ['operator', 'helpdesk'];
+
+/** How often an append is retried after another writer linked to the same entry first. */
+const APPEND_ATTEMPTS = 5;
+
+/** The unique index on prev_hash refused a second link to one entry: another writer appended first. */
+function isForkRefused(err: unknown): boolean {
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  return (
+    code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.includes('audit_entries.prev_hash')
+  );
+}
+
+/** WAL: another connection committed after this transaction read, so it may not write on a stale view. */
+function isStaleSnapshot(err: unknown): boolean {
+  return (err as { code?: unknown }).code === 'SQLITE_BUSY_SNAPSHOT';
+}
 
 @Injectable()
 export class AuditService {
@@ -28,7 +48,8 @@ export class AuditService {
 
   /**
    * Appends an entry to the hash chain inside the caller's transaction: if
-   * this write fails, the caller's change fails with it.
+   * this write fails, the caller's change fails with it. Outside one, the
+   * append is a transaction of its own.
    */
   async record<D extends AuditDetailsShape>(input: AuditEntryInput<D>): Promise<void> {
     if (!ACTION.test(input.action)) throw new Error(`Audit action "${input.action}" is not <aggregate>.<past-tense>`);
@@ -39,8 +60,7 @@ export class AuditService {
     }
     const info = currentRequestInfo();
     const actor = input.actor ?? info.actor ?? systemActor('system');
-    const [last] = await this.em.execute<{ hash: string }[]>('select hash from audit_entries order by id desc limit 1');
-    const entry: ChainedEntry = {
+    const entry: Omit<ChainedEntry, 'prevHash'> = {
       at: +this.clock.now(),
       actorType: actor.type,
       actorId: actor.id,
@@ -49,13 +69,66 @@ export class AuditService {
       targetType: input.target?.type ?? null,
       targetId: input.target?.id ?? null,
       targetLabel: input.target?.label?.slice(0, 254) ?? null,
-      organizationId: input.organizationId !== undefined ? input.organizationId : (actor.organizationId ?? null),
+      organizationId: input.organizationId !== undefined ? input.organizationId : await this.organizationOf(actor),
       ip: info.ip?.slice(0, 64) ?? null,
       userAgent: info.userAgent?.slice(0, 512) ?? null,
       outcome,
       details: input.details && Object.keys(input.details).length > 0 ? JSON.stringify(input.details) : null,
-      prevHash: last?.hash ?? GENESIS,
     };
-    await this.em.execute(INSERT, [...CHAIN_COLUMNS.map(([field]) => entry[field]), entryHash(this.key, entry)]);
+
+    await this.append(entry, this.em.isInTransaction());
+  }
+
+  /**
+   * Reads the chain's end and inserts after it in one transaction: its own
+   * (the single pooled connection serialises it against every other append of
+   * this process), or a savepoint in the caller's (knex runs sibling
+   * savepoints one after another), so a refused attempt is undone without
+   * undoing the caller's change. The unique index on prev_hash refuses a fork
+   * by another process; the append then re-reads and tries again.
+   */
+  private async append(entry: Omit<ChainedEntry, 'prevHash'>, nested: boolean): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.em.transactional(
+          async (em) => {
+            const chained: ChainedEntry = { ...entry, prevHash: await this.previousHash(em) };
+            await em.execute(INSERT, [...CHAIN_COLUMNS.map(([field]) => chained[field]), entryHash(this.key, chained)]);
+          },
+          { clear: true },
+        );
+        return;
+      } catch (err) {
+        // A stale snapshot is the caller's whole transaction's problem: retrying inside it cannot help.
+        const retry = isForkRefused(err) || (!nested && isStaleSnapshot(err));
+        if (!retry || attempt >= APPEND_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  /**
+   * The newest entry's hash; when retention has removed every entry, the
+   * latest checkpoint's, which is where verify() picks the chain up.
+   */
+  private async previousHash(em: EntityManager): Promise<string> {
+    const [last] = await em.execute<{ hash: string }[]>('select hash from audit_entries order by id desc limit 1');
+    if (last) return last.hash;
+    const [checkpoint] = await em.execute<{ throughHash: string }[]>(
+      'select through_hash as throughHash from audit_checkpoints order by id desc limit 1',
+    );
+    return checkpoint?.throughHash ?? GENESIS;
+  }
+
+  /**
+   * The organization an entry defaults to: the actor's, unless the actor is
+   * staff (operator or helpdesk), who may belong to the install's own
+   * organization but act for all of them; their entries name an organization
+   * only when the caller passes it.
+   */
+  private async organizationOf(actor: Actor): Promise<string | null> {
+    if (!actor.organizationId) return null;
+    if (actor.type !== 'person' || !actor.id) return actor.organizationId;
+    const [person] = await this.em.execute<{ role: string }[]>('select role from people where id = ?', [actor.id]);
+    return person && STAFF_ROLES.includes(person.role) ? null : actor.organizationId;
   }
 }

@@ -33,7 +33,11 @@ export interface AuditEntryInput<D extends AuditDetailsShape = AuditDetailsShape
   /** Defaults to the actor of the current request, job or CLI command. */
   actor?: Actor;
   target?: AuditTarget;
-  /** Defaults to the target's organization when given, else the actor's. */
+  /**
+   * The organization the entry is about, shown to its admins. Defaults to the
+   * actor's, except for staff (operator, helpdesk): their entries name an
+   * organization only when it is passed here.
+   */
   organizationId?: string | null;
   details?: D & NoSecretKeys<D>;
 }

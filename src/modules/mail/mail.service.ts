@@ -100,6 +100,7 @@ export class MailService {
       await this.audit.record({
         action: 'mail.resent',
         target: { type: 'mail_message', id: String(id), label: requeued.to },
+        organizationId: null,
         details: { template: requeued.template, subject: requeued.subject },
       });
       this.afterCommit.run(() => this.delivery.kick());
@@ -115,6 +116,7 @@ export class MailService {
       await this.audit.record({
         action: 'mail.test_sent',
         target: { type: 'mail_message', id: String(id), label: address },
+        organizationId: null,
         details: { template: 'test-message' },
       });
       return id;
