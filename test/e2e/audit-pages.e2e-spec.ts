@@ -527,6 +527,22 @@ describe('audit log pages (/admin/audit, /org/audit) and CSV export', () => {
         for (const entry of staffEntries) expect(exported).not.toContain(entry.id);
       }
 
+      // Nor do the operator's sign-ins, failed sign-ins and sign-outs; the admin's do.
+      expect((await new Client(t.server).signIn(staff.email, 'not-the-staff-password-1')).status).toBe(401);
+      await staff.client.signOut();
+      const comings = await sql<{ actorId: string | null; action: string; organization_id: string | null }>(
+        `select actor_id as actorId, action, organization_id from audit_entries
+          where target_id in (?, ?) and action in ('auth.login.succeeded', 'auth.login.failed', 'auth.logout')`,
+        [staff.person.id, admin.person.id],
+      );
+      for (const entry of comings) {
+        const expected = entry.actorId === admin.person.id ? alpha.id : null;
+        expect([entry.action, entry.organization_id]).toEqual([entry.action, expected]);
+      }
+      expect(new Set(comings.map((e) => e.action))).toEqual(
+        new Set(['auth.login.succeeded', 'auth.login.failed', 'auth.logout']),
+      );
+
       // The operators' log has them, filed under no organization.
       const operatorView = entryIds((await operator.get('/admin/audit?action=mail.')).text);
       expect(operatorView).toEqual(

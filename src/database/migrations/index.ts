@@ -4,8 +4,8 @@ import { Migration20261126000200_mail } from './Migration20261126000200_mail';
 import { Migration20261126000300_audit_indexes } from './Migration20261126000300_audit_indexes';
 import { Migration20261126000400_account_security } from './Migration20261126000400_account_security';
 import { Migration20261126000500_backup_email_index } from './Migration20261126000500_backup_email_index';
-import { Migration20261126000700_organization_name_key } from './Migration20261126000700_organization_name_key';
 import { Migration20261126000600_audit_chain } from './Migration20261126000600_audit_chain';
+import { Migration20261126000700_organization_name_key } from './Migration20261126000700_organization_name_key';
 
 // Listed explicitly so compiled code and ts-jest find the same migrations
 // without globbing the file system. Append new ones at the end.
@@ -16,6 +16,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261126000300_audit_indexes', class: Migration20261126000300_audit_indexes },
   { name: 'Migration20261126000400_account_security', class: Migration20261126000400_account_security },
   { name: 'Migration20261126000500_backup_email_index', class: Migration20261126000500_backup_email_index },
-  { name: 'Migration20261126000700_organization_name_key', class: Migration20261126000700_organization_name_key },
   { name: 'Migration20261126000600_audit_chain', class: Migration20261126000600_audit_chain },
+  { name: 'Migration20261126000700_organization_name_key', class: Migration20261126000700_organization_name_key },
 ];

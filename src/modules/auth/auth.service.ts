@@ -92,7 +92,7 @@ export class AuthService {
       outcome: 'failure',
       actor: known ? personActor(known) : { type: 'person', id: null, label },
       target: { type: 'person', id: known?.personId ?? null, label },
-      organizationId: known?.organizationId ?? null,
+      // The organization is the actor's, unless the actor is staff (AuditService).
       details: { reason },
     });
     this.events.emit('auth.login.failed', { email: label, organizationId: known?.organizationId ?? null });
@@ -133,7 +133,6 @@ export class AuthService {
       action: 'auth.login.succeeded',
       actor: personActor(candidate),
       target: { type: 'person', id: candidate.personId, label: candidate.email },
-      organizationId: candidate.organizationId,
       details: newBrowser ? { method, newBrowser } : { method },
     });
     this.events.emit('auth.login.succeeded', {
@@ -149,7 +148,6 @@ export class AuthService {
       await this.audit.record({
         action: 'auth.logout',
         target: { type: 'person', id: user.personId, label: user.email },
-        organizationId: user.orgId,
       });
     });
     this.events.emit('auth.logout', { personId: user.personId, organizationId: user.orgId });
