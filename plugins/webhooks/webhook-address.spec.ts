@@ -21,6 +21,7 @@ describe('refusedAddress', () => {
     ['fe80::1%eth0', 'link-local'],
     ['febf:ffff::1', 'link-local'],
     ['fd00:ec2::254', 'cloud metadata'],
+    ['100.100.100.200', 'cloud metadata'],
     ['0.0.0.0', 'unspecified'],
     ['0.1.2.3', 'unspecified'],
     ['::', 'unspecified'],

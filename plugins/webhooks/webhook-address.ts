@@ -18,6 +18,8 @@ function refusedIPv4(a: number, b: number, c: number, d: number, policy: Address
   // 0.0.0.0/8, "this network": 0.0.0.0 reaches this machine on Linux.
   if (a === 0) return 'unspecified';
   if (a === 169 && b === 254) return 'link-local';
+  // Alibaba Cloud's metadata service lives outside link-local.
+  if (a === 100 && b === 100 && c === 100 && d === 200) return 'cloud metadata';
   if (a >= 224 && a <= 239) return 'multicast';
   if (a === 255 && b === 255 && c === 255 && d === 255) return 'broadcast';
   return null;

@@ -26,6 +26,14 @@ export interface EndpointInput {
 
 const NOT_FOUND = 'This webhook endpoint does not exist.';
 
+const hostOf = (url: string): string | null => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return null;
+  }
+};
+
 // What the audit log keeps of an endpoint: never its secret.
 const auditDetails = (endpoint: WebhookEndpoint) => ({
   url: displayUrl(endpoint.url),
@@ -64,7 +72,10 @@ export class WebhooksService {
    */
   private addressToSave(submitted: string, saved: string | null): string {
     const kept = withSavedPassword(submitted, saved);
-    const problem = 'problem' in kept ? kept.problem : savedHostProblem(kept.url, this.settings);
+    // A host saved before the address rule existed may stay while other fields
+    // change (its deliveries are refused anyway); a new or changed host is checked.
+    const sameHost = saved !== null && 'url' in kept && hostOf(kept.url) === hostOf(saved);
+    const problem = 'problem' in kept ? kept.problem : sameHost ? null : savedHostProblem(kept.url, this.settings);
     if (problem) throw new FormError({ url: problem });
     return (kept as { url: string }).url;
   }

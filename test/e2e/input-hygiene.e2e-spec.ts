@@ -244,6 +244,18 @@ describe('input hygiene', () => {
       const res = await client.submit('/account', { name: '\u200B نیک\u200Cنام \uFEFF' }, '/account/profile');
       expect(res.status).toBe(303);
       expect(await nameOf(person.id)).toBe('نیک\u200Cنام');
+      // Marks and separators real spellings carry: RLM pasted with Hebrew, the
+      // Mongolian vowel separator, a soft hyphen, a flag's tag sequence.
+      for (const name of [
+        'דוד\u200F כהן',
+        'ᠮᠣᠩᠭᠣᠯ\u180Eᠠ',
+        'Donau\u00ADdampf',
+        'Team 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}',
+      ]) {
+        const ok = await client.submit('/account', { name }, '/account/profile');
+        expect([name, ok.status]).toEqual([name, 303]);
+        expect(await nameOf(person.id)).toBe(name);
+      }
     });
 
     it('applies the same rule to organization names', async () => {

@@ -723,6 +723,22 @@ describe('webhooks plugin', () => {
       await advance(86_400);
       expect(await runJob()).toMatchObject({ counts: { delivered: 0, retried: 0, failed: 0 } });
       expect(open.received).toHaveLength(0);
+
+      // An endpoint saved before can still be edited (disabled, its events changed) without moving it;
+      // moving it to another refused host is refused.
+      const keep = await operator.submit(
+        `/plugins/webhooks/${literal.id}/edit`,
+        { url: open.url, events: 'mail.failed' },
+        `/plugins/webhooks/${literal.id}`,
+      );
+      expect(keep.status).toBe(303);
+      const move = await operator.submit(
+        `/plugins/webhooks/${literal.id}/edit`,
+        { url: 'http://127.0.0.2:9/', events: 'mail.failed' },
+        `/plugins/webhooks/${literal.id}`,
+      );
+      expect(move.status).toBe(400);
+      expect(fieldError(move.text, 'url')).toBe('The address 127.0.0.2 is not allowed (loopback).');
       for (const endpoint of [literal, shut, named]) await removeEndpoint(endpoint.id);
     });
   });

@@ -19,12 +19,15 @@ export function hasControlCharacter(value: unknown, depth = 0): boolean {
 /**
  * What a line of human text (a name, an organization name, the anti-phishing
  * phrase) may not hold: controls (line breaks and tabs included), line and
- * paragraph separators, format characters (text-direction overrides and
- * isolates, zero-width spaces, …), private-use, unassigned and lone surrogate
- * code points. The zero-width non-joiner and joiner are kept: Persian and
- * Indic scripts and emoji sequences need them.
+ * paragraph separators, private-use, unassigned and lone surrogate code
+ * points, the text-direction embeddings, overrides and isolates (which can
+ * make a name read as something else), the zero-width space and the BOM.
+ * Other format characters stay: real names and spellings need them (the
+ * zero-width joiners of Persian, Indic scripts and emoji, left-to-right and
+ * right-to-left marks pasted with Hebrew and Arabic names, the Mongolian vowel
+ * separator, soft hyphens, flag tag sequences).
  */
-const REFUSED_IN_LINE = /(?![\u200C\u200D])[\p{C}\p{Zl}\p{Zp}]/u;
+const REFUSED_IN_LINE = /[\p{Cc}\p{Co}\p{Cs}\p{Cn}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069\u200B\uFEFF]/u;
 
 /** Characters that show nothing: spaces and the zero-width ones. */
 const INVISIBLE = /[\s\u200B-\u200D\u2060\uFEFF]/gu;

@@ -106,11 +106,13 @@ export class AccountService {
         at: now,
         ipAddress: currentRequestInfo().ip ?? null,
       });
+      // The same entry either way: the person's activity page and their
+      // organization's log must not tell who has an account either. (Operators
+      // see in /admin/mail which message the address got.)
       await this.audit.record({
         action: 'user.email_change_requested',
-        outcome: taken ? 'failure' : 'success',
         target: personTarget(person),
-        details: taken ? { newEmail, reason: 'address_in_use' } : { newEmail },
+        details: { newEmail },
       });
     });
     return newEmail;

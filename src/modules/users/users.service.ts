@@ -41,7 +41,8 @@ export class UsersService {
     const name = input.name.trim();
     const errors: FieldErrors = {};
     if (!isEmail(email)) errors.email = 'Enter an email address like name@example.com.';
-    if (name === '' || name.length > 120) errors.name = 'Enter a name of 1 to 120 characters.';
+    // Counted as the forms count it: characters, not UTF-16 units.
+    if (name === '' || [...name].length > 120) errors.name = 'Enter a name of 1 to 120 characters.';
     if (!ROLES.includes(input.role)) errors.role = `Choose one of: ${ROLES.join(', ')}.`;
     if ((input.role === 'admin' || input.role === 'member') && !input.organizationId) {
       errors.organization = 'Organization admins and members belong to an organization: name one.';
