@@ -7,6 +7,8 @@ export interface Actor {
   /** What a reader of the audit log recognizes: an email, `cli`, `job:mail.deliver`. */
   label: string;
   organizationId?: string | null;
+  /** A person's role when known (it decides whether their organization is what an entry is about). */
+  role?: string;
 }
 
 export interface RequestInfo {

@@ -128,6 +128,7 @@ export class AuditService {
   private async organizationOf(actor: Actor): Promise<string | null> {
     if (!actor.organizationId) return null;
     if (actor.type !== 'person' || !actor.id) return actor.organizationId;
+    if (actor.role) return STAFF_ROLES.includes(actor.role) ? null : actor.organizationId;
     const [person] = await this.em.execute<{ role: string }[]>('select role from people where id = ?', [actor.id]);
     return person && STAFF_ROLES.includes(person.role) ? null : actor.organizationId;
   }

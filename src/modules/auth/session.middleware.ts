@@ -33,7 +33,13 @@ export class SessionMiddleware implements NestMiddleware {
         const user = await this.sessions.resolve(token);
         if (user) {
           req.user = user;
-          setCurrentActor({ type: 'person', id: user.personId, label: user.email, organizationId: user.orgId });
+          setCurrentActor({
+            type: 'person',
+            id: user.personId,
+            label: user.email,
+            organizationId: user.orgId,
+            role: user.role,
+          });
         } else res.clearCookie(this.cookie, cookieOptions(this.config.secure));
       }
       next();

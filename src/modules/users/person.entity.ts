@@ -20,6 +20,7 @@ export const personActor = (person: Person): Actor => ({
   id: person.id,
   label: person.email,
   organizationId: person.organization?.id ?? null,
+  role: person.role,
 });
 
 /** A person as the audit log names them when something is done to them. */
