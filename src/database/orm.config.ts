@@ -19,6 +19,22 @@ export function applyPragmas(db: SqliteHandle, memory = false): void {
   db.pragma('cache_size = -65536');
 }
 
+/**
+ * MikroORM writes every parameter into the SQL text (platform.formatQuery)
+ * instead of binding it, and SQLite reads a NUL inside a string literal as
+ * the end of the statement. Forms and URLs refuse NUL at the edge; this is the
+ * net under text from elsewhere (an SMTP server's or a webhook receiver's
+ * error, say): a NUL is stored as U+FFFD rather than breaking the statement.
+ * It edits the parameter list in place, which formatQuery then reads.
+ */
+export function replaceNulInParams(sql: string, params: unknown[]): string {
+  for (let i = 0; i < params.length; i++) {
+    const value = params[i];
+    if (typeof value === 'string' && value.includes('\u0000')) params[i] = value.replace(/\u0000/g, '\uFFFD');
+  }
+  return sql;
+}
+
 export function buildOrmConfig(
   config: Pick<AppConfig, 'databasePath'>,
   entities: Options['entities'] = [],
@@ -60,6 +76,7 @@ export function buildOrmConfig(
       pathTs: join(PROJECT_ROOT, 'seeds'),
     },
     forceUtcTimezone: true,
+    onQuery: replaceNulInParams,
     debug: false,
   });
 }

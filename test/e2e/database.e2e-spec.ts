@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/better-sqlite';
 import { currentRequestInfo, runWithRequestInfo } from '../../src/common/request-info';
 import { AfterCommit } from '../../src/database/after-commit';
 import { withContext } from '../../src/database/request-context';
+import { Organization } from '../../src/modules/organizations/organization.entity';
 import { createTestApp, type TestApp } from '../utils/test-app';
 
 describe('the SQLite database', () => {
@@ -42,6 +43,21 @@ describe('the SQLite database', () => {
         await em.execute(insert, ['a2', now, now, 'dup@example.test']);
       }),
     ).rejects.toThrow(/UNIQUE/);
+  });
+
+  it('stores a NUL from anywhere as U+FFFD instead of breaking the statement (raw SQL and entity flushes)', async () => {
+    const rows = await withContext(t.app, async () => {
+      const em = t.app.get(EntityManager);
+      await em.execute(
+        `insert into organizations (id, created_at, updated_at, name, name_key) values ('nul-raw', 1, 1, ?, ?)`,
+        ['Raw\u0000Org', 'raw\u0000org'],
+      );
+      const org = new Organization('Flush\u0000Org');
+      org.createdAt = org.updatedAt = new Date();
+      await em.persistAndFlush(org);
+      return em.execute<{ name: string }[]>(`select name from organizations where name like '%Org' order by name`);
+    });
+    expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining(['Raw\uFFFDOrg', 'Flush\uFFFDOrg']));
   });
 
   describe('work after the commit', () => {
