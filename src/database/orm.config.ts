@@ -30,7 +30,7 @@ export function applyPragmas(db: SqliteHandle, memory = false): void {
 export function replaceNulInParams(sql: string, params: unknown[]): string {
   for (let i = 0; i < params.length; i++) {
     const value = params[i];
-    if (typeof value === 'string' && value.includes('\u0000')) params[i] = value.replace(/\u0000/g, '\uFFFD');
+    if (typeof value === 'string' && value.includes('\u0000')) params[i] = value.replaceAll('\u0000', '\uFFFD');
   }
   return sql;
 }
