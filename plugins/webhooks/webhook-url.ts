@@ -53,6 +53,15 @@ export function formUrl(raw: unknown): string | undefined {
   }
 }
 
+/** Whether two addresses name the same host and port (false when either does not parse). */
+export function sameHost(a: string, b: string): boolean {
+  try {
+    return new URL(a).host === new URL(b).host;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The address to save from the one a form sent: where the form showed the
  * masked password and it came back, the saved password, but only for the

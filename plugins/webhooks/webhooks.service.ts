@@ -15,7 +15,7 @@ import { WebhookDeliveries } from './webhook-deliveries.service';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 import { savedHostProblem } from './webhook-address';
 import { WebhookSettings } from './webhook-settings';
-import { displayUrl, withSavedPassword } from './webhook-url';
+import { displayUrl, sameHost, withSavedPassword } from './webhook-url';
 import { WebhooksRepository, type DeliveryRow, type EndpointRow } from './webhooks.repository';
 
 export interface EndpointInput {
@@ -25,14 +25,6 @@ export interface EndpointInput {
 }
 
 const NOT_FOUND = 'This webhook endpoint does not exist.';
-
-const hostOf = (url: string): string | null => {
-  try {
-    return new URL(url).host;
-  } catch {
-    return null;
-  }
-};
 
 // What the audit log keeps of an endpoint: never its secret.
 const auditDetails = (endpoint: WebhookEndpoint) => ({
@@ -74,8 +66,8 @@ export class WebhooksService {
     const kept = withSavedPassword(submitted, saved);
     // A host saved before the address rule existed may stay while other fields
     // change (its deliveries are refused anyway); a new or changed host is checked.
-    const sameHost = saved !== null && 'url' in kept && hostOf(kept.url) === hostOf(saved);
-    const problem = 'problem' in kept ? kept.problem : sameHost ? null : savedHostProblem(kept.url, this.settings);
+    const unmoved = saved !== null && 'url' in kept && sameHost(kept.url, saved);
+    const problem = 'problem' in kept ? kept.problem : unmoved ? null : savedHostProblem(kept.url, this.settings);
     if (problem) throw new FormError({ url: problem });
     return (kept as { url: string }).url;
   }

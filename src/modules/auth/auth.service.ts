@@ -17,6 +17,8 @@ export interface SignInCandidate {
   personId: string;
   email: string;
   organizationId: string | null;
+  /** Carried into the audit actor, so staff sign-ins are not filed under their organization without a lookup. */
+  role?: string;
   /** Two-factor is on: the password alone only reaches /login/2fa. */
   twoFactor?: boolean;
   /** The organization requires two-factor and this person has none yet. */
@@ -31,6 +33,7 @@ const personActor = (c: SignInCandidate): Actor => ({
   id: c.personId,
   label: c.email,
   organizationId: c.organizationId,
+  role: c.role,
 });
 
 @Injectable()
@@ -67,6 +70,7 @@ export class AuthService {
       personId: person.id,
       email: person.email,
       organizationId: person.organization?.id ?? null,
+      role: person.role,
       twoFactor,
       mustEnrol: !twoFactor && Boolean(person.organization?.requireTwoFactor),
     };

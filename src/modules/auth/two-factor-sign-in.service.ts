@@ -78,6 +78,7 @@ export class TwoFactorSignInService {
           personId: row.personId,
           email: row.email,
           organizationId: row.organizationId,
+          role: user.role,
           twoFactor: true,
           mustEnrol: false,
         },
