@@ -26,7 +26,7 @@ export async function run(): Promise<void> {
     const cookie = await signInOperator(app);
 
     // Follow Next as a person would, and check each page really moved on.
-    let deep = '/admin/orgs';
+    let deep = '/admin/organizations';
     let previousFirst = '';
     let rowsSeen = 0;
     for (let i = 0; i < DEPTH; i++) {
@@ -48,7 +48,13 @@ export async function run(): Promise<void> {
         `Deep page: ${DEPTH} Next clicks in, rows ${rowsSeen + 1}–${rowsSeen + deepRows.length}, starting at “${deepRows[0]}”. ` +
         `"Org 12" matches early in name order; "Org 9999" has one match, so its search reads the whole table.`,
     );
-    const routes = ['/dashboard', '/admin/orgs', '/admin/orgs?q=Org+12', deep, '/admin/orgs?q=Org+9999'];
+    const routes = [
+      '/dashboard',
+      '/admin/organizations',
+      '/admin/organizations?q=Org+12',
+      deep,
+      '/admin/organizations?q=Org+9999',
+    ];
     const rows: RouteFigures[] = [];
     for (const route of routes) rows.push(await measure(app, route, cookie));
     printTable('organizations list (figures only, not a pass/fail test)', rows);

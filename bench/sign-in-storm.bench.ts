@@ -3,7 +3,7 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { createPerson } from '../seeds/factories';
-import { MailService } from '../src/modules/mail/mail.service';
+import { MailService } from '../src/platform/mail/mail.service';
 import { measure, signInOperator, startBenchApp, type BenchApp } from './lib';
 
 // 50 concurrent sign-ins (argon2id on every one) while another client loads

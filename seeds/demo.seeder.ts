@@ -3,11 +3,11 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { APP_CONFIG } from '../src/config/config.module';
 import { FormError } from '../src/common/http/exceptions';
 import type { AppConfig } from '../src/config/app.config';
-import { withContext } from '../src/database/request-context';
+import { withContext } from '../src/platform/database/request-context';
 import { OrganizationsService } from '../src/modules/organizations/organizations.service';
-import { PasswordPolicy } from '../src/modules/users/password-policy';
-import type { Role } from '../src/modules/users/person.entity';
-import { UsersService } from '../src/modules/users/users.service';
+import { PasswordPolicy } from '../src/modules/people/password-policy';
+import type { Role } from '../src/modules/people/person.entity';
+import { PeopleService } from '../src/modules/people/people.service';
 import type { SeedOutput } from './database.seeder';
 import { randomPassword } from './factories';
 
@@ -42,7 +42,7 @@ export interface DemoAccount {
 export class DemoSeeder {
   async run(app: INestApplicationContext, out: SeedOutput): Promise<DemoAccount[]> {
     const organizations = app.get(OrganizationsService);
-    const users = app.get(UsersService);
+    const users = app.get(PeopleService);
     const policy = app.get(PasswordPolicy);
     const config = app.get<AppConfig>(APP_CONFIG);
 

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
+import { APP_MODULES } from './app.modules';
 import { Clock } from './common/clock';
 import { createCsrf, CSRF, CsrfGuard } from './common/http/csrf';
 import { HttpExceptionFilter } from './common/http/http-exception.filter';
@@ -11,21 +12,13 @@ import { createValidationPipe } from './common/http/validation';
 import { LayoutInterceptor } from './common/view/layout.interceptor';
 import type { AppConfig } from './config/app.config';
 import { APP_CONFIG, ConfigModule } from './config/config.module';
-import { DatabaseModule } from './database/database.module';
+import { DatabaseModule } from './platform/database/database.module';
 import { loggerOptions } from './logger';
-import { PluginHostModule } from './plugin-host/plugin-host.module';
-import { loadPlugins, pluginEntities, pluginMigrations } from './plugin-host/plugin-loader';
-import { EventsModule } from './events/events.module';
-import { AuditModule } from './modules/audit/audit.module';
-import { AuthModule } from './modules/auth/auth.module';
-import { JobsModule } from './modules/jobs/jobs.module';
-import { MailModule } from './modules/mail/mail.module';
-import { SessionGuard } from './modules/auth/session.guard';
-import { DashboardModule } from './modules/dashboard/dashboard.module';
-import { HealthModule } from './modules/health/health.module';
-import { OrganizationsModule } from './modules/organizations/organizations.module';
-import { SetupModule } from './modules/setup/setup.module';
-import { UsersModule } from './modules/users/users.module';
+import { PluginHostModule } from './platform/plugin-host/plugin-host.module';
+import { loadPlugins, pluginEntities, pluginMigrations } from './platform/plugin-host/plugin-loader';
+import { EventsModule } from './platform/events/events.module';
+import { SessionGuard } from './modules/auth/sessions/session.guard';
+import { HealthModule } from './platform/health/health.module';
 
 export interface AppModuleOptions {
   clock?: Clock;
@@ -61,15 +54,8 @@ export class AppModule {
         // Exactly once: without it @Job schedules stay inert (JOBS=off, CLI, tests).
         ...(scheduler ? [ScheduleModule.forRoot()] : []),
         EventsModule,
-        JobsModule,
-        AuditModule,
-        MailModule,
-        UsersModule,
-        OrganizationsModule,
-        AuthModule,
-        SetupModule,
-        DashboardModule,
         HealthModule,
+        ...APP_MODULES.map((m) => m.module),
         PluginHostModule.forRoot(plugins),
       ],
       providers: http

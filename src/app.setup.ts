@@ -7,14 +7,16 @@ import { join } from 'node:path';
 import { refuseNulInUrl } from './common/http/url-guard.middleware';
 import { runWithRequestInfo } from './common/request-info';
 import { deriveKeyBytes } from './common/security/keys';
+import { MODULE_NAV_SETTING } from './common/view/layout';
 import { createViewEngine } from './common/view/view-engine';
+import { MODULE_CATALOG } from './platform/module-host/module-catalog';
 import type { AppConfig } from './config/app.config';
 import { NODE_MODULES_DIR, PROJECT_ROOT, VIEWS_DIR } from './config/paths';
-import { SessionMiddleware } from './modules/auth/session.middleware';
-import { PluginRegistry } from './plugin-host/plugin-registry';
-import { mountPluginViews } from './plugin-host/plugin-views';
+import { SessionMiddleware } from './modules/auth/sessions/session.middleware';
+import { PluginRegistry } from './platform/plugin-host/plugin-registry';
+import { mountPluginViews } from './platform/plugin-host/plugin-views';
 import { SetupGate } from './modules/setup/setup.gate';
-import { PasswordPolicy } from './modules/users/password-policy';
+import { PasswordPolicy } from './modules/people/password-policy';
 
 const ASSET_OPTIONS = { maxAge: '1d', index: false, fallthrough: true } as const;
 
@@ -74,6 +76,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
   app.setViewEngine('hbs');
   app.setBaseViewsDir(VIEWS_DIR);
   // Plugin views render as plugins/<id>/<view> from their own folder; plugins add nav items.
+  app.set(MODULE_NAV_SETTING, MODULE_CATALOG.nav);
   mountPluginViews(app, plugins);
   app.set('view options', { layout: 'layouts/main' });
   app.set('view cache', true);

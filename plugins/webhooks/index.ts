@@ -1,4 +1,4 @@
-import { definePlugin } from '../../src/plugin-host/plugin-api';
+import { definePlugin } from '../../src/platform/plugin-host/plugin-api';
 import { PlgWebhooks0001Init } from './migrations/plg_webhooks_0001_init';
 import { PlgWebhooks0002ListByCreation } from './migrations/plg_webhooks_0002_list_by_creation';
 import { WebhookEndpoint } from './webhook-endpoint.entity';

@@ -8,7 +8,7 @@ import {
   type AppEventMap,
   type AppEventName,
   type JobCounts,
-} from '../../src/plugin-host/plugin-api';
+} from '../../src/platform/plugin-host/plugin-api';
 import { WEBHOOKS_PLUGIN_ID } from './webhooks.constants';
 import { postOnce, signature, type AttemptResult } from './webhook-sender';
 import { WebhookSettings } from './webhook-settings';

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { PluginSecrets } from '../../src/plugin-host/plugin-api';
+import type { PluginSecrets } from '../../src/platform/plugin-host/plugin-api';
 import { WEBHOOKS_PLUGIN_ID } from './webhooks.constants';
 
 const COOKIE = 'sd_webhook_secret';

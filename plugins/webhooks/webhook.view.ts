@@ -1,5 +1,4 @@
-import { APP_EVENT_NAMES } from '../../src/plugin-host/plugin-api';
-import { EVENT_DESCRIPTIONS } from './webhooks.constants';
+import { APP_EVENT_NAMES, eventDescription } from '../../src/platform/plugin-host/plugin-api';
 import type { WebhookEndpoint } from './webhook-endpoint.entity';
 import { displayUrl } from './webhook-url';
 import type { DeliveryRow, DeliveryStatus, EndpointRow } from './webhooks.repository';
@@ -16,7 +15,7 @@ const STATUS: Record<DeliveryStatus, { label: string; color: Color }> = {
 /** The events as checkboxes, ticked as given. */
 export function eventChoices(checked: unknown) {
   const ticked = new Set(Array.isArray(checked) ? checked : typeof checked === 'string' ? [checked] : []);
-  return APP_EVENT_NAMES.map((name) => ({ name, description: EVENT_DESCRIPTIONS[name], checked: ticked.has(name) }));
+  return APP_EVENT_NAMES.map((name) => ({ name, description: eventDescription(name), checked: ticked.has(name) }));
 }
 
 export function endpointRowView(row: EndpointRow) {

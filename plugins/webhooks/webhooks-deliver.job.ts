@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Job, JobRunner } from '../../src/plugin-host/plugin-api';
+import { Job, JobRunner } from '../../src/platform/plugin-host/plugin-api';
 import { WebhookDeliveries } from './webhook-deliveries.service';
 
 @Injectable()

@@ -8,7 +8,7 @@ import {
   Roles,
   setFlash,
   UuidParam,
-} from '../../src/plugin-host/plugin-api';
+} from '../../src/platform/plugin-host/plugin-api';
 import { CreateEndpointDto, EndpointDto } from './dto/endpoint.dto';
 import { stashSecret, takeSecret } from './webhook-secret-reveal';
 import { WebhookSettings } from './webhook-settings';

@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { APP_EVENT_NAMES, OnAppEvent, type AppEventMap, type AppEventName } from '../../src/plugin-host/plugin-api';
+import {
+  APP_EVENT_NAMES,
+  OnAppEvent,
+  type AppEventMap,
+  type AppEventName,
+} from '../../src/platform/plugin-host/plugin-api';
 import { WebhookDeliveries } from './webhook-deliveries.service';
 
 /** Turns every domain event into deliveries for the endpoints subscribed to it. */

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
-import { keysetClause, type PageRequest } from '../../src/plugin-host/plugin-api';
+import { keysetClause, type PageRequest } from '../../src/platform/plugin-host/plugin-api';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 
 export type DeliveryStatus = 'pending' | 'sending' | 'delivered' | 'failed';

@@ -9,7 +9,7 @@ import {
   toPage,
   type Page,
   type PageRequest,
-} from '../../src/plugin-host/plugin-api';
+} from '../../src/platform/plugin-host/plugin-api';
 import { WEBHOOKS_PLUGIN_ID } from './webhooks.constants';
 import { WebhookDeliveries } from './webhook-deliveries.service';
 import { WebhookEndpoint } from './webhook-endpoint.entity';

@@ -1,10 +1,10 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { withContext } from '../../src/database/request-context';
+import { withContext } from '../../src/platform/database/request-context';
 import { Organization } from '../../src/modules/organizations/organization.entity';
 import { OrganizationsService } from '../../src/modules/organizations/organizations.service';
-import type { Person, Role } from '../../src/modules/users/person.entity';
-import { UsersService } from '../../src/modules/users/users.service';
+import type { Person, Role } from '../../src/modules/people/person.entity';
+import { PeopleService } from '../../src/modules/people/people.service';
 
 // Factories go through the real services, so what they make is what the
 // product would make: hashed passwords, normalized emails, checked names.
@@ -50,7 +50,7 @@ export async function createPerson(app: INestApplicationContext, spec: PersonSpe
     organization = await createOrganization(app);
   }
   const person = await withContext(app, () =>
-    app.get(UsersService).createPerson({
+    app.get(PeopleService).createPerson({
       email: spec.email ?? `${role}.${id}@example.test`,
       name: spec.name ?? `Test ${role[0].toUpperCase()}${role.slice(1)} ${id.slice(-4)}`,
       password,

@@ -1,5 +1,5 @@
 import { Command } from 'nest-commander';
-import { AuditIntegrityService } from '../modules/audit/audit-integrity.service';
+import { AuditIntegrityService } from '../platform/audit/audit-integrity.service';
 import { CliCommand, CliContext } from './cli-command';
 import { CliError, CliOutput } from './cli-output';
 

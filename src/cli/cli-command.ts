@@ -2,12 +2,12 @@ import { Inject, Injectable, type INestApplicationContext } from '@nestjs/common
 import { CommandRunner } from 'nest-commander';
 import type { AppConfig } from '../config/app.config';
 import { APP_CONFIG } from '../config/config.module';
-import { MigrationRunner } from '../database/database.module';
-import { withContext } from '../database/request-context';
+import { MigrationRunner } from '../platform/database/database.module';
+import { withContext } from '../platform/database/request-context';
 import { runWithRequestInfo, systemActor } from '../common/request-info';
 import { CommandFailed, CliError, describeError } from './cli-output';
-import type { Person } from '../modules/users/person.entity';
-import type { UsersService } from '../modules/users/users.service';
+import type { Person } from '../modules/people/person.entity';
+import type { PeopleService } from '../modules/people/people.service';
 
 /**
  * What commands share: the configuration, the migrations and the application
@@ -69,8 +69,8 @@ export abstract class CliCommand<Options extends object = object> extends Comman
 export const asString = (value: string): string => value;
 
 /** The person a command names by `--email`, or a one-line error. */
-export async function personByEmail(users: UsersService, email: string): Promise<Person> {
-  const person = await users.findForSignIn(email);
+export async function personByEmail(people: PeopleService, email: string): Promise<Person> {
+  const person = await people.findForSignIn(email);
   if (!person) throw new CliError(`email: no person has the address "${email.trim()}"`);
   return person;
 }

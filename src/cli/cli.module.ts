@@ -4,7 +4,7 @@ import { AppModule } from '../app.module';
 import type { AppConfig } from '../config/app.config';
 import { AuthModule } from '../modules/auth/auth.module';
 import { OrganizationsModule } from '../modules/organizations/organizations.module';
-import { UsersModule } from '../modules/users/users.module';
+import { PeopleModule } from '../modules/people/people.module';
 import { AuditVerifyCommand } from './audit-verify.command';
 import { CliContext } from './cli-command';
 import { CliOutput, type CliIo } from './cli-output';
@@ -67,7 +67,7 @@ export class CliModule {
       // The server's graph without HTTP; each command decides about migrations.
       imports: [
         AppModule.forRoot(config, { migrate: false, http: false, scheduler: false }),
-        UsersModule,
+        PeopleModule,
         OrganizationsModule,
         AuthModule,
       ],

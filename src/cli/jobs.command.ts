@@ -1,7 +1,7 @@
 import { NotFoundException } from '@nestjs/common';
 import { Command } from 'nest-commander';
-import type { JobRunResult } from '../modules/jobs/job-runner';
-import { JobsService, type JobRunRow } from '../modules/jobs/jobs.service';
+import type { JobRunResult } from '../platform/jobs/job-runner';
+import { JobsService, type JobRunRow } from '../platform/jobs/jobs.service';
 import { CliCommand, CliContext } from './cli-command';
 import { CliError, CliOutput } from './cli-output';
 

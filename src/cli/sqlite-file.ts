@@ -1,4 +1,4 @@
-import { MIGRATIONS } from '../database/migrations';
+import { MIGRATIONS } from '../platform/database/migrations';
 import { CliError } from './cli-output';
 
 // better-sqlite3 arrives with the MikroORM driver but without type

@@ -1,8 +1,8 @@
 import { Command, Option } from 'nest-commander';
 import { FormError } from '../common/http/exceptions';
 import { OrganizationsService } from '../modules/organizations/organizations.service';
-import { ROLES, type Role } from '../modules/users/person.entity';
-import { UsersService } from '../modules/users/users.service';
+import { ROLES, type Role } from '../modules/people/person.entity';
+import { PeopleService } from '../modules/people/people.service';
 import { asString, CliCommand, CliContext } from './cli-command';
 import { CliError, CliOutput } from './cli-output';
 
@@ -19,7 +19,7 @@ export class UserCreateCommand extends CliCommand<UserCreateOptions> {
   constructor(
     private readonly cli: CliContext,
     private readonly out: CliOutput,
-    private readonly users: UsersService,
+    private readonly people: PeopleService,
     private readonly organizations: OrganizationsService,
   ) {
     super();
@@ -68,7 +68,7 @@ export class UserCreateCommand extends CliCommand<UserCreateOptions> {
         if (!org) throw new CliError(`org: no organization is named "${options.org}" (org:create --name creates one)`);
         organizationId = org.id;
       }
-      return this.users
+      return this.people
         .createPerson({
           email: options.email,
           name: options.name ?? options.email.trim().split('@')[0],

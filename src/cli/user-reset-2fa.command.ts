@@ -1,5 +1,5 @@
 import { Command, Option } from 'nest-commander';
-import { TwoFactorService } from '../modules/auth/two-factor.service';
+import { TwoFactorService } from '../modules/auth/two-factor/two-factor.service';
 import { asString, CliCommand, CliContext } from './cli-command';
 import { CliOutput } from './cli-output';
 

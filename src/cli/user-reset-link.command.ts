@@ -1,6 +1,6 @@
 import { Command, Option } from 'nest-commander';
-import { PasswordResetService } from '../modules/auth/password-reset.service';
-import { UsersService } from '../modules/users/users.service';
+import { PasswordResetService } from '../modules/auth/password-reset/password-reset.service';
+import { PeopleService } from '../modules/people/people.service';
 import { asString, CliCommand, CliContext, personByEmail } from './cli-command';
 import { CliError, CliOutput } from './cli-output';
 
@@ -12,7 +12,7 @@ export class UserResetLinkCommand extends CliCommand<{ email: string }> {
   constructor(
     private readonly cli: CliContext,
     private readonly out: CliOutput,
-    private readonly users: UsersService,
+    private readonly people: PeopleService,
     private readonly resets: PasswordResetService,
   ) {
     super();
@@ -26,7 +26,7 @@ export class UserResetLinkCommand extends CliCommand<{ email: string }> {
   protected async execute(_params: string[], options: { email: string }): Promise<void> {
     await this.cli.migrate();
     const url = await this.cli.inContext(async () => {
-      const person = await personByEmail(this.users, options.email);
+      const person = await personByEmail(this.people, options.email);
       if (person.status !== 'active') throw new CliError(`email: ${person.email} is disabled and cannot sign in`);
       return this.resets.createLink(person);
     });

@@ -1,6 +1,6 @@
 import { Command, Option } from 'nest-commander';
-import { LockoutService } from '../modules/auth/lockout.service';
-import { UsersService } from '../modules/users/users.service';
+import { LockoutService } from '../modules/auth/lockout/lockout.service';
+import { PeopleService } from '../modules/people/people.service';
 import { asString, CliCommand, CliContext, personByEmail } from './cli-command';
 import { CliOutput } from './cli-output';
 
@@ -12,7 +12,7 @@ export class UserUnlockCommand extends CliCommand<{ email: string }> {
   constructor(
     private readonly cli: CliContext,
     private readonly out: CliOutput,
-    private readonly users: UsersService,
+    private readonly people: PeopleService,
     private readonly lockout: LockoutService,
   ) {
     super();
@@ -26,7 +26,7 @@ export class UserUnlockCommand extends CliCommand<{ email: string }> {
   protected async execute(_params: string[], options: { email: string }): Promise<void> {
     await this.cli.migrate();
     const { email, wasLocked } = await this.cli.inContext(async () => {
-      const person = await personByEmail(this.users, options.email);
+      const person = await personByEmail(this.people, options.email);
       const unlocked = await this.lockout.unlockAccount({
         id: person.id,
         email: person.email,

@@ -49,8 +49,8 @@ describe('keyset pagination', () => {
   });
 
   it('builds links that keep the filters', () => {
-    const links = pageLinks('/admin/orgs', { q: 'a b' }, { rows: [], nextCursor: 'N', prevCursor: null });
-    expect(links).toEqual({ nextHref: '/admin/orgs?q=a+b&after=N', prevHref: undefined });
+    const links = pageLinks('/admin/organizations', { q: 'a b' }, { rows: [], nextCursor: 'N', prevCursor: null });
+    expect(links).toEqual({ nextHref: '/admin/organizations?q=a+b&after=N', prevHref: undefined });
   });
 
   it('escapes LIKE wildcards', () => {

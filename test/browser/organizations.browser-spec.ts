@@ -16,7 +16,7 @@ describe('organizations in a real browser', () => {
     await signInThroughForm(page, baseUrl, operator.email, operator.password);
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Organizations' }).click();
-    await page.waitForURL(`${baseUrl}/admin/orgs`);
+    await page.waitForURL(`${baseUrl}/admin/organizations`);
     const link = await page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Organizations' })
@@ -25,10 +25,10 @@ describe('organizations in a real browser', () => {
 
     // Create.
     await page.getByRole('link', { name: 'New organization' }).click();
-    await page.waitForURL(`${baseUrl}/admin/orgs/new`);
+    await page.waitForURL(`${baseUrl}/admin/organizations/new`);
     await page.getByLabel('Organization name').fill('Tailspin Toys');
     await page.getByRole('button', { name: 'Create organization' }).click();
-    await page.waitForURL(`${baseUrl}/admin/orgs`);
+    await page.waitForURL(`${baseUrl}/admin/organizations`);
     expect(await page.getByRole('status').textContent()).toContain('Organization “Tailspin Toys” created.');
     expect(await rowNames(page)).toEqual(['Contoso Pharmacy', 'Fabrikam Dental', 'Tailspin Toys']);
 
@@ -41,25 +41,25 @@ describe('organizations in a real browser', () => {
     expect(await page.locator('#field-name-error').isVisible()).toBe(true);
     await checkA11y(page, 'new organization with a duplicate name');
     await page.getByRole('link', { name: 'Cancel' }).click();
-    await page.waitForURL(`${baseUrl}/admin/orgs`);
+    await page.waitForURL(`${baseUrl}/admin/organizations`);
 
     // Rename, from the row's link.
     await page.getByRole('link', { name: 'Tailspin Toys' }).click();
-    await page.waitForURL(/\/admin\/orgs\/[0-9a-f-]+\/edit$/);
+    await page.waitForURL(/\/admin\/organizations\/[0-9a-f-]+\/edit$/);
     expect(await page.locator('h1').textContent()).toContain('Rename organization');
     const name = page.getByLabel('Organization name');
     expect(await name.inputValue()).toBe('Tailspin Toys');
     await checkA11y(page, 'rename organization');
     await name.fill('Tailspin Aviation');
     await page.getByRole('button', { name: 'Rename organization' }).click();
-    await page.waitForURL(`${baseUrl}/admin/orgs`);
+    await page.waitForURL(`${baseUrl}/admin/organizations`);
     expect(await page.getByRole('status').textContent()).toContain('Organization renamed to “Tailspin Aviation”.');
     expect(await rowNames(page)).toEqual(['Contoso Pharmacy', 'Fabrikam Dental', 'Tailspin Aviation']);
 
     // Search: a GET form, so the URL is shareable.
     await page.getByLabel('Search organizations').fill('aviat');
     await page.keyboard.press('Enter');
-    await page.waitForURL((url) => url.pathname === '/admin/orgs' && url.searchParams.get('q') === 'aviat');
+    await page.waitForURL((url) => url.pathname === '/admin/organizations' && url.searchParams.get('q') === 'aviat');
     expect(await rowNames(page)).toEqual(['Tailspin Aviation']);
     expect(await page.getByLabel('Search organizations').inputValue()).toBe('aviat');
     await checkA11y(page, 'organization search results');
@@ -71,7 +71,7 @@ describe('organizations in a real browser', () => {
     await checkA11y(page, 'organization search without results');
 
     await page.getByRole('link', { name: 'Clear search' }).first().click();
-    await page.waitForURL(`${baseUrl}/admin/orgs`);
+    await page.waitForURL(`${baseUrl}/admin/organizations`);
     expect(await rowNames(page)).toHaveLength(3);
   });
 });

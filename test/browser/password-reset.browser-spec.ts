@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createPerson, type CreatedPerson } from '../../seeds/factories';
-import { MailService } from '../../src/modules/mail/mail.service';
+import { MailService } from '../../src/platform/mail/mail.service';
 import { browserSuite, checkA11y, expectHeading } from '../utils/browser';
 import { parseMail, type ParsedMail } from '../utils/smtp-peer';
 import { createOperator, type TestApp } from '../utils/test-app';

@@ -32,7 +32,7 @@ describe('at 360 px wide', () => {
 
   it.each([
     ['the dashboard', '/dashboard'],
-    ['the organization list', '/admin/orgs'],
+    ['the organization list', '/admin/organizations'],
     ['the account page', '/account'],
   ])('shows %s without sideways page scrolling', async (_name, path) => {
     await page.goto(`${baseUrl}${path}`);
@@ -45,7 +45,7 @@ describe('at 360 px wide', () => {
   });
 
   it('lets the organization table scroll inside its own container', async () => {
-    await page.goto(`${baseUrl}/admin/orgs`);
+    await page.goto(`${baseUrl}/admin/organizations`);
     const box = await page.locator('.table-responsive').evaluate((el) => ({
       overflowX: getComputedStyle(el).overflowX,
       right: el.getBoundingClientRect().right,
@@ -61,7 +61,7 @@ describe('at 360 px wide', () => {
     const hrefs = await nav.evaluateAll((links) => links.map((a) => a.getAttribute('href')));
     expect(hrefs).toEqual([
       '/dashboard',
-      '/admin/orgs',
+      '/admin/organizations',
       '/admin/audit',
       '/admin/mail',
       '/admin/jobs',

@@ -128,12 +128,12 @@ describe('first run, sign-in and sign-out in a real browser', () => {
       await checkA11y(page, 'account');
 
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Organizations' }).click();
-      await expectPath(page, '/admin/orgs');
+      await expectPath(page, '/admin/organizations');
       await expectText(page.locator('tbody'), OPERATOR.orgName);
       await checkA11y(page, 'organizations list');
 
       await page.getByRole('link', { name: 'New organization' }).click();
-      await expectPath(page, '/admin/orgs/new');
+      await expectPath(page, '/admin/organizations/new');
       await page.getByRole('button', { name: 'Create organization' }).click();
       await page.waitForSelector('.app-error-summary');
       expect(await page.getByLabel('Organization name').getAttribute('aria-invalid')).toBe('true');
@@ -146,7 +146,7 @@ describe('first run, sign-in and sign-out in a real browser', () => {
       await expectHeading(page, /not found/i);
       await checkA11y(page, '404 page');
 
-      const unknownOrg = await page.goto(`${baseUrl}/admin/orgs/00000000-0000-4000-8000-000000000000/edit`);
+      const unknownOrg = await page.goto(`${baseUrl}/admin/organizations/00000000-0000-4000-8000-000000000000/edit`);
       expect(unknownOrg?.status()).toBe(404);
     });
   });

@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { createOrganization, createPerson } from '../../seeds/factories';
-import { totpCode } from '../../src/modules/auth/totp';
+import { totpCode } from '../../src/modules/auth/two-factor/totp';
 import { browserSuite, checkA11y, expectPath, signInThroughForm } from '../utils/browser';
 import { createOperator, type TestApp } from '../utils/test-app';
 

@@ -11,12 +11,12 @@ describe('access control, CSRF, errors and headers', () => {
   afterAll(() => t.close());
 
   it('sends a visitor without a session to sign-in, remembering where they were going', async () => {
-    for (const path of ['/dashboard', '/account', '/admin/orgs', '/admin/orgs/new']) {
+    for (const path of ['/dashboard', '/account', '/admin/organizations', '/admin/organizations/new']) {
       const res = await request(t.server).get(path).redirects(0);
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe(`/login?next=${encodeURIComponent(path)}`);
     }
-    const post = await request(t.server).post('/admin/orgs').type('form').send({ name: 'x' }).redirects(0);
+    const post = await request(t.server).post('/admin/organizations').type('form').send({ name: 'x' }).redirects(0);
     expect(post.status).toBe(403); // no CSRF token either
   });
 
@@ -24,14 +24,14 @@ describe('access control, CSRF, errors and headers', () => {
     'refuses the operator pages to a %s with a 403 page',
     async (role) => {
       const { client } = await signedIn(t, role);
-      const res = await client.get('/admin/orgs');
+      const res = await client.get('/admin/organizations');
       expect(res.status).toBe(403);
       expect(res.text).toContain('You do not have access to this page.');
       expect(res.text).toContain('<nav aria-label="Main"');
-      expect(res.text).not.toContain('href="/admin/orgs"'); // not in their navigation either
-      const create = await client.submit('/dashboard', { name: 'Sneaky Org' }, '/admin/orgs');
+      expect(res.text).not.toContain('href="/admin/organizations"'); // not in their navigation either
+      const create = await client.submit('/dashboard', { name: 'Sneaky Org' }, '/admin/organizations');
       expect(create.status).toBe(403);
-      const list = await (await signedIn(t, 'operator')).client.get('/admin/orgs?q=Sneaky');
+      const list = await (await signedIn(t, 'operator')).client.get('/admin/organizations?q=Sneaky');
       expect(list.text).not.toContain('Sneaky Org');
     },
   );
@@ -39,25 +39,25 @@ describe('access control, CSRF, errors and headers', () => {
   it('shows operators the organizations navigation', async () => {
     const { client } = await signedIn(t, 'operator');
     const res = await client.get('/dashboard');
-    expect(res.text).toContain('href="/admin/orgs"');
+    expect(res.text).toContain('href="/admin/organizations"');
     expect(res.text).toMatch(/href="\/dashboard"[^>]*aria-current="page"/);
   });
 
   it('refuses a POST without _csrf, or with a token from another session, with 403', async () => {
     const { client } = await signedIn(t, 'operator');
-    const missing = await client.postWithoutCsrf('/admin/orgs', { name: 'Forged Org' });
+    const missing = await client.postWithoutCsrf('/admin/organizations', { name: 'Forged Org' });
     expect(missing.status).toBe(403);
     expect(missing.text).toContain('This form has expired');
 
     const other = await signedIn(t, 'operator');
     const foreignToken = /name="_csrf" value="([^"]+)"/.exec((await other.client.get('/dashboard')).text)![1];
     const crossed = await client.agent
-      .post('/admin/orgs')
+      .post('/admin/organizations')
       .type('form')
       .send({ name: 'Forged Org', _csrf: foreignToken })
       .redirects(0);
     expect(crossed.status).toBe(403);
-    expect((await client.get('/admin/orgs?q=Forged')).text).not.toContain('Forged Org');
+    expect((await client.get('/admin/organizations?q=Forged')).text).not.toContain('Forged Org');
   });
 
   it('answers an unknown page with a 404 page inside the layout', async () => {
@@ -78,7 +78,10 @@ describe('access control, CSRF, errors and headers', () => {
 
   it('answers a malformed body with a 400, never a 500', async () => {
     const { client } = await signedIn(t, 'operator');
-    const res = await client.agent.post('/admin/orgs').set('Content-Type', 'application/json').send('{"name":');
+    const res = await client.agent
+      .post('/admin/organizations')
+      .set('Content-Type', 'application/json')
+      .send('{"name":');
     expect(res.status).toBe(400);
     expect(res.text).not.toMatch(/SyntaxError|at .*\.js:\d+/);
   });

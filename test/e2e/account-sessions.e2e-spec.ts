@@ -1,8 +1,8 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import request from 'supertest';
 import { createPerson, type CreatedPerson } from '../../seeds/factories';
-import { withContext } from '../../src/database/request-context';
-import { sessionHandle } from '../../src/modules/auth/account-sessions.service';
+import { withContext } from '../../src/platform/database/request-context';
+import { sessionHandle } from '../../src/modules/auth/sessions/account-sessions.service';
 import { Client } from '../utils/http';
 import { createMailedTestApp, type MailedTestApp, type TestApp } from '../utils/test-app';
 

@@ -3,15 +3,15 @@ import { Injectable, Module } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { createOrganization } from '../../seeds/factories';
-import { withContext } from '../../src/database/request-context';
-import type { AppEventMap } from '../../src/events/app-events';
-import { OnAppEvent } from '../../src/events/app-events.service';
-import { AuditIntegrityService } from '../../src/modules/audit/audit-integrity.service';
-import { JobsService } from '../../src/modules/jobs/jobs.service';
-import { AuditService } from '../../src/modules/audit/audit.service';
+import { withContext } from '../../src/platform/database/request-context';
+import type { AppEventMap } from '../../src/platform/events/app-events';
+import { OnAppEvent } from '../../src/platform/events/app-events.service';
+import { AuditIntegrityService } from '../../src/platform/audit/audit-integrity.service';
+import { JobsService } from '../../src/platform/jobs/jobs.service';
+import { AuditService } from '../../src/platform/audit/audit.service';
 import { OrganizationsService } from '../../src/modules/organizations/organizations.service';
 import { deriveKeyBytes } from '../../src/common/security/keys';
-import { CHAIN_COLUMNS, checkpointHash, entryHash, type ChainedEntry } from '../../src/modules/audit/audit-chain';
+import { CHAIN_COLUMNS, checkpointHash, entryHash, type ChainedEntry } from '../../src/platform/audit/audit-chain';
 import { Client } from '../utils/http';
 import { createTestApp, signedIn, TEST_SECRET, type TestApp } from '../utils/test-app';
 
@@ -117,7 +117,7 @@ describe('audit log, its hash chain and domain events', () => {
 
   it('audits organization changes with the operator as actor, and emits events after commit', async () => {
     const { client, email } = await signedIn(t, 'operator');
-    await client.submit('/admin/orgs/new', { name: 'Evented Org' }, '/admin/orgs');
+    await client.submit('/admin/organizations/new', { name: 'Evented Org' }, '/admin/organizations');
     await settle();
     const [created] = (await entries('organization.created')).filter((e) => e.target_label === 'Evented Org');
     expect(created.actor_label).toBe(email);
@@ -125,7 +125,7 @@ describe('audit log, its hash chain and domain events', () => {
     expect(listeners.seen.find((e) => e.name === 'Evented Org')).toMatchObject({ actor: email });
     // A listener that throws neither undoes the change nor stops the other listener.
     expect(listeners.failing).toBeGreaterThan(0);
-    expect((await client.get('/admin/orgs?q=Evented')).text).toContain('Evented Org');
+    expect((await client.get('/admin/organizations?q=Evented')).text).toContain('Evented Org');
   });
 
   it('fails the change when its audit entry cannot be written, and emits nothing', async () => {
@@ -133,7 +133,7 @@ describe('audit log, its hash chain and domain events', () => {
     const seenBefore = listeners.seen.length;
     await sql(`create trigger audit_broken before insert on audit_entries begin select raise(abort, 'disk full'); end`);
     try {
-      const res = await client.submit('/admin/orgs/new', { name: 'Unaudited Org' }, '/admin/orgs');
+      const res = await client.submit('/admin/organizations/new', { name: 'Unaudited Org' }, '/admin/organizations');
       expect(res.status).toBe(500);
       expect(res.text).not.toContain('disk full');
     } finally {

@@ -1,11 +1,11 @@
 import request from 'supertest';
 import { createPerson, DEFAULT_PASSWORD } from '../../seeds/factories';
-import { SIGN_IN_FAILED } from '../../src/modules/auth/auth.service';
+import { SIGN_IN_FAILED } from '../../src/modules/auth/sign-in/sign-in.service';
 import { Client } from '../utils/http';
 import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
 import { EntityManager } from '@mikro-orm/better-sqlite';
-import { withContext } from '../../src/database/request-context';
-import { Person } from '../../src/modules/users/person.entity';
+import { withContext } from '../../src/platform/database/request-context';
+import { Person } from '../../src/modules/people/person.entity';
 
 const sessionCookie = (res: request.Response) =>
   ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('sd_session='));

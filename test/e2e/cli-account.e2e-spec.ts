@@ -1,8 +1,8 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { createPerson, type CreatedPerson } from '../../seeds/factories';
 import { FixedClock } from '../../src/common/clock';
-import { withContext } from '../../src/database/request-context';
-import { Person } from '../../src/modules/users/person.entity';
+import { withContext } from '../../src/platform/database/request-context';
+import { Person } from '../../src/modules/people/person.entity';
 import { cli, expectOneLineError } from '../utils/cli';
 import { Client } from '../utils/http';
 import { createOperator, createTestApp, tempDataDir, type TestApp } from '../utils/test-app';

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSqlite, type SqliteDatabase } from '../../src/cli/sqlite-file';
-import { withContext } from '../../src/database/request-context';
-import { AuditService } from '../../src/modules/audit/audit.service';
+import { withContext } from '../../src/platform/database/request-context';
+import { AuditService } from '../../src/platform/audit/audit.service';
 import { cli, expectOneLineError } from '../utils/cli';
 import { createTestApp } from '../utils/test-app';
 

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { currentRequestInfo, runWithRequestInfo } from '../../src/common/request-info';
-import { AfterCommit } from '../../src/database/after-commit';
-import { withContext } from '../../src/database/request-context';
+import { AfterCommit } from '../../src/platform/database/after-commit';
+import { withContext } from '../../src/platform/database/request-context';
 import { Organization } from '../../src/modules/organizations/organization.entity';
 import { createTestApp, type TestApp } from '../utils/test-app';
 

@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
-import { withContext } from '../../src/database/request-context';
+import { withContext } from '../../src/platform/database/request-context';
 import { Client, csrfFrom } from '../utils/http';
 import { errorSummary, fieldError, pageMessage } from '../utils/html';
 import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
@@ -64,7 +64,11 @@ describe('input hygiene', () => {
       expect(forgot.status).toBe(400);
       expect(fieldError(forgot.text, 'email')).toBe(CONTROL);
       const operator = await signedIn(t, 'operator');
-      const org = await operator.client.submit('/admin/orgs/new', { name: 'Acme\u0000' }, '/admin/orgs');
+      const org = await operator.client.submit(
+        '/admin/organizations/new',
+        { name: 'Acme\u0000' },
+        '/admin/organizations',
+      );
       expect(org.status).toBe(400);
       expect(fieldError(org.text, 'name')).toBe(CONTROL);
     });
@@ -86,7 +90,7 @@ describe('input hygiene', () => {
       expect(pageMessage(path.text)).toBe('The address contains a character that is not allowed.');
 
       const operator = await signedIn(t, 'operator');
-      const search = await operator.client.get('/admin/orgs?q=%00');
+      const search = await operator.client.get('/admin/organizations?q=%00');
       expect(search.status).toBe(400);
       expect(pageMessage(search.text)).toBe('The address contains a character that is not allowed.');
       // The page keeps the signed-in layout.
@@ -260,10 +264,18 @@ describe('input hygiene', () => {
 
     it('applies the same rule to organization names', async () => {
       const operator = await signedIn(t, 'operator');
-      const bidi = await operator.client.submit('/admin/orgs/new', { name: 'Acme\u202E' }, '/admin/orgs');
+      const bidi = await operator.client.submit(
+        '/admin/organizations/new',
+        { name: 'Acme\u202E' },
+        '/admin/organizations',
+      );
       expect(bidi.status).toBe(400);
       expect(fieldError(bidi.text, 'name')).toBe(LINE);
-      const empty = await operator.client.submit('/admin/orgs/new', { name: '\u200B' }, '/admin/orgs');
+      const empty = await operator.client.submit(
+        '/admin/organizations/new',
+        { name: '\u200B' },
+        '/admin/organizations',
+      );
       expect(fieldError(empty.text, 'name')).toBe('Enter the organization name.');
     });
   });

@@ -1,9 +1,9 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable, Module } from '@nestjs/common';
-import { withContext } from '../../src/database/request-context';
-import { Job } from '../../src/modules/jobs/job.decorator';
-import { JobRunner } from '../../src/modules/jobs/job-runner';
-import { JobsService } from '../../src/modules/jobs/jobs.service';
+import { withContext } from '../../src/platform/database/request-context';
+import { Job } from '../../src/platform/jobs/job.decorator';
+import { JobRunner } from '../../src/platform/jobs/job-runner';
+import { JobsService } from '../../src/platform/jobs/jobs.service';
 import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
 
 /** Jobs whose behaviour the tests steer. */

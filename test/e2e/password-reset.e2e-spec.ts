@@ -1,9 +1,9 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import request from 'supertest';
 import { createPerson, randomPassword, type CreatedPerson } from '../../seeds/factories';
-import { withContext } from '../../src/database/request-context';
-import { MailService } from '../../src/modules/mail/mail.service';
-import { Person } from '../../src/modules/users/person.entity';
+import { withContext } from '../../src/platform/database/request-context';
+import { MailService } from '../../src/platform/mail/mail.service';
+import { Person } from '../../src/modules/people/person.entity';
 import { Client, csrfFrom } from '../utils/http';
 import { parseMail, type ReceivedMail } from '../utils/smtp-peer';
 import { createMailedTestApp, signedIn, type MailedTestApp } from '../utils/test-app';

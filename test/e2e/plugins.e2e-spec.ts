@@ -1,9 +1,9 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from '../../src/app.module';
-import { JobRegistry } from '../../src/modules/jobs/job-registry';
+import { JobRegistry } from '../../src/platform/jobs/job-registry';
 import { PLUGINS_DIR } from '../../src/config/paths';
-import { PluginLoadError } from '../../src/plugin-host/plugin-loader';
+import { PluginLoadError } from '../../src/platform/plugin-host/plugin-loader';
 import { HelloTasks } from '../fixtures/plugins/hello';
 import { Client } from '../utils/http';
 import { createTestApp, signedIn, testConfig, type TestApp } from '../utils/test-app';

@@ -18,7 +18,7 @@ describe('first-run setup', () => {
   afterAll(() => t.close());
 
   it('sends every page to /setup while no operator exists, but not the health probes', async () => {
-    for (const path of ['/', '/dashboard', '/login', '/admin/orgs', '/no-such-page']) {
+    for (const path of ['/', '/dashboard', '/login', '/admin/organizations', '/no-such-page']) {
       const res = await request(t.server).get(path).redirects(0);
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe('/setup');
@@ -84,7 +84,7 @@ describe('first-run setup', () => {
     // The operator signs in with the email as typed in any case.
     const signIn = await client.signIn(' olive@northwind.TEST ', GOOD.password);
     expect(signIn.status).toBe(303);
-    const orgs = await client.get('/admin/orgs');
+    const orgs = await client.get('/admin/organizations');
     expect(orgs.status).toBe(200);
     expect(orgs.text).toContain('Northwind Security');
     const account = await client.get('/account');

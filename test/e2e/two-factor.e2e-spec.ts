@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import { createOrganization, createPerson, type CreatedPerson } from '../../seeds/factories';
 import { openSqlite } from '../../src/cli/sqlite-file';
 import { SecretBox } from '../../src/common/security/secret-box';
-import { withContext } from '../../src/database/request-context';
-import { totpCode } from '../../src/modules/auth/totp';
-import { TWO_FACTOR_FAILED, TWO_FACTOR_PENDING_SECONDS } from '../../src/modules/auth/two-factor-sign-in.service';
-import { MailService } from '../../src/modules/mail/mail.service';
+import { withContext } from '../../src/platform/database/request-context';
+import { totpCode } from '../../src/modules/auth/two-factor/totp';
+import {
+  TWO_FACTOR_FAILED,
+  TWO_FACTOR_PENDING_SECONDS,
+} from '../../src/modules/auth/two-factor/two-factor-sign-in.service';
+import { MailService } from '../../src/platform/mail/mail.service';
 import { cli, expectOneLineError } from '../utils/cli';
 import { Client, csrfFrom } from '../utils/http';
 import { createOperator, createTestApp, signedIn, TEST_SECRET, type TestApp } from '../utils/test-app';
@@ -245,7 +248,7 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
         '/account/2fa/setup',
         '/account/2fa/disable',
         '/account/activity',
-        '/admin/orgs',
+        '/admin/organizations',
         '/admin/audit',
         '/admin/mail',
         '/admin/jobs',
@@ -531,7 +534,7 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
       const signIn = await client.signIn(member.email, member.password);
       expect(signIn.status).toBe(303);
       expect(signIn.headers.location).toBe('/account/security');
-      for (const path of ['/dashboard', '/account', '/org/users', '/account/2fa/disable', '/admin/orgs']) {
+      for (const path of ['/dashboard', '/account', '/org/users', '/account/2fa/disable', '/admin/organizations']) {
         const res = await client.get(path);
         expect([path, res.status, res.headers.location]).toEqual([path, 303, '/account/security']);
       }

@@ -4,8 +4,8 @@ import http, { type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebhookDeliveries } from '../../plugins/webhooks/webhook-deliveries.service';
 import { WebhookSettings } from '../../plugins/webhooks/webhook-settings';
-import { JobRegistry } from '../../src/modules/jobs/job-registry';
-import { PAGE_SIZE } from '../../src/plugin-host/plugin-api';
+import { JobRegistry } from '../../src/platform/jobs/job-registry';
+import { PAGE_SIZE } from '../../src/platform/plugin-host/plugin-api';
 import { errorSummary, fieldError, unescapeHtml } from '../utils/html';
 import { csrfFrom, type Client } from '../utils/http';
 import { createTestApp, signedIn, TEST_START, type TestApp } from '../utils/test-app';
@@ -122,7 +122,7 @@ describe('webhooks plugin', () => {
   }
 
   async function createOrg(name: string) {
-    const res = await operator.submit('/admin/orgs/new', { name }, '/admin/orgs');
+    const res = await operator.submit('/admin/organizations/new', { name }, '/admin/organizations');
     expect(res.status).toBe(303);
     const [org] = await sql<{ id: string }>('select id from organizations where name = ?', [name]);
     return org.id;
@@ -244,9 +244,9 @@ describe('webhooks plugin', () => {
     const orgId = await createOrg('Fabrikam Hooks');
     await waitFor(() => created.received.length === 1, 'organization.created');
     const rename = await operator.submit(
-      `/admin/orgs/${orgId}/edit`,
+      `/admin/organizations/${orgId}/edit`,
       { name: 'Fabrikam Hooks EU' },
-      `/admin/orgs/${orgId}`,
+      `/admin/organizations/${orgId}`,
     );
     expect(rename.status).toBe(303);
     await waitFor(() => renamed.received.length === 1, 'organization.renamed');

@@ -9,8 +9,8 @@ import { configureApp } from '../../src/app.setup';
 import { FixedClock } from '../../src/common/clock';
 import { loadAppConfig, type AppConfig } from '../../src/config/app.config';
 import { createPerson, type CreatedPerson, type PersonSpec } from '../../seeds/factories';
-import { MailService } from '../../src/modules/mail/mail.service';
-import type { Role } from '../../src/modules/users/person.entity';
+import { MailService } from '../../src/platform/mail/mail.service';
+import type { Role } from '../../src/modules/people/person.entity';
 import { Client } from './http';
 import { SmtpPeer, type ReceivedMail } from './smtp-peer';
 

@@ -13,7 +13,7 @@ import {
   type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { APP_EVENT_NAMES, FormDto } from '../../../src/plugin-host/plugin-api';
+import { APP_EVENT_NAMES, FormDto } from '../../../src/platform/plugin-host/plugin-api';
 import { webhookUrlProblem } from '../webhook-url';
 
 @ValidatorConstraint({ name: 'webhookUrl' })

@@ -52,7 +52,7 @@ describe('HttpExceptionFilter', () => {
   });
 
   it('keeps messages written for people, hides framework defaults', () => {
-    const forbidden = host('/admin/orgs');
+    const forbidden = host('/admin/organizations');
     filter.catch(new ForbiddenException('You do not have access to this page.'), forbidden.args);
     expect(forbidden.res.rendered!.locals.message).toBe('You do not have access to this page.');
     const missing = host('/nope');

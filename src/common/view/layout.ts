@@ -2,7 +2,10 @@ import type { Request, Response } from 'express';
 import { csrfTokenFor, type CsrfUtilities } from '../http/csrf';
 import type { AppRequest } from '../http/principal';
 import { takeFlash } from './flash';
-import { CORE_NAV, navFor, ROLE_LABELS, type NavItem } from './navigation';
+import { navFor, ROLE_LABELS, type NavItem } from './navigation';
+
+/** App setting holding the modules' navigation (registered by the composition root). */
+export const MODULE_NAV_SETTING = 'seatdesk.moduleNav';
 
 /** App setting holding the items the plugin host adds after the core navigation. */
 export const PLUGIN_NAV_SETTING = 'seatdesk.pluginNav';
@@ -18,9 +21,10 @@ export function applyLayoutLocals(req: Request, res: Response, csrf: CsrfUtiliti
   // that must enrol shows who is signed in (to sign out) but no navigation.
   if (user && user.stage !== 'two_factor') {
     locals.currentUser = { name: user.name, email: user.email, roleLabel: ROLE_LABELS[user.role] };
+    const moduleNav = (req.app.get(MODULE_NAV_SETTING) as NavItem[] | undefined) ?? [];
     const pluginNav = (req.app.get(PLUGIN_NAV_SETTING) as NavItem[] | undefined) ?? [];
     locals.nav =
-      user.stage === 'active' ? navFor(user.role, req.originalUrl.split('?')[0], [...CORE_NAV, ...pluginNav]) : [];
+      user.stage === 'active' ? navFor(user.role, req.originalUrl.split('?')[0], [...moduleNav, ...pluginNav]) : [];
   }
   let token: string | undefined;
   let flash: ReturnType<typeof takeFlash> | undefined;

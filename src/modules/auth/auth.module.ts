@@ -1,45 +1,41 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
-import { forwardRef, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import type { AppConfig } from '../../config/app.config';
 import { APP_CONFIG } from '../../config/config.module';
 import { deriveSecretKey } from '../../common/security/keys';
-import { MailModule } from '../mail/mail.module';
+import { MailModule } from '../../platform/mail/mail.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
-import { UsersModule } from '../users/users.module';
-import { AccountConfirmController } from './account-confirm.controller';
-import { AccountSessionsController } from './account-sessions.controller';
-import { AccountSessionsService } from './account-sessions.service';
-import { AuthController } from './auth.controller';
+import { PeopleModule } from '../people/people.module';
+import { AccountSessionsService } from './sessions/account-sessions.service';
+import { SignInController } from './sign-in/sign-in.controller';
 import { AuthTokensService } from './auth-tokens.service';
-import { AuthService } from './auth.service';
-import { KnownBrowsersRepository } from './known-browsers.repository';
-import { KnownBrowsersService } from './known-browsers.service';
-import { LocalStrategy } from './local.strategy';
-import { LockoutExpiryJob } from './lockout-expiry.job';
-import { LockoutRepository } from './lockout.repository';
-import { LockoutService } from './lockout.service';
-import { PasswordResetController } from './password-reset.controller';
-import { PasswordResetService } from './password-reset.service';
+import { SignInService } from './sign-in/sign-in.service';
+import { KnownBrowsersRepository } from './sign-in/known-browsers.repository';
+import { KnownBrowsersService } from './sign-in/known-browsers.service';
+import { LocalStrategy } from './sign-in/local.strategy';
+import { LockoutRepository } from './lockout/lockout.repository';
+import { LockoutService } from './lockout/lockout.service';
+import { PasswordResetController } from './password-reset/password-reset.controller';
+import { PasswordResetService } from './password-reset/password-reset.service';
 import { ReauthService } from './reauth.service';
-import { Session } from './session.entity';
-import { SessionGuard } from './session.guard';
-import { SessionMiddleware } from './session.middleware';
-import { SessionsRepository } from './sessions.repository';
-import { SessionsService } from './sessions.service';
-import { AccountSecurityController } from './account-security.controller';
-import { OrgSettingsController } from './org-settings.controller';
-import { TwoFactorController } from './two-factor.controller';
-import { TwoFactorRepository } from './two-factor.repository';
-import { TwoFactorSignInService } from './two-factor-sign-in.service';
-import { TwoFactorService } from './two-factor.service';
+import { Session } from './sessions/session.entity';
+import { SessionGuard } from './sessions/session.guard';
+import { SessionMiddleware } from './sessions/session.middleware';
+import { SessionsRepository } from './sessions/sessions.repository';
+import { SessionsService } from './sessions/sessions.service';
+import { OrgSettingsController } from './two-factor/org-settings.controller';
+import { TwoFactorController } from './two-factor/two-factor.controller';
+import { TwoFactorRepository } from './two-factor/two-factor.repository';
+import { TwoFactorSignInService } from './two-factor/two-factor-sign-in.service';
+import { TwoFactorService } from './two-factor/two-factor.service';
 
 @Module({
   imports: [
     MikroOrmModule.forFeature([Session]),
     PassportModule,
-    forwardRef(() => UsersModule),
+    PeopleModule,
     MailModule,
     OrganizationsModule,
     JwtModule.registerAsync({
@@ -52,18 +48,10 @@ import { TwoFactorService } from './two-factor.service';
       }),
     }),
   ],
-  controllers: [
-    AuthController,
-    PasswordResetController,
-    TwoFactorController,
-    AccountSecurityController,
-    OrgSettingsController,
-    AccountConfirmController,
-    AccountSessionsController,
-  ],
+  controllers: [SignInController, PasswordResetController, TwoFactorController, OrgSettingsController],
   providers: [
     AuthTokensService,
-    AuthService,
+    SignInService,
     SessionsService,
     SessionsRepository,
     LocalStrategy,
@@ -71,7 +59,6 @@ import { TwoFactorService } from './two-factor.service';
     SessionGuard,
     LockoutRepository,
     LockoutService,
-    LockoutExpiryJob,
     PasswordResetService,
     ReauthService,
     TwoFactorRepository,
@@ -82,8 +69,9 @@ import { TwoFactorService } from './two-factor.service';
     AccountSessionsService,
   ],
   exports: [
+    AccountSessionsService,
     AuthTokensService,
-    AuthService,
+    SignInService,
     SessionsService,
     SessionMiddleware,
     SessionGuard,

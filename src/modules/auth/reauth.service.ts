@@ -1,9 +1,9 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
 import { PasswordHasher } from '../../common/security/password-hasher';
-import { AuditService } from '../audit/audit.service';
-import { personTarget } from '../users/person.entity';
-import { LockoutService } from './lockout.service';
+import { AuditService } from '../../platform/audit/audit.service';
+import { personTarget } from '../people/person.entity';
+import { LockoutService } from './lockout/lockout.service';
 
 export type ReauthResult = 'ok' | 'wrong' | 'locked';
 

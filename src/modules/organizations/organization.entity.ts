@@ -1,5 +1,5 @@
 import { Entity, Property } from '@mikro-orm/core';
-import { BaseEntity } from '../../database/base.entity';
+import { BaseEntity } from '../../platform/database/base.entity';
 import { organizationNameKey } from './organization-name';
 
 @Entity({ tableName: 'organizations' })

@@ -7,7 +7,7 @@ import { setFlash } from '../../common/view/flash';
 import { OrganizationNameDto } from './dto/organization-name.dto';
 import { OrganizationsService } from './organizations.service';
 
-const LIST = { label: 'Organizations', href: '/admin/orgs' };
+const LIST = { label: 'Organizations', href: '/admin/organizations' };
 const NEW_LOCALS = () => ({ title: 'New organization', breadcrumbs: [LIST, { label: 'New organization' }] });
 const EDIT_LOCALS = (id: string) => ({
   title: 'Rename organization',
@@ -18,13 +18,13 @@ const EDIT_LOCALS = (id: string) => ({
 // A malformed id is as unknown as a missing one: 404, not 400.
 const OrgId = () => UuidParam();
 
-@Controller('admin/orgs')
+@Controller('admin/organizations')
 @Roles('operator')
 export class OrganizationsController {
   constructor(private readonly orgs: OrganizationsService) {}
 
   @Get()
-  @Render('orgs/index')
+  @Render('organizations/index')
   async index(@Query() query: { q?: string; after?: string; before?: string }) {
     const q = typeof query.q === 'string' ? query.q.trim() : '';
     const page = await this.orgs.list(pageRequest(query, 2), q);
@@ -34,26 +34,26 @@ export class OrganizationsController {
       q,
       isSearch: q !== '',
       rows: page.rows,
-      ...pageLinks('/admin/orgs', { q }, page),
+      ...pageLinks('/admin/organizations', { q }, page),
     };
   }
 
   @Get('new')
-  @Render('orgs/new')
+  @Render('organizations/new')
   new() {
     return { ...NEW_LOCALS(), values: {} };
   }
 
   @Post()
-  @FormView('orgs/new', NEW_LOCALS)
+  @FormView('organizations/new', NEW_LOCALS)
   async create(@Body() body: OrganizationNameDto, @Res() res: Response) {
     const org = await this.orgs.create(body.name);
     setFlash(res, 'success', `Organization “${org.name}” created.`);
-    return res.redirect(303, '/admin/orgs');
+    return res.redirect(303, '/admin/organizations');
   }
 
   @Get(':id/edit')
-  @Render('orgs/edit')
+  @Render('organizations/edit')
   async edit(@OrgId() id: string) {
     const org = await this.orgs.get(id);
     return {
@@ -64,10 +64,10 @@ export class OrganizationsController {
   }
 
   @Post(':id')
-  @FormView('orgs/edit', (req) => EDIT_LOCALS(String(req.params.id)))
+  @FormView('organizations/edit', (req) => EDIT_LOCALS(String(req.params.id)))
   async update(@OrgId() id: string, @Body() body: OrganizationNameDto, @Res() res: Response) {
     const org = await this.orgs.rename(id, body.name);
     setFlash(res, 'success', `Organization renamed to “${org.name}”.`);
-    return res.redirect(303, '/admin/orgs');
+    return res.redirect(303, '/admin/organizations');
   }
 }

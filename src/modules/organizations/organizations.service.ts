@@ -3,8 +3,8 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { FormError } from '../../common/http/exceptions';
 import { toPage, type Page, type PageRequest } from '../../common/pagination';
-import { AppEvents } from '../../events/app-events.service';
-import { AuditService } from '../audit/audit.service';
+import { AppEvents } from '../../platform/events/app-events.service';
+import { AuditService } from '../../platform/audit/audit.service';
 import { Organization } from './organization.entity';
 import { OrganizationsRepository, type OrganizationRow } from './organizations.repository';
 

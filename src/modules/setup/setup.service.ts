@@ -1,9 +1,9 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { FormError } from '../../common/http/exceptions';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '../../platform/audit/audit.service';
 import { OrganizationsService } from '../organizations/organizations.service';
-import { UsersService } from '../users/users.service';
+import { PeopleService } from '../people/people.service';
 
 export interface SetupInput {
   orgName: string;
@@ -21,14 +21,14 @@ export class SetupService {
 
   constructor(
     private readonly em: EntityManager,
-    private readonly users: UsersService,
+    private readonly people: PeopleService,
     private readonly orgs: OrganizationsService,
     private readonly audit: AuditService,
   ) {}
 
   async isOpen(): Promise<boolean> {
     if (this.closed) return false;
-    this.closed = await this.users.operatorExists();
+    this.closed = await this.people.operatorExists();
     return !this.closed;
   }
 
@@ -43,7 +43,7 @@ export class SetupService {
         if (err instanceof FormError && err.fields.name) throw new FormError({ orgName: err.fields.name });
         throw err;
       });
-      const operator = await this.users.createPerson({
+      const operator = await this.people.createPerson({
         email: input.email,
         name: input.name,
         password: input.password,

@@ -1,0 +1,26 @@
+import { accountModule } from './modules/account';
+import { authModule } from './modules/auth';
+import { dashboardModule } from './modules/dashboard';
+import { organizationsModule } from './modules/organizations';
+import { peopleModule } from './modules/people';
+import { setupModule } from './modules/setup';
+import { auditPlatform } from './platform/audit';
+import { jobsPlatform } from './platform/jobs';
+import { mailPlatform } from './platform/mail';
+import { MODULE_CATALOG } from './platform/module-host/module-catalog';
+
+// The one list of what the app is made of (docs/architecture.md): a new module
+// is one line here. Order is the navigation's order within each role.
+export const APP_MODULES = [
+  dashboardModule,
+  organizationsModule,
+  peopleModule,
+  auditPlatform,
+  authModule,
+  accountModule,
+  mailPlatform,
+  jobsPlatform,
+  setupModule,
+];
+
+MODULE_CATALOG.register(APP_MODULES);

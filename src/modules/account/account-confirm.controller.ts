@@ -1,0 +1,44 @@
+import { Body, Controller, Get, Post, Query, Render, Res, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { Response } from 'express';
+import { AllowStages, CurrentUser, FormView } from '../../common/http/decorators';
+import type { Principal } from '../../common/http/principal';
+import { AccountService } from './account.service';
+import { ConfirmPasswordDto } from './dto/confirm-password.dto';
+import { REAUTH_LOCKED } from '../auth/reauth.service';
+import { safeNextPath } from '../auth/sign-in/safe-redirect';
+
+const WRONG = 'This password is not right. Type the password you sign in with.';
+const LOCALS = (next: unknown) => ({ title: 'Confirm your password', next: safeNextPath(next, '/account') });
+
+/**
+ * Where @RecentAuth() sends a sensitive change whose session has not had the
+ * password typed for a while. Reachable while enrolling two-factor too, which
+ * may itself need a recent password.
+ */
+@Controller('account/confirm')
+@AllowStages('enrol')
+export class AccountConfirmController {
+  constructor(private readonly account: AccountService) {}
+
+  @Get()
+  @Render('account/confirm')
+  show(@Query('next') next: unknown) {
+    return LOCALS(next);
+  }
+
+  @Post()
+  @UseGuards(ThrottlerGuard)
+  @FormView('account/confirm', (req) => LOCALS((req.body as { next?: unknown } | undefined)?.next))
+  async confirm(@CurrentUser() user: Principal, @Body() body: ConfirmPasswordDto, @Res() res: Response) {
+    const locals = LOCALS(body.next);
+    const result = await this.account.confirmPassword(user, body.password);
+    if (result === 'ok') return res.redirect(303, locals.next);
+    const message = result === 'locked' ? REAUTH_LOCKED : WRONG;
+    return res.status(401).render('account/confirm', {
+      ...locals,
+      errors: { password: message },
+      errorList: [{ field: 'password', message }],
+    });
+  }
+}

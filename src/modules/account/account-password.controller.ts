@@ -1,0 +1,59 @@
+import { Body, Controller, Get, Post, Render, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { Response } from 'express';
+import { CurrentUser, FormView } from '../../common/http/decorators';
+import type { AppRequest, Principal } from '../../common/http/principal';
+import { setFlash } from '../../common/view/flash';
+import { AccountPageLocals } from './account.controller';
+import { AccountService, PasswordChangeError } from './account.service';
+import { PasswordChangeDto } from './dto/password-change.dto';
+import { PasswordPolicy } from '../people/password-policy';
+
+const LOCALS = () => ({
+  title: 'Change your password',
+  breadcrumbs: [
+    { label: 'Dashboard', href: '/dashboard' },
+    { label: 'Account', href: '/account' },
+    { label: 'Change your password' },
+  ],
+});
+
+// The current password is asked for on the form itself, so no @RecentAuth():
+// typing it is the confirmation (and a wrong one is audited and throttled).
+@Controller('account/password')
+@UseInterceptors(AccountPageLocals)
+export class AccountPasswordController {
+  constructor(
+    private readonly account: AccountService,
+    private readonly policy: PasswordPolicy,
+  ) {}
+
+  @Get()
+  @Render('account/password')
+  edit() {
+    return { ...LOCALS(), passwordMinLength: this.policy.minLength, values: {} };
+  }
+
+  @Post()
+  @UseGuards(ThrottlerGuard)
+  @FormView('account/password', LOCALS)
+  async update(
+    @CurrentUser() user: Principal,
+    @Body() body: PasswordChangeDto,
+    @Req() req: AppRequest,
+    @Res() res: Response,
+  ) {
+    try {
+      await this.account.changePassword(user, body);
+    } catch (err) {
+      if (err instanceof PasswordChangeError) req.formLocals = { ...req.formLocals, strength: err.strength };
+      throw err;
+    }
+    setFlash(
+      res,
+      'success',
+      'Your password was changed. Every other browser signed in to your account was signed out.',
+    );
+    return res.redirect(303, '/account');
+  }
+}

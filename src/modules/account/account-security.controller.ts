@@ -1,0 +1,131 @@
+import { Body, Controller, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { Response } from 'express';
+import { AllowStages, CurrentUser, FormView, RecentAuth } from '../../common/http/decorators';
+import { FormError } from '../../common/http/exceptions';
+import type { Principal } from '../../common/http/principal';
+import { setFlash } from '../../common/view/flash';
+import { DisableTwoFactorDto } from '../auth/two-factor/dto/disable-two-factor.dto';
+import { TwoFactorCodeDto } from '../auth/two-factor/dto/two-factor-code.dto';
+import { TwoFactorService, type TwoFactorSetup } from '../auth/two-factor/two-factor.service';
+
+const SECURITY = { label: 'Security', href: '/account/security' };
+const crumbs = (user: Principal, ...rest: { label: string; href?: string }[]) =>
+  // A session held at enrolment reaches nothing else: no links out.
+  user.stage === 'active' ? [{ label: 'Account', href: '/account' }, ...rest] : [];
+const SECURITY_NEXT = { href: '/account/security', label: 'Back to security' };
+const DISABLE_LOCALS = () => ({
+  title: 'Turn off two-factor sign-in',
+  breadcrumbs: [{ label: 'Account', href: '/account' }, SECURITY, { label: 'Turn off two-factor' }],
+});
+
+/**
+ * /account/security and two-factor enrolment. A session the organization
+ * holds at enrolment (stage `enrol`) reaches these pages and nothing else
+ * until two-factor is on.
+ */
+@Controller('account')
+export class AccountSecurityController {
+  constructor(private readonly twoFactor: TwoFactorService) {}
+
+  @Get('security')
+  @AllowStages('enrol')
+  async show(@CurrentUser() user: Principal, @Res() res: Response) {
+    const status = await this.twoFactor.status(user.personId);
+    // The organization stopped requiring it meanwhile: nothing to hold this session for.
+    if (user.stage === 'enrol' && !status.required && !status.enabled) {
+      await this.twoFactor.releaseEnrolment(user);
+      return res.redirect(303, '/dashboard');
+    }
+    return res.render('account/security', {
+      title: 'Security',
+      breadcrumbs: crumbs(user, { label: 'Security' }),
+      enrolling: user.stage === 'enrol',
+      twoFactor: { ...status, lowOnCodes: status.enabled && status.recoveryCodesLeft <= 3 },
+    });
+  }
+
+  @Post('2fa/setup')
+  @HttpCode(200)
+  @AllowStages('enrol')
+  @RecentAuth()
+  async setup(@CurrentUser() user: Principal, @Res() res: Response) {
+    return this.renderSetup(res, user, await this.twoFactor.beginSetup(user));
+  }
+
+  // The same secret again (a refresh, or back from confirming the password).
+  @Get('2fa/setup')
+  @AllowStages('enrol')
+  @RecentAuth()
+  async showSetup(@CurrentUser() user: Principal, @Res() res: Response) {
+    const setup = await this.twoFactor.pendingSetup(user);
+    if (!setup) return res.redirect(303, '/account/security');
+    return this.renderSetup(res, user, setup);
+  }
+
+  @Post('2fa/enable')
+  @HttpCode(200)
+  @AllowStages('enrol')
+  @RecentAuth()
+  async enable(@CurrentUser() user: Principal, @Body() body: TwoFactorCodeDto, @Res() res: Response) {
+    let result;
+    try {
+      result = await this.twoFactor.enable(user, body.code);
+    } catch (err) {
+      if (!(err instanceof FormError)) throw err;
+      setFlash(res, 'danger', Object.values(err.fields).join(' '));
+      return res.redirect(303, '/account/security');
+    }
+    if (!result.enabled) {
+      const message = 'That code is not right. Enter the 6-digit code your app shows now.';
+      return this.renderSetup(res.status(400), user, result.setup, message);
+    }
+    return this.renderCodes(res, user, result.recoveryCodes, 'Two-factor sign-in is on.');
+  }
+
+  @Post('2fa/recovery-codes')
+  @HttpCode(200)
+  @RecentAuth()
+  async regenerate(@CurrentUser() user: Principal, @Res() res: Response) {
+    const codes = await this.twoFactor.regenerateRecoveryCodes(user);
+    return this.renderCodes(res, user, codes, 'New recovery codes made. The old ones no longer work.');
+  }
+
+  @Get('2fa/disable')
+  async confirmDisable(@CurrentUser() user: Principal, @Res() res: Response) {
+    const status = await this.twoFactor.status(user.personId);
+    if (!status.enabled || status.required) return res.redirect(303, '/account/security');
+    return res.render('account/two-factor-disable', { ...DISABLE_LOCALS(), values: {} });
+  }
+
+  @Post('2fa/disable')
+  @UseGuards(ThrottlerGuard)
+  @FormView('account/two-factor-disable', DISABLE_LOCALS)
+  async disable(@CurrentUser() user: Principal, @Body() body: DisableTwoFactorDto, @Res() res: Response) {
+    await this.twoFactor.disable(user, body);
+    setFlash(res, 'success', 'Two-factor sign-in is off. Your password alone now signs you in.');
+    return res.redirect(303, '/account/security');
+  }
+
+  private renderSetup(res: Response, user: Principal, setup: TwoFactorSetup, error?: string) {
+    return res.render('account/two-factor-setup', {
+      title: 'Set up two-factor sign-in',
+      breadcrumbs: crumbs(user, SECURITY, { label: 'Set up two-factor' }),
+      setup,
+      errors: error ? { code: error } : undefined,
+      errorList: error ? [{ field: 'code', message: error }] : undefined,
+    });
+  }
+
+  // Shown this once: the codes exist nowhere else in clear.
+  private renderCodes(res: Response, user: Principal, codes: string[], done: string) {
+    return res.render('account/recovery-codes', {
+      title: 'Your recovery codes',
+      breadcrumbs: crumbs(user, SECURITY, { label: 'Recovery codes' }),
+      done,
+      codes,
+      // A session held at enrolment is signed in now.
+      next: user.stage === 'enrol' ? { href: '/dashboard', label: 'Continue to the dashboard' } : SECURITY_NEXT,
+    });
+  }
+}

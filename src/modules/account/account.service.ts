@@ -1,0 +1,296 @@
+import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/better-sqlite';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { Clock } from '../../common/clock';
+import { FormError, type FieldErrors } from '../../common/http/exceptions';
+import type { Principal } from '../../common/http/principal';
+import { toPage, type Page, type PageRequest } from '../../common/pagination';
+import { currentRequestInfo } from '../../common/request-info';
+import { AuditService } from '../../platform/audit/audit.service';
+import { AuthTokensService } from '../auth/auth-tokens.service';
+import { REAUTH_LOCKED, ReauthService, type ReauthResult } from '../auth/reauth.service';
+import { SessionsService } from '../auth/sessions/sessions.service';
+import { MailService } from '../../platform/mail/mail.service';
+import { AccountRepository, type ActivityRow } from './account.repository';
+import { accountView } from './account.view';
+import { PasswordPolicy } from '../people/password-policy';
+import { passwordStrength, strengthView } from '../people/password-strength';
+import { normalizeEmail, personActor, personTarget, type Person } from '../people/person.entity';
+import { PeopleService } from '../people/people.service';
+
+// Confirmation links sent to a new or backup address.
+const LINK_TTL_HOURS = 24;
+const INVALID_LINK =
+  'This link is not valid: it was already used, has expired, was replaced by a newer one, or was altered. Ask for a new one from your account page.';
+
+/** A refused password change, with the strength of the refused password for the meter. */
+export class PasswordChangeError extends FormError {
+  constructor(
+    fields: FieldErrors,
+    readonly strength: ReturnType<typeof strengthView> | null,
+  ) {
+    super(fields);
+  }
+}
+
+/**
+ * A person's own account details: name, email change (confirmed from the new
+ * address), password change, recovery options, the anti-phishing phrase, the
+ * password typed again for sensitive changes, and their activity. Each change
+ * is one transaction with its audit entry and mail.
+ */
+@Injectable()
+export class AccountService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly accounts: AccountRepository,
+    private readonly people: PeopleService,
+    private readonly policy: PasswordPolicy,
+    private readonly tokens: AuthTokensService,
+    private readonly sessions: SessionsService,
+    private readonly reauth: ReauthService,
+    private readonly mail: MailService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async page(personId: string) {
+    return accountView(await this.get(personId));
+  }
+
+  /** The password typed again (/account/confirm): opens sensitive changes for a while. */
+  async confirmPassword(user: Principal, password: unknown): Promise<ReauthResult> {
+    const result = await this.reauth.check(user.personId, password, 'confirm');
+    if (result === 'ok') await this.sessions.confirm(user.sessionId);
+    return result;
+  }
+
+  async rename(user: Principal, name: string): Promise<void> {
+    const person = await this.get(user.personId);
+    if (person.name === name) return;
+    await this.em.transactional(async () => {
+      await this.accounts.update(person.id, { name }, this.clock.now());
+      await this.audit.record({ action: 'user.updated', target: personTarget(person), details: { changed: ['name'] } });
+    });
+  }
+
+  /**
+   * Sends a confirmation link to the new address and tells the current one;
+   * nothing changes until the link is followed. The answer is the same when
+   * the address already belongs to another account (the page must not tell
+   * who has an account): that address is told so instead of getting a link.
+   */
+  async requestEmailChange(user: Principal, requested: string): Promise<string> {
+    const person = await this.get(user.personId);
+    const newEmail = normalizeEmail(requested);
+    if (newEmail === person.email) throw new FormError({ newEmail: 'This is already your email address.' });
+    const taken = await this.accounts.emailTaken(newEmail, person.id);
+    const now = this.clock.now();
+    await this.em.transactional(async () => {
+      if (taken) {
+        // Someone else's address: it gets their own phrase, and no link.
+        await this.mail.enqueue('email-change-taken', newEmail, { newEmail });
+      } else {
+        const token = await this.tokens.issue(person.id, 'email_change', LINK_TTL_HOURS * 3600, newEmail);
+        // Not the person's address yet: it gets no phrase (whoever reads it has not proved anything).
+        await this.mail.enqueue('email-change-confirm', newEmail, {
+          name: person.name,
+          newEmail,
+          token,
+          hours: LINK_TTL_HOURS,
+          antiPhishingPhrase: null,
+        });
+      }
+      await this.mail.enqueue('email-change-notice', person.email, {
+        name: person.name,
+        newEmail,
+        at: now,
+        ipAddress: currentRequestInfo().ip ?? null,
+      });
+      // The same entry either way: the person's activity page and their
+      // organization's log must not tell who has an account either. (Operators
+      // see in /admin/mail which message the address got.)
+      await this.audit.record({
+        action: 'user.email_change_requested',
+        target: personTarget(person),
+        details: { newEmail },
+      });
+    });
+    return newEmail;
+  }
+
+  /** The link from the new address was followed (signed in or not): the address changes now. */
+  async confirmEmailChange(token: unknown): Promise<{ email: string }> {
+    const taken = new BadRequestException(
+      'This email address is now used by another account, so it cannot become yours. Choose another one from your account page.',
+    );
+    try {
+      return await this.em.transactional(async () => {
+        const link = await this.tokens.consume(token, 'email_change');
+        if (!link?.payload) throw new BadRequestException(INVALID_LINK);
+        const person = await this.people.findById(link.personId);
+        if (!person || person.status !== 'active') throw new BadRequestException(INVALID_LINK);
+        const previous = person.email;
+        const email = link.payload;
+        if (await this.accounts.emailTaken(email, person.id)) throw taken;
+        await this.accounts.update(person.id, { email }, this.clock.now());
+        // Reset links went to the old address: they must not outlive the change.
+        await this.tokens.revoke(person.id, 'password_reset');
+        await this.audit.record({
+          action: 'user.email_changed',
+          actor: personActor(person),
+          target: personTarget(person),
+          details: { from: previous, to: email },
+        });
+        await this.mail.enqueue('email-change-notice', previous, {
+          name: person.name,
+          newEmail: email,
+          completed: true,
+          at: this.clock.now(),
+          ipAddress: currentRequestInfo().ip ?? null,
+          antiPhishingPhrase: person.antiPhishingPhrase,
+        });
+        return { email };
+      });
+    } catch (err) {
+      // Another account took the address between the check and the update.
+      if (err instanceof UniqueConstraintViolationException) throw taken;
+      throw err;
+    }
+  }
+
+  /**
+   * Current password required; the new one checked by the policy; every other
+   * session of the person ends, this one stays (and counts as confirmed).
+   */
+  async changePassword(
+    user: Principal,
+    input: { currentPassword: string; newPassword: string; confirmPassword: string },
+  ): Promise<void> {
+    const person = await this.get(user.personId);
+    const current = await this.reauth.check(person.id, input.currentPassword, 'password_change');
+    if (current !== 'ok') {
+      const message = current === 'locked' ? REAUTH_LOCKED : 'Your current password is not right.';
+      throw new PasswordChangeError({ currentPassword: message }, null);
+    }
+    const errors: FieldErrors = {};
+    if (input.newPassword === input.currentPassword) {
+      errors.newPassword = 'Choose a password different from your current one.';
+    } else {
+      const reason = await this.policy.check(input.newPassword, { email: person.email, name: person.name });
+      if (reason) errors.newPassword = reason;
+    }
+    if (!errors.newPassword && input.confirmPassword !== input.newPassword) {
+      errors.confirmPassword = 'The two new passwords are not the same.';
+    }
+    if (Object.keys(errors).length > 0) {
+      const strength = errors.newPassword ? await this.strengthOf(input.newPassword, person) : null;
+      throw new PasswordChangeError(errors, strength);
+    }
+
+    // The slow hash happens before the transaction, so it does not hold the database.
+    const hashed = await this.people.hashPassword(input.newPassword);
+    const info = currentRequestInfo();
+    await this.em.transactional(async () => {
+      await this.people.setPassword(person.id, hashed);
+      const signedOutElsewhere = await this.sessions.endAllOf(person.id, 'password-changed', user.sessionId);
+      await this.sessions.confirm(user.sessionId);
+      await this.tokens.revoke(person.id);
+      await this.audit.record({
+        action: 'auth.password.changed',
+        target: personTarget(person),
+        details: { signedOutElsewhere },
+      });
+      await this.mail.enqueue('password-changed', person.email, {
+        name: person.name,
+        changedAt: +this.clock.now(),
+        ip: info.ip ?? null,
+        reset: false,
+      });
+    });
+  }
+
+  async requestBackupEmail(user: Principal, requested: string): Promise<string> {
+    const person = await this.get(user.personId);
+    const backupEmail = normalizeEmail(requested);
+    if (backupEmail === person.email) {
+      throw new FormError({ backupEmail: 'Use an address other than the one you sign in with.' });
+    }
+    if (backupEmail === person.backupEmail && person.backupEmailConfirmedAt) {
+      throw new FormError({ backupEmail: 'This is already your backup email address.' });
+    }
+    await this.em.transactional(async () => {
+      const token = await this.tokens.issue(person.id, 'backup_email', LINK_TTL_HOURS * 3600, backupEmail);
+      await this.mail.enqueue('backup-email-confirm', backupEmail, {
+        name: person.name,
+        backupEmail,
+        token,
+        hours: LINK_TTL_HOURS,
+        antiPhishingPhrase: null,
+      });
+      await this.audit.record({
+        action: 'user.backup_email_requested',
+        target: personTarget(person),
+        details: { backupEmail },
+      });
+    });
+    return backupEmail;
+  }
+
+  async confirmBackupEmail(token: unknown): Promise<{ backupEmail: string }> {
+    return this.em.transactional(async () => {
+      const link = await this.tokens.consume(token, 'backup_email');
+      if (!link?.payload) throw new BadRequestException(INVALID_LINK);
+      const person = await this.people.findById(link.personId);
+      if (!person || person.status !== 'active') throw new BadRequestException(INVALID_LINK);
+      const now = this.clock.now();
+      await this.accounts.update(person.id, { backupEmail: link.payload, backupEmailConfirmedAt: now }, now);
+      await this.audit.record({
+        action: 'user.backup_email_confirmed',
+        actor: personActor(person),
+        target: personTarget(person),
+        details: { backupEmail: link.payload },
+      });
+      return { backupEmail: link.payload };
+    });
+  }
+
+  async removeBackupEmail(user: Principal): Promise<void> {
+    const person = await this.get(user.personId);
+    await this.em.transactional(async () => {
+      await this.accounts.update(person.id, { backupEmail: null, backupEmailConfirmedAt: null }, this.clock.now());
+      await this.tokens.revoke(person.id, 'backup_email');
+      await this.audit.record({ action: 'user.backup_email_removed', target: personTarget(person) });
+    });
+  }
+
+  /** Audited without the phrase itself: the audit log is read by others. */
+  async setPhrase(user: Principal, phrase: string | null): Promise<void> {
+    const person = await this.get(user.personId);
+    await this.em.transactional(async () => {
+      await this.accounts.update(person.id, { antiPhishingPhrase: phrase }, this.clock.now());
+      await this.audit.record({
+        action: 'user.anti_phishing_phrase_changed',
+        target: personTarget(person),
+        details: { change: phrase === null ? 'removed' : 'set' },
+      });
+    });
+  }
+
+  async activity(personId: string, request: PageRequest): Promise<Page<ActivityRow>> {
+    // A cursor is an id; anything else was altered and is ignored.
+    const valid = (cursor: PageRequest['after']) => (cursor && Number.isSafeInteger(cursor[0]) ? cursor : null);
+    const clean = { ...request, after: valid(request.after), before: valid(request.before) };
+    return toPage(await this.accounts.activity(personId, clean), clean, (row) => [row.id]);
+  }
+
+  private async get(personId: string): Promise<Person> {
+    const person = await this.people.findById(personId);
+    if (!person) throw new NotFoundException();
+    return person;
+  }
+
+  private async strengthOf(password: string, person: Person) {
+    const { score } = await passwordStrength(password, [person.email, ...person.name.split(/\s+/)]);
+    return strengthView(score, true);
+  }
+}

@@ -1,0 +1,192 @@
+import { EntityManager } from '@mikro-orm/better-sqlite';
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../../../common/clock';
+import { FormError, type FieldErrors } from '../../../common/http/exceptions';
+import { currentRequestInfo } from '../../../common/request-info';
+import type { AppConfig } from '../../../config/app.config';
+import { APP_CONFIG } from '../../../config/config.module';
+import { AfterCommit } from '../../../platform/database/after-commit';
+import { AppEvents } from '../../../platform/events/app-events.service';
+import { AuditService } from '../../../platform/audit/audit.service';
+import { MailService } from '../../../platform/mail/mail.service';
+import { PasswordPolicy } from '../../people/password-policy';
+import { passwordStrength, strengthView } from '../../people/password-strength';
+import { normalizeEmail, personActor, personTarget, type Person } from '../../people/person.entity';
+import { PeopleService } from '../../people/people.service';
+import { AuthTokensService } from '../auth-tokens.service';
+import { LockoutService } from '../lockout/lockout.service';
+import { SessionsService } from '../sessions/sessions.service';
+
+/** The person a still-good reset link belongs to. */
+export interface ResetLink {
+  personId: string;
+  email: string;
+  name: string;
+}
+
+/** A refused new password, with the strength meter's verdict on it. */
+export class ResetPasswordRefused extends FormError {
+  constructor(
+    fields: FieldErrors,
+    readonly strength: ReturnType<typeof strengthView> | null,
+  ) {
+    super(fields);
+  }
+}
+
+/**
+ * Forgotten passwords: a single-use link by email (AuthTokensService: 256
+ * random bits kept only as their SHA-256, a newer link supersedes older ones),
+ * then a new password that also lifts a lockout and ends every session.
+ */
+@Injectable()
+export class PasswordResetService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly em: EntityManager,
+    private readonly people: PeopleService,
+    private readonly policy: PasswordPolicy,
+    private readonly tokens: AuthTokensService,
+    private readonly sessions: SessionsService,
+    private readonly lockout: LockoutService,
+    private readonly audit: AuditService,
+    private readonly events: AppEvents,
+    private readonly mail: MailService,
+    private readonly clock: Clock,
+    private readonly afterCommit: AfterCommit,
+  ) {}
+
+  /**
+   * /forgot-password. The answer is the same for every address, and so is the
+   * work done before it: the lookup, the link and the audit entry happen after
+   * the answer has gone out (AfterCommit.runAfterAnswer), so its time tells
+   * nothing either. An active person gets a link by email; for any other
+   * address the attempt is audited and nothing is sent.
+   */
+  requestLink(email: string): void {
+    const address = normalizeEmail(email).slice(0, 254);
+    this.afterCommit.runAfterAnswer(() => this.answerRequest(address));
+  }
+
+  private async answerRequest(address: string): Promise<void> {
+    const person = address ? await this.people.findForSignIn(address) : null;
+    await this.em.transactional(async () => {
+      if (person?.status === 'active') {
+        await this.mailLink(person, 'forgot_password');
+        return;
+      }
+      await this.audit.record({
+        action: 'auth.password.reset_requested',
+        outcome: 'failure',
+        actor: { type: 'person', id: null, label: address || '(no email)' },
+        target: { type: 'person', id: person?.id ?? null, label: address || '(no email)' },
+        organizationId: person?.organization?.id ?? null,
+        details: { via: 'forgot_password', reason: person ? 'disabled' : 'unknown_account' },
+      });
+    });
+  }
+
+  /** `user:reset-link`: a new single-use link for an operator to pass on (older links stop working). */
+  async createLink(person: Person): Promise<string> {
+    return this.em.transactional(async () => {
+      const token = await this.tokens.issue(person.id, 'password_reset', this.config.resetTokenTtlSeconds);
+      await this.audit.record({
+        action: 'auth.password.reset_requested',
+        target: personTarget(person),
+        organizationId: person.organization?.id ?? null,
+        details: { via: 'cli', minutes: this.linkMinutes },
+      });
+      return this.linkUrl(token);
+    });
+  }
+
+  /** The person a reset link is for, while the link is good (unused, newest, not expired) and they are active. */
+  async findLink(token: unknown): Promise<ResetLink | null> {
+    const valid = await this.tokens.check(token, 'password_reset');
+    if (!valid) return null;
+    const person = await this.people.findById(valid.personId);
+    if (person?.status !== 'active') return null;
+    return { personId: person.id, email: person.email, name: person.name };
+  }
+
+  /**
+   * Sets the new password from a reset link. False when the link is not good
+   * (used, superseded, expired, altered), including when a concurrent request
+   * used it first. A refused password is a FormError for the form. In one
+   * transaction: the link is used, the password set, a lockout lifted, every
+   * session ended, other links withdrawn, the change audited and the owner told.
+   */
+  async reset(token: unknown, password: string, confirmPassword: string): Promise<boolean> {
+    const link = await this.findLink(token);
+    if (!link) return false;
+    const errors: FieldErrors = {};
+    const weak = await this.policy.check(password, { email: link.email, name: link.name });
+    if (weak) errors.password = weak;
+    if (confirmPassword !== password) errors.confirmPassword = 'The two passwords are not the same: type it again.';
+    if (Object.keys(errors).length > 0) {
+      const strength = weak ? await passwordStrength(password, [link.email, ...link.name.split(/\s+/)]) : null;
+      throw new ResetPasswordRefused(errors, strength ? strengthView(strength.score, true) : null);
+    }
+
+    // argon2 takes tens of ms: never while holding the database.
+    const hashed = await this.people.hashPassword(password);
+    return this.em.transactional(async () => {
+      // The one check that counts: a link is used at most once, even by racing requests.
+      const used = await this.tokens.consume(token, 'password_reset');
+      if (used?.personId !== link.personId) return false;
+      const person = await this.people.findById(link.personId);
+      if (person?.status !== 'active') return false;
+      await this.people.setPassword(person.id, hashed);
+      const lockLifted = await this.lockout.clear(person.id);
+      const sessionsEnded = await this.sessions.endAllOf(person.id, 'password-reset');
+      await this.tokens.revoke(person.id);
+      await this.audit.record({
+        action: 'auth.password.reset',
+        actor: personActor(person),
+        target: personTarget(person),
+        details: { lockLifted, signedOut: sessionsEnded },
+      });
+      await this.mail.enqueue('password-changed', person.email, {
+        name: person.name,
+        changedAt: +this.clock.now(),
+        ip: currentRequestInfo().ip ?? null,
+        reset: true,
+        antiPhishingPhrase: person.antiPhishingPhrase,
+      });
+      this.events.emit('auth.password.reset', {
+        personId: person.id,
+        email: person.email,
+        organizationId: person.organization?.id ?? null,
+      });
+      return true;
+    });
+  }
+
+  private get linkMinutes(): number {
+    return Math.round(this.config.resetTokenTtlSeconds / 60);
+  }
+
+  // Built from BASE_URL, never from the request's Host header.
+  private linkUrl(token: string): string {
+    return `${this.config.baseUrl}/reset-password?${new URLSearchParams({ token }).toString()}`;
+  }
+
+  private async mailLink(person: Person, via: string): Promise<void> {
+    const token = await this.tokens.issue(person.id, 'password_reset', this.config.resetTokenTtlSeconds);
+    await this.mail.enqueue('password-reset', person.email, {
+      name: person.name,
+      token,
+      linkMinutes: this.linkMinutes,
+      requestedAt: +this.clock.now(),
+      ip: currentRequestInfo().ip ?? null,
+      antiPhishingPhrase: person.antiPhishingPhrase,
+    });
+    await this.audit.record({
+      action: 'auth.password.reset_requested',
+      actor: { type: 'person', id: null, label: person.email },
+      target: personTarget(person),
+      organizationId: person.organization?.id ?? null,
+      details: { via, minutes: this.linkMinutes },
+    });
+  }
+}

@@ -1,0 +1,84 @@
+import { EntityManager } from '@mikro-orm/better-sqlite';
+import { Injectable } from '@nestjs/common';
+import type { RoleName } from '../../../common/http/principal';
+import { Session, type SessionStage } from './session.entity';
+
+export interface SessionRow {
+  id: string;
+  lastSeenAt: number;
+  expiresAt: number;
+  endedAt: number | null;
+  stage: SessionStage;
+  confirmedAt: number | null;
+  personId: string;
+  name: string;
+  email: string;
+  role: RoleName;
+  status: string;
+  orgId: string | null;
+  orgName: string | null;
+}
+
+export interface OpenSessionRow {
+  id: string;
+  createdAt: number;
+  lastSeenAt: number;
+  ipAddress: string | null;
+  userAgent: string | null;
+}
+
+/** Session queries; the row read on every request is one plain-row join. */
+@Injectable()
+export class SessionsRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async findWithPerson(id: string): Promise<SessionRow | null> {
+    const rows = await this.em.execute<SessionRow[]>(
+      `select s.id, s.last_seen_at as lastSeenAt, s.expires_at as expiresAt, s.ended_at as endedAt,
+              s.stage, s.confirmed_at as confirmedAt,
+              p.id as personId, p.name, p.email, p.role, p.status,
+              o.id as orgId, o.name as orgName
+         from sessions s
+         join people p on p.id = s.person_id
+         left join organizations o on o.id = p.organization_id
+        where s.id = ?`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  add(session: Session): void {
+    this.em.persist(session);
+  }
+
+  async touch(id: string, now: Date): Promise<void> {
+    await this.em.nativeUpdate(Session, { id, endedAt: null }, { lastSeenAt: now });
+  }
+
+  async end(id: string, now: Date, reason: string): Promise<number> {
+    return this.em.nativeUpdate(Session, { id, endedAt: null }, { endedAt: now, endReason: reason });
+  }
+
+  /** Ends every open session of a person, but `keepId` (the one making the change). */
+  async endAllOf(personId: string, now: Date, reason: string, keepId?: string): Promise<number> {
+    return this.em.nativeUpdate(
+      Session,
+      { person: personId, endedAt: null, ...(keepId ? { id: { $ne: keepId } } : {}) },
+      { endedAt: now, endReason: reason },
+    );
+  }
+
+  async update(id: string, changes: Partial<Pick<Session, 'stage' | 'confirmedAt' | 'browserId'>>): Promise<void> {
+    await this.em.nativeUpdate(Session, { id, endedAt: null }, changes);
+  }
+
+  /** A person's open sessions, newest first (plain rows). */
+  listOpen(personId: string, now: Date) {
+    return this.em.execute<OpenSessionRow[]>(
+      `select id, created_at as createdAt, last_seen_at as lastSeenAt, ip_address as ipAddress, user_agent as userAgent
+         from sessions where person_id = ? and ended_at is null and expires_at > ? and stage = 'active'
+        order by last_seen_at desc limit 100`,
+      [personId, +now],
+    );
+  }
+}

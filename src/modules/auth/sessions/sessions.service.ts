@@ -1,0 +1,121 @@
+import { EntityManager } from '@mikro-orm/better-sqlite';
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { randomBytes } from 'node:crypto';
+import { Clock } from '../../../common/clock';
+import type { Principal } from '../../../common/http/principal';
+import type { AppConfig } from '../../../config/app.config';
+import { APP_CONFIG } from '../../../config/config.module';
+import { Person } from '../../people/person.entity';
+import { Session, type SessionStage } from './session.entity';
+import { SessionsRepository } from './sessions.repository';
+
+// Recording "last seen" on every request would turn every page view into a
+// write; once a minute keeps the idle timeout exact to within that minute.
+const TOUCH_EVERY_MS = 60_000;
+
+export interface SessionClient {
+  ipAddress?: string;
+  userAgent?: string;
+}
+
+@Injectable()
+export class SessionsService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly em: EntityManager,
+    private readonly sessions: SessionsRepository,
+    private readonly jwt: JwtService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Starts a new session (always a new id) at `stage`, the password just
+   * typed counting as a confirmation, and returns the cookie value naming it.
+   */
+  async start(
+    personId: string,
+    client: SessionClient,
+    stage: SessionStage = 'active',
+  ): Promise<{ sessionId: string; token: string }> {
+    const now = this.clock.now();
+    const id = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(+now + this.config.sessionMaxSeconds * 1000);
+    await this.em.transactional(async (em) => {
+      const person = em.getReference(Person, personId);
+      const session = new Session({ id, person, now, expiresAt, ...client });
+      session.stage = stage;
+      session.confirmedAt = now;
+      this.sessions.add(session);
+      await em.flush();
+    });
+    const iat = Math.floor(+now / 1000);
+    const token = await this.jwt.signAsync({ sid: id, iat, exp: iat + this.config.sessionMaxSeconds });
+    return { sessionId: id, token };
+  }
+
+  /** The signed-in person behind a cookie, or null when the session is unknown, ended or timed out. */
+  async resolve(token: string): Promise<Principal | null> {
+    const now = this.clock.now();
+    let sid: unknown;
+    try {
+      ({ sid } = await this.jwt.verifyAsync<{ sid: string }>(token, { clockTimestamp: Math.floor(+now / 1000) }));
+    } catch {
+      return null;
+    }
+    if (typeof sid !== 'string') return null;
+    const row = await this.sessions.findWithPerson(sid);
+    if (!row || row.endedAt !== null) return null;
+    if (row.status !== 'active') {
+      await this.sessions.end(sid, now, 'person-disabled');
+      return null;
+    }
+    if (+now >= row.expiresAt) {
+      await this.sessions.end(sid, now, 'expired');
+      return null;
+    }
+    if (+now - row.lastSeenAt >= this.config.sessionIdleSeconds * 1000) {
+      await this.sessions.end(sid, now, 'idle');
+      return null;
+    }
+    if (+now - row.lastSeenAt >= TOUCH_EVERY_MS) await this.sessions.touch(sid, now);
+    return {
+      personId: row.personId,
+      sessionId: row.id,
+      name: row.name,
+      email: row.email,
+      role: row.role,
+      orgId: row.orgId,
+      orgName: row.orgName,
+      stage: row.stage,
+      confirmedAt: row.confirmedAt !== null ? new Date(row.confirmedAt) : null,
+    };
+  }
+
+  async end(sessionId: string, reason: string): Promise<boolean> {
+    return (await this.sessions.end(sessionId, this.clock.now(), reason)) > 0;
+  }
+
+  /** Ends every session of a person (password reset, change), but `keepId` when given. */
+  endAllOf(personId: string, reason: string, keepId?: string): Promise<number> {
+    return this.sessions.endAllOf(personId, this.clock.now(), reason, keepId);
+  }
+
+  /** Moves a session on (two-factor passed, enrolment done); the id stays, the stage is the server's. */
+  async setStage(sessionId: string, stage: SessionStage): Promise<void> {
+    await this.sessions.update(sessionId, { stage });
+  }
+
+  /** The person typed their password again: sensitive changes are open for a while. */
+  async confirm(sessionId: string): Promise<void> {
+    await this.sessions.update(sessionId, { confirmedAt: this.clock.now() });
+  }
+
+  async setBrowser(sessionId: string, browserId: string): Promise<void> {
+    await this.sessions.update(sessionId, { browserId });
+  }
+
+  listOpen(personId: string) {
+    return this.sessions.listOpen(personId, this.clock.now());
+  }
+}

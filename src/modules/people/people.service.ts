@@ -1,0 +1,138 @@
+import { EntityManager } from '@mikro-orm/better-sqlite';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { isEmail } from 'class-validator';
+import { Clock } from '../../common/clock';
+import { FormError, type FieldErrors } from '../../common/http/exceptions';
+import { PasswordHasher } from '../../common/security/password-hasher';
+import { toPage, type Page, type PageRequest } from '../../common/pagination';
+import { AppEvents } from '../../platform/events/app-events.service';
+import { AuditService } from '../../platform/audit/audit.service';
+import { Organization } from '../organizations/organization.entity';
+import { PasswordPolicy } from './password-policy';
+import { PeopleRepository, type PersonRow } from './people.repository';
+import { normalizeEmail, Person, personTarget, ROLES, type Role } from './person.entity';
+
+export interface NewPerson {
+  email: string;
+  name: string;
+  password: string;
+  role: Role;
+  organizationId?: string | null;
+}
+
+@Injectable()
+export class PeopleService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly people: PeopleRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly policy: PasswordPolicy,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly events: AppEvents,
+  ) {}
+
+  /**
+   * Creates an active person. Joins the caller's transaction when there is one
+   * (setup creates the organization and its operator together).
+   */
+  async createPerson(input: NewPerson): Promise<Person> {
+    const email = normalizeEmail(input.email);
+    const name = input.name.trim();
+    const errors: FieldErrors = {};
+    if (!isEmail(email)) errors.email = 'Enter an email address like name@example.com.';
+    // Counted as the forms count it: characters, not UTF-16 units.
+    if (name === '' || [...name].length > 120) errors.name = 'Enter a name of 1 to 120 characters.';
+    if (!ROLES.includes(input.role)) errors.role = `Choose one of: ${ROLES.join(', ')}.`;
+    if ((input.role === 'admin' || input.role === 'member') && !input.organizationId) {
+      errors.organization = 'Organization admins and members belong to an organization: name one.';
+    }
+    if (input.role === 'helpdesk' && input.organizationId) {
+      errors.organization = 'Helpdesk staff serve every organization and belong to none.';
+    }
+    const weak = await this.policy.check(input.password, { email, name });
+    if (weak) errors.password = weak;
+    if (Object.keys(errors).length === 0 && (await this.people.emailTaken(email))) {
+      errors.email = 'A person with this email address already exists.';
+    }
+    if (Object.keys(errors).length > 0) throw new FormError(errors);
+
+    const passwordHash = await this.hasher.hash(input.password);
+    return this.em.transactional(async (em) => {
+      // Checked again inside the transaction: the hash above took a while.
+      if (await this.people.emailTaken(email)) {
+        throw new FormError({ email: 'A person with this email address already exists.' });
+      }
+      const organization = input.organizationId ? await em.findOne(Organization, { id: input.organizationId }) : null;
+      if (input.organizationId && !organization) throw new NotFoundException('Organization not found.');
+      const person = new Person({ email, name, passwordHash, role: input.role, organization });
+      person.createdAt = person.updatedAt = this.clock.now();
+      this.people.add(person);
+      await em.flush();
+      await this.audit.record({
+        action: 'user.created',
+        target: personTarget(person),
+        organizationId: organization?.id ?? null,
+        details: { role: person.role },
+      });
+      this.events.emit('user.created', {
+        personId: person.id,
+        email: person.email,
+        role: person.role,
+        organizationId: organization?.id ?? null,
+      });
+      return person;
+    });
+  }
+
+  async listInOrg(orgId: string, request: PageRequest, search?: string): Promise<Page<PersonRow>> {
+    const term = search?.trim().slice(0, 120) || undefined;
+    return toPage(await this.people.listInOrg(orgId, request, term), request, (row) => [row.name, row.id]);
+  }
+
+  async getInOrg(orgId: string, id: string): Promise<Person> {
+    const person = await this.people.findInOrg(orgId, id);
+    if (!person) throw new NotFoundException('Person not found.');
+    return person;
+  }
+
+  findById(id: string): Promise<Person | null> {
+    return this.people.findById(id);
+  }
+
+  findForSignIn(email: string): Promise<Person | null> {
+    return this.people.findForSignIn(email);
+  }
+
+  operatorExists(): Promise<boolean> {
+    return this.people.operatorExists();
+  }
+
+  async recordSignIn(personId: string): Promise<void> {
+    await this.em.nativeUpdate(Person, { id: personId }, { lastSignInAt: this.clock.now() });
+  }
+
+  /** Hashes a new password (argon2: tens of ms), to hand to setPassword() inside a transaction. */
+  async hashPassword(password: string): Promise<HashedPassword> {
+    return new HashedPassword(await this.hasher.hash(password));
+  }
+
+  /**
+   * Stores a new password (already checked against the policy by the caller)
+   * and when it changed. Pass hashPassword()'s result when inside a
+   * transaction, so the slow hash does not hold the database.
+   */
+  async setPassword(personId: string, password: string | HashedPassword): Promise<void> {
+    const hashed = password instanceof HashedPassword ? password : await this.hashPassword(password);
+    await this.em.nativeUpdate(
+      Person,
+      { id: personId },
+      { passwordHash: hashed.value, passwordChangedAt: this.clock.now() },
+    );
+  }
+}
+
+/** A password hash made by PeopleService.hashPassword(): never a plain password by mistake. */
+export class HashedPassword {
+  constructor(readonly value: string) {}
+}

@@ -1,0 +1,112 @@
+import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/core';
+import type { Actor } from '../../common/request-info';
+import { BaseEntity } from '../../platform/database/base.entity';
+import { Organization } from '../organizations/organization.entity';
+
+export const ROLES = ['operator', 'helpdesk', 'admin', 'member'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERSON_STATUSES = ['active', 'disabled'] as const;
+export type PersonStatus = (typeof PERSON_STATUSES)[number];
+
+/** Emails are compared trimmed and lower-cased everywhere. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** A person as the audit log names them when they act. */
+export const personActor = (person: Person): Actor => ({
+  type: 'person',
+  id: person.id,
+  label: person.email,
+  organizationId: person.organization?.id ?? null,
+  role: person.role,
+});
+
+/** A person as the audit log names them when something is done to them. */
+export const personTarget = (person: { id: string; email: string }) => ({
+  type: 'person',
+  id: person.id,
+  label: person.email,
+});
+
+@Entity({ tableName: 'people' })
+export class Person extends BaseEntity {
+  // Operators and helpdesk belong to no organization (except the operator
+  // created at setup, whose organization is the one that runs the install).
+  @ManyToOne(() => Organization, { nullable: true, deleteRule: 'restrict' })
+  organization: Organization | null = null;
+
+  @Property({ type: 'string', length: 254 })
+  email: string;
+
+  @Property({ type: 'string', length: 120 })
+  name: string;
+
+  @Property({ type: 'string', length: 255, hidden: true, lazy: true })
+  passwordHash: string;
+
+  @Enum({ items: () => ROLES, type: 'string' })
+  role: Role;
+
+  @Enum({ items: () => PERSON_STATUSES, type: 'string' })
+  status: PersonStatus = 'active';
+
+  @Property({ type: Date, nullable: true })
+  lastSignInAt: Date | null = null;
+
+  // Lockout: changed only by single conditional statements (see LockoutRepository).
+  @Property({ type: 'integer' })
+  failedSignIns = 0;
+
+  @Property({ type: Date, nullable: true })
+  lastFailedAt: Date | null = null;
+
+  @Property({ type: Date, nullable: true })
+  lockedUntil: Date | null = null;
+
+  /** Lockouts since the last successful sign-in: each doubles the next one. */
+  @Property({ type: 'integer' })
+  lockouts = 0;
+
+  /** AES-256-GCM sealed (SecretBox 'totp'); never rendered after enrolment. */
+  @Property({ type: 'string', nullable: true, hidden: true, lazy: true })
+  totpSecret: string | null = null;
+
+  @Property({ type: 'string', nullable: true, hidden: true, lazy: true })
+  totpPendingSecret: string | null = null;
+
+  @Property({ type: Date, nullable: true })
+  totpEnabledAt: Date | null = null;
+
+  /** The last accepted TOTP time step: a code is never accepted twice. */
+  @Property({ type: 'integer', nullable: true })
+  totpLastStep: number | null = null;
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  antiPhishingPhrase: string | null = null;
+
+  @Property({ type: 'string', length: 254, nullable: true })
+  backupEmail: string | null = null;
+
+  @Property({ type: Date, nullable: true })
+  backupEmailConfirmedAt: Date | null = null;
+
+  @Property({ type: Date, nullable: true })
+  passwordChangedAt: Date | null = null;
+
+  constructor(init: {
+    email: string;
+    name: string;
+    passwordHash: string;
+    role: Role;
+    organization?: Organization | null;
+  }) {
+    super();
+    this.email = normalizeEmail(init.email);
+    this.name = init.name.trim();
+    this.passwordHash = init.passwordHash;
+    this.role = init.role;
+    this.organization = init.organization ?? null;
+  }
+}

@@ -1,0 +1,15 @@
+import { Global, Module } from '@nestjs/common';
+import { AuditController } from './audit.controller';
+import { AuditRepository } from './audit.repository';
+import { AuditIntegrityService } from './audit-integrity.service';
+import { AuditService } from './audit.service';
+import { OrgAuditController } from './org-audit.controller';
+
+// Global: every module records its actions.
+@Global()
+@Module({
+  controllers: [AuditController, OrgAuditController],
+  providers: [AuditService, AuditIntegrityService, AuditRepository],
+  exports: [AuditService, AuditIntegrityService],
+})
+export class AuditModule {}

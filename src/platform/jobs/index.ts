@@ -1,0 +1,9 @@
+import { defineModule } from '../module-host/define-module';
+import { JobsModule } from './jobs.module';
+
+export const jobsPlatform = defineModule({
+  id: 'jobs',
+  module: JobsModule,
+  nav: [{ label: 'Jobs', href: '/admin/jobs', icon: 'clock-play', roles: ['operator'] }],
+  audit: { 'job.run_requested': 'Job run requested' },
+});

@@ -1,0 +1,125 @@
+import { EntityManager } from '@mikro-orm/better-sqlite';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { Clock } from '../../common/clock';
+import { isMailAddress } from '../../common/http/email-address';
+import { toPage, type Page, type PageRequest } from '../../common/pagination';
+import { currentRequestInfo } from '../../common/request-info';
+import { AfterCommit } from '../database/after-commit';
+import { AuditService } from '../audit/audit.service';
+import { MailDeliveryService, type MailDeliveryCounts } from './mail-delivery.service';
+import { MailOutboxRepository, type MailMessageRow, type MailStatus } from './mail-outbox.repository';
+import { MailRenderer, type MailData } from './mail-renderer';
+
+/**
+ * The outbox. Other modules call enqueue() inside their own transaction; the
+ * message is delivered after the commit, at once, without the request waiting,
+ * and retried by the `mail.deliver` job until it is sent or fails for good.
+ */
+@Injectable()
+export class MailService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly outbox: MailOutboxRepository,
+    private readonly renderer: MailRenderer,
+    private readonly delivery: MailDeliveryService,
+    private readonly afterCommit: AfterCommit,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Renders `views/mail/<template>.{html,text}.hbs` with `data` and stores the
+   * message in the caller's transaction (it disappears with a rollback);
+   * delivery starts once that transaction commits. Returns the message id.
+   * Without `data.antiPhishingPhrase` (undefined; null means none), the
+   * recipient's own phrase is looked up, so every mail to a person carries it.
+   */
+  async enqueue(template: string, to: string, data: MailData = {}): Promise<number> {
+    const address = typeof to === 'string' ? to.trim() : '';
+    // One plain address, no display name, no list: anything else is a caller's bug
+    // (forms check the same rule with @IsEmailAddress()).
+    if (!isMailAddress(address)) throw new Error(`Mail recipient "${String(to)}" is not one address`);
+    const antiPhishingPhrase =
+      data.antiPhishingPhrase !== undefined ? data.antiPhishingPhrase : await this.phraseOf(address);
+    const rendered = this.renderer.render(template, { ...data, antiPhishingPhrase });
+    const id = await this.outbox.insert({ template, to: address, ...rendered, now: +this.clock.now() });
+    this.afterCommit.run(() => this.delivery.kick());
+    return id;
+  }
+
+  // The phrase of the person this address belongs to: their sign-in email, or
+  // else their confirmed backup email when exactly one person has confirmed
+  // it. One statement over two indexes (people.email, people.backup_email).
+  private async phraseOf(address: string): Promise<string | null> {
+    const rows = await this.em.execute<{ phrase: string | null; backup: number }[]>(
+      `select anti_phishing_phrase as phrase, 0 as backup from people where email = ?
+       union all
+       select * from (select anti_phishing_phrase, 1 from people
+         where backup_email = ? and backup_email_confirmed_at is not null limit 2)`,
+      [address.toLowerCase(), address.toLowerCase()],
+    );
+    const own = rows.find((row) => row.backup === 0);
+    if (own) return own.phrase;
+    return rows.length === 1 ? rows[0].phrase : null;
+  }
+
+  /** Delivers what is due now (the `mail.deliver` job). Never call it inside a transaction. */
+  deliverDue(): Promise<MailDeliveryCounts> {
+    return this.delivery.deliverDue();
+  }
+
+  /**
+   * Resolves once the work started by the last commit has finished, and the
+   * delivery that work started too (tests, benchmarks).
+   */
+  async whenIdle(): Promise<void> {
+    await this.afterCommit.whenIdle();
+    await this.delivery.whenIdle();
+  }
+
+  get transportDescription(): string {
+    return this.delivery.transportDescription;
+  }
+
+  async list(request: PageRequest, status?: MailStatus): Promise<Page<MailMessageRow>> {
+    // A cursor is an id; anything else was altered and is ignored.
+    const valid = (cursor: PageRequest['after']) => (cursor && Number.isSafeInteger(cursor[0]) ? cursor : null);
+    const clean = { ...request, after: valid(request.after), before: valid(request.before) };
+    return toPage(await this.outbox.list(clean, status), clean, (row) => [row.id]);
+  }
+
+  /** Puts a failed message back in the queue (audited); false when it is not failed. */
+  async resend(id: number): Promise<{ message: MailMessageRow; resent: boolean }> {
+    return this.em.transactional(async () => {
+      const requeued = await this.outbox.requeueFailed(id, +this.clock.now());
+      if (!requeued) {
+        const message = await this.outbox.findRow(id);
+        if (!message) throw new NotFoundException('This message does not exist.');
+        return { message, resent: false };
+      }
+      await this.audit.record({
+        action: 'mail.resent',
+        target: { type: 'mail_message', id: String(id), label: requeued.to },
+        organizationId: null,
+        details: { template: requeued.template, subject: requeued.subject },
+      });
+      this.afterCommit.run(() => this.delivery.kick());
+      return { message: requeued, resent: true };
+    });
+  }
+
+  /** Queues the `test-message` template to `to` (audited). */
+  async sendTest(to: string): Promise<number> {
+    return this.em.transactional(async () => {
+      const address = to.trim();
+      const id = await this.enqueue('test-message', address, { requestedBy: currentRequestInfo().actor?.label });
+      await this.audit.record({
+        action: 'mail.test_sent',
+        target: { type: 'mail_message', id: String(id), label: address },
+        organizationId: null,
+        details: { template: 'test-message' },
+      });
+      return id;
+    });
+  }
+}

@@ -1,0 +1,52 @@
+import { MODULE_METADATA } from '@nestjs/common/constants';
+import type { DynamicModule, Type } from '@nestjs/common';
+import type { RoleName } from '../../common/http/principal';
+import type { NavItem } from '../../common/view/navigation';
+import type { AppEventName } from '../events/app-events';
+
+export interface DashboardWidget {
+  id: string;
+  title: string;
+  /** A partial under views/partials, rendered with the dashboard's locals. */
+  partial: string;
+  roles: RoleName[];
+}
+
+/**
+ * Everything a core module adds to the app, next to its code: the Nest module,
+ * its navigation, the labels of the audit actions it records, the events it
+ * emits (typed by augmenting AppEventMap in the same folder), its @Job classes
+ * and dashboard widgets. Registered once in src/app.modules.ts.
+ */
+export interface ModuleManifest {
+  /** The folder name: `organizations` for src/modules/organizations. */
+  id: string;
+  module: Type<unknown> | DynamicModule;
+  nav?: NavItem[];
+  /** Audit action → what it means to a person ("Organization created"). */
+  audit?: Record<string, string>;
+  /** Event name → one line for people choosing events (webhooks). */
+  events?: Partial<Record<AppEventName, string>>;
+  /** Classes with @Job methods: added to the module's providers. */
+  jobs?: Type<unknown>[];
+  dashboardWidgets?: DashboardWidget[];
+}
+
+export type ModuleDefinition = Readonly<ModuleManifest>;
+
+export function defineModule(manifest: ModuleManifest): ModuleDefinition {
+  if (manifest.jobs?.length) addProviders(manifest.module, manifest.jobs);
+  return Object.freeze({ ...manifest });
+}
+
+// The jobs join the module's own providers (one instance of the module, as
+// other modules import it), as if listed in its @Module().
+function addProviders(module: Type<unknown> | DynamicModule, providers: Type<unknown>[]): void {
+  if ('module' in module) {
+    module.providers = [...(module.providers ?? []), ...providers.filter((p) => !module.providers?.includes(p))];
+    return;
+  }
+  const current = (Reflect.getMetadata(MODULE_METADATA.PROVIDERS, module) as unknown[] | undefined) ?? [];
+  const added = providers.filter((p) => !current.includes(p));
+  Reflect.defineMetadata(MODULE_METADATA.PROVIDERS, [...current, ...added], module);
+}

@@ -1,0 +1,102 @@
+import type { DynamicModule, Type } from '@nestjs/common';
+import type { MigrationObject } from '@mikro-orm/core';
+import type { RoleName } from '../../common/http/principal';
+
+/**
+ * The plugin API version this SeatDesk provides. A plugin declares the
+ * version it was written for in `apiVersion`; the host refuses to start with
+ * a plugin whose `apiVersion` differs. Raised only on a breaking change to
+ * this file or to what `plugin-api.ts` exports.
+ */
+export const HOST_API_VERSION = 1;
+
+/**
+ * A navigation item a plugin adds to the top navigation. Shown after the
+ * core items, to the listed roles only.
+ */
+export interface PluginNavItem {
+  /** Short label, e.g. "Webhooks". */
+  label: string;
+  /** Must be `/plugins/<id>` or start with `/plugins/<id>/`. */
+  href: string;
+  /** A Tabler icon name without the `ti-` prefix, e.g. `webhook`. */
+  icon: string;
+  /** Who sees the item. Protect the routes with `@Roles(...)` as well: the nav only hides. */
+  roles: RoleName[];
+}
+
+/**
+ * A card a plugin offers to the dashboard. Declared now; the dashboard
+ * renders widgets once it grows widget slots.
+ */
+export interface PluginDashboardWidget {
+  /** Unique within the plugin, e.g. `failed-deliveries`. */
+  id: string;
+  /** The card's heading. */
+  title: string;
+  /** A namespaced partial of the plugin: `plugins/<id>/<name>` (from `views/partials/<name>.hbs`). */
+  partial: string;
+  /** Who sees the card (default: the plugin's nav roles, else operators). */
+  roles?: RoleName[];
+}
+
+/**
+ * A migration of the plugin's own tables. Appended by the host after the
+ * core migrations, in the order listed, and applied at start like them.
+ */
+export interface PluginMigration {
+  /** Unique and never renamed once shipped; must start with `plg_<id>_`, e.g. `plg_webhooks_0001_init`. */
+  name: string;
+  /** A class extending `Migration` from `@mikro-orm/migrations`. */
+  class: MigrationObject['class'];
+}
+
+/** What a plugin declares in `plugins/<id>/index.ts`. */
+export interface PluginManifest {
+  /** Equals the plugin's folder name: lowercase letters, digits and dashes, e.g. `webhooks`. */
+  id: string;
+  /** Human name shown on /admin/plugins, e.g. "Webhooks". */
+  name: string;
+  /** The plugin's own version (semver), shown on /admin/plugins. */
+  version: string;
+  /** The plugin API version the plugin was written for: `HOST_API_VERSION`. */
+  apiVersion: number;
+  /** A short sentence on what the plugin does, shown on /admin/plugins. */
+  description?: string;
+  /**
+   * The plugin's root Nest module (a class decorated with `@Module`, or a
+   * `DynamicModule`). Its controllers must be mounted under `plugins/<id>`.
+   */
+  module: Type<unknown> | DynamicModule;
+  /**
+   * MikroORM entity classes the plugin owns. Each table must be named
+   * `plg_<id>_<name>`. Do not call `MikroOrmModule.forFeature()`: the host
+   * registers the entities; inject `EntityManager` to use them.
+   */
+  entities?: Type<unknown>[];
+  /** Migrations creating and changing the plugin's tables (`plg_<id>_<name>`). */
+  migrations?: PluginMigration[];
+  /** Items for the top navigation. */
+  nav?: PluginNavItem[];
+  /** Cards for the dashboard (declared; rendered once the dashboard supports them). */
+  dashboardWidgets?: PluginDashboardWidget[];
+}
+
+const PLUGIN_BRAND = Symbol.for('seatdesk.plugin-definition');
+
+/** A manifest checked by `definePlugin`: what `index.ts` default-exports. */
+export type PluginDefinition = Readonly<PluginManifest> & { readonly [PLUGIN_BRAND]: true };
+
+/**
+ * Declares a plugin. `plugins/<id>/index.ts` must `export default
+ * definePlugin({...})`; the host checks the id, folder and API version
+ * before the application is built.
+ */
+export function definePlugin(manifest: PluginManifest): PluginDefinition {
+  return Object.freeze({ ...manifest, [PLUGIN_BRAND]: true as const });
+}
+
+/** True for what `definePlugin` returned (and nothing else). */
+export function isPluginDefinition(value: unknown): value is PluginDefinition {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[PLUGIN_BRAND] === true;
+}
