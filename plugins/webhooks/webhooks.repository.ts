@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
-import { keysetClause, type PageRequest } from '../../src/platform/plugin-host/plugin-api';
+import { keysetClause, Sql, type PageRequest } from '../../src/platform/plugin-host/plugin-api';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 
 export type DeliveryStatus = 'pending' | 'sending' | 'delivered' | 'failed';
@@ -62,10 +62,12 @@ const E = 'plg_webhooks_endpoints';
 // deliveries run in the background on their own fork, never a request's.
 @Injectable()
 export class WebhooksRepository {
+  constructor(private readonly sql: Sql) {}
+
   /** One keyset page of endpoints, oldest first (index plg_webhooks_endpoints_created_id_index). */
   listEndpoints(em: EntityManager, request: PageRequest): Promise<EndpointRow[]> {
     const keyset = keysetClause(request, 'e.created_at', 'e.id');
-    return em.execute<EndpointRow[]>(
+    return this.sql.all<EndpointRow>(
       `select e.id, e.url, e.events, e.enabled, e.created_at as createdAt,
               (select d.status from ${D} d where d.endpoint_id = e.id order by d.seq desc limit 1) as lastStatus
          from ${E} e
@@ -82,7 +84,7 @@ export class WebhooksRepository {
 
   /** Enabled endpoints subscribed to `event`. */
   subscribers(em: EntityManager, event: string): Promise<{ id: string }[]> {
-    return em.execute(
+    return this.sql.all<{ id: string }>(
       `select id from ${E} where enabled = 1 and exists (select 1 from json_each(${E}.events) where value = ?)`,
       [event],
     );
@@ -90,7 +92,7 @@ export class WebhooksRepository {
 
   /** url, sealed secret and state of the endpoints a batch of deliveries goes to. */
   targets(em: EntityManager, ids: string[]) {
-    return em.execute<{ id: string; url: string; secretSealed: string; enabled: number }[]>(
+    return this.sql.all<{ id: string; url: string; secretSealed: string; enabled: number }>(
       `select id, url, secret_sealed as secretSealed, enabled from ${E} where id in (${ids.map(() => '?').join(', ')})`,
       ids,
     );
@@ -99,7 +101,7 @@ export class WebhooksRepository {
   /** One statement: all rows or none. */
   async insertDeliveries(em: EntityManager, rows: NewDelivery[], now: number): Promise<void> {
     if (rows.length === 0) return;
-    await em.execute(
+    await this.sql.run(
       `insert into ${D} (id, endpoint_id, event_id, event, body, status, attempts, next_attempt_at, created_at, redelivery_of)
        values ${rows.map(() => `(?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`).join(', ')}`,
       rows.flatMap((row) => [
@@ -122,7 +124,7 @@ export class WebhooksRepository {
    */
   claim(em: EntityManager, now: number, leaseUntil: number, limit: number, ids?: string[]): Promise<ClaimedDelivery[]> {
     const only = ids ? `and id in (${ids.map(() => '?').join(', ')})` : '';
-    return em.execute<ClaimedDelivery[]>(
+    return this.sql.all<ClaimedDelivery>(
       `update ${D}
           set status = 'sending', attempts = attempts + 1, next_attempt_at = ?, last_attempt_at = ?
         where seq in (select seq from ${D}
@@ -136,7 +138,7 @@ export class WebhooksRepository {
 
   /** Records an attempt's outcome, unless another worker took the row over meanwhile. */
   async finish(em: EntityManager, seq: number, attempts: number, outcome: DeliveryOutcome): Promise<void> {
-    await em.execute(
+    await this.sql.run(
       `update ${D} set status = ?, next_attempt_at = ?, response_status = ?, last_error = ?, delivered_at = ?
         where seq = ? and status = 'sending' and attempts = ?`,
       [
@@ -155,7 +157,7 @@ export class WebhooksRepository {
   deliveries(em: EntityManager, endpointId: string, request: PageRequest): Promise<DeliveryRow[]> {
     const cursor = request.after ?? request.before;
     const backwards = request.before !== null;
-    return em.execute<DeliveryRow[]>(
+    return this.sql.all<DeliveryRow>(
       `select seq, id, event, status, attempts, next_attempt_at as nextAttemptAt, last_attempt_at as lastAttemptAt,
               response_status as responseStatus, last_error as lastError, created_at as createdAt,
               delivered_at as deliveredAt, redelivery_of as redeliveryOf
@@ -168,8 +170,8 @@ export class WebhooksRepository {
   }
 
   findDelivery(em: EntityManager, endpointId: string, id: string) {
-    return em
-      .execute<{ id: string; eventId: string; event: string; body: string }[]>(
+    return this.sql
+      .all<{ id: string; eventId: string; event: string; body: string }>(
         `select id, event_id as eventId, event, body from ${D} where endpoint_id = ? and id = ?`,
         [endpointId, id],
       )

@@ -1,3 +1,4 @@
+import { Sql } from '../../src/platform/database/sql';
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable, Module } from '@nestjs/common';
 import Database from 'better-sqlite3';
@@ -337,9 +338,9 @@ describe('the audit chain under concurrent writers', () => {
 
   it('re-reads and links after an entry another process appended between the read and the insert', async () => {
     const other = otherProcess(t.dataDir);
-    const execute = EntityManager.prototype.execute;
+    const execute = Sql.prototype.all;
     let raced = false;
-    jest.spyOn(EntityManager.prototype, 'execute').mockImplementation(async function (this: EntityManager, ...args) {
+    jest.spyOn(Sql.prototype, 'all').mockImplementation(async function (this: Sql, ...args) {
       const result = await (execute as (...a: unknown[]) => Promise<unknown>).apply(this, args);
       if (!raced && typeof args[0] === 'string' && LAST_HASH.test(args[0])) {
         raced = true;
@@ -363,9 +364,9 @@ describe('the audit chain under concurrent writers', () => {
 
   it("retries a conflicting append inside the caller's transaction without undoing the caller's change", async () => {
     const [, beforeLast] = await sql('select id, hash from audit_entries order by id desc limit 2');
-    const execute = EntityManager.prototype.execute;
+    const execute = Sql.prototype.all;
     let stale = false;
-    jest.spyOn(EntityManager.prototype, 'execute').mockImplementation(async function (this: EntityManager, ...args) {
+    jest.spyOn(Sql.prototype, 'all').mockImplementation(async function (this: Sql, ...args) {
       const result = await (execute as (...a: unknown[]) => Promise<unknown>).apply(this, args);
       if (stale && typeof args[0] === 'string' && LAST_HASH.test(args[0])) {
         // The first read answers as if the newest entry were not there yet.
@@ -390,9 +391,9 @@ describe('the audit chain under concurrent writers', () => {
   it('reads one snapshot in audit:verify while retention trims the chain concurrently', async () => {
     const other = otherProcess(t.dataDir);
     const [{ id: through }] = await sql<{ id: number }>('select id from audit_entries order by id limit 1 offset 3');
-    const execute = EntityManager.prototype.execute;
+    const execute = Sql.prototype.all;
     let trimmed = false;
-    jest.spyOn(EntityManager.prototype, 'execute').mockImplementation(async function (this: EntityManager, ...args) {
+    jest.spyOn(Sql.prototype, 'all').mockImplementation(async function (this: Sql, ...args) {
       if (!trimmed && typeof args[0] === 'string' && /from audit_entries where id > \?/.test(args[0])) {
         // The checkpoints are read; another process's retention run commits before the entries are.
         trimmed = true;

@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
 import type { PageRequest } from '../../common/pagination';
 import { normalizeEmail, Person } from '../people/person.entity';
+import { Sql } from '../../platform/database/sql';
 
 export interface ActivityRow {
   id: number;
@@ -21,11 +22,14 @@ const ACTIVITY_COLUMNS = `a.id, a.at, a.actor_type as actorType, a.actor_id as a
 /** A person's own account: their row, and their activity in the audit log. Never flushes. */
 @Injectable()
 export class AccountRepository {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly em: EntityManager,
+  ) {}
 
   /** Whether another person signs in with this address. */
   async emailTaken(email: string, exceptId: string): Promise<boolean> {
-    const rows = await this.em.execute<{ found: number }[]>(
+    const rows = await this.sql.all<{ found: number }>(
       `select 1 as found from people where email = ? and id <> ? limit 1`,
       [normalizeEmail(email), exceptId],
     );
@@ -43,7 +47,7 @@ export class AccountRepository {
   /** One keyset page of the person's activity (see activityQuery). */
   activity(personId: string, request: PageRequest): Promise<ActivityRow[]> {
     const { sql, params } = activityQuery(personId, request);
-    return this.em.execute<ActivityRow[]>(sql, params);
+    return this.sql.all<ActivityRow>(sql, params);
   }
 }
 

@@ -1,7 +1,7 @@
-import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { Clock } from '../../common/clock';
+import { Sql } from '../../platform/database/sql';
 
 export type TokenPurpose = 'password_reset' | 'email_change' | 'backup_email';
 
@@ -20,7 +20,7 @@ const digest = (token: string) => createHash('sha256').update(token).digest('hex
 @Injectable()
 export class AuthTokensService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly sql: Sql,
     private readonly clock: Clock,
   ) {}
 
@@ -32,11 +32,12 @@ export class AuthTokensService {
   ): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = +this.clock.now();
-    await this.em.execute(
-      `update auth_tokens set used_at = ? where person_id = ? and purpose = ? and used_at is null`,
-      [now, personId, purpose],
-    );
-    await this.em.execute(
+    await this.sql.run(`update auth_tokens set used_at = ? where person_id = ? and purpose = ? and used_at is null`, [
+      now,
+      personId,
+      purpose,
+    ]);
+    await this.sql.run(
       `insert into auth_tokens (person_id, purpose, token_hash, payload, created_at, expires_at) values (?, ?, ?, ?, ?, ?)`,
       [personId, purpose, digest(token), payload, now, now + ttlSeconds * 1000],
     );
@@ -46,7 +47,7 @@ export class AuthTokensService {
   /** Whether a link is still good, without using it (to show the form it leads to). */
   async check(token: unknown, purpose: TokenPurpose): Promise<ValidToken | null> {
     if (typeof token !== 'string' || !/^[\w-]{43}$/.test(token)) return null;
-    const rows = await this.em.execute<ValidToken[]>(
+    const rows = await this.sql.all<ValidToken>(
       `select person_id as personId, payload from auth_tokens
         where token_hash = ? and purpose = ? and used_at is null and expires_at > ?`,
       [digest(token), purpose, +this.clock.now()],
@@ -58,7 +59,7 @@ export class AuthTokensService {
   async consume(token: unknown, purpose: TokenPurpose): Promise<ValidToken | null> {
     if (typeof token !== 'string' || !/^[\w-]{43}$/.test(token)) return null;
     const now = +this.clock.now();
-    const rows = await this.em.execute<ValidToken[]>(
+    const rows = await this.sql.all<ValidToken>(
       `update auth_tokens set used_at = ?
         where token_hash = ? and purpose = ? and used_at is null and expires_at > ?
         returning person_id as personId, payload`,
@@ -74,7 +75,7 @@ export class AuthTokensService {
    * password (an email change to their address, say) must die with it.
    */
   async revoke(personId: string, purpose?: TokenPurpose): Promise<void> {
-    await this.em.execute(
+    await this.sql.run(
       `update auth_tokens set used_at = ? where person_id = ? and used_at is null${purpose ? ' and purpose = ?' : ''}`,
       [+this.clock.now(), personId, ...(purpose ? [purpose] : [])],
     );

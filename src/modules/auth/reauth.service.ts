@@ -1,9 +1,9 @@
-import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
 import { PasswordHasher } from '../../common/security/password-hasher';
 import { AuditService } from '../../platform/audit/audit.service';
 import { personTarget } from '../people/person.entity';
 import { LockoutService } from './lockout/lockout.service';
+import { Sql } from '../../platform/database/sql';
 
 export type ReauthResult = 'ok' | 'wrong' | 'locked';
 
@@ -21,7 +21,7 @@ export const REAUTH_LOCKED =
 @Injectable()
 export class ReauthService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly sql: Sql,
     private readonly hasher: PasswordHasher,
     private readonly lockout: LockoutService,
     private readonly audit: AuditService,
@@ -37,7 +37,7 @@ export class ReauthService {
   /** Checks the password without counting, for a caller that counts the whole attempt once with failed(). */
   async verify(personId: string, password: unknown): Promise<ReauthResult> {
     // A plain read: no managed entity to be flushed back over these columns after the slow hash.
-    const [row] = await this.em.execute<{ hash: string }[]>(`select password_hash as hash from people where id = ?`, [
+    const [row] = await this.sql.all<{ hash: string }>(`select password_hash as hash from people where id = ?`, [
       personId,
     ]);
     if (!row || (await this.lockout.isLocked(personId))) return row ? 'locked' : 'wrong';
@@ -50,7 +50,7 @@ export class ReauthService {
 
   /** A failed attempt: audited (outside any transaction, so it stays recorded) and counted towards a lockout. */
   async failed(personId: string, purpose: string): Promise<void> {
-    const [row] = await this.em.execute<{ email: string }[]>(`select email from people where id = ?`, [personId]);
+    const [row] = await this.sql.all<{ email: string }>(`select email from people where id = ?`, [personId]);
     await this.audit.record({
       action: 'auth.reauth.failed',
       outcome: 'failure',

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { keysetClause, likeContains, type PageRequest } from '../../common/pagination';
 import { organizationNameKey } from './organization-name';
 import { Organization } from './organization.entity';
+import { Sql } from '../../platform/database/sql';
 
 export interface OrganizationRow {
   id: string;
@@ -13,7 +14,10 @@ export interface OrganizationRow {
 
 @Injectable()
 export class OrganizationsRepository {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly em: EntityManager,
+  ) {}
 
   /** One keyset page ordered by name (case-insensitive), then id; plain rows. */
   list(request: PageRequest, search?: string): Promise<OrganizationRow[]> {
@@ -29,7 +33,7 @@ export class OrganizationsRepository {
       where.push(keyset.where);
       params.push(...keyset.params);
     }
-    return this.em.execute<OrganizationRow[]>(
+    return this.sql.all<OrganizationRow>(
       `select o.id, o.name, o.created_at as createdAt,
               (select count(*) from people p where p.organization_id = o.id) as peopleCount
          from organizations o

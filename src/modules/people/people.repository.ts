@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
 import { keysetClause, likeContains, type PageRequest } from '../../common/pagination';
 import { normalizeEmail, Person, type Role } from './person.entity';
+import { Sql } from '../../platform/database/sql';
 
 export interface PersonRow {
   id: string;
@@ -15,7 +16,10 @@ export interface PersonRow {
 /** Queries about people. Never flushes: the service owns the transaction. */
 @Injectable()
 export class PeopleRepository {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly em: EntityManager,
+  ) {}
 
   findById(id: string): Promise<Person | null> {
     return this.em.findOne(Person, { id }, { populate: ['organization'] });
@@ -31,9 +35,7 @@ export class PeopleRepository {
   }
 
   async operatorExists(): Promise<boolean> {
-    const rows = await this.em.execute<{ found: number }[]>(
-      `select 1 as found from people where role = 'operator' limit 1`,
-    );
+    const rows = await this.sql.all<{ found: number }>(`select 1 as found from people where role = 'operator' limit 1`);
     return rows.length > 0;
   }
 
@@ -50,7 +52,7 @@ export class PeopleRepository {
       where.push(keyset.where);
       params.push(...keyset.params);
     }
-    return this.em.execute<PersonRow[]>(
+    return this.sql.all<PersonRow>(
       `select p.id, p.name, p.email, p.role, p.status, p.last_sign_in_at as lastSignInAt
          from people p
         where ${where.join(' and ')}

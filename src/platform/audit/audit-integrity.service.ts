@@ -6,6 +6,7 @@ import type { AppConfig } from '../../config/app.config';
 import { APP_CONFIG } from '../../config/config.module';
 import { checkpointHash, entryHash, GENESIS, type ChainedEntry } from './audit-chain';
 import { AuditService } from './audit.service';
+import { Sql } from '../database/sql';
 
 export type VerifyResult =
   | { ok: true; entries: number; checkpoints: number }
@@ -22,6 +23,7 @@ export class AuditIntegrityService {
   private readonly key: Buffer;
 
   constructor(
+    private readonly sql: Sql,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly em: EntityManager,
     private readonly audit: AuditService,
@@ -38,11 +40,11 @@ export class AuditIntegrityService {
     // One read transaction: a retention run committing midway (this process's
     // job or another's) cannot move the chain's start between the checkpoint
     // read here and the entries read after it.
-    return this.em.transactional((em) => this.verifyIn(em), { clear: true });
+    return this.em.transactional(() => this.verifyIn(), { clear: true });
   }
 
-  private async verifyIn(em: EntityManager): Promise<VerifyResult> {
-    const checkpoints = await em.execute<CheckpointRow[]>(
+  private async verifyIn(): Promise<VerifyResult> {
+    const checkpoints = await this.sql.all<CheckpointRow>(
       `select id, at, through_id as throughId, through_hash as throughHash, removed, hash from audit_checkpoints order by id`,
     );
     for (const cp of checkpoints) {
@@ -55,7 +57,7 @@ export class AuditIntegrityService {
     let previousId = latest?.throughId ?? 0;
     let checked = 0;
     for (;;) {
-      const rows = await em.execute<EntryRow[]>(
+      const rows = await this.sql.all<EntryRow>(
         `select id, at, actor_type as actorType, actor_id as actorId, actor_label as actorLabel, action,
                 target_type as targetType, target_id as targetId, target_label as targetLabel,
                 organization_id as organizationId, ip, user_agent as userAgent, outcome, details,
@@ -92,25 +94,25 @@ export class AuditIntegrityService {
     const cutoff = +this.clock.now() - this.config.auditRetentionDays * 86_400_000;
     let removed = 0;
     for (;;) {
-      const batch = await this.em.transactional(async (em) => {
-        const rows = await em.execute<{ id: number; hash: string }[]>(
+      const batch = await this.em.transactional(async () => {
+        const rows = await this.sql.all<{ id: number; hash: string }>(
           'select id, hash from audit_entries where at < ? order by id limit ?',
           [cutoff, BATCH],
         );
         if (rows.length === 0) return 0;
         const last = rows[rows.length - 1];
-        await em.execute('update audit_gate set retention_open = 1 where id = 1');
-        const deleted = await em.execute<{ count: number }[]>('delete from audit_entries where id <= ? returning id', [
+        await this.sql.run('update audit_gate set retention_open = 1 where id = 1');
+        const deleted = await this.sql.all<{ count: number }>('delete from audit_entries where id <= ? returning id', [
           last.id,
         ]);
-        await em.execute('update audit_gate set retention_open = 0 where id = 1');
+        await this.sql.run('update audit_gate set retention_open = 0 where id = 1');
         const checkpoint = {
           at: +this.clock.now(),
           throughId: last.id,
           throughHash: last.hash,
           removed: deleted.length,
         };
-        await em.execute(
+        await this.sql.run(
           'insert into audit_checkpoints (at, through_id, through_hash, removed, hash) values (?, ?, ?, ?, ?)',
           [
             checkpoint.at,

@@ -1,7 +1,7 @@
-import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
 import type { AuditOutcome } from './audit.types';
 import { prefixUpperBound, type AuditFilter } from './audit-query';
+import { Sql } from '../database/sql';
 
 export interface AuditListRow {
   id: number;
@@ -52,7 +52,7 @@ const EXPORT_BATCH = 1000;
  */
 @Injectable()
 export class AuditRepository {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly sql: Sql) {}
 
   /** One page (the query asks for `limit + 1` rows in the direction of travel). */
   page(filter: AuditFilter, request: AuditPageRequest): Promise<AuditListRow[]> {
@@ -74,7 +74,7 @@ export class AuditRepository {
 
   /** One entry with everything, within the organization when one is given. */
   async findById(id: number, organizationId?: string): Promise<AuditEntryRow | null> {
-    const rows = await this.em.execute<AuditEntryRow[]>(
+    const rows = await this.sql.all<AuditEntryRow>(
       `select ${EXPORT_COLUMNS}, a.prev_hash as prevHash, a.hash, o.name as organizationName
          from audit_entries a left join organizations o on o.id = a.organization_id
         where a.id = ? ${organizationId !== undefined ? 'and a.organization_id = ?' : ''}`,
@@ -151,7 +151,7 @@ export class AuditRepository {
     const organization = request.withOrganizationName
       ? { column: ', o.name as organizationName', join: 'left join organizations o on o.id = p.organizationId' }
       : { column: '', join: '' };
-    return this.em.execute<AuditListRow[]>(
+    return this.sql.all<AuditListRow>(
       `select p.*${organization.column} from (${inner}) p ${organization.join} order by p.id ${direction}`,
       allParams,
     );
@@ -166,7 +166,7 @@ export class AuditRepository {
     let low: number | null = null;
     let high: number | null = null;
     if (filter.from !== undefined) {
-      const [row] = await this.em.execute<{ id: number }[]>(
+      const [row] = await this.sql.all<{ id: number }>(
         'select id from audit_entries where at >= ? order by at, id limit 1',
         [filter.from],
       );
@@ -174,7 +174,7 @@ export class AuditRepository {
       low = row.id;
     }
     if (filter.to !== undefined) {
-      const [row] = await this.em.execute<{ id: number }[]>(
+      const [row] = await this.sql.all<{ id: number }>(
         'select id from audit_entries where at <= ? order by at desc, id desc limit 1',
         [filter.to],
       );
@@ -211,7 +211,7 @@ export class AuditRepository {
       params.push(range.below);
     }
     const scope = conditions.map((condition) => ` and ${condition}`).join('');
-    const rows = await this.em.execute<{ action: string }[]>(
+    const rows = await this.sql.all<{ action: string }>(
       `with recursive actions(action) as (
          select min(action) from audit_entries where action >= ?${scope}
          union all

@@ -7,6 +7,7 @@ import type { AppConfig } from '../../config/app.config';
 import { APP_CONFIG } from '../../config/config.module';
 import { CHAIN_COLUMNS, entryHash, GENESIS, type ChainedEntry } from './audit-chain';
 import { AUDIT_OUTCOMES, SECRET_KEY, type AuditDetailsShape, type AuditEntryInput } from './audit.types';
+import { Sql } from '../database/sql';
 
 const INSERT = `insert into audit_entries (${CHAIN_COLUMNS.map(([, column]) => column).join(', ')}, hash)
   values (${CHAIN_COLUMNS.map(() => '?').join(', ')}, ?)`;
@@ -39,6 +40,7 @@ export class AuditService {
   private readonly key: Buffer;
 
   constructor(
+    private readonly sql: Sql,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly em: EntityManager,
     private readonly clock: Clock,
@@ -91,9 +93,12 @@ export class AuditService {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.em.transactional(
-          async (em) => {
-            const chained: ChainedEntry = { ...entry, prevHash: await this.previousHash(em) };
-            await em.execute(INSERT, [...CHAIN_COLUMNS.map(([field]) => chained[field]), entryHash(this.key, chained)]);
+          async () => {
+            const chained: ChainedEntry = { ...entry, prevHash: await this.previousHash() };
+            await this.sql.run(INSERT, [
+              ...CHAIN_COLUMNS.map(([field]) => chained[field]),
+              entryHash(this.key, chained),
+            ]);
           },
           { clear: true },
         );
@@ -110,10 +115,10 @@ export class AuditService {
    * The newest entry's hash; when retention has removed every entry, the
    * latest checkpoint's, which is where verify() picks the chain up.
    */
-  private async previousHash(em: EntityManager): Promise<string> {
-    const [last] = await em.execute<{ hash: string }[]>('select hash from audit_entries order by id desc limit 1');
+  private async previousHash(): Promise<string> {
+    const [last] = await this.sql.all<{ hash: string }>('select hash from audit_entries order by id desc limit 1');
     if (last) return last.hash;
-    const [checkpoint] = await em.execute<{ throughHash: string }[]>(
+    const [checkpoint] = await this.sql.all<{ throughHash: string }>(
       'select through_hash as throughHash from audit_checkpoints order by id desc limit 1',
     );
     return checkpoint?.throughHash ?? GENESIS;
@@ -129,7 +134,7 @@ export class AuditService {
     if (!actor.organizationId) return null;
     if (actor.type !== 'person' || !actor.id) return actor.organizationId;
     if (actor.role) return STAFF_ROLES.includes(actor.role) ? null : actor.organizationId;
-    const [person] = await this.em.execute<{ role: string }[]>('select role from people where id = ?', [actor.id]);
+    const [person] = await this.sql.all<{ role: string }>('select role from people where id = ?', [actor.id]);
     return person && STAFF_ROLES.includes(person.role) ? null : actor.organizationId;
   }
 }

@@ -5,6 +5,7 @@ import { DynamicModule, Global, Injectable, Logger, Module, OnModuleInit } from 
 import type { AppConfig } from '../../config/app.config';
 import { AfterCommit } from './after-commit';
 import { buildOrmConfig } from './orm.config';
+import { Sql, SqliteHandle } from './sql';
 
 export const MIGRATE_ON_BOOT = Symbol('MIGRATE_ON_BOOT');
 
@@ -49,11 +50,12 @@ export class DatabaseModule {
     // Plugins' entities and migrations (appended after the core ones).
     options: { migrate: boolean; entities?: Options['entities']; migrations?: MigrationObject[] },
   ): DynamicModule {
+    const handle = new SqliteHandle();
     return {
       module: DatabaseModule,
       imports: [
         MikroOrmModule.forRoot({
-          ...buildOrmConfig(config, options.entities, options.migrations),
+          ...buildOrmConfig(config, options.entities, options.migrations, handle),
           autoLoadEntities: true,
           // configureApp mounts the request context first, before any middleware queries.
           registerRequestContext: false,
@@ -61,13 +63,15 @@ export class DatabaseModule {
       ],
       providers: [
         AfterCommit,
+        { provide: SqliteHandle, useValue: handle },
+        Sql,
         {
           provide: MigrationRunner,
           inject: [MikroORM],
           useFactory: (orm: MikroORM) => new MigrationRunner(orm, options.migrate),
         },
       ],
-      exports: [MigrationRunner, AfterCommit],
+      exports: [MigrationRunner, AfterCommit, Sql],
     };
   }
 }

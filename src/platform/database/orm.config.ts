@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import type { AppConfig } from '../../config/app.config';
 import { PROJECT_ROOT } from '../../config/paths';
 import { MIGRATIONS } from './migrations';
+import type { SqliteConnection, SqliteHandle } from './sql';
 
-type SqliteHandle = { pragma(source: string): unknown };
+type PragmaTarget = { pragma(source: string): unknown };
 
 // Set on every connection the pool opens (DESIGN.md): durability first,
 // foreign keys enforced, a writer waits rather than failing with SQLITE_BUSY.
-export function applyPragmas(db: SqliteHandle, memory = false): void {
+export function applyPragmas(db: PragmaTarget, memory = false): void {
   if (!memory) db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
@@ -20,12 +21,12 @@ export function applyPragmas(db: SqliteHandle, memory = false): void {
 }
 
 /**
- * MikroORM writes every parameter into the SQL text (platform.formatQuery)
- * instead of binding it, and SQLite reads a NUL inside a string literal as
- * the end of the statement. Forms and URLs refuse NUL at the edge; this is the
- * net under text from elsewhere (an SMTP server's or a webhook receiver's
- * error, say): a NUL is stored as U+FFFD rather than breaking the statement.
- * It edits the parameter list in place, which formatQuery then reads.
+ * MikroORM writes the parameters of its own entity queries into the SQL text
+ * (platform.formatQuery) instead of binding them, and SQLite reads a NUL
+ * inside a string literal as the end of the statement. Hand-written SQL goes
+ * through Sql, which binds; this is the net under entity writes of text from
+ * elsewhere (an SMTP server's error, say): a NUL is stored as U+FFFD rather
+ * than breaking the statement. It edits the parameter list in place.
  */
 export function replaceNulInParams(sql: string, params: unknown[]): string {
   for (let i = 0; i < params.length; i++) {
@@ -40,6 +41,8 @@ export function buildOrmConfig(
   entities: Options['entities'] = [],
   // Plugins' migrations run after the core ones.
   extraMigrations: MigrationObject[] = [],
+  // Receives the connection the pool opens, for the query layer (Sql).
+  handle?: SqliteHandle,
 ): Options {
   const memory = config.databasePath === ':memory:';
   return defineConfig({
@@ -50,9 +53,10 @@ export function buildOrmConfig(
     discovery: { warnWhenNoEntities: false },
     extensions: [Migrator, SeedManager],
     pool: {
-      afterCreate: (conn: SqliteHandle, done: (err: Error | null, conn: SqliteHandle) => void) => {
+      afterCreate: (conn: PragmaTarget, done: (err: Error | null, conn: PragmaTarget) => void) => {
         try {
           applyPragmas(conn, memory);
+          handle?.attach(conn as unknown as SqliteConnection);
           done(null, conn);
         } catch (err) {
           done(err as Error, conn);

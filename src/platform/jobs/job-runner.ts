@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Clock } from '../../common/clock';
 import { runWithRequestInfo, systemActor } from '../../common/request-info';
 import type { JobCounts, JobSpec, JobTrigger } from './job.decorator';
+import { Sql } from '../database/sql';
 
 export type JobOutcome = 'succeeded' | 'failed' | 'skipped';
 
@@ -29,6 +30,7 @@ export class JobRunner {
   private readonly processId = `${process.pid}-${randomBytes(4).toString('hex')}`;
 
   constructor(
+    private readonly sql: Sql,
     private readonly orm: MikroORM,
     private readonly clock: Clock,
   ) {}
@@ -84,7 +86,7 @@ export class JobRunner {
   /** One conditional statement: takes a free or expired lease, never one another holder still has. */
   private async acquire(spec: JobSpec, holder: string, now: number): Promise<boolean> {
     const expiresAt = now + (spec.leaseSeconds ?? 600) * 1000;
-    const result = await this.em.execute<{ name: string }[]>(
+    const result = await this.sql.all<{ name: string }>(
       `insert into job_leases (name, holder, acquired_at, expires_at) values (?, ?, ?, ?)
        on conflict (name) do update set holder = excluded.holder, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at
        where job_leases.expires_at <= ?
@@ -95,7 +97,7 @@ export class JobRunner {
   }
 
   private async insertRun(name: string, trigger: JobTrigger, startedAt: number, outcome: string, error: string | null) {
-    const rows = await this.em.execute<{ id: number }[]>(
+    const rows = await this.sql.all<{ id: number }>(
       `insert into job_runs (name, trigger, started_at, finished_at, outcome, error) values (?, ?, ?, ?, ?, ?) returning id`,
       [name, trigger, startedAt, outcome === 'running' ? null : startedAt, outcome, error],
     );
@@ -103,7 +105,7 @@ export class JobRunner {
   }
 
   private async finish(runId: number, outcome: JobOutcome, counts: JobCounts, error: string | null) {
-    await this.em.execute(`update job_runs set finished_at = ?, outcome = ?, counts = ?, error = ? where id = ?`, [
+    await this.sql.run(`update job_runs set finished_at = ?, outcome = ?, counts = ?, error = ? where id = ?`, [
       +this.clock.now(),
       outcome,
       JSON.stringify(counts),
@@ -111,7 +113,7 @@ export class JobRunner {
       runId,
     ]);
     // Keep the recent history of each job only.
-    await this.em.execute(
+    await this.sql.run(
       `delete from job_runs where name = (select name from job_runs where id = ?)
          and id < (select id from job_runs where name = (select name from job_runs where id = ?) order by id desc limit 1 offset ?)`,
       [runId, runId, KEEP_RUNS - 1],

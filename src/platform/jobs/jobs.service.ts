@@ -1,10 +1,10 @@
-import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AuditService } from '../audit/audit.service';
 import { JobRegistry } from './job-registry';
 import type { JobTrigger } from './job.decorator';
 import type { JobRunResult } from './job-runner';
+import { Sql } from '../database/sql';
 
 export interface JobRunRow {
   id: number;
@@ -31,7 +31,7 @@ const HISTORY = 10;
 @Injectable()
 export class JobsService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly sql: Sql,
     private readonly registry: JobRegistry,
     private readonly clock: Clock,
     private readonly audit: AuditService,
@@ -39,7 +39,7 @@ export class JobsService {
 
   /** Every job with its schedule, next run and recent runs, in one query. */
   async overview(): Promise<JobOverview[]> {
-    const rows = await this.em.execute<(JobRunRow & { rn: number })[]>(
+    const rows = await this.sql.all<JobRunRow & { rn: number }>(
       `select * from (
          select id, name, trigger, started_at as startedAt, finished_at as finishedAt, outcome, counts, error,
                 row_number() over (partition by name order by id desc) as rn

@@ -1,6 +1,6 @@
-import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
 import type { PageRequest } from '../../common/pagination';
+import { Sql } from '../database/sql';
 
 export const MAIL_STATUSES = ['queued', 'sending', 'sent', 'failed'] as const;
 export type MailStatus = (typeof MAIL_STATUSES)[number];
@@ -46,10 +46,10 @@ const ROW = `id, template, recipient as "to", subject, status, attempts, last_er
 /** Queries of the outbox; plain rows, never entities. Runs in whatever transaction the caller has open. */
 @Injectable()
 export class MailOutboxRepository {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly sql: Sql) {}
 
   async insert(message: NewMessage): Promise<number> {
-    const [row] = await this.em.execute<{ id: number }[]>(
+    const [row] = await this.sql.all<{ id: number }>(
       `insert into mail_messages (template, recipient, subject, text_body, html_body, status, attempts, next_attempt_at, created_at)
        values (?, ?, ?, ?, ?, 'queued', 0, ?, ?) returning id`,
       [message.template, message.to, message.subject, message.text, message.html, message.now, message.now],
@@ -63,7 +63,7 @@ export class MailOutboxRepository {
    * the same message.
    */
   claimDue(now: number, leaseUntil: number, limit: number): Promise<ClaimedMessage[]> {
-    return this.em.execute<ClaimedMessage[]>(
+    return this.sql.all<ClaimedMessage>(
       `update mail_messages
           set status = 'sending', attempts = attempts + 1, lease_until = ?, last_attempt_at = ?
         where id in (select id from mail_messages
@@ -80,7 +80,7 @@ export class MailOutboxRepository {
   // A sent message's bodies are emptied: they may hold live links (password
   // resets, confirmations) that must not outlive their delivery in the database.
   async markSent(id: number, attempts: number, now: number, smtpMessageId: string): Promise<boolean> {
-    const rows = await this.em.execute<{ id: number }[]>(
+    const rows = await this.sql.all<{ id: number }>(
       `update mail_messages set status = 'sent', sent_at = ?, smtp_message_id = ?, lease_until = null, last_error = null,
               text_body = '', html_body = ''
         where id = ? and status = 'sending' and attempts = ? returning id`,
@@ -90,7 +90,7 @@ export class MailOutboxRepository {
   }
 
   async markRetry(id: number, attempts: number, nextAttemptAt: number, error: string): Promise<boolean> {
-    const rows = await this.em.execute<{ id: number }[]>(
+    const rows = await this.sql.all<{ id: number }>(
       `update mail_messages set status = 'queued', next_attempt_at = ?, lease_until = null, last_error = ?
         where id = ? and status = 'sending' and attempts = ? returning id`,
       [nextAttemptAt, error, id, attempts],
@@ -99,7 +99,7 @@ export class MailOutboxRepository {
   }
 
   async markFailed(id: number, attempts: number, error: string): Promise<boolean> {
-    const rows = await this.em.execute<{ id: number }[]>(
+    const rows = await this.sql.all<{ id: number }>(
       `update mail_messages set status = 'failed', lease_until = null, last_error = ?
         where id = ? and status = 'sending' and attempts = ? returning id`,
       [error, id, attempts],
@@ -109,7 +109,7 @@ export class MailOutboxRepository {
 
   /** A failed message back in the queue with a fresh set of attempts; null unless it was failed. */
   async requeueFailed(id: number, now: number): Promise<MailMessageRow | null> {
-    const [row] = await this.em.execute<MailMessageRow[]>(
+    const [row] = await this.sql.all<MailMessageRow>(
       `update mail_messages set status = 'queued', attempts = 0, next_attempt_at = ?, lease_until = null
         where id = ? and status = 'failed' returning ${ROW}`,
       [now, id],
@@ -118,7 +118,7 @@ export class MailOutboxRepository {
   }
 
   async findRow(id: number): Promise<MailMessageRow | null> {
-    const [row] = await this.em.execute<MailMessageRow[]>(`select ${ROW} from mail_messages where id = ?`, [id]);
+    const [row] = await this.sql.all<MailMessageRow>(`select ${ROW} from mail_messages where id = ?`, [id]);
     return row ?? null;
   }
 
@@ -136,7 +136,7 @@ export class MailOutboxRepository {
       where.push(backwards ? 'id > ?' : 'id < ?');
       params.push(cursor[0]);
     }
-    return this.em.execute<MailMessageRow[]>(
+    return this.sql.all<MailMessageRow>(
       `select ${ROW} from mail_messages ${where.length ? `where ${where.join(' and ')}` : ''}
         order by id ${backwards ? 'asc' : 'desc'} limit ?`,
       [...params, request.limit + 1],

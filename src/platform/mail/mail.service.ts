@@ -9,6 +9,7 @@ import { AuditService } from '../audit/audit.service';
 import { MailDeliveryService, type MailDeliveryCounts } from './mail-delivery.service';
 import { MailOutboxRepository, type MailMessageRow, type MailStatus } from './mail-outbox.repository';
 import { MailRenderer, type MailData } from './mail-renderer';
+import { Sql } from '../database/sql';
 
 /**
  * The outbox. Other modules call enqueue() inside their own transaction; the
@@ -18,6 +19,7 @@ import { MailRenderer, type MailData } from './mail-renderer';
 @Injectable()
 export class MailService {
   constructor(
+    private readonly sql: Sql,
     private readonly em: EntityManager,
     private readonly outbox: MailOutboxRepository,
     private readonly renderer: MailRenderer,
@@ -51,7 +53,7 @@ export class MailService {
   // else their confirmed backup email when exactly one person has confirmed
   // it. One statement over two indexes (people.email, people.backup_email).
   private async phraseOf(address: string): Promise<string | null> {
-    const rows = await this.em.execute<{ phrase: string | null; backup: number }[]>(
+    const rows = await this.sql.all<{ phrase: string | null; backup: number }>(
       `select anti_phishing_phrase as phrase, 0 as backup from people where email = ?
        union all
        select * from (select anti_phishing_phrase, 1 from people

@@ -1,6 +1,6 @@
-import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
 import { PluginRegistry, type PluginContributions } from './plugin-registry';
+import { Sql } from '../database/sql';
 
 export interface PluginOverview {
   id: string;
@@ -14,8 +14,8 @@ export interface PluginOverview {
 @Injectable()
 export class PluginsAdminService {
   constructor(
+    private readonly sql: Sql,
     private readonly registry: PluginRegistry,
-    private readonly em: EntityManager,
   ) {}
 
   get safeMode(): boolean {
@@ -33,7 +33,7 @@ export class PluginsAdminService {
       }
       const { definition } = plugin;
       const prefix = `plg_${plugin.id.replace(/-/g, '_')}_`;
-      const tables = await this.em.execute<{ name: string }[]>(
+      const tables = await this.sql.all<{ name: string }>(
         `select name from sqlite_master where type = 'table' and substr(name, 1, ?) = ? order by name`,
         [prefix.length, prefix],
       );

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { EntityManager } from '@mikro-orm/better-sqlite';
+import type { Sql } from '../../../platform/database/sql';
 import { FAILURE_MEMORY_MS, LockoutRepository, type LockoutPolicy } from './lockout.repository';
 
 // The statements themselves, on a real SQLite table: the rules live in SQL.
@@ -27,8 +27,8 @@ describe('LockoutRepository', () => {
       anti_phishing_phrase text, organization_id text, failed_sign_ins integer not null default 0,
       last_failed_at integer, locked_until integer, lockouts integer not null default 0)`);
     db.prepare(`insert into people (id, email, name, status) values ('p1', 'a@example.test', 'Ann', 'active')`).run();
-    const em = { execute: (sql: string, params: unknown[]) => Promise.resolve(db.prepare(sql).all(...params)) };
-    repo = new LockoutRepository(em as unknown as EntityManager);
+    const sql = { all: (text: string, params: unknown[]) => Promise.resolve(db.prepare(text).all(...params)) };
+    repo = new LockoutRepository(sql as unknown as Sql);
   });
   afterEach(() => db.close());
 

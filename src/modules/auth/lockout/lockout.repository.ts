@@ -1,5 +1,5 @@
-import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
+import { Sql } from '../../../platform/database/sql';
 
 /** The 12 hours after which earlier failures are forgotten. */
 export const FAILURE_MEMORY_MS = 12 * 60 * 60 * 1000;
@@ -67,7 +67,7 @@ const RECORD_FAILURE = `update people set
  */
 @Injectable()
 export class LockoutRepository {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly sql: Sql) {}
 
   /**
    * Counts one failure, locking when it reaches the threshold. A row locked
@@ -83,12 +83,12 @@ export class LockoutRepository {
       lockoutSeconds: policy.lockoutSeconds,
       maxLockoutSeconds: policy.maxLockoutSeconds,
     });
-    const rows = await this.em.execute<FailureRow[]>(sql, params);
+    const rows = await this.sql.all<FailureRow>(sql, params);
     return rows[0] ?? null;
   }
 
   async isLocked(personId: string, now: number): Promise<boolean> {
-    const rows = await this.em.execute<{ found: number }[]>(
+    const rows = await this.sql.all<{ found: number }>(
       'select 1 as found from people where id = ? and locked_until > ?',
       [personId, now],
     );
@@ -97,7 +97,7 @@ export class LockoutRepository {
 
   /** The end of the lockout in force, or null. */
   async lockedUntil(personId: string, now: number): Promise<number | null> {
-    const rows = await this.em.execute<{ lockedUntil: number }[]>(
+    const rows = await this.sql.all<{ lockedUntil: number }>(
       'select locked_until as lockedUntil from people where id = ? and locked_until > ?',
       [personId, now],
     );
@@ -109,7 +109,7 @@ export class LockoutRepository {
    * failure count starts again, the number of lockouts stays for the doubling.
    */
   liftExpired(now: number, personId?: string): Promise<LiftedRow[]> {
-    return this.em.execute<LiftedRow[]>(
+    return this.sql.all<LiftedRow>(
       `update people set locked_until = null, failed_sign_ins = 0
         where locked_until is not null and locked_until <= ?${personId ? ' and id = ?' : ''}
         returning id as personId, email, organization_id as organizationId, lockouts`,
@@ -119,7 +119,7 @@ export class LockoutRepository {
 
   /** Forgets failures and lockouts (a successful sign-in, a reset, an unlock); false when there was nothing to clear. */
   async clear(personId: string): Promise<boolean> {
-    const rows = await this.em.execute<{ id: string }[]>(
+    const rows = await this.sql.all<{ id: string }>(
       `update people set failed_sign_ins = 0, last_failed_at = null, locked_until = null, lockouts = 0
         where id = ? and (failed_sign_ins <> 0 or lockouts <> 0 or locked_until is not null or last_failed_at is not null)
         returning id`,

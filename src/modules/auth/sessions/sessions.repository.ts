@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
 import type { RoleName } from '../../../common/http/principal';
 import { Session, type SessionStage } from './session.entity';
+import { Sql } from '../../../platform/database/sql';
 
 export interface SessionRow {
   id: string;
@@ -30,10 +31,13 @@ export interface OpenSessionRow {
 /** Session queries; the row read on every request is one plain-row join. */
 @Injectable()
 export class SessionsRepository {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly em: EntityManager,
+  ) {}
 
   async findWithPerson(id: string): Promise<SessionRow | null> {
-    const rows = await this.em.execute<SessionRow[]>(
+    const rows = await this.sql.all<SessionRow>(
       `select s.id, s.last_seen_at as lastSeenAt, s.expires_at as expiresAt, s.ended_at as endedAt,
               s.stage, s.confirmed_at as confirmedAt,
               p.id as personId, p.name, p.email, p.role, p.status,
@@ -74,7 +78,7 @@ export class SessionsRepository {
 
   /** A person's open sessions, newest first (plain rows). */
   listOpen(personId: string, now: Date) {
-    return this.em.execute<OpenSessionRow[]>(
+    return this.sql.all<OpenSessionRow>(
       `select id, created_at as createdAt, last_seen_at as lastSeenAt, ip_address as ipAddress, user_agent as userAgent
          from sessions where person_id = ? and ended_at is null and expires_at > ? and stage = 'active'
         order by last_seen_at desc limit 100`,

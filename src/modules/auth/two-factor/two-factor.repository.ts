@@ -1,5 +1,5 @@
-import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
+import { Sql } from '../../../platform/database/sql';
 
 /** What two-factor needs to know about a person; secrets still sealed. */
 export interface TwoFactorRow {
@@ -32,21 +32,21 @@ const SELECT = `select p.id as personId, p.email, p.name, p.status, p.organizati
  */
 @Injectable()
 export class TwoFactorRepository {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly sql: Sql) {}
 
   async find(personId: string): Promise<TwoFactorRow | null> {
-    const rows = await this.em.execute<TwoFactorRow[]>(`${SELECT} where p.id = ?`, [personId]);
+    const rows = await this.sql.all<TwoFactorRow>(`${SELECT} where p.id = ?`, [personId]);
     return rows[0] ?? null;
   }
 
   async findByEmail(email: string): Promise<TwoFactorRow | null> {
-    const rows = await this.em.execute<TwoFactorRow[]>(`${SELECT} where p.email = ?`, [email]);
+    const rows = await this.sql.all<TwoFactorRow>(`${SELECT} where p.email = ?`, [email]);
     return rows[0] ?? null;
   }
 
   /** Replaces any secret waiting for confirmation; an enabled one stays in force. */
   async setPending(personId: string, sealed: string, now: number): Promise<void> {
-    await this.em.execute(`update people set totp_pending_secret = ?, updated_at = ? where id = ?`, [
+    await this.sql.run(`update people set totp_pending_secret = ?, updated_at = ? where id = ?`, [
       sealed,
       now,
       personId,
@@ -59,7 +59,7 @@ export class TwoFactorRepository {
    * one the code was checked against: false otherwise.
    */
   async activatePending(personId: string, sealedPending: string, step: number, now: number): Promise<boolean> {
-    const rows = await this.em.execute<{ id: string }[]>(
+    const rows = await this.sql.all<{ id: string }>(
       `update people
           set totp_secret = totp_pending_secret, totp_pending_secret = null,
               totp_enabled_at = ?, totp_last_step = ?, updated_at = ?
@@ -72,7 +72,7 @@ export class TwoFactorRepository {
 
   /** Spends a time step: true only for the one request that moved the last step forward. */
   async claimStep(personId: string, step: number): Promise<boolean> {
-    const rows = await this.em.execute<{ id: string }[]>(
+    const rows = await this.sql.all<{ id: string }>(
       `update people set totp_last_step = ?
         where id = ? and totp_enabled_at is not null and (totp_last_step is null or totp_last_step < ?)
         returning id`,
@@ -83,21 +83,21 @@ export class TwoFactorRepository {
 
   /** Two-factor off: secrets, steps and recovery codes all gone. */
   async clear(personId: string, now: number): Promise<void> {
-    await this.em.execute(
+    await this.sql.run(
       `update people
           set totp_secret = null, totp_pending_secret = null, totp_enabled_at = null, totp_last_step = null,
               updated_at = ?
         where id = ?`,
       [now, personId],
     );
-    await this.em.execute(`delete from recovery_codes where person_id = ?`, [personId]);
+    await this.sql.run(`delete from recovery_codes where person_id = ?`, [personId]);
   }
 
   /** A new set of codes; the old ones stop working. */
   async replaceRecoveryCodes(personId: string, digests: string[], now: number): Promise<void> {
-    await this.em.execute(`delete from recovery_codes where person_id = ?`, [personId]);
+    await this.sql.run(`delete from recovery_codes where person_id = ?`, [personId]);
     for (const digest of digests) {
-      await this.em.execute(`insert into recovery_codes (person_id, code_hash, created_at) values (?, ?, ?)`, [
+      await this.sql.run(`insert into recovery_codes (person_id, code_hash, created_at) values (?, ?, ?)`, [
         personId,
         digest,
         now,
@@ -107,7 +107,7 @@ export class TwoFactorRepository {
 
   /** Spends a recovery code: true only once per code, for a person with two-factor on. */
   async useRecoveryCode(personId: string, digest: string, now: number): Promise<boolean> {
-    const rows = await this.em.execute<{ id: number }[]>(
+    const rows = await this.sql.all<{ id: number }>(
       `update recovery_codes set used_at = ?
         where person_id = ? and code_hash = ? and used_at is null
           and exists (select 1 from people where id = ? and totp_enabled_at is not null)
@@ -118,7 +118,7 @@ export class TwoFactorRepository {
   }
 
   async unusedRecoveryCodes(personId: string): Promise<number> {
-    const [row] = await this.em.execute<{ n: number }[]>(
+    const [row] = await this.sql.all<{ n: number }>(
       `select count(*) as n from recovery_codes where person_id = ? and used_at is null`,
       [personId],
     );
@@ -127,7 +127,7 @@ export class TwoFactorRepository {
 
   /** Active people of an organization who have not turned two-factor on (the admin's settings page). */
   async countWithoutTwoFactor(organizationId: string): Promise<number> {
-    const [row] = await this.em.execute<{ n: number }[]>(
+    const [row] = await this.sql.all<{ n: number }>(
       `select count(*) as n from people
         where organization_id = ? and status = 'active' and totp_enabled_at is null`,
       [organizationId],
