@@ -14,6 +14,7 @@ import type { AppConfig } from './config/app.config';
 import { APP_CONFIG, ConfigModule } from './config/config.module';
 import { DatabaseModule } from './platform/database/database.module';
 import { loggerOptions } from './logger';
+import { portsModule } from './platform/module-host/define-module';
 import { PluginHostModule } from './platform/plugin-host/plugin-host.module';
 import { loadPlugins, pluginEntities, pluginMigrations } from './platform/plugin-host/plugin-loader';
 import { EventsModule } from './platform/events/events.module';
@@ -56,6 +57,7 @@ export class AppModule {
         EventsModule,
         HealthModule,
         ...APP_MODULES.map((m) => m.module),
+        portsModule(APP_MODULES),
         PluginHostModule.forRoot(plugins),
       ],
       providers: http

@@ -30,7 +30,7 @@ export class UserUnlockCommand extends CliCommand<{ email: string }> {
       const unlocked = await this.lockout.unlockAccount({
         id: person.id,
         email: person.email,
-        organizationId: person.organization?.id ?? null,
+        organizationId: person.organizationId,
       });
       return { email: person.email, wasLocked: unlocked };
     });

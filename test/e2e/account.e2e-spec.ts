@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/better-sqlite';
 import { createPerson, type CreatedPerson } from '../../seeds/factories';
 import { withContext } from '../../src/platform/database/request-context';
 import { MailService } from '../../src/platform/mail/mail.service';
-import { activityQuery } from '../../src/modules/account/account.repository';
+import { activityQuery } from '../../src/platform/audit/audit.repository';
 import { Client, csrfFrom } from '../utils/http';
 import { fieldError, unescapeHtml } from '../utils/html';
 import { createMailedTestApp, signedIn, type MailedTestApp } from '../utils/test-app';

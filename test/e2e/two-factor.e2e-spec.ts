@@ -41,9 +41,9 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
   const columns = async (personId: string) =>
     (
       await sql<TwoFactorColumns>(
-        `select totp_secret as totpSecret, totp_pending_secret as totpPendingSecret,
-                totp_enabled_at as totpEnabledAt, totp_last_step as totpLastStep
-           from people where id = ?`,
+        `select s.secret as totpSecret, s.pending_secret as totpPendingSecret,
+                p.totp_enabled_at as totpEnabledAt, s.last_step as totpLastStep
+           from people p left join two_factor_secrets s on s.person_id = p.id where p.id = ?`,
         [personId],
       )
     )[0];
@@ -674,8 +674,8 @@ describe('user:reset-2fa', () => {
     const id = withTwoFactor.person.id;
     expect(enabledAt(id)).toBeNull();
     expect(
-      query('select totp_secret as s, totp_pending_secret as p, totp_last_step as l from people where id = ?', id),
-    ).toEqual([{ s: null, p: null, l: null }]);
+      query('select secret as s, pending_secret as p, last_step as l from two_factor_secrets where person_id = ?', id),
+    ).toEqual([]);
     expect(query('select id from recovery_codes where person_id = ?', id)).toHaveLength(0);
     const entries = query<{ actorLabel: string; details: string }>(
       'select actor_label as actorLabel, details from audit_entries where action = ? and target_id = ?',

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MailModule } from '../../platform/mail/mail.module';
 import { AuthModule } from '../auth/auth.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
 import { PeopleModule } from '../people/people.module';
 import { AccountActivityController } from './account-activity.controller';
 import { AccountConfirmController } from './account-confirm.controller';
@@ -8,12 +9,11 @@ import { AccountPasswordController } from './account-password.controller';
 import { AccountSecurityController } from './account-security.controller';
 import { AccountSessionsController } from './account-sessions.controller';
 import { AccountController } from './account.controller';
-import { AccountRepository } from './account.repository';
 import { AccountService } from './account.service';
 
 /** The signed-in person's own pages under /account: built on auth and people. */
 @Module({
-  imports: [AuthModule, PeopleModule, MailModule],
+  imports: [AuthModule, PeopleModule, OrganizationsModule, MailModule],
   controllers: [
     AccountController,
     AccountPasswordController,
@@ -22,6 +22,6 @@ import { AccountService } from './account.service';
     AccountSessionsController,
     AccountConfirmController,
   ],
-  providers: [AccountService, AccountRepository],
+  providers: [AccountService],
 })
 export class AccountModule {}

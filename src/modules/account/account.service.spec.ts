@@ -7,7 +7,8 @@ import type { AuthTokensService } from '../auth/auth-tokens.service';
 import { REAUTH_LOCKED, type ReauthResult, type ReauthService } from '../auth/reauth.service';
 import type { SessionsService } from '../auth/sessions/sessions.service';
 import type { MailService } from '../../platform/mail/mail.service';
-import type { AccountRepository } from './account.repository';
+import type { OrganizationsService } from '../organizations/organizations.service';
+import type { AuditLogService } from '../../platform/audit/audit-log.service';
 import { AccountService, PasswordChangeError } from './account.service';
 import { PasswordPolicy } from '../people/password-policy';
 import type { Person } from '../people/person.entity';
@@ -20,15 +21,16 @@ const person = {
   name: 'Ada Lovelace',
   status: 'active',
   antiPhishingPhrase: 'tea at four',
-  organization: null,
+  organizationId: null,
 } as unknown as Person;
 const CURRENT = 'current-password-of-ada';
 const NEW = 'amber-orchard-compass-917';
 
 describe('AccountService', () => {
   let order: string[];
-  let accounts: jest.Mocked<Pick<AccountRepository, 'emailTaken' | 'update'>>;
-  let users: jest.Mocked<Pick<PeopleService, 'findById' | 'hashPassword' | 'setPassword'>>;
+  let users: jest.Mocked<
+    Pick<PeopleService, 'findById' | 'hashPassword' | 'setPassword' | 'emailTaken' | 'updateDetails'>
+  >;
   let sessions: jest.Mocked<Pick<SessionsService, 'endAllOf' | 'confirm'>>;
   let tokens: jest.Mocked<Pick<AuthTokensService, 'issue' | 'consume' | 'revoke'>>;
   let mail: jest.Mocked<Pick<MailService, 'enqueue'>>;
@@ -44,11 +46,9 @@ describe('AccountService', () => {
 
   beforeEach(() => {
     order = [];
-    accounts = {
-      emailTaken: jest.fn().mockResolvedValue(false),
-      update: track('update'),
-    };
     users = {
+      emailTaken: jest.fn().mockResolvedValue(false),
+      updateDetails: track('update'),
       findById: jest.fn().mockResolvedValue(person),
       hashPassword: track('hash', new HashedPassword('new-hash')),
       setPassword: track('setPassword'),
@@ -72,8 +72,9 @@ describe('AccountService', () => {
     };
     service = new AccountService(
       em as unknown as EntityManager,
-      accounts as unknown as AccountRepository,
+      {} as AuditLogService,
       users as unknown as PeopleService,
+      {} as OrganizationsService,
       new PasswordPolicy({ passwordMinLength: 12 } as AppConfig),
       tokens as unknown as AuthTokensService,
       sessions as unknown as SessionsService,
@@ -164,22 +165,22 @@ describe('AccountService', () => {
         'ada@example.test',
         expect.objectContaining({ newEmail: 'ada.new@example.test' }),
       );
-      expect(accounts.update).not.toHaveBeenCalled();
+      expect(users.updateDetails).not.toHaveBeenCalled();
     });
 
     it('refuses a used link and an address taken meanwhile', async () => {
       tokens.consume.mockResolvedValueOnce(null);
       await expect(service.confirmEmailChange('x')).rejects.toThrow(/not valid/);
       tokens.consume.mockResolvedValueOnce({ personId: 'p1', payload: 'taken@example.test' });
-      accounts.emailTaken.mockResolvedValueOnce(true);
+      users.emailTaken.mockResolvedValueOnce(true);
       await expect(service.confirmEmailChange('x')).rejects.toThrow(/used by another account/);
-      expect(accounts.update).not.toHaveBeenCalled();
+      expect(users.updateDetails).not.toHaveBeenCalled();
     });
 
     it('changes the address, withdraws reset links and tells the old address with its phrase', async () => {
       tokens.consume.mockResolvedValueOnce({ personId: 'p1', payload: 'ada.new@example.test' });
       await expect(service.confirmEmailChange('x')).resolves.toEqual({ email: 'ada.new@example.test' });
-      expect(accounts.update).toHaveBeenCalledWith('p1', { email: 'ada.new@example.test' }, expect.any(Date));
+      expect(users.updateDetails).toHaveBeenCalledWith('p1', { email: 'ada.new@example.test' }, expect.any(Date));
       expect(tokens.revoke).toHaveBeenCalledWith('p1', 'password_reset');
       expect(mail.enqueue).toHaveBeenCalledWith(
         'email-change-notice',

@@ -3,14 +3,16 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { Clock } from '../../common/clock';
 import { FormError, type FieldErrors } from '../../common/http/exceptions';
 import type { Principal } from '../../common/http/principal';
-import { toPage, type Page, type PageRequest } from '../../common/pagination';
+import type { Page, PageRequest } from '../../common/pagination';
 import { currentRequestInfo } from '../../common/request-info';
 import { AuditService } from '../../platform/audit/audit.service';
 import { AuthTokensService } from '../auth/auth-tokens.service';
 import { REAUTH_LOCKED, ReauthService, type ReauthResult } from '../auth/reauth.service';
 import { SessionsService } from '../auth/sessions/sessions.service';
 import { MailService } from '../../platform/mail/mail.service';
-import { AccountRepository, type ActivityRow } from './account.repository';
+import { OrganizationsService } from '../organizations/organizations.service';
+import { AuditLogService } from '../../platform/audit/audit-log.service';
+import type { ActivityRow } from '../../platform/audit/audit.repository';
 import { accountView } from './account.view';
 import { PasswordPolicy } from '../people/password-policy';
 import { passwordStrength, strengthView } from '../people/password-strength';
@@ -42,8 +44,9 @@ export class PasswordChangeError extends FormError {
 export class AccountService {
   constructor(
     private readonly em: EntityManager,
-    private readonly accounts: AccountRepository,
+    private readonly auditLog: AuditLogService,
     private readonly people: PeopleService,
+    private readonly organizations: OrganizationsService,
     private readonly policy: PasswordPolicy,
     private readonly tokens: AuthTokensService,
     private readonly sessions: SessionsService,
@@ -54,7 +57,9 @@ export class AccountService {
   ) {}
 
   async page(personId: string) {
-    return accountView(await this.get(personId));
+    const person = await this.get(personId);
+    const org = person.organizationId ? await this.organizations.findById(person.organizationId) : null;
+    return accountView(person, org?.name ?? null);
   }
 
   /** The password typed again (/account/confirm): opens sensitive changes for a while. */
@@ -68,7 +73,7 @@ export class AccountService {
     const person = await this.get(user.personId);
     if (person.name === name) return;
     await this.em.transactional(async () => {
-      await this.accounts.update(person.id, { name }, this.clock.now());
+      await this.people.updateDetails(person.id, { name }, this.clock.now());
       await this.audit.record({ action: 'user.updated', target: personTarget(person), details: { changed: ['name'] } });
     });
   }
@@ -83,7 +88,7 @@ export class AccountService {
     const person = await this.get(user.personId);
     const newEmail = normalizeEmail(requested);
     if (newEmail === person.email) throw new FormError({ newEmail: 'This is already your email address.' });
-    const taken = await this.accounts.emailTaken(newEmail, person.id);
+    const taken = await this.people.emailTaken(newEmail, person.id);
     const now = this.clock.now();
     await this.em.transactional(async () => {
       if (taken) {
@@ -131,8 +136,8 @@ export class AccountService {
         if (!person || person.status !== 'active') throw new BadRequestException(INVALID_LINK);
         const previous = person.email;
         const email = link.payload;
-        if (await this.accounts.emailTaken(email, person.id)) throw taken;
-        await this.accounts.update(person.id, { email }, this.clock.now());
+        if (await this.people.emailTaken(email, person.id)) throw taken;
+        await this.people.updateDetails(person.id, { email }, this.clock.now());
         // Reset links went to the old address: they must not outlive the change.
         await this.tokens.revoke(person.id, 'password_reset');
         await this.audit.record({
@@ -243,7 +248,7 @@ export class AccountService {
       const person = await this.people.findById(link.personId);
       if (!person || person.status !== 'active') throw new BadRequestException(INVALID_LINK);
       const now = this.clock.now();
-      await this.accounts.update(person.id, { backupEmail: link.payload, backupEmailConfirmedAt: now }, now);
+      await this.people.updateDetails(person.id, { backupEmail: link.payload, backupEmailConfirmedAt: now }, now);
       await this.audit.record({
         action: 'user.backup_email_confirmed',
         actor: personActor(person),
@@ -257,7 +262,7 @@ export class AccountService {
   async removeBackupEmail(user: Principal): Promise<void> {
     const person = await this.get(user.personId);
     await this.em.transactional(async () => {
-      await this.accounts.update(person.id, { backupEmail: null, backupEmailConfirmedAt: null }, this.clock.now());
+      await this.people.updateDetails(person.id, { backupEmail: null, backupEmailConfirmedAt: null }, this.clock.now());
       await this.tokens.revoke(person.id, 'backup_email');
       await this.audit.record({ action: 'user.backup_email_removed', target: personTarget(person) });
     });
@@ -267,7 +272,7 @@ export class AccountService {
   async setPhrase(user: Principal, phrase: string | null): Promise<void> {
     const person = await this.get(user.personId);
     await this.em.transactional(async () => {
-      await this.accounts.update(person.id, { antiPhishingPhrase: phrase }, this.clock.now());
+      await this.people.updateDetails(person.id, { antiPhishingPhrase: phrase }, this.clock.now());
       await this.audit.record({
         action: 'user.anti_phishing_phrase_changed',
         target: personTarget(person),
@@ -280,7 +285,7 @@ export class AccountService {
     // A cursor is an id; anything else was altered and is ignored.
     const valid = (cursor: PageRequest['after']) => (cursor && Number.isSafeInteger(cursor[0]) ? cursor : null);
     const clean = { ...request, after: valid(request.after), before: valid(request.before) };
-    return toPage(await this.accounts.activity(personId, clean), clean, (row) => [row.id]);
+    return this.auditLog.activity(personId, clean);
   }
 
   private async get(personId: string): Promise<Person> {

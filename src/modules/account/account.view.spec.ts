@@ -1,4 +1,4 @@
-import type { ActivityRow } from './account.repository';
+import type { ActivityRow } from '../../platform/audit/audit.repository';
 import { strengthView } from '../people/password-strength';
 import { MODULE_CATALOG } from '../../platform/module-host/module-catalog';
 import { authModule } from '../auth';

@@ -1,13 +1,13 @@
 import { MODULE_CATALOG } from '../../platform/module-host/module-catalog';
 import { describeUserAgent } from '../../common/user-agent';
-import type { ActivityRow } from './account.repository';
+import type { ActivityRow } from '../../platform/audit/audit.repository';
 import type { Person } from '../people/person.entity';
 import { profileView } from '../people/person.view';
 
 /** What /account shows of the person (never the phrase itself: a stolen session must not learn it). */
-export function accountView(person: Person) {
+export function accountView(person: Person, orgName: string | null) {
   return {
-    profile: profileView(person),
+    profile: profileView(person, orgName),
     passwordChangedAt: person.passwordChangedAt,
     backupEmail: person.backupEmailConfirmedAt ? person.backupEmail : null,
     backupEmailConfirmedAt: person.backupEmailConfirmedAt,

@@ -15,7 +15,6 @@ import { SignInService } from './sign-in/sign-in.service';
 import { KnownBrowsersRepository } from './sign-in/known-browsers.repository';
 import { KnownBrowsersService } from './sign-in/known-browsers.service';
 import { LocalStrategy } from './sign-in/local.strategy';
-import { LockoutRepository } from './lockout/lockout.repository';
 import { LockoutService } from './lockout/lockout.service';
 import { PasswordResetController } from './password-reset/password-reset.controller';
 import { PasswordResetService } from './password-reset/password-reset.service';
@@ -28,6 +27,7 @@ import { SessionsService } from './sessions/sessions.service';
 import { OrgSettingsController } from './two-factor/org-settings.controller';
 import { TwoFactorController } from './two-factor/two-factor.controller';
 import { TwoFactorRepository } from './two-factor/two-factor.repository';
+import { TwoFactorStore } from './two-factor/two-factor.store';
 import { TwoFactorSignInService } from './two-factor/two-factor-sign-in.service';
 import { TwoFactorService } from './two-factor/two-factor.service';
 
@@ -57,11 +57,11 @@ import { TwoFactorService } from './two-factor/two-factor.service';
     LocalStrategy,
     SessionMiddleware,
     SessionGuard,
-    LockoutRepository,
     LockoutService,
     PasswordResetService,
     ReauthService,
     TwoFactorRepository,
+    TwoFactorStore,
     TwoFactorService,
     TwoFactorSignInService,
     KnownBrowsersRepository,

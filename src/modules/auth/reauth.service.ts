@@ -3,7 +3,7 @@ import { PasswordHasher } from '../../common/security/password-hasher';
 import { AuditService } from '../../platform/audit/audit.service';
 import { personTarget } from '../people/person.entity';
 import { LockoutService } from './lockout/lockout.service';
-import { Sql } from '../../platform/database/sql';
+import { PeopleService } from '../people/people.service';
 
 export type ReauthResult = 'ok' | 'wrong' | 'locked';
 
@@ -21,7 +21,7 @@ export const REAUTH_LOCKED =
 @Injectable()
 export class ReauthService {
   constructor(
-    private readonly sql: Sql,
+    private readonly people: PeopleService,
     private readonly hasher: PasswordHasher,
     private readonly lockout: LockoutService,
     private readonly audit: AuditService,
@@ -37,24 +37,22 @@ export class ReauthService {
   /** Checks the password without counting, for a caller that counts the whole attempt once with failed(). */
   async verify(personId: string, password: unknown): Promise<ReauthResult> {
     // A plain read: no managed entity to be flushed back over these columns after the slow hash.
-    const [row] = await this.sql.all<{ hash: string }>(`select password_hash as hash from people where id = ?`, [
-      personId,
-    ]);
-    if (!row || (await this.lockout.isLocked(personId))) return row ? 'locked' : 'wrong';
+    const hash = await this.people.passwordHashOf(personId);
+    if (hash === null || (await this.lockout.isLocked(personId))) return hash !== null ? 'locked' : 'wrong';
     const ok =
       typeof password === 'string' && password.length <= 1024
-        ? await this.hasher.verify(row.hash, password)
+        ? await this.hasher.verify(hash, password)
         : await this.hasher.verifyDummy(String(password ?? '').slice(0, 1024));
     return ok ? 'ok' : 'wrong';
   }
 
   /** A failed attempt: audited (outside any transaction, so it stays recorded) and counted towards a lockout. */
   async failed(personId: string, purpose: string): Promise<void> {
-    const [row] = await this.sql.all<{ email: string }>(`select email from people where id = ?`, [personId]);
+    const person = await this.people.principal(personId);
     await this.audit.record({
       action: 'auth.reauth.failed',
       outcome: 'failure',
-      target: personTarget({ id: personId, email: row?.email ?? '(unknown)' }),
+      target: personTarget({ id: personId, email: person?.email ?? '(unknown)' }),
       details: { purpose },
     });
     await this.lockout.recordFailure(personId);

@@ -1,6 +1,8 @@
 import { defineModule } from '../../platform/module-host/define-module';
 import './organizations.events';
+import { OrganizationNames } from '../../platform/audit/organization-names';
 import { OrganizationsModule } from './organizations.module';
+import { OrganizationsService } from './organizations.service';
 
 export const organizationsModule = defineModule({
   id: 'organizations',
@@ -10,6 +12,7 @@ export const organizationsModule = defineModule({
     'organization.created': 'Organization created',
     'organization.renamed': 'Organization renamed',
   },
+  ports: [{ provide: OrganizationNames, useExisting: OrganizationsService }],
   events: {
     'organization.created': 'An organization was created.',
     'organization.renamed': 'An organization was renamed.',

@@ -9,7 +9,6 @@ export interface OrganizationRow {
   id: string;
   name: string;
   createdAt: number;
-  peopleCount: number;
 }
 
 @Injectable()
@@ -34,14 +33,34 @@ export class OrganizationsRepository {
       params.push(...keyset.params);
     }
     return this.sql.all<OrganizationRow>(
-      `select o.id, o.name, o.created_at as createdAt,
-              (select count(*) from people p where p.organization_id = o.id) as peopleCount
+      `select o.id, o.name, o.created_at as createdAt
          from organizations o
         ${where.length ? `where ${where.join(' and ')}` : ''}
         order by ${keyset.orderBy}
         limit ?`,
       [...params, request.limit + 1],
     );
+  }
+
+  async namesOf(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.sql.all<{ id: string; name: string }>(
+      `select id, name from organizations where id in (${ids.map(() => '?').join(', ')})`,
+      ids,
+    );
+    return new Map(rows.map((row) => [row.id, row.name]));
+  }
+
+  async nameOf(id: string): Promise<string | null> {
+    return (await this.sql.get<{ name: string }>('select name from organizations where id = ?', [id]))?.name ?? null;
+  }
+
+  async requiresTwoFactor(id: string): Promise<boolean> {
+    const row = await this.sql.get<{ required: number }>(
+      'select require_two_factor as required from organizations where id = ?',
+      [id],
+    );
+    return row?.required === 1;
   }
 
   findById(id: string): Promise<Organization | null> {

@@ -5,6 +5,8 @@ import { FormError } from '../../common/http/exceptions';
 import { toPage, type Page, type PageRequest } from '../../common/pagination';
 import { AppEvents } from '../../platform/events/app-events.service';
 import { AuditService } from '../../platform/audit/audit.service';
+import type { OrganizationNames } from '../../platform/audit/organization-names';
+import { MemberCounts } from './member-counts';
 import { Organization } from './organization.entity';
 import { OrganizationsRepository, type OrganizationRow } from './organizations.repository';
 
@@ -17,18 +19,60 @@ function cleanName(name: string): string {
 }
 
 @Injectable()
-export class OrganizationsService {
+export class OrganizationsService implements OrganizationNames {
   constructor(
     private readonly em: EntityManager,
     private readonly orgs: OrganizationsRepository,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly events: AppEvents,
+    private readonly members: MemberCounts,
   ) {}
 
-  async list(request: PageRequest, search?: string): Promise<Page<OrganizationRow>> {
+  async list(request: PageRequest, search?: string): Promise<Page<OrganizationRow & { peopleCount: number }>> {
     const term = search?.trim().slice(0, 120) || undefined;
-    return toPage(await this.orgs.list(request, term), request, (row) => [row.name, row.id]);
+    const page = toPage(await this.orgs.list(request, term), request, (row) => [row.name, row.id]);
+    // One count query for the page's organizations, from the people module.
+    const counts = await this.members.countByOrganizations(page.rows.map((row) => row.id));
+    return { ...page, rows: page.rows.map((row) => ({ ...row, peopleCount: counts.get(row.id) ?? 0 })) };
+  }
+
+  findById(id: string): Promise<Organization | null> {
+    return this.orgs.findById(id);
+  }
+
+  /** For the operators' audit pages (OrganizationNames). */
+  namesOf(ids: readonly string[]): Promise<Map<string, string>> {
+    return this.orgs.namesOf(ids);
+  }
+
+  nameOf(id: string): Promise<string | null> {
+    return this.orgs.nameOf(id);
+  }
+
+  /** Whether people of this organization must use two-factor (false for no organization). */
+  requiresTwoFactor(organizationId: string | null): Promise<boolean> {
+    return organizationId ? this.orgs.requiresTwoFactor(organizationId) : Promise.resolve(false);
+  }
+
+  /**
+   * An organization admin requires (or stops requiring) two-factor for their
+   * organization: members without it are held at enrolment from their next
+   * sign-in. Audited only when it changes.
+   */
+  async setTwoFactorRequirement(organizationId: string, required: boolean): Promise<boolean> {
+    return this.em.transactional(async (em) => {
+      const org = await this.get(organizationId);
+      if (org.requireTwoFactor === required) return false;
+      org.requireTwoFactor = required;
+      await em.flush();
+      await this.audit.record({
+        action: required ? 'organization.two_factor_required' : 'organization.two_factor_not_required',
+        target: { type: 'organization', id: org.id, label: org.name },
+        organizationId: org.id,
+      });
+      return true;
+    });
   }
 
   async get(id: string): Promise<Organization> {

@@ -1,5 +1,8 @@
 import { defineModule } from '../../platform/module-host/define-module';
+import { RecipientPhrases } from '../../platform/mail/recipient-phrases';
+import { MemberCounts } from '../organizations/member-counts';
 import { PeopleModule } from './people.module';
+import { PeopleService } from './people.service';
 import './people.events';
 
 export const peopleModule = defineModule({
@@ -11,4 +14,8 @@ export const peopleModule = defineModule({
     'user.disabled': 'Account disabled',
   },
   events: { 'user.created': 'A person was added.' },
+  ports: [
+    { provide: RecipientPhrases, useExisting: PeopleService },
+    { provide: MemberCounts, useExisting: PeopleService },
+  ],
 });

@@ -1,6 +1,7 @@
 import { Controller, Get, Query, Render } from '@nestjs/common';
 import { UuidParam } from '../../common/http/id-params';
-import { OrgScope, Roles } from '../../common/http/decorators';
+import { CurrentUser, OrgScope, Roles } from '../../common/http/decorators';
+import type { Principal } from '../../common/http/principal';
 import { pageLinks, pageRequest } from '../../common/pagination';
 import { ROLE_LABELS } from '../../common/view/navigation';
 import { profileView } from './person.view';
@@ -31,12 +32,12 @@ export class OrgPeopleController {
 
   @Get(':id')
   @Render('people/show')
-  async show(@OrgScope() orgId: string, @UuidParam() id: string) {
+  async show(@OrgScope() orgId: string, @UuidParam() id: string, @CurrentUser() user: Principal) {
     const person = await this.people.getInOrg(orgId, id);
     return {
       title: person.name,
       breadcrumbs: [LIST, { label: person.name }],
-      profile: { ...profileView(person), disabled: person.status !== 'active' },
+      profile: { ...profileView(person, user.orgName ?? null), disabled: person.status !== 'active' },
     };
   }
 }

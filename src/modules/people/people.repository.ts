@@ -13,6 +13,35 @@ export interface PersonRow {
   lastSignInAt: number | null;
 }
 
+/** What two-factor and its mail need of a person (the secrets are the auth module's). */
+export interface SecurityProfileRow {
+  id: string;
+  email: string;
+  name: string;
+  status: string;
+  role: Role;
+  organizationId: string | null;
+  totpEnabledAt: number | null;
+  antiPhishingPhrase: string | null;
+}
+
+const SECURITY_PROFILE = `select id, email, name, status, role, organization_id as organizationId,
+  totp_enabled_at as totpEnabledAt, anti_phishing_phrase as antiPhishingPhrase from people`;
+
+/** What a session knows of its person. */
+export interface PrincipalRow {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  status: string;
+  organizationId: string | null;
+}
+
+export type PersonDetails = Partial<
+  Pick<Person, 'name' | 'email' | 'antiPhishingPhrase' | 'backupEmail' | 'backupEmailConfirmedAt'>
+>;
+
 /** Queries about people. Never flushes: the service owns the transaction. */
 @Injectable()
 export class PeopleRepository {
@@ -22,16 +51,90 @@ export class PeopleRepository {
   ) {}
 
   findById(id: string): Promise<Person | null> {
-    return this.em.findOne(Person, { id }, { populate: ['organization'] });
+    return this.em.findOne(Person, { id });
   }
 
   /** With the password hash, for the sign-in check. */
   findForSignIn(email: string): Promise<Person | null> {
-    return this.em.findOne(Person, { email: normalizeEmail(email) }, { populate: ['passwordHash', 'organization'] });
+    return this.em.findOne(Person, { email: normalizeEmail(email) }, { populate: ['passwordHash'] });
   }
 
-  async emailTaken(email: string): Promise<boolean> {
-    return (await this.em.count(Person, { email: normalizeEmail(email) })) > 0;
+  /** Whether someone (other than `exceptId`) signs in with this address. */
+  async emailTaken(email: string, exceptId?: string): Promise<boolean> {
+    const row = await this.sql.get(
+      `select 1 as found from people where email = ?${exceptId ? ' and id <> ?' : ''} limit 1`,
+      exceptId ? [normalizeEmail(email), exceptId] : [normalizeEmail(email)],
+    );
+    return row !== undefined;
+  }
+
+  /** What a session needs of its person on every request: one primary-key read. */
+  principal(id: string): Promise<PrincipalRow | undefined> {
+    return this.sql.get<PrincipalRow>(
+      `select id, name, email, role, status, organization_id as organizationId from people where id = ?`,
+      [id],
+    );
+  }
+
+  securityProfile(by: { id: string } | { email: string }): Promise<SecurityProfileRow | undefined> {
+    return 'id' in by
+      ? this.sql.get<SecurityProfileRow>(`${SECURITY_PROFILE} where id = ?`, [by.id])
+      : this.sql.get<SecurityProfileRow>(`${SECURITY_PROFILE} where email = ?`, [normalizeEmail(by.email)]);
+  }
+
+  async passwordHash(id: string): Promise<string | null> {
+    const row = await this.sql.get<{ hash: string }>('select password_hash as hash from people where id = ?', [id]);
+    return row?.hash ?? null;
+  }
+
+  /** People per organization, for the given organizations only. */
+  async countByOrganizations(ids: readonly string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.sql.all<{ organizationId: string; n: number }>(
+      `select organization_id as organizationId, count(*) as n from people
+        where organization_id in (${ids.map(() => '?').join(', ')}) group by organization_id`,
+      ids,
+    );
+    return new Map(rows.map((row) => [row.organizationId, row.n]));
+  }
+
+  async countActiveWithoutTwoFactor(organizationId: string): Promise<number> {
+    const row = await this.sql.get<{ n: number }>(
+      `select count(*) as n from people where organization_id = ? and status = 'active' and totp_enabled_at is null`,
+      [organizationId],
+    );
+    return row?.n ?? 0;
+  }
+
+  async setTwoFactorEnabledAt(id: string, at: number | null, now: number): Promise<void> {
+    await this.sql.run('update people set totp_enabled_at = ?, updated_at = ? where id = ?', [at, now, id]);
+  }
+
+  // Their sign-in email, or else their confirmed backup email when exactly one
+  // person has confirmed it. One statement over two indexes (email, backup_email).
+  async phraseForAddress(address: string): Promise<string | null> {
+    const rows = await this.sql.all<{ phrase: string | null; backup: number }>(
+      `select anti_phishing_phrase as phrase, 0 as backup from people where email = ?
+       union all
+       select * from (select anti_phishing_phrase, 1 from people
+         where backup_email = ? and backup_email_confirmed_at is not null limit 2)`,
+      [address.toLowerCase(), address.toLowerCase()],
+    );
+    const own = rows.find((row) => row.backup === 0);
+    if (own) return own.phrase;
+    return rows.length === 1 ? rows[0].phrase : null;
+  }
+
+  async updateDetails(id: string, changes: PersonDetails, now: Date): Promise<void> {
+    await this.em.nativeUpdate(Person, { id }, { ...changes, updatedAt: now });
+  }
+
+  async recordSignIn(id: string, now: Date): Promise<void> {
+    await this.em.nativeUpdate(Person, { id }, { lastSignInAt: now });
+  }
+
+  async setPasswordHash(id: string, hash: string, now: Date): Promise<void> {
+    await this.em.nativeUpdate(Person, { id }, { passwordHash: hash, passwordChangedAt: now });
   }
 
   async operatorExists(): Promise<boolean> {
@@ -64,7 +167,7 @@ export class PeopleRepository {
 
   /** A person of this organization only: another organization's person is not found. */
   findInOrg(orgId: string, id: string): Promise<Person | null> {
-    return this.em.findOne(Person, { id, organization: orgId }, { populate: ['organization'] });
+    return this.em.findOne(Person, { id, organizationId: orgId });
   }
 
   add(person: Person): void {

@@ -1,4 +1,4 @@
-import { EntityManager } from '@mikro-orm/better-sqlite';
+import { EntityManager, ForeignKeyConstraintViolationException } from '@mikro-orm/better-sqlite';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { isEmail } from 'class-validator';
 import { Clock } from '../../common/clock';
@@ -7,9 +7,16 @@ import { PasswordHasher } from '../../common/security/password-hasher';
 import { toPage, type Page, type PageRequest } from '../../common/pagination';
 import { AppEvents } from '../../platform/events/app-events.service';
 import { AuditService } from '../../platform/audit/audit.service';
-import { Organization } from '../organizations/organization.entity';
+import type { RecipientPhrases } from '../../platform/mail/recipient-phrases';
+import type { MemberCounts } from '../organizations/member-counts';
 import { PasswordPolicy } from './password-policy';
-import { PeopleRepository, type PersonRow } from './people.repository';
+import {
+  PeopleRepository,
+  type PersonDetails,
+  type PersonRow,
+  type PrincipalRow,
+  type SecurityProfileRow,
+} from './people.repository';
 import { normalizeEmail, Person, personTarget, ROLES, type Role } from './person.entity';
 
 export interface NewPerson {
@@ -21,7 +28,7 @@ export interface NewPerson {
 }
 
 @Injectable()
-export class PeopleService {
+export class PeopleService implements RecipientPhrases, MemberCounts {
   constructor(
     private readonly em: EntityManager,
     private readonly people: PeopleRepository,
@@ -63,23 +70,29 @@ export class PeopleService {
       if (await this.people.emailTaken(email)) {
         throw new FormError({ email: 'A person with this email address already exists.' });
       }
-      const organization = input.organizationId ? await em.findOne(Organization, { id: input.organizationId }) : null;
-      if (input.organizationId && !organization) throw new NotFoundException('Organization not found.');
-      const person = new Person({ email, name, passwordHash, role: input.role, organization });
+      const organizationId = input.organizationId ?? null;
+      const person = new Person({ email, name, passwordHash, role: input.role, organizationId });
       person.createdAt = person.updatedAt = this.clock.now();
       this.people.add(person);
-      await em.flush();
+      try {
+        await em.flush();
+      } catch (err) {
+        // The organization is the organizations module's: its foreign key answers for it.
+        if (err instanceof ForeignKeyConstraintViolationException)
+          throw new NotFoundException('Organization not found.');
+        throw err;
+      }
       await this.audit.record({
         action: 'user.created',
         target: personTarget(person),
-        organizationId: organization?.id ?? null,
+        organizationId,
         details: { role: person.role },
       });
       this.events.emit('user.created', {
         personId: person.id,
         email: person.email,
         role: person.role,
-        organizationId: organization?.id ?? null,
+        organizationId,
       });
       return person;
     });
@@ -109,7 +122,48 @@ export class PeopleService {
   }
 
   async recordSignIn(personId: string): Promise<void> {
-    await this.em.nativeUpdate(Person, { id: personId }, { lastSignInAt: this.clock.now() });
+    await this.people.recordSignIn(personId, this.clock.now());
+  }
+
+  principal(personId: string): Promise<PrincipalRow | undefined> {
+    return this.people.principal(personId);
+  }
+
+  /** A plain row (no entity to be flushed back later) of what security features need. */
+  securityProfile(by: { id: string } | { email: string }): Promise<SecurityProfileRow | undefined> {
+    return this.people.securityProfile(by);
+  }
+
+  passwordHashOf(personId: string): Promise<string | null> {
+    return this.people.passwordHash(personId);
+  }
+
+  emailTaken(email: string, exceptId?: string): Promise<boolean> {
+    return this.people.emailTaken(email, exceptId);
+  }
+
+  /** Name, email, phrase, backup email: the caller checked them and holds the transaction. */
+  updateDetails(personId: string, changes: PersonDetails, now: Date): Promise<void> {
+    return this.people.updateDetails(personId, changes, now);
+  }
+
+  /** The organizations module's list shows how many people each organization has (MemberCounts). */
+  countByOrganizations(organizationIds: readonly string[]): Promise<Map<string, number>> {
+    return this.people.countByOrganizations(organizationIds);
+  }
+
+  countActiveWithoutTwoFactor(organizationId: string): Promise<number> {
+    return this.people.countActiveWithoutTwoFactor(organizationId);
+  }
+
+  /** Two-factor turned on (when) or off (null); the secrets are the auth module's. */
+  setTwoFactorEnabledAt(personId: string, at: Date | null): Promise<void> {
+    return this.people.setTwoFactorEnabledAt(personId, at ? +at : null, +this.clock.now());
+  }
+
+  /** The mail outbox asks whose phrase to show (RecipientPhrases). */
+  phraseForAddress(address: string): Promise<string | null> {
+    return this.people.phraseForAddress(address);
   }
 
   /** Hashes a new password (argon2: tens of ms), to hand to setPassword() inside a transaction. */
@@ -124,11 +178,7 @@ export class PeopleService {
    */
   async setPassword(personId: string, password: string | HashedPassword): Promise<void> {
     const hashed = password instanceof HashedPassword ? password : await this.hashPassword(password);
-    await this.em.nativeUpdate(
-      Person,
-      { id: personId },
-      { passwordHash: hashed.value, passwordChangedAt: this.clock.now() },
-    );
+    await this.people.setPasswordHash(personId, hashed.value, this.clock.now());
   }
 }
 

@@ -1,7 +1,6 @@
-import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/core';
+import { Entity, Enum, Property } from '@mikro-orm/core';
 import type { Actor } from '../../common/request-info';
 import { BaseEntity } from '../../platform/database/base.entity';
-import { Organization } from '../organizations/organization.entity';
 
 export const ROLES = ['operator', 'helpdesk', 'admin', 'member'] as const;
 export type Role = (typeof ROLES)[number];
@@ -19,7 +18,7 @@ export const personActor = (person: Person): Actor => ({
   type: 'person',
   id: person.id,
   label: person.email,
-  organizationId: person.organization?.id ?? null,
+  organizationId: person.organizationId,
   role: person.role,
 });
 
@@ -34,8 +33,10 @@ export const personTarget = (person: { id: string; email: string }) => ({
 export class Person extends BaseEntity {
   // Operators and helpdesk belong to no organization (except the operator
   // created at setup, whose organization is the one that runs the install).
-  @ManyToOne(() => Organization, { nullable: true, deleteRule: 'restrict' })
-  organization: Organization | null = null;
+  // The organizations module owns the organization; people hold its id only
+  // (the foreign key stays in the schema).
+  @Property({ type: 'string', length: 36, fieldName: 'organization_id', nullable: true })
+  organizationId: string | null = null;
 
   @Property({ type: 'string', length: 254 })
   email: string;
@@ -55,7 +56,7 @@ export class Person extends BaseEntity {
   @Property({ type: Date, nullable: true })
   lastSignInAt: Date | null = null;
 
-  // Lockout: changed only by single conditional statements (see LockoutRepository).
+  // Lockout: changed only by single conditional statements (see LockoutStateRepository).
   @Property({ type: 'integer' })
   failedSignIns = 0;
 
@@ -69,19 +70,9 @@ export class Person extends BaseEntity {
   @Property({ type: 'integer' })
   lockouts = 0;
 
-  /** AES-256-GCM sealed (SecretBox 'totp'); never rendered after enrolment. */
-  @Property({ type: 'string', nullable: true, hidden: true, lazy: true })
-  totpSecret: string | null = null;
-
-  @Property({ type: 'string', nullable: true, hidden: true, lazy: true })
-  totpPendingSecret: string | null = null;
-
+  /** When two-factor was turned on (null: off); the secrets are the auth module's. */
   @Property({ type: Date, nullable: true })
   totpEnabledAt: Date | null = null;
-
-  /** The last accepted TOTP time step: a code is never accepted twice. */
-  @Property({ type: 'integer', nullable: true })
-  totpLastStep: number | null = null;
 
   @Property({ type: 'string', length: 64, nullable: true })
   antiPhishingPhrase: string | null = null;
@@ -95,18 +86,12 @@ export class Person extends BaseEntity {
   @Property({ type: Date, nullable: true })
   passwordChangedAt: Date | null = null;
 
-  constructor(init: {
-    email: string;
-    name: string;
-    passwordHash: string;
-    role: Role;
-    organization?: Organization | null;
-  }) {
+  constructor(init: { email: string; name: string; passwordHash: string; role: Role; organizationId?: string | null }) {
     super();
     this.email = normalizeEmail(init.email);
     this.name = init.name.trim();
     this.passwordHash = init.passwordHash;
     this.role = init.role;
-    this.organization = init.organization ?? null;
+    this.organizationId = init.organizationId ?? null;
   }
 }

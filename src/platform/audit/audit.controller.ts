@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { Clock } from '../../common/clock';
 import { Roles } from '../../common/http/decorators';
 import { toPage } from '../../common/pagination';
-import { AuditRepository } from './audit.repository';
+import { AuditLogService } from './audit-log.service';
 import { AuditCsvEncoder, csvFilename, streamCsv } from './audit-csv';
 import { auditPageRequest, parseAuditQuery } from './audit-query';
 import { ADMIN_SCOPE, auditEntryView, auditIndexView } from './audit.view';
@@ -17,7 +17,7 @@ export const EntryId = () => IntIdParam();
 @Roles('operator')
 export class AuditController {
   constructor(
-    private readonly audit: AuditRepository,
+    private readonly audit: AuditLogService,
     private readonly clock: Clock,
   ) {}
 

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditController } from './audit.controller';
+import { AuditLogService } from './audit-log.service';
 import { AuditRepository } from './audit.repository';
 import { AuditIntegrityService } from './audit-integrity.service';
 import { AuditService } from './audit.service';
@@ -9,7 +10,7 @@ import { OrgAuditController } from './org-audit.controller';
 @Global()
 @Module({
   controllers: [AuditController, OrgAuditController],
-  providers: [AuditService, AuditIntegrityService, AuditRepository],
-  exports: [AuditService, AuditIntegrityService],
+  providers: [AuditService, AuditIntegrityService, AuditRepository, AuditLogService],
+  exports: [AuditService, AuditIntegrityService, AuditLogService],
 })
 export class AuditModule {}

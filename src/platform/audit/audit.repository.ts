@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditOutcome } from './audit.types';
 import { prefixUpperBound, type AuditFilter } from './audit-query';
+import type { PageRequest } from '../../common/pagination';
 import { Sql } from '../database/sql';
 
 export interface AuditListRow {
@@ -14,7 +15,7 @@ export interface AuditListRow {
   targetId: string | null;
   targetLabel: string | null;
   organizationId: string | null;
-  /** Only when asked for (operators' pages). */
+  /** Filled by AuditLogService for operators' pages. */
   organizationName?: string | null;
   ip: string | null;
   outcome: AuditOutcome;
@@ -26,9 +27,20 @@ export interface AuditExportRow extends AuditListRow {
 }
 
 export interface AuditEntryRow extends AuditExportRow {
-  organizationName: string | null;
   prevHash: string;
   hash: string;
+}
+
+export interface ActivityRow {
+  id: number;
+  at: number;
+  actorType: 'person' | 'system' | 'device';
+  actorId: string | null;
+  action: string;
+  ip: string | null;
+  userAgent: string | null;
+  outcome: 'success' | 'failure' | 'denied';
+  details: string | null;
 }
 
 /** Newest first: `after` is an older page, `before` a newer one (ids). */
@@ -36,13 +48,15 @@ export interface AuditPageRequest {
   after: number | null;
   before: number | null;
   limit: number;
-  withOrganizationName: boolean;
 }
 
 const LIST_COLUMNS = `a.id, a.at, a.actor_type as actorType, a.actor_id as actorId, a.actor_label as actorLabel,
   a.action, a.target_type as targetType, a.target_id as targetId, a.target_label as targetLabel,
   a.organization_id as organizationId, a.ip, a.outcome`;
 const EXPORT_COLUMNS = `${LIST_COLUMNS}, a.user_agent as userAgent, a.details`;
+
+const ACTIVITY_COLUMNS = `a.id, a.at, a.actor_type as actorType, a.actor_id as actorId, a.action, a.ip,
+  a.user_agent as userAgent, a.outcome, a.details`;
 
 const EXPORT_BATCH = 1000;
 
@@ -60,10 +74,10 @@ export class AuditRepository {
   }
 
   /** Every matching entry, newest first, read in keyset batches of 1,000. */
-  async *export(filter: AuditFilter, withOrganizationName: boolean): AsyncGenerator<AuditExportRow[]> {
+  async *export(filter: AuditFilter): AsyncGenerator<AuditExportRow[]> {
     let after: number | null = null;
     for (;;) {
-      const request = { after, before: null, limit: EXPORT_BATCH - 1, withOrganizationName };
+      const request = { after, before: null, limit: EXPORT_BATCH - 1 };
       const rows = (await this.fetch(filter, request, EXPORT_COLUMNS)) as AuditExportRow[];
       if (rows.length === 0) return;
       yield rows;
@@ -75,8 +89,8 @@ export class AuditRepository {
   /** One entry with everything, within the organization when one is given. */
   async findById(id: number, organizationId?: string): Promise<AuditEntryRow | null> {
     const rows = await this.sql.all<AuditEntryRow>(
-      `select ${EXPORT_COLUMNS}, a.prev_hash as prevHash, a.hash, o.name as organizationName
-         from audit_entries a left join organizations o on o.id = a.organization_id
+      `select ${EXPORT_COLUMNS}, a.prev_hash as prevHash, a.hash
+         from audit_entries a
         where a.id = ? ${organizationId !== undefined ? 'and a.organization_id = ?' : ''}`,
       organizationId !== undefined ? [id, organizationId] : [id],
     );
@@ -148,13 +162,7 @@ export class AuditRepository {
     }
     const inner = parts.length === 1 ? parts[0] : `${parts.join(' union all ')} order by id ${direction} limit ?`;
     if (parts.length > 1) allParams.push(limit);
-    const organization = request.withOrganizationName
-      ? { column: ', o.name as organizationName', join: 'left join organizations o on o.id = p.organizationId' }
-      : { column: '', join: '' };
-    return this.sql.all<AuditListRow>(
-      `select p.*${organization.column} from (${inner}) p ${organization.join} order by p.id ${direction}`,
-      allParams,
-    );
+    return this.sql.all<AuditListRow>(`select p.* from (${inner}) p order by p.id ${direction}`, allParams);
   }
 
   /**
@@ -182,6 +190,12 @@ export class AuditRepository {
       high = row.id;
     }
     return low !== null && high !== null && low > high ? null : { low, high };
+  }
+
+  /** One keyset page of a person's own activity (see activityQuery). */
+  activity(personId: string, request: PageRequest): Promise<ActivityRow[]> {
+    const { sql, params } = activityQuery(personId, request);
+    return this.sql.all<ActivityRow>(sql, params);
   }
 
   /** The actions that occur (in the organization, when given), for the filter's suggestions. */
@@ -223,4 +237,29 @@ export class AuditRepository {
     );
     return rows.map((row) => row.action);
   }
+}
+
+/**
+ * The entries a person acted in or was the target of, one keyset page by id
+ * (newest first): two index scans, (actor_id, id) and (target_id, id), each
+ * reading at most `limit + 1` rows, merged. The second leaves out what the
+ * first has (the person acting on their own account).
+ */
+export function activityQuery(personId: string, request: PageRequest): { sql: string; params: unknown[] } {
+  const backwards = request.before !== null;
+  const cursor = request.after ?? request.before;
+  const keyset = cursor ? `and a.id ${backwards ? '>' : '<'} ?` : '';
+  const keyParams = cursor ? [cursor[0]] : [];
+  const direction = backwards ? 'asc' : 'desc';
+  const limit = request.limit + 1;
+  return {
+    sql: `select * from (
+         select * from (select ${ACTIVITY_COLUMNS} from audit_entries a
+           where a.actor_id = ? ${keyset} order by a.id ${direction} limit ?)
+         union all
+         select * from (select ${ACTIVITY_COLUMNS} from audit_entries a
+           where a.target_id = ? and coalesce(a.actor_id, '') <> ? ${keyset} order by a.id ${direction} limit ?)
+       ) order by id ${direction} limit ?`,
+    params: [personId, ...keyParams, limit, personId, personId, ...keyParams, limit, limit],
+  };
 }

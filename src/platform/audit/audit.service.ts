@@ -71,7 +71,7 @@ export class AuditService {
       targetType: input.target?.type ?? null,
       targetId: input.target?.id ?? null,
       targetLabel: input.target?.label?.slice(0, 254) ?? null,
-      organizationId: input.organizationId !== undefined ? input.organizationId : await this.organizationOf(actor),
+      organizationId: input.organizationId !== undefined ? input.organizationId : this.organizationOf(actor),
       ip: info.ip?.slice(0, 64) ?? null,
       userAgent: info.userAgent?.slice(0, 512) ?? null,
       outcome,
@@ -130,11 +130,10 @@ export class AuditService {
    * organization but act for all of them; their entries name an organization
    * only when the caller passes it.
    */
-  private async organizationOf(actor: Actor): Promise<string | null> {
+  private organizationOf(actor: Actor): string | null {
     if (!actor.organizationId) return null;
     if (actor.type !== 'person' || !actor.id) return actor.organizationId;
-    if (actor.role) return STAFF_ROLES.includes(actor.role) ? null : actor.organizationId;
-    const [person] = await this.sql.all<{ role: string }>('select role from people where id = ?', [actor.id]);
-    return person && STAFF_ROLES.includes(person.role) ? null : actor.organizationId;
+    // Every person actor carries its role (sessions, sign-in, services that audit people).
+    return actor.role && STAFF_ROLES.includes(actor.role) ? null : actor.organizationId;
   }
 }

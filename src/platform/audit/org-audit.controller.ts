@@ -4,7 +4,7 @@ import { Clock } from '../../common/clock';
 import { OrgScope, Roles } from '../../common/http/decorators';
 import { toPage } from '../../common/pagination';
 import { EntryId } from './audit.controller';
-import { AuditRepository } from './audit.repository';
+import { AuditLogService } from './audit-log.service';
 import { AuditCsvEncoder, csvFilename, streamCsv } from './audit-csv';
 import { auditPageRequest, parseAuditQuery } from './audit-query';
 import { auditEntryView, auditIndexView, ORG_SCOPE } from './audit.view';
@@ -17,7 +17,7 @@ import { auditEntryView, auditIndexView, ORG_SCOPE } from './audit.view';
 @Roles('admin')
 export class OrgAuditController {
   constructor(
-    private readonly audit: AuditRepository,
+    private readonly audit: AuditLogService,
     private readonly clock: Clock,
   ) {}
 

@@ -9,7 +9,7 @@ import { AuditService } from '../audit/audit.service';
 import { MailDeliveryService, type MailDeliveryCounts } from './mail-delivery.service';
 import { MailOutboxRepository, type MailMessageRow, type MailStatus } from './mail-outbox.repository';
 import { MailRenderer, type MailData } from './mail-renderer';
-import { Sql } from '../database/sql';
+import { RecipientPhrases } from './recipient-phrases';
 
 /**
  * The outbox. Other modules call enqueue() inside their own transaction; the
@@ -19,8 +19,8 @@ import { Sql } from '../database/sql';
 @Injectable()
 export class MailService {
   constructor(
-    private readonly sql: Sql,
     private readonly em: EntityManager,
+    private readonly phrases: RecipientPhrases,
     private readonly outbox: MailOutboxRepository,
     private readonly renderer: MailRenderer,
     private readonly delivery: MailDeliveryService,
@@ -42,27 +42,11 @@ export class MailService {
     // (forms check the same rule with @IsEmailAddress()).
     if (!isMailAddress(address)) throw new Error(`Mail recipient "${String(to)}" is not one address`);
     const antiPhishingPhrase =
-      data.antiPhishingPhrase !== undefined ? data.antiPhishingPhrase : await this.phraseOf(address);
+      data.antiPhishingPhrase !== undefined ? data.antiPhishingPhrase : await this.phrases.phraseForAddress(address);
     const rendered = this.renderer.render(template, { ...data, antiPhishingPhrase });
     const id = await this.outbox.insert({ template, to: address, ...rendered, now: +this.clock.now() });
     this.afterCommit.run(() => this.delivery.kick());
     return id;
-  }
-
-  // The phrase of the person this address belongs to: their sign-in email, or
-  // else their confirmed backup email when exactly one person has confirmed
-  // it. One statement over two indexes (people.email, people.backup_email).
-  private async phraseOf(address: string): Promise<string | null> {
-    const rows = await this.sql.all<{ phrase: string | null; backup: number }>(
-      `select anti_phishing_phrase as phrase, 0 as backup from people where email = ?
-       union all
-       select * from (select anti_phishing_phrase, 1 from people
-         where backup_email = ? and backup_email_confirmed_at is not null limit 2)`,
-      [address.toLowerCase(), address.toLowerCase()],
-    );
-    const own = rows.find((row) => row.backup === 0);
-    if (own) return own.phrase;
-    return rows.length === 1 ? rows[0].phrase : null;
   }
 
   /** Delivers what is due now (the `mail.deliver` job). Never call it inside a transaction. */

@@ -1,5 +1,5 @@
 import { MODULE_METADATA } from '@nestjs/common/constants';
-import type { DynamicModule, Type } from '@nestjs/common';
+import type { DynamicModule, Provider, Type } from '@nestjs/common';
 import type { RoleName } from '../../common/http/principal';
 import type { NavItem } from '../../common/view/navigation';
 import type { AppEventName } from '../events/app-events';
@@ -30,6 +30,12 @@ export interface ModuleManifest {
   /** Classes with @Job methods: added to the module's providers. */
   jobs?: Type<unknown>[];
   dashboardWidgets?: DashboardWidget[];
+  /**
+   * What this module answers for the platform or a lower module, through an
+   * abstract class they own (a port): `{ provide: OrganizationNames,
+   * useExisting: OrganizationsService }`. The service must be exported.
+   */
+  ports?: (Provider & { provide: abstract new (...args: never[]) => unknown; useExisting: Type<unknown> })[];
 }
 
 export type ModuleDefinition = Readonly<ModuleManifest>;
@@ -49,4 +55,22 @@ function addProviders(module: Type<unknown> | DynamicModule, providers: Type<unk
   const current = (Reflect.getMetadata(MODULE_METADATA.PROVIDERS, module) as unknown[] | undefined) ?? [];
   const added = providers.filter((p) => !current.includes(p));
   Reflect.defineMetadata(MODULE_METADATA.PROVIDERS, [...current, ...added], module);
+}
+
+class PortsModule {}
+
+/**
+ * One global module binding every port to the module that answers it, so a
+ * platform service can ask for OrganizationNames without knowing who answers.
+ */
+export function portsModule(modules: readonly ModuleDefinition[]): DynamicModule {
+  const withPorts = modules.filter((m) => m.ports?.length);
+  const ports = withPorts.flatMap((m) => m.ports ?? []);
+  return {
+    module: PortsModule,
+    global: true,
+    imports: withPorts.map((m) => m.module),
+    providers: ports,
+    exports: ports.map((port) => port.provide),
+  };
 }

@@ -6,7 +6,7 @@ import type { AppEvents } from '../../../platform/events/app-events.service';
 import type { AuditService } from '../../../platform/audit/audit.service';
 import type { MailService } from '../../../platform/mail/mail.service';
 import type { AuthTokensService } from '../auth-tokens.service';
-import type { FailureRow, LockoutRepository } from './lockout.repository';
+import type { FailureRow, LockoutStateService } from '../../people/lockout-state.service';
 import { LockoutService } from './lockout.service';
 
 describe('LockoutService', () => {
@@ -23,7 +23,7 @@ describe('LockoutService', () => {
     organizationId: 'org-1',
   };
   let repo: jest.Mocked<
-    Pick<LockoutRepository, 'recordFailure' | 'liftExpired' | 'isLocked' | 'clear' | 'lockedUntil'>
+    Pick<LockoutStateService, 'recordFailure' | 'liftExpired' | 'isLocked' | 'clear' | 'lockedUntil'>
   >;
   let audit: jest.Mocked<Pick<AuditService, 'record'>>;
   let mail: jest.Mocked<Pick<MailService, 'enqueue'>>;
@@ -47,7 +47,7 @@ describe('LockoutService', () => {
     service = new LockoutService(
       config as AppConfig,
       em as unknown as EntityManager,
-      repo as unknown as LockoutRepository,
+      repo as unknown as LockoutStateService,
       new FixedClock(T0),
       audit as unknown as AuditService,
       events as unknown as AppEvents,

@@ -9,7 +9,7 @@ import { AuditService } from '../../../platform/audit/audit.service';
 import { MailService } from '../../../platform/mail/mail.service';
 import { personTarget } from '../../people/person.entity';
 import { AuthTokensService } from '../auth-tokens.service';
-import { LockoutRepository, type FailureRow, type LockoutPolicy } from './lockout.repository';
+import { LockoutStateService, type FailureRow, type LockoutPolicy } from '../../people/lockout-state.service';
 
 // The lockout policy acts, not the person whose account it is.
 const POLICY_ACTOR = systemActor('lockout-policy');
@@ -19,7 +19,7 @@ const POLICY_ACTOR = systemActor('lockout-policy');
  * for LOCKOUT_SECONDS, doubling with each further lockout up to
  * LOCKOUT_MAX_SECONDS; a successful sign-in, a password reset or an unlock
  * clears it all. Counting happens in single conditional statements
- * (LockoutRepository), never read-modify-write here.
+ * (the people module's LockoutStateService), never read-modify-write here.
  */
 @Injectable()
 export class LockoutService {
@@ -28,7 +28,7 @@ export class LockoutService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly em: EntityManager,
-    private readonly lockouts: LockoutRepository,
+    private readonly lockouts: LockoutStateService,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly events: AppEvents,

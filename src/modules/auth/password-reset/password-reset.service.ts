@@ -80,7 +80,7 @@ export class PasswordResetService {
         outcome: 'failure',
         actor: { type: 'person', id: null, label: address || '(no email)' },
         target: { type: 'person', id: person?.id ?? null, label: address || '(no email)' },
-        organizationId: person?.organization?.id ?? null,
+        organizationId: person?.organizationId,
         details: { via: 'forgot_password', reason: person ? 'disabled' : 'unknown_account' },
       });
     });
@@ -93,7 +93,7 @@ export class PasswordResetService {
       await this.audit.record({
         action: 'auth.password.reset_requested',
         target: personTarget(person),
-        organizationId: person.organization?.id ?? null,
+        organizationId: person.organizationId,
         details: { via: 'cli', minutes: this.linkMinutes },
       });
       return this.linkUrl(token);
@@ -156,7 +156,7 @@ export class PasswordResetService {
       this.events.emit('auth.password.reset', {
         personId: person.id,
         email: person.email,
-        organizationId: person.organization?.id ?? null,
+        organizationId: person.organizationId,
       });
       return true;
     });
@@ -185,7 +185,7 @@ export class PasswordResetService {
       action: 'auth.password.reset_requested',
       actor: { type: 'person', id: null, label: person.email },
       target: personTarget(person),
-      organizationId: person.organization?.id ?? null,
+      organizationId: person.organizationId,
       details: { via, minutes: this.linkMinutes },
     });
   }

@@ -1,5 +1,4 @@
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
-import { Person } from '../../people/person.entity';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 
 /**
  * `active`: signed in. `two_factor`: the password was right, the code is
@@ -15,8 +14,9 @@ export class Session {
   @PrimaryKey({ type: 'string', length: 43 })
   id: string;
 
-  @ManyToOne(() => Person, { deleteRule: 'cascade' })
-  person: Person;
+  // The person is the people module's: its id only (the foreign key cascades).
+  @Property({ type: 'string', length: 36, fieldName: 'person_id' })
+  personId: string;
 
   @Property({ type: Date })
   createdAt: Date;
@@ -53,14 +53,14 @@ export class Session {
 
   constructor(init: {
     id: string;
-    person: Person;
+    personId: string;
     now: Date;
     expiresAt: Date;
     ipAddress?: string;
     userAgent?: string;
   }) {
     this.id = init.id;
-    this.person = init.person;
+    this.personId = init.personId;
     this.createdAt = init.now;
     this.lastSeenAt = init.now;
     this.expiresAt = init.expiresAt;

@@ -1,6 +1,5 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
-import type { RoleName } from '../../../common/http/principal';
 import { Session, type SessionStage } from './session.entity';
 import { Sql } from '../../../platform/database/sql';
 
@@ -12,12 +11,6 @@ export interface SessionRow {
   stage: SessionStage;
   confirmedAt: number | null;
   personId: string;
-  name: string;
-  email: string;
-  role: RoleName;
-  status: string;
-  orgId: string | null;
-  orgName: string | null;
 }
 
 export interface OpenSessionRow {
@@ -36,19 +29,14 @@ export class SessionsRepository {
     private readonly em: EntityManager,
   ) {}
 
-  async findWithPerson(id: string): Promise<SessionRow | null> {
-    const rows = await this.sql.all<SessionRow>(
-      `select s.id, s.last_seen_at as lastSeenAt, s.expires_at as expiresAt, s.ended_at as endedAt,
-              s.stage, s.confirmed_at as confirmedAt,
-              p.id as personId, p.name, p.email, p.role, p.status,
-              o.id as orgId, o.name as orgName
-         from sessions s
-         join people p on p.id = s.person_id
-         left join organizations o on o.id = p.organization_id
-        where s.id = ?`,
+  /** The row read on every request: one primary-key lookup. */
+  find(id: string): Promise<SessionRow | undefined> {
+    return this.sql.get<SessionRow>(
+      `select id, person_id as personId, last_seen_at as lastSeenAt, expires_at as expiresAt, ended_at as endedAt,
+              stage, confirmed_at as confirmedAt
+         from sessions where id = ?`,
       [id],
     );
-    return rows[0] ?? null;
   }
 
   add(session: Session): void {
@@ -67,7 +55,7 @@ export class SessionsRepository {
   async endAllOf(personId: string, now: Date, reason: string, keepId?: string): Promise<number> {
     return this.em.nativeUpdate(
       Session,
-      { person: personId, endedAt: null, ...(keepId ? { id: { $ne: keepId } } : {}) },
+      { personId, endedAt: null, ...(keepId ? { id: { $ne: keepId } } : {}) },
       { endedAt: now, endReason: reason },
     );
   }

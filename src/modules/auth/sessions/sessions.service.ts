@@ -6,7 +6,8 @@ import { Clock } from '../../../common/clock';
 import type { Principal } from '../../../common/http/principal';
 import type { AppConfig } from '../../../config/app.config';
 import { APP_CONFIG } from '../../../config/config.module';
-import { Person } from '../../people/person.entity';
+import { OrganizationsService } from '../../organizations/organizations.service';
+import { PeopleService } from '../../people/people.service';
 import { Session, type SessionStage } from './session.entity';
 import { SessionsRepository } from './sessions.repository';
 
@@ -27,6 +28,8 @@ export class SessionsService {
     private readonly sessions: SessionsRepository,
     private readonly jwt: JwtService,
     private readonly clock: Clock,
+    private readonly people: PeopleService,
+    private readonly organizations: OrganizationsService,
   ) {}
 
   /**
@@ -42,8 +45,7 @@ export class SessionsService {
     const id = randomBytes(32).toString('base64url');
     const expiresAt = new Date(+now + this.config.sessionMaxSeconds * 1000);
     await this.em.transactional(async (em) => {
-      const person = em.getReference(Person, personId);
-      const session = new Session({ id, person, now, expiresAt, ...client });
+      const session = new Session({ id, personId, now, expiresAt, ...client });
       session.stage = stage;
       session.confirmedAt = now;
       this.sessions.add(session);
@@ -64,9 +66,11 @@ export class SessionsService {
       return null;
     }
     if (typeof sid !== 'string') return null;
-    const row = await this.sessions.findWithPerson(sid);
+    const row = await this.sessions.find(sid);
     if (!row || row.endedAt !== null) return null;
-    if (row.status !== 'active') {
+    // Three primary-key reads on kept statements: the session, its person, their organization.
+    const person = await this.people.principal(row.personId);
+    if (!person || person.status !== 'active') {
       await this.sessions.end(sid, now, 'person-disabled');
       return null;
     }
@@ -82,11 +86,11 @@ export class SessionsService {
     return {
       personId: row.personId,
       sessionId: row.id,
-      name: row.name,
-      email: row.email,
-      role: row.role,
-      orgId: row.orgId,
-      orgName: row.orgName,
+      name: person.name,
+      email: person.email,
+      role: person.role,
+      orgId: person.organizationId,
+      orgName: person.organizationId ? await this.organizations.nameOf(person.organizationId) : null,
       stage: row.stage,
       confirmedAt: row.confirmedAt !== null ? new Date(row.confirmedAt) : null,
     };

@@ -3,6 +3,7 @@ import type { PasswordHasher } from '../../../common/security/password-hasher';
 import type { AppEvents } from '../../../platform/events/app-events.service';
 import type { AuditService } from '../../../platform/audit/audit.service';
 import type { Person } from '../../people/person.entity';
+import type { OrganizationsService } from '../../organizations/organizations.service';
 import type { PeopleService } from '../../people/people.service';
 import { SignInService } from './sign-in.service';
 import type { KnownBrowsersService } from './known-browsers.service';
@@ -15,7 +16,7 @@ describe('SignInService.checkCredentials', () => {
     email: 'a@example.test',
     passwordHash: 'hash',
     status: 'active',
-    organization: null,
+    organizationId: null,
   } as Person;
   let users: jest.Mocked<Pick<PeopleService, 'findForSignIn'>>;
   let hasher: jest.Mocked<Pick<PasswordHasher, 'verify' | 'verifyDummy'>>;
@@ -31,6 +32,7 @@ describe('SignInService.checkCredentials', () => {
     auth = new SignInService(
       { transactional: (work: () => Promise<unknown>) => work() } as unknown as EntityManager,
       users as unknown as PeopleService,
+      { requiresTwoFactor: jest.fn().mockResolvedValue(false) } as unknown as OrganizationsService,
       hasher as unknown as PasswordHasher,
       {} as SessionsService,
       audit as unknown as AuditService,

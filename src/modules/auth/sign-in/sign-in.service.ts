@@ -5,6 +5,7 @@ import type { Actor } from '../../../common/request-info';
 import { AppEvents } from '../../../platform/events/app-events.service';
 import { AuditService } from '../../../platform/audit/audit.service';
 import { normalizeEmail } from '../../people/person.entity';
+import { OrganizationsService } from '../../organizations/organizations.service';
 import { PeopleService } from '../../people/people.service';
 import { KnownBrowsersService } from './known-browsers.service';
 import { LockoutService } from '../lockout/lockout.service';
@@ -41,6 +42,7 @@ export class SignInService {
   constructor(
     private readonly em: EntityManager,
     private readonly people: PeopleService,
+    private readonly organizations: OrganizationsService,
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
@@ -69,10 +71,10 @@ export class SignInService {
     const candidate: SignInCandidate = {
       personId: person.id,
       email: person.email,
-      organizationId: person.organization?.id ?? null,
+      organizationId: person.organizationId,
       role: person.role,
       twoFactor,
-      mustEnrol: !twoFactor && Boolean(person.organization?.requireTwoFactor),
+      mustEnrol: !twoFactor && (await this.organizations.requiresTwoFactor(person.organizationId)),
     };
     // Decided after the hash (the same work either way) on the row as it is
     // now: guesses racing the one that locks the account are refused too.

@@ -7,7 +7,7 @@ import type { MailService } from '../../../platform/mail/mail.service';
 import type { SignInService } from '../sign-in/sign-in.service';
 import type { SessionsService } from '../sessions/sessions.service';
 import { TWO_FACTOR_PENDING_SECONDS, TwoFactorSignInService } from './two-factor-sign-in.service';
-import type { TwoFactorRow } from './two-factor.repository';
+import type { TwoFactorRow } from './two-factor.store';
 import type { CheckedCode, TwoFactorService } from './two-factor.service';
 
 describe('TwoFactorSignInService.verify', () => {
@@ -18,6 +18,7 @@ describe('TwoFactorSignInService.verify', () => {
     name: 'Ann',
     status: 'active',
     organizationId: 'o1',
+    role: 'member',
     requireTwoFactor: 0,
     totpSecret: 'v1.sealed',
     totpPendingSecret: null,

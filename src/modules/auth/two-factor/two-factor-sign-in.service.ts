@@ -8,7 +8,7 @@ import { MailService } from '../../../platform/mail/mail.service';
 import { SignInService } from '../sign-in/sign-in.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { TwoFactorService } from './two-factor.service';
-import type { TwoFactorRow } from './two-factor.repository';
+import type { TwoFactorRow } from './two-factor.store';
 
 /** How long after the password the code may still be entered. */
 export const TWO_FACTOR_PENDING_SECONDS = 10 * 60;

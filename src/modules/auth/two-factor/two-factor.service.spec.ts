@@ -12,7 +12,7 @@ import type { LockoutService } from '../lockout/lockout.service';
 import { REAUTH_LOCKED, type ReauthService } from '../reauth.service';
 import type { SessionsService } from '../sessions/sessions.service';
 import { newTotpSecret, totpCode } from './totp';
-import type { TwoFactorRepository, TwoFactorRow } from './two-factor.repository';
+import type { TwoFactorRow, TwoFactorStore } from './two-factor.store';
 import { TwoFactorService } from './two-factor.service';
 
 describe('TwoFactorService', () => {
@@ -25,6 +25,7 @@ describe('TwoFactorService', () => {
     name: 'Ann',
     status: 'active',
     organizationId: null,
+    role: 'member',
     requireTwoFactor: 0,
     totpSecret: new SecretBox(appSecret, 'totp').seal(secret),
     totpPendingSecret: null,
@@ -33,7 +34,7 @@ describe('TwoFactorService', () => {
     antiPhishingPhrase: null,
   };
   const user = { personId: 'p1', sessionId: 's1', email: row.email, stage: 'active' } as Principal;
-  let repo: jest.Mocked<Pick<TwoFactorRepository, 'find' | 'claimStep' | 'useRecoveryCode' | 'clear' | 'setPending'>>;
+  let repo: jest.Mocked<Pick<TwoFactorStore, 'find' | 'claimStep' | 'useRecoveryCode' | 'clear' | 'setPending'>>;
   let reauth: jest.Mocked<Pick<ReauthService, 'verify' | 'failed'>>;
   let lockout: jest.Mocked<Pick<LockoutService, 'recordFailure'>>;
   let audit: jest.Mocked<Pick<AuditService, 'record'>>;
@@ -53,7 +54,7 @@ describe('TwoFactorService', () => {
     service = new TwoFactorService(
       { appSecret } as AppConfig,
       { transactional: jest.fn((work: () => Promise<unknown>) => work()) } as unknown as EntityManager,
-      repo as unknown as TwoFactorRepository,
+      repo as unknown as TwoFactorStore,
       {} as OrganizationsService,
       reauth as unknown as ReauthService,
       {} as SessionsService,
@@ -138,7 +139,7 @@ describe('TwoFactorService', () => {
       const code = await totpCode(secret, new Date(now));
       await service.disable(user, { password: 'right', code });
       expect(repo.claimStep).toHaveBeenCalledWith('p1', Math.floor(now / 30_000));
-      expect(repo.clear).toHaveBeenCalledWith('p1', now);
+      expect(repo.clear).toHaveBeenCalledWith('p1');
       expect(audit.record.mock.calls.map(([entry]) => entry.action)).toEqual(['auth.2fa.disabled']);
       expect(lockout.recordFailure).not.toHaveBeenCalled();
     });

@@ -18,7 +18,7 @@ import { LockoutService } from '../lockout/lockout.service';
 import { REAUTH_LOCKED, ReauthService } from '../reauth.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { newTotpSecret, totpQrDataUri, totpUri, verifyTotp } from './totp';
-import { TwoFactorRepository, type TwoFactorRow } from './two-factor.repository';
+import { TwoFactorStore, type TwoFactorRow } from './two-factor.store';
 
 // One answer whichever of the two was wrong: the form must not confirm a guessed password.
 const DISABLE_REFUSED = 'The password or the code is not right. Check both and try again.';
@@ -58,7 +58,7 @@ export class TwoFactorService {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly em: EntityManager,
-    private readonly repo: TwoFactorRepository,
+    private readonly repo: TwoFactorStore,
     private readonly organizations: OrganizationsService,
     private readonly reauth: ReauthService,
     private readonly sessions: SessionsService,
@@ -177,7 +177,7 @@ export class TwoFactorService {
 
     const disabled = await this.em.transactional(async () => {
       if (password !== 'ok' || !(await this.spendCode(row.personId, checked))) return false;
-      await this.repo.clear(row.personId, +this.clock.now());
+      await this.repo.clear(row.personId);
       await this.audit.record({
         action: 'auth.2fa.disabled',
         target: this.target(row),
@@ -216,7 +216,7 @@ export class TwoFactorService {
       throw new FormError({ email: `Two-factor sign-in is not on for ${row.email}.` });
     }
     await this.em.transactional(async () => {
-      await this.repo.clear(row.personId, +this.clock.now());
+      await this.repo.clear(row.personId);
       await this.audit.record({
         action: 'user.2fa_reset',
         target: this.target(row),
@@ -246,19 +246,8 @@ export class TwoFactorService {
    * organization: members without it are held at enrolment from their next
    * sign-in. Audited only when it changes.
    */
-  async setOrganizationRequirement(organizationId: string, required: boolean): Promise<boolean> {
-    return this.em.transactional(async (em) => {
-      const org = await this.organizations.get(organizationId);
-      if (org.requireTwoFactor === required) return false;
-      org.requireTwoFactor = required;
-      await em.flush();
-      await this.audit.record({
-        action: required ? 'organization.two_factor_required' : 'organization.two_factor_not_required',
-        target: { type: 'organization', id: org.id, label: org.name },
-        organizationId: org.id,
-      });
-      return true;
-    });
+  setOrganizationRequirement(organizationId: string, required: boolean): Promise<boolean> {
+    return this.organizations.setTwoFactorRequirement(organizationId, required);
   }
 
   /**
@@ -327,7 +316,7 @@ export class TwoFactorService {
   }
 
   personActor(row: TwoFactorRow): Actor {
-    return { type: 'person', id: row.personId, label: row.email, organizationId: row.organizationId };
+    return { type: 'person', id: row.personId, label: row.email, organizationId: row.organizationId, role: row.role };
   }
 
   target(row: TwoFactorRow) {

@@ -1,5 +1,10 @@
 import { Migration } from '@mikro-orm/migrations';
-import { organizationNameKey } from '../../../modules/organizations/organization-name';
+
+// Frozen copy of the rule as it stood when this migration was written (a
+// migration never imports live module code): NFKC, then case-folded.
+function organizationNameKey(name: string): string {
+  return name.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
+}
 
 // Organization names were unique under COLLATE NOCASE, which folds ASCII
 // only: "Äpfel" and "äpfel" could both exist. The key is the name folded in

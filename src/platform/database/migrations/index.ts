@@ -6,6 +6,7 @@ import { Migration20261126000400_account_security } from './Migration20261126000
 import { Migration20261126000500_backup_email_index } from './Migration20261126000500_backup_email_index';
 import { Migration20261126000600_audit_chain } from './Migration20261126000600_audit_chain';
 import { Migration20261126000700_organization_name_key } from './Migration20261126000700_organization_name_key';
+import { Migration20261204000000_two_factor_secrets } from './Migration20261204000000_two_factor_secrets';
 
 // Listed explicitly so compiled code and ts-jest find the same migrations
 // without globbing the file system. Append new ones at the end.
@@ -18,4 +19,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261126000500_backup_email_index', class: Migration20261126000500_backup_email_index },
   { name: 'Migration20261126000600_audit_chain', class: Migration20261126000600_audit_chain },
   { name: 'Migration20261126000700_organization_name_key', class: Migration20261126000700_organization_name_key },
+  { name: 'Migration20261204000000_two_factor_secrets', class: Migration20261204000000_two_factor_secrets },
 ];

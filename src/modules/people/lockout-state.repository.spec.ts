@@ -1,13 +1,13 @@
 import Database from 'better-sqlite3';
-import type { Sql } from '../../../platform/database/sql';
-import { FAILURE_MEMORY_MS, LockoutRepository, type LockoutPolicy } from './lockout.repository';
+import type { Sql } from '../../platform/database/sql';
+import { FAILURE_MEMORY_MS, LockoutStateRepository, type LockoutPolicy } from './lockout-state.repository';
 
 // The statements themselves, on a real SQLite table: the rules live in SQL.
-describe('LockoutRepository', () => {
+describe('LockoutStateRepository', () => {
   const policy: LockoutPolicy = { maxFailures: 3, lockoutSeconds: 60, maxLockoutSeconds: 200 };
   const T0 = 1_800_000_000_000;
   let db: Database.Database;
-  let repo: LockoutRepository;
+  let repo: LockoutStateRepository;
 
   const row = () =>
     db
@@ -28,7 +28,7 @@ describe('LockoutRepository', () => {
       last_failed_at integer, locked_until integer, lockouts integer not null default 0)`);
     db.prepare(`insert into people (id, email, name, status) values ('p1', 'a@example.test', 'Ann', 'active')`).run();
     const sql = { all: (text: string, params: unknown[]) => Promise.resolve(db.prepare(text).all(...params)) };
-    repo = new LockoutRepository(sql as unknown as Sql);
+    repo = new LockoutStateRepository(sql as unknown as Sql);
   });
   afterEach(() => db.close());
 

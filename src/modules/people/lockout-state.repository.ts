@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Sql } from '../../../platform/database/sql';
+import { Sql } from '../../platform/database/sql';
 
 /** The 12 hours after which earlier failures are forgotten. */
 export const FAILURE_MEMORY_MS = 12 * 60 * 60 * 1000;
@@ -61,12 +61,13 @@ const RECORD_FAILURE = `update people set
     anti_phishing_phrase as antiPhishingPhrase, organization_id as organizationId`;
 
 /**
- * The lockout columns of `people`. Every change is one conditional statement,
+ * The lockout columns of `people` (the rules are the auth module's
+ * LockoutService, which passes its policy in). Every change is one conditional statement,
  * so concurrent sign-ins can never count past the threshold or lock twice.
  * Never flushes: the service owns the transaction.
  */
 @Injectable()
-export class LockoutRepository {
+export class LockoutStateRepository {
   constructor(private readonly sql: Sql) {}
 
   /**

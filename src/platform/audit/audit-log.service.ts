@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { toPage, type Page, type PageRequest } from '../../common/pagination';
+import type { AuditFilter } from './audit-query';
+import {
+  AuditRepository,
+  type ActivityRow,
+  type AuditEntryRow,
+  type AuditExportRow,
+  type AuditListRow,
+  type AuditPageRequest,
+} from './audit.repository';
+import { OrganizationNames } from './organization-names';
+
+/** Reading the audit log: pages, exports and entries, with organization names for operators. */
+@Injectable()
+export class AuditLogService {
+  constructor(
+    private readonly repo: AuditRepository,
+    private readonly organizations: OrganizationNames,
+  ) {}
+
+  async page(filter: AuditFilter, request: AuditPageRequest & { withOrganizationName: boolean }) {
+    const rows = await this.repo.page(filter, request);
+    return request.withOrganizationName ? this.named(rows) : rows;
+  }
+
+  async *export(filter: AuditFilter, withOrganizationName: boolean): AsyncGenerator<AuditExportRow[]> {
+    for await (const rows of this.repo.export(filter)) yield withOrganizationName ? await this.named(rows) : rows;
+  }
+
+  async findById(id: number, organizationId?: string): Promise<AuditEntryRow | null> {
+    const row = await this.repo.findById(id, organizationId);
+    return row ? (await this.named([row]))[0] : null;
+  }
+
+  /** What a person did and what was done to their account, newest first (their /account/activity). */
+  async activity(personId: string, request: PageRequest): Promise<Page<ActivityRow>> {
+    return toPage(await this.repo.activity(personId, request), request, (row) => [row.id]);
+  }
+
+  knownActions(organizationId?: string): Promise<string[]> {
+    return this.repo.knownActions(organizationId);
+  }
+
+  // One lookup per page for the organizations it names.
+  private async named<T extends AuditListRow>(rows: T[]): Promise<(T & { organizationName: string | null })[]> {
+    const ids = [...new Set(rows.map((row) => row.organizationId).filter((id): id is string => id !== null))];
+    const names = ids.length ? await this.organizations.namesOf(ids) : new Map<string, string>();
+    return rows.map((row) => ({
+      ...row,
+      organizationName: row.organizationId ? (names.get(row.organizationId) ?? null) : null,
+    }));
+  }
+}
