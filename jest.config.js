@@ -1,4 +1,4 @@
-// Three tiers (DESIGN.md): unit beside the code, e2e and browser under test/.
+// Three tiers: unit beside the code, e2e and browser under test/.
 // Type-checking is `npm run lint`'s job (tsc --noEmit); tests only transpile.
 // otplib's crypto (@noble, @scure) ships as ES modules only: Node 20 requires
 // them natively, Jest needs them transpiled to CommonJS.

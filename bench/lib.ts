@@ -8,7 +8,7 @@ import { createOperator, createTestApp, type TestApp } from '../test/utils/test-
 // Shared by the bench/*.bench.ts scripts: an app on a temporary data
 // directory (the test starter, so the real AppModule and migrations), data
 // generators, a signed-in session and an autocannon runner. Benchmarks print
-// figures; they never assert on time (DESIGN.md).
+// figures; they never assert on time (timing is not a test).
 
 export interface BenchApp {
   t: TestApp;

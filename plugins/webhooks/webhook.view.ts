@@ -46,7 +46,7 @@ export function deliveryView(row: DeliveryRow, maxAttempts: number) {
   return {
     ...row,
     badge: status,
-    // The reason beside the status (UI.md).
+    // A status always shows its reason beside it.
     retryAt: row.status === 'pending' && row.attempts > 0 ? row.nextAttemptAt : null,
     gaveUp: row.status === 'failed' && row.attempts >= maxAttempts,
     lastAttemptAt: row.lastAttemptAt,

@@ -1,4 +1,4 @@
-// Keyset pagination (DESIGN.md): pages are addressed by the sort key of the
+// Keyset pagination: pages are addressed by the sort key of the
 // row they start after (?after=) or end before (?before=), never by OFFSET.
 
 import { CONTROL_CHARACTER } from './http/text-rules';

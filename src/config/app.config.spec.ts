@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadAppConfig } from './app.config';
+import { ConfigError, defaultBaseUrl, loadAppConfig } from './app.config';
 
 describe('loadAppConfig', () => {
   let dir: string;
@@ -10,12 +10,12 @@ describe('loadAppConfig', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('applies the defaults of CONTRACT.md', () => {
+  it('applies the defaults of docs/reference/configuration.md', () => {
     const config = loadAppConfig({ DATA_DIR: join(dir, 'data') });
     expect(config).toMatchObject({
       host: '127.0.0.1',
       port: 3000,
-      baseUrl: 'http://localhost:3000',
+      baseUrl: 'http://127.0.0.1:3000',
       secure: false,
       databasePath: join(dir, 'data', 'seatdesk.db'),
       smtpUrl: null,
@@ -48,6 +48,36 @@ describe('loadAppConfig', () => {
     const config = loadAppConfig({ DATA_DIR: dir, APP_SECRET: 's'.repeat(40) });
     expect(config.appSecret).toBe('s'.repeat(40));
     expect(existsSync(join(dir, 'secret'))).toBe(false);
+  });
+
+  // Links in mail must open the origin the browser uses, not localhost beside 127.0.0.1.
+  it('derives the default BASE_URL from HOST and PORT', () => {
+    expect(loadAppConfig({ DATA_DIR: dir, PORT: '8080' }).baseUrl).toBe('http://127.0.0.1:8080');
+    expect(loadAppConfig({ DATA_DIR: dir, HOST: 'Desk.Example.test', PORT: '80' }).baseUrl).toBe(
+      'http://desk.example.test',
+    );
+    expect(loadAppConfig({ DATA_DIR: dir, HOST: '::1' }).baseUrl).toBe('http://[::1]:3000');
+    expect(loadAppConfig({ DATA_DIR: dir, HOST: '0.0.0.0', BASE_URL: 'https://desk.example.com' }).baseUrl).toBe(
+      'https://desk.example.com',
+    );
+  });
+
+  it.each([
+    ['0.0.0.0', 'http://127.0.0.1:3000'],
+    ['::', 'http://[::1]:3000'],
+    ['[::]', 'http://[::1]:3000'],
+    ['0:0:0:0:0:0:0:0', 'http://[::1]:3000'],
+    ['localhost', 'http://localhost:3000'],
+    ['192.168.1.20', 'http://192.168.1.20:3000'],
+  ])('maps HOST=%s to the default BASE_URL %s', (host, url) => {
+    expect(defaultBaseUrl(host, 3000)).toBe(url);
+  });
+
+  it('refuses a HOST no default BASE_URL can be made from, unless BASE_URL is set', () => {
+    expect(() => loadAppConfig({ DATA_DIR: dir, HOST: 'not a host' })).toThrow(/^Invalid configuration: HOST /);
+    expect(loadAppConfig({ DATA_DIR: dir, HOST: 'not a host', BASE_URL: 'http://desk.test' }).baseUrl).toBe(
+      'http://desk.test',
+    );
   });
 
   it('turns on secure mode for an https BASE_URL and drops a trailing slash', () => {

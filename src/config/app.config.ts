@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIPv6 } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseDotEnv } from 'dotenv';
 
@@ -84,6 +85,25 @@ function parseBaseUrl(raw: string): string {
   return url.toString().replace(/\/+$/, '');
 }
 
+/**
+ * BASE_URL when unset: where the server listens, so links in mail open the
+ * origin the browser already uses. A wildcard address (0.0.0.0, ::) is
+ * reached through loopback on this machine; behind a proxy, set BASE_URL.
+ */
+export function defaultBaseUrl(host: string, port: number): string {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  let name: string;
+  try {
+    // The URL parser spells the host canonically: `0:0:0:0:0:0:0:0` becomes `[::]`.
+    name = new URL(`http://${isIPv6(bare) ? `[${bare}]` : bare}`).hostname;
+  } catch {
+    throw new ConfigError('HOST', `"${host}" gives no default BASE_URL: set BASE_URL`);
+  }
+  if (name === '0.0.0.0') name = '127.0.0.1';
+  if (name === '[::]') name = '[::1]';
+  return `http://${name}:${port}`;
+}
+
 function parseDatabasePath(raw: string): string {
   if (raw.startsWith('postgres://') || raw.startsWith('postgresql://')) {
     throw new ConfigError('DATABASE_URL', 'postgres:// is not supported yet; use sqlite:PATH');
@@ -159,13 +179,13 @@ export function readEnvironment(cwd = process.cwd()): Env {
  */
 export function loadAppConfig(env: Env = readEnvironment()): AppConfig {
   const dataDir = resolve(str(env, 'DATA_DIR', './data'));
-  const baseUrl = parseBaseUrl(str(env, 'BASE_URL', 'http://localhost:3000'));
+  const host = str(env, 'HOST', '127.0.0.1');
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const baseUrl = parseBaseUrl(str(env, 'BASE_URL', '') || defaultBaseUrl(host, port));
   const logLevel = str(env, 'LOG_LEVEL', 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
-  const host = str(env, 'HOST', '127.0.0.1');
-  const port = int(env, 'PORT', 3000, 0, 65535);
   const lockoutSeconds = int(env, 'LOCKOUT_SECONDS', 900, 1, 31_536_000);
   const lockoutMaxSeconds = int(env, 'LOCKOUT_MAX_SECONDS', 86_400, 1, 31_536_000);
   if (lockoutMaxSeconds < lockoutSeconds) {

@@ -18,7 +18,7 @@ describe('the SQLite database', () => {
       return Object.values(rows[0])[0];
     });
 
-  it('runs with the pragmas of DESIGN.md on its connection', async () => {
+  it('runs with WAL, full sync, foreign keys, a busy timeout and a 64 MiB cache', async () => {
     expect(await pragma('journal_mode')).toBe('wal');
     expect(await pragma('synchronous')).toBe(2); // FULL
     expect(await pragma('foreign_keys')).toBe(1);

@@ -416,7 +416,7 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
       expect(mail.textBody).toContain('Recovery codes left: 9');
       expect(mail.textBody).toContain('Your security phrase: purple otter');
       expect(mail.htmlBody).toContain('purple otter');
-      expect(mail.textBody).toContain('http://localhost:3000/account/security');
+      expect(mail.textBody).toContain(`${t.config.baseUrl}/account/security`);
       expect(mail.textBody).not.toContain(member.recoveryCodes[0]);
       // Delivered through the file transport, as an operator would find it.
       await withContext(t.app, () => t.app.get(MailService).whenIdle());

@@ -3,7 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { createTestApp, type TestApp } from './test-app';
 
-// Debian's Chromium, never a downloaded one (DESIGN.md: no browser downloads).
+// Debian's Chromium, never a downloaded one: tests download nothing.
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 const CHROMIUM_ARGS = [

@@ -24,7 +24,7 @@ export async function cli(dataDir: string, argv: string[], extra: Record<string,
   return { code, stdout, stderr };
 }
 
-/** The contract: a failure is exactly one line on stderr, never a stack trace. */
+/** docs/reference/cli.md: a failure is exactly one line on stderr, never a stack trace. */
 export function expectOneLineError(result: CliResult, pattern: RegExp): void {
   expect(result.code).not.toBe(0);
   expect(result.stderr).toMatch(pattern);

@@ -10,7 +10,7 @@ export const RECENT_AUTH = 'seatdesk:recent-auth';
 /** How long a typed password keeps sensitive changes open. */
 export const RECENT_AUTH_SECONDS = 15 * 60;
 
-/** Reachable without a session (the short list in CONTRACT.md). */
+/** Reachable without a session (the short list in docs/reference/routes.md). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
 /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { availableParallelism } from 'node:os';
 
-// OWASP's argon2id baseline (DESIGN.md): 19 MiB, 2 passes, 1 lane.
+// OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane.
 const OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 // argon2 runs on libuv's thread pool; a storm of sign-ins hashing on every

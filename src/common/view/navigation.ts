@@ -14,7 +14,7 @@ export const ROLE_LABELS: Record<RoleName, string> = {
   member: 'Member',
 };
 
-// What each role may open, and nothing else (UI.md): the modules' items, then plugins'.
+// What each role may open, and nothing else: the modules' items, then plugins'.
 export function navFor(role: RoleName, path: string, items: readonly NavItem[]) {
   return items
     .filter((item) => item.roles.includes(role))

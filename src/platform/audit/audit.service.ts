@@ -12,7 +12,7 @@ import { Sql } from '../database/sql';
 const INSERT = `insert into audit_entries (${CHAIN_COLUMNS.map(([, column]) => column).join(', ')}, hash)
   values (${CHAIN_COLUMNS.map(() => '?').join(', ')}, ?)`;
 
-// Later segments may start with a digit: `auth.2fa.enabled`, `user.2fa_reset` (CONTRACT.md).
+// Later segments may start with a digit: `auth.2fa.enabled`, `user.2fa_reset` (docs/reference/audit-actions.md).
 const ACTION = /^[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_]*)+$/;
 
 // Staff act across organizations: the organization they belong to is not

@@ -11,7 +11,7 @@ export interface AuditScope {
 export const ADMIN_SCOPE: AuditScope = { base: '/admin/audit', operator: true };
 export const ORG_SCOPE: AuditScope = { base: '/org/audit', operator: false };
 
-// One meaning per color (UI.md): green success, red failure, yellow denied.
+// One meaning per color, on every page: green success, red failure, yellow denied.
 const OUTCOME_BADGES: Record<AuditListRow['outcome'], { label: string; color: string }> = {
   success: { label: 'Success', color: 'green' },
   failure: { label: 'Failure', color: 'red' },

@@ -10,7 +10,7 @@ import type { SqliteConnection, SqliteHandle } from './sql';
 
 type PragmaTarget = { pragma(source: string): unknown };
 
-// Set on every connection the pool opens (DESIGN.md): durability first,
+// Set on every connection the pool opens: durability first,
 // foreign keys enforced, a writer waits rather than failing with SQLITE_BUSY.
 export function applyPragmas(db: PragmaTarget, memory = false): void {
   if (!memory) db.pragma('journal_mode = WAL');

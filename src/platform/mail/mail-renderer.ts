@@ -192,7 +192,7 @@ export class MailRenderer {
   }
 
   // Every link a reader can follow must work from a mail client (absolute) and
-  // be readable in the text part too (CONTRACT.md: the text part carries every link).
+  // be readable in the text part too: the text part carries every link in full.
   private checkLinks(template: string, html: string, text: string): void {
     for (const match of html.matchAll(LINK)) {
       const link = decodeEntities(match[1]);

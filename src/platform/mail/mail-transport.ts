@@ -75,7 +75,7 @@ export class SmtpMailTransport implements MailTransport {
   }
 }
 
-/** CONTRACT.md: `${DATA_DIR}/mail/<time>-<id>.eml`, RFC 5322 with CRLF line ends. */
+/** `${DATA_DIR}/mail/<time>-<id>.eml`, RFC 5322 with CRLF line ends (docs/reference/configuration.md, SMTP_URL). */
 export class FileMailTransport implements MailTransport {
   readonly description: string;
   private readonly dir: string;
