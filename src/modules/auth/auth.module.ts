@@ -10,6 +10,7 @@ import { OrganizationsModule } from '../organizations/organizations.module';
 import { PeopleModule } from '../people/people.module';
 import { AccountSessionsService } from './sessions/account-sessions.service';
 import { SignInController } from './sign-in/sign-in.controller';
+import { AuthTokensRepository } from './auth-tokens.repository';
 import { AuthTokensService } from './auth-tokens.service';
 import { SignInService } from './sign-in/sign-in.service';
 import { KnownBrowsersRepository } from './sign-in/known-browsers.repository';
@@ -51,6 +52,7 @@ import { TwoFactorService } from './two-factor/two-factor.service';
   controllers: [SignInController, PasswordResetController, TwoFactorController, OrgSettingsController],
   providers: [
     AuthTokensService,
+    AuthTokensRepository,
     SignInService,
     SessionsService,
     SessionsRepository,

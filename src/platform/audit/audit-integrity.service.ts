@@ -4,16 +4,13 @@ import { Clock } from '../../common/clock';
 import { deriveKeyBytes } from '../../common/security/keys';
 import type { AppConfig } from '../../config/app.config';
 import { APP_CONFIG } from '../../config/config.module';
-import { checkpointHash, entryHash, GENESIS, type ChainedEntry } from './audit-chain';
+import { checkpointHash, entryHash, GENESIS } from './audit-chain';
 import { AuditService } from './audit.service';
-import { Sql } from '../database/sql';
+import { AuditChainRepository } from './audit-chain.repository';
 
 export type VerifyResult =
   | { ok: true; entries: number; checkpoints: number }
   | { ok: false; entryId: number | null; problem: string; checked: number };
-
-type EntryRow = ChainedEntry & { id: number; hash: string };
-type CheckpointRow = { id: number; at: number; throughId: number; throughHash: string; removed: number; hash: string };
 
 const BATCH = 5000;
 
@@ -23,7 +20,7 @@ export class AuditIntegrityService {
   private readonly key: Buffer;
 
   constructor(
-    private readonly sql: Sql,
+    private readonly chain: AuditChainRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly em: EntityManager,
     private readonly audit: AuditService,
@@ -44,9 +41,7 @@ export class AuditIntegrityService {
   }
 
   private async verifyIn(): Promise<VerifyResult> {
-    const checkpoints = await this.sql.all<CheckpointRow>(
-      `select id, at, through_id as throughId, through_hash as throughHash, removed, hash from audit_checkpoints order by id`,
-    );
+    const checkpoints = await this.chain.checkpoints();
     for (const cp of checkpoints) {
       if (checkpointHash(this.key, cp) !== cp.hash) {
         return { ok: false, entryId: null, problem: `retention checkpoint #${cp.id} was changed`, checked: 0 };
@@ -57,14 +52,7 @@ export class AuditIntegrityService {
     let previousId = latest?.throughId ?? 0;
     let checked = 0;
     for (;;) {
-      const rows = await this.sql.all<EntryRow>(
-        `select id, at, actor_type as actorType, actor_id as actorId, actor_label as actorLabel, action,
-                target_type as targetType, target_id as targetId, target_label as targetLabel,
-                organization_id as organizationId, ip, user_agent as userAgent, outcome, details,
-                prev_hash as prevHash, hash
-           from audit_entries where id > ? order by id limit ?`,
-        [previousId, BATCH],
-      );
+      const rows = await this.chain.entriesAfter(previousId, BATCH);
       for (const row of rows) {
         if (row.prevHash !== expectedPrev) {
           return {
@@ -95,34 +83,13 @@ export class AuditIntegrityService {
     let removed = 0;
     for (;;) {
       const batch = await this.em.transactional(async () => {
-        const rows = await this.sql.all<{ id: number; hash: string }>(
-          'select id, hash from audit_entries where at < ? order by id limit ?',
-          [cutoff, BATCH],
-        );
+        const rows = await this.chain.oldestBefore(cutoff, BATCH);
         if (rows.length === 0) return 0;
         const last = rows[rows.length - 1];
-        await this.sql.run('update audit_gate set retention_open = 1 where id = 1');
-        const deleted = await this.sql.all<{ count: number }>('delete from audit_entries where id <= ? returning id', [
-          last.id,
-        ]);
-        await this.sql.run('update audit_gate set retention_open = 0 where id = 1');
-        const checkpoint = {
-          at: +this.clock.now(),
-          throughId: last.id,
-          throughHash: last.hash,
-          removed: deleted.length,
-        };
-        await this.sql.run(
-          'insert into audit_checkpoints (at, through_id, through_hash, removed, hash) values (?, ?, ?, ?, ?)',
-          [
-            checkpoint.at,
-            checkpoint.throughId,
-            checkpoint.throughHash,
-            checkpoint.removed,
-            checkpointHash(this.key, checkpoint),
-          ],
-        );
-        return deleted.length;
+        const removedNow = await this.chain.removeThrough(last.id);
+        const checkpoint = { at: +this.clock.now(), throughId: last.id, throughHash: last.hash, removed: removedNow };
+        await this.chain.insertCheckpoint(checkpoint, checkpointHash(this.key, checkpoint));
+        return removedNow;
       });
       removed += batch;
       if (batch < BATCH) break;

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditController } from './audit.controller';
+import { AuditChainRepository } from './audit-chain.repository';
 import { AuditLogService } from './audit-log.service';
 import { AuditRepository } from './audit.repository';
 import { AuditIntegrityService } from './audit-integrity.service';
@@ -10,7 +11,7 @@ import { OrgAuditController } from './org-audit.controller';
 @Global()
 @Module({
   controllers: [AuditController, OrgAuditController],
-  providers: [AuditService, AuditIntegrityService, AuditRepository, AuditLogService],
+  providers: [AuditService, AuditIntegrityService, AuditRepository, AuditChainRepository, AuditLogService],
   exports: [AuditService, AuditIntegrityService, AuditLogService],
 })
 export class AuditModule {}

@@ -5,12 +5,9 @@ import { currentRequestInfo, systemActor, type Actor } from '../../common/reques
 import { deriveKeyBytes } from '../../common/security/keys';
 import type { AppConfig } from '../../config/app.config';
 import { APP_CONFIG } from '../../config/config.module';
-import { CHAIN_COLUMNS, entryHash, GENESIS, type ChainedEntry } from './audit-chain';
+import { entryHash, GENESIS, type ChainedEntry } from './audit-chain';
 import { AUDIT_OUTCOMES, SECRET_KEY, type AuditDetailsShape, type AuditEntryInput } from './audit.types';
-import { Sql } from '../database/sql';
-
-const INSERT = `insert into audit_entries (${CHAIN_COLUMNS.map(([, column]) => column).join(', ')}, hash)
-  values (${CHAIN_COLUMNS.map(() => '?').join(', ')}, ?)`;
+import { AuditChainRepository } from './audit-chain.repository';
 
 // Later segments may start with a digit: `auth.2fa.enabled`, `user.2fa_reset` (docs/reference/audit-actions.md).
 const ACTION = /^[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_]*)+$/;
@@ -40,7 +37,7 @@ export class AuditService {
   private readonly key: Buffer;
 
   constructor(
-    private readonly sql: Sql,
+    private readonly chain: AuditChainRepository,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly em: EntityManager,
     private readonly clock: Clock,
@@ -95,10 +92,7 @@ export class AuditService {
         await this.em.transactional(
           async () => {
             const chained: ChainedEntry = { ...entry, prevHash: await this.previousHash() };
-            await this.sql.run(INSERT, [
-              ...CHAIN_COLUMNS.map(([field]) => chained[field]),
-              entryHash(this.key, chained),
-            ]);
+            await this.chain.append(chained, entryHash(this.key, chained));
           },
           { clear: true },
         );
@@ -116,12 +110,7 @@ export class AuditService {
    * latest checkpoint's, which is where verify() picks the chain up.
    */
   private async previousHash(): Promise<string> {
-    const [last] = await this.sql.all<{ hash: string }>('select hash from audit_entries order by id desc limit 1');
-    if (last) return last.hash;
-    const [checkpoint] = await this.sql.all<{ throughHash: string }>(
-      'select through_hash as throughHash from audit_checkpoints order by id desc limit 1',
-    );
-    return checkpoint?.throughHash ?? GENESIS;
+    return (await this.chain.lastHash()) ?? (await this.chain.latestCheckpointHash()) ?? GENESIS;
   }
 
   /**

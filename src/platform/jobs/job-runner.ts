@@ -1,11 +1,11 @@
-import { EntityManager, MikroORM } from '@mikro-orm/better-sqlite';
+import { MikroORM } from '@mikro-orm/better-sqlite';
 import { RequestContext } from '@mikro-orm/core';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { Clock } from '../../common/clock';
 import { runWithRequestInfo, systemActor } from '../../common/request-info';
 import type { JobCounts, JobSpec, JobTrigger } from './job.decorator';
-import { Sql } from '../database/sql';
+import { JobsRepository } from './jobs.repository';
 
 export type JobOutcome = 'succeeded' | 'failed' | 'skipped';
 
@@ -30,7 +30,7 @@ export class JobRunner {
   private readonly processId = `${process.pid}-${randomBytes(4).toString('hex')}`;
 
   constructor(
-    private readonly sql: Sql,
+    private readonly jobs: JobsRepository,
     private readonly orm: MikroORM,
     private readonly clock: Clock,
   ) {}
@@ -43,10 +43,6 @@ export class JobRunner {
     return RequestContext.create(this.orm.em, () =>
       runWithRequestInfo({ actor: systemActor(`job:${spec.name}`) }, () => this.runLeased(spec, body, trigger)),
     );
-  }
-
-  private get em(): EntityManager {
-    return this.orm.em.getContext() as EntityManager;
   }
 
   private async runLeased(spec: JobSpec, body: () => Promise<JobCounts | void>, trigger: JobTrigger) {
@@ -76,47 +72,30 @@ export class JobRunner {
       await this.finish(runId, outcome, counts, error ?? null).catch((err: Error) =>
         this.logger.error({ err, job: spec.name }, 'Could not record the end of a job run'),
       );
-      await this.em
-        .execute('delete from job_leases where name = ? and holder = ?', [spec.name, holder])
+      await this.jobs
+        .releaseLease(spec.name, holder)
         .catch((err: Error) => this.logger.error({ err, job: spec.name }, 'Could not release a job lease'));
     }
     return { outcome, runId, counts, error };
   }
 
-  /** One conditional statement: takes a free or expired lease, never one another holder still has. */
-  private async acquire(spec: JobSpec, holder: string, now: number): Promise<boolean> {
-    const expiresAt = now + (spec.leaseSeconds ?? 600) * 1000;
-    const result = await this.sql.all<{ name: string }>(
-      `insert into job_leases (name, holder, acquired_at, expires_at) values (?, ?, ?, ?)
-       on conflict (name) do update set holder = excluded.holder, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at
-       where job_leases.expires_at <= ?
-       returning name`,
-      [spec.name, holder, now, expiresAt, now],
-    );
-    return result.length === 1;
+  private acquire(spec: JobSpec, holder: string, now: number): Promise<boolean> {
+    return this.jobs.acquireLease(spec.name, holder, now, now + (spec.leaseSeconds ?? 600) * 1000);
   }
 
-  private async insertRun(name: string, trigger: JobTrigger, startedAt: number, outcome: string, error: string | null) {
-    const rows = await this.sql.all<{ id: number }>(
-      `insert into job_runs (name, trigger, started_at, finished_at, outcome, error) values (?, ?, ?, ?, ?, ?) returning id`,
-      [name, trigger, startedAt, outcome === 'running' ? null : startedAt, outcome, error],
-    );
-    return rows[0].id;
+  private insertRun(name: string, trigger: JobTrigger, startedAt: number, outcome: string, error: string | null) {
+    const finishedAt = outcome === 'running' ? null : startedAt;
+    return this.jobs.insertRun({ name, trigger, startedAt, finishedAt, outcome, error });
   }
 
-  private async finish(runId: number, outcome: JobOutcome, counts: JobCounts, error: string | null) {
-    await this.sql.run(`update job_runs set finished_at = ?, outcome = ?, counts = ?, error = ? where id = ?`, [
-      +this.clock.now(),
+  // Keeps the recent history of each job only.
+  private finish(runId: number, outcome: JobOutcome, counts: JobCounts, error: string | null) {
+    const end = {
+      finishedAt: +this.clock.now(),
       outcome,
-      JSON.stringify(counts),
-      error?.slice(0, 1000) ?? null,
-      runId,
-    ]);
-    // Keep the recent history of each job only.
-    await this.sql.run(
-      `delete from job_runs where name = (select name from job_runs where id = ?)
-         and id < (select id from job_runs where name = (select name from job_runs where id = ?) order by id desc limit 1 offset ?)`,
-      [runId, runId, KEEP_RUNS - 1],
-    );
+      counts: JSON.stringify(counts),
+      error: error?.slice(0, 1000) ?? null,
+    };
+    return this.jobs.finishRun(runId, end, KEEP_RUNS);
   }
 }

@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { JobRegistry } from './job-registry';
 import { JobRunner } from './job-runner';
 import { JobsController } from './jobs.controller';
+import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
 
 // Global: every module (and plugin) with a @Job needs the runner.
@@ -10,7 +11,7 @@ import { JobsService } from './jobs.service';
 @Module({
   imports: [DiscoveryModule],
   controllers: [JobsController],
-  providers: [JobRunner, JobRegistry, JobsService],
+  providers: [JobRunner, JobRegistry, JobsService, JobsRepository],
   exports: [JobRunner, JobsService],
 })
 export class JobsModule {}

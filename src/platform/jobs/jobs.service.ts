@@ -4,18 +4,9 @@ import { AuditService } from '../audit/audit.service';
 import { JobRegistry } from './job-registry';
 import type { JobTrigger } from './job.decorator';
 import type { JobRunResult } from './job-runner';
-import { Sql } from '../database/sql';
+import { JobsRepository, type JobRunRow } from './jobs.repository';
 
-export interface JobRunRow {
-  id: number;
-  name: string;
-  trigger: JobTrigger;
-  startedAt: number;
-  finishedAt: number | null;
-  outcome: 'running' | 'succeeded' | 'failed' | 'skipped';
-  counts: string | null;
-  error: string | null;
-}
+export type { JobRunRow } from './jobs.repository';
 
 export interface JobOverview {
   name: string;
@@ -31,7 +22,7 @@ const HISTORY = 10;
 @Injectable()
 export class JobsService {
   constructor(
-    private readonly sql: Sql,
+    private readonly jobs: JobsRepository,
     private readonly registry: JobRegistry,
     private readonly clock: Clock,
     private readonly audit: AuditService,
@@ -39,14 +30,7 @@ export class JobsService {
 
   /** Every job with its schedule, next run and recent runs, in one query. */
   async overview(): Promise<JobOverview[]> {
-    const rows = await this.sql.all<JobRunRow & { rn: number }>(
-      `select * from (
-         select id, name, trigger, started_at as startedAt, finished_at as finishedAt, outcome, counts, error,
-                row_number() over (partition by name order by id desc) as rn
-           from job_runs)
-        where rn <= ? order by name, id desc`,
-      [HISTORY],
-    );
+    const rows = await this.jobs.recentRuns(HISTORY);
     const byName = new Map<string, JobRunRow[]>();
     for (const row of rows) byName.set(row.name, [...(byName.get(row.name) ?? []), row]);
     const now = this.clock.now();
