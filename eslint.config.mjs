@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { boundaries } from './scripts/eslint-boundaries.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'public/**', '**/*.js', '!eslint.config.mjs'] },
@@ -13,6 +14,11 @@ export default tseslint.config(
       'no-console': 'error',
       eqeqeq: ['error', 'always'],
     },
+  },
+  {
+    files: ['src/**/*.ts', 'plugins/**/*.ts'],
+    plugins: { seatdesk: boundaries },
+    rules: { 'seatdesk/boundaries': 'error' },
   },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts'],

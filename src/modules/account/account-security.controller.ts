@@ -5,8 +5,8 @@ import { AllowStages, CurrentUser, FormView, RecentAuth } from '../../common/htt
 import { FormError } from '../../common/http/exceptions';
 import type { Principal } from '../../common/http/principal';
 import { setFlash } from '../../common/view/flash';
-import { DisableTwoFactorDto } from '../auth/two-factor/dto/disable-two-factor.dto';
-import { TwoFactorCodeDto } from '../auth/two-factor/dto/two-factor-code.dto';
+import { DisableTwoFactorDto } from './dto/disable-two-factor.dto';
+import { TwoFactorCodeDto } from '../../common/http/two-factor-code.dto';
 import { TwoFactorService, type TwoFactorSetup } from '../auth/two-factor/two-factor.service';
 
 const SECURITY = { label: 'Security', href: '/account/security' };

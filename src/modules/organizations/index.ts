@@ -7,6 +7,7 @@ import { OrganizationsService } from './organizations.service';
 export const organizationsModule = defineModule({
   id: 'organizations',
   module: OrganizationsModule,
+  tables: ['organizations'],
   nav: [{ label: 'Organizations', href: '/admin/organizations', icon: 'building', roles: ['operator'] }],
   audit: {
     'organization.created': 'Organization created',

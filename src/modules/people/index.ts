@@ -8,6 +8,7 @@ import './people.events';
 export const peopleModule = defineModule({
   id: 'people',
   module: PeopleModule,
+  tables: ['people'],
   nav: [{ label: 'People', href: '/org/users', icon: 'users', roles: ['admin'] }],
   audit: {
     'user.created': 'Account created',

@@ -17,6 +17,8 @@ import {
   type PrincipalRow,
   type SecurityProfileRow,
 } from './people.repository';
+
+export type { PersonRow, PrincipalRow, SecurityProfileRow } from './people.repository';
 import { normalizeEmail, Person, personTarget, ROLES, type Role } from './person.entity';
 
 export interface NewPerson {

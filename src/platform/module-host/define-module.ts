@@ -22,6 +22,8 @@ export interface ModuleManifest {
   /** The folder name: `organizations` for src/modules/organizations. */
   id: string;
   module: Type<unknown> | DynamicModule;
+  /** The tables this module owns: only its repositories query them (test/architecture). */
+  tables?: string[];
   nav?: NavItem[];
   /** Audit action → what it means to a person ("Organization created"). */
   audit?: Record<string, string>;

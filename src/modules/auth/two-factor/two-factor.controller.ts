@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { Public } from '../../../common/http/decorators';
 import type { AppRequest, Principal } from '../../../common/http/principal';
 import { setFlash } from '../../../common/view/flash';
-import { TwoFactorCodeDto } from './dto/two-factor-code.dto';
+import { TwoFactorCodeDto } from '../../../common/http/two-factor-code.dto';
 import { SessionMiddleware } from '../sessions/session.middleware';
 import { TWO_FACTOR_FAILED, TwoFactorSignInService } from './two-factor-sign-in.service';
 

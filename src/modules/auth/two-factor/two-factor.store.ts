@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OrganizationsService } from '../../organizations/organizations.service';
-import type { SecurityProfileRow } from '../../people/people.repository';
+import type { SecurityProfileRow } from '../../people/people.service';
 import { PeopleService } from '../../people/people.service';
 import { TwoFactorRepository } from './two-factor.repository';
 

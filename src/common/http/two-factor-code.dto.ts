@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsString } from 'class-validator';
-import { FormDto } from '../../../../common/http/form.dto';
+import { FormDto } from './form.dto';
 
 /**
  * The code field of /login/2fa and of enrolment. Anything that is not a

@@ -1,5 +1,5 @@
-import { IsText } from '../../../../common/http/text-rules';
-import { FormDto } from '../../../../common/http/form.dto';
+import { IsText } from '../../../common/http/text-rules';
+import { FormDto } from '../../../common/http/form.dto';
 
 export class DisableTwoFactorDto extends FormDto {
   @IsText({ missing: 'Enter your password.', max: 1024, tooLong: 'That password is not right.' })
