@@ -5,6 +5,7 @@ import { MailService } from '../../src/platform/mail/mail.service';
 import { activityQuery } from '../../src/modules/account/account.repository';
 import { Client, csrfFrom } from '../utils/http';
 import { fieldError, unescapeHtml } from '../utils/html';
+import { linkTo, type ParsedMail } from '../utils/mail';
 import { createMailedTestApp, signedIn, type MailedTestApp } from '../utils/test-app';
 
 const BASE_URL = 'http://desk.example.test';
@@ -12,11 +13,7 @@ const CHROME_WINDOWS =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const NEW_PASSWORD = 'amber-orchard-compass-917';
 
-interface MailRow {
-  subject: string;
-  text: string;
-  html: string;
-}
+type MailRow = Pick<ParsedMail, 'subject' | 'text' | 'html' | 'links'>;
 
 interface AuditRow {
   action: string;
@@ -44,7 +41,7 @@ describe('account details', () => {
     withContext(t.app, () => em().execute<T[]>(query, params));
   // What the recipient received (the outbox empties a message's bodies once it is sent).
   const mailsTo = async (to: string): Promise<MailRow[]> =>
-    (await t.mailTo(to)).map(({ subject, text, html }) => ({ subject, text, html }));
+    (await t.mailTo(to)).map(({ subject, text, html, links }) => ({ subject, text, html, links }));
   const sendTest = async (to: string) => {
     await withContext(t.app, () => t.app.get(MailService).enqueue('test-message', to));
   };
@@ -56,9 +53,10 @@ describe('account details', () => {
     );
   /** The path and query of the link to `path` in a mail's text part. */
   const linkIn = (mail: MailRow, path: string) => {
-    const match = new RegExp(`${BASE_URL}(${path}\\?token=[\\w-]+)`).exec(mail.text);
-    if (!match) throw new Error(`No ${path} link in:\n${mail.text}`);
-    return match[1];
+    const url = linkTo(mail, path);
+    expect(url.origin).toBe(BASE_URL);
+    expect(url.searchParams.get('token')).toMatch(/^[\w-]+$/);
+    return `${url.pathname}${url.search}`;
   };
 
   beforeAll(async () => {
