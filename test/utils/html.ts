@@ -105,6 +105,14 @@ export function isChecked(html: Html, name: string): boolean {
     .some((field) => field.hasAttribute('checked'));
 }
 
+/** The values of the ticked checkboxes (or radio) named `name`, in page order. */
+export function checkedValues(html: Html, name: string): string[] {
+  return dom(html)
+    .querySelectorAll(`input[name="${name}"]`)
+    .filter((field) => field.hasAttribute('checked'))
+    .map((field) => field.getAttribute('value') ?? 'on');
+}
+
 /** The message shown under a field of a refused form (undefined when none). */
 export function fieldError(html: Html, field: string): string | undefined {
   return textOf(html, `#field-${field}-error`) || undefined;
