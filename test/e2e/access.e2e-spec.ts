@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { Client } from '../utils/http';
+import { Client, csrfFrom } from '../utils/http';
 import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
 
 describe('access control, CSRF, errors and headers', () => {
@@ -50,7 +50,7 @@ describe('access control, CSRF, errors and headers', () => {
     expect(missing.text).toContain('This form has expired');
 
     const other = await signedIn(t, 'operator');
-    const foreignToken = /name="_csrf" value="([^"]+)"/.exec((await other.client.get('/dashboard')).text)![1];
+    const foreignToken = csrfFrom((await other.client.get('/dashboard')).text);
     const crossed = await client.agent
       .post('/admin/organizations')
       .type('form')

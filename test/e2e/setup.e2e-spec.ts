@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { Client } from '../utils/http';
+import { Client, csrfFrom } from '../utils/http';
 import { createTestApp, type TestApp } from '../utils/test-app';
 
 const GOOD = {
@@ -104,17 +104,16 @@ describe('first-run setup under a race', () => {
     const a = new Client(t.server);
     const b = new Client(t.server);
     const [pageA, pageB] = await Promise.all([a.get('/setup'), b.get('/setup')]);
-    const token = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];
     const [ra, rb] = await Promise.all([
       a.agent
         .post('/setup')
         .type('form')
-        .send({ ...GOOD, _csrf: token(pageA.text) })
+        .send({ ...GOOD, _csrf: csrfFrom(pageA.text) })
         .redirects(0),
       b.agent
         .post('/setup')
         .type('form')
-        .send({ ...GOOD, orgName: 'Other Org', email: 'other@example.test', _csrf: token(pageB.text) })
+        .send({ ...GOOD, orgName: 'Other Org', email: 'other@example.test', _csrf: csrfFrom(pageB.text) })
         .redirects(0),
     ]);
     expect([ra.status, rb.status].sort()).toEqual([303, 404]);
