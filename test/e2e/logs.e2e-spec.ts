@@ -1,11 +1,10 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Response } from 'supertest';
-import { PROJECT_ROOT } from '../../src/config/paths';
 import { Client } from '../utils/http';
 import { tokenIn } from '../utils/mail';
+import { startServer, type ServerProcess } from '../utils/server-process';
 import { SmtpPeer } from '../utils/smtp-peer';
 import { TEST_SECRET } from '../utils/test-app';
 
@@ -20,47 +19,6 @@ const WRONG_PASSWORD = 'wrong-but-secret-password-5521';
 const NEW_PASSWORD = 'copper-lantern-harbour-64';
 const QUERY_SECRET = 'query-secret-7f3a9c';
 
-interface Server {
-  child: ChildProcessWithoutNullStreams;
-  baseUrl: string;
-  exited: Promise<number | null>;
-  stdout: () => string;
-  stderr: () => string;
-}
-
-/** Starts src/main.ts and resolves once it says where it listens. */
-function startServer(cwd: string, env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(PROJECT_ROOT, 'src/main.ts')], {
-    cwd,
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_PATH: join(PROJECT_ROOT, 'node_modules'),
-      TS_NODE_PROJECT: join(PROJECT_ROOT, 'tsconfig.json'),
-      ...env,
-    },
-  });
-  let stdout = '';
-  let stderr = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise<Server>((resolve, reject) => {
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-      const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1];
-      if (port) {
-        resolve({
-          child,
-          baseUrl: `http://127.0.0.1:${port}`,
-          exited,
-          stdout: () => stdout,
-          stderr: () => stderr,
-        });
-      }
-    });
-    void exited.then((code) => reject(new Error(`The server exited with ${code}: ${stderr}`)));
-  });
-}
-
 /** The value of every cookie a response set. */
 const cookieValues = (res: Response): string[] =>
   ([] as string[])
@@ -71,7 +29,7 @@ const cookieValues = (res: Response): string[] =>
 describe('logs', () => {
   let cwd: string;
   let peer: SmtpPeer;
-  let server: Server;
+  let server: ServerProcess;
   let lines: string[];
   /** Everything a log line must never hold. */
   const secrets = new Set<string>([OPERATOR.password, WRONG_PASSWORD, NEW_PASSWORD, QUERY_SECRET]);
@@ -79,7 +37,7 @@ describe('logs', () => {
   beforeAll(async () => {
     cwd = mkdtempSync(join(tmpdir(), 'seatdesk-logs-'));
     peer = await SmtpPeer.start();
-    server = await startServer(cwd, {
+    server = startServer(cwd, {
       DATA_DIR: join(cwd, 'data'),
       APP_SECRET: TEST_SECRET,
       HOST: '127.0.0.1',
@@ -89,11 +47,10 @@ describe('logs', () => {
       JOBS: 'off',
     });
     try {
-      await walkThrough(server.baseUrl);
+      await walkThrough(await server.listening);
     } finally {
-      // SIGTERM: the server finishes its work and flushes its logs before it exits.
-      server.child.kill('SIGTERM');
-      await server.exited;
+      // The server finishes its work and flushes its logs before it exits.
+      await server.stop();
     }
     lines = server.stdout().split('\n').filter(Boolean);
   });
