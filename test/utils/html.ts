@@ -158,6 +158,11 @@ export function linkByLabel(html: Html, label: string | RegExp, selector = 'a[hr
   return links(html, selector).find((link) => matches(link.label))?.href;
 }
 
+/** The href of the main navigation's item for the current page. */
+export function currentNavHref(html: Html): string | undefined {
+  return attrOf(html, 'nav[aria-label="Main"] a[aria-current="page"]', 'href');
+}
+
 /** The href of the pagination's Next or Previous link (decoded, ready to GET). */
 export function pageLink(html: Html, rel: 'next' | 'prev'): string | undefined {
   return attrOf(html, `a.page-link[rel="${rel}"]`, 'href');
