@@ -32,6 +32,8 @@ export function loggerOptions(config: Pick<AppConfig, 'logLevel'>): Params {
           remoteAddress: req.remoteAddress,
           userAgent: req.headers?.['user-agent'],
         }),
+        // A redirect's Location can carry a query string (e.g. ?next=…): only the status is kept.
+        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       },
       autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/assets/') },
       quietReqLogger: true,

@@ -1,10 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createPerson, type CreatedPerson } from '../../seeds/factories';
 import { MailService } from '../../src/platform/mail/mail.service';
 import { browserSuite, checkA11y, expectHeading } from '../utils/browser';
-import { parseMail, type ParsedMail } from '../utils/smtp-peer';
+import { linkTo, mailFiles, type ParsedMail } from '../utils/mail';
 import { createOperator, type TestApp } from '../utils/test-app';
 
 // A person who forgot their password, and one locked out by wrong guesses,
@@ -22,21 +20,16 @@ describe('getting back into an account in a real browser', () => {
   /** The newest message to `to` whose subject matches, from the .eml files. */
   const mailTo = async (to: string, subject: RegExp): Promise<ParsedMail> => {
     await t.app.get(MailService).whenIdle();
-    const dir = join(t.dataDir, 'mail');
-    const mails = existsSync(dir)
-      ? readdirSync(dir)
-          .sort()
-          .map((file) => parseMail(readFileSync(join(dir, file), 'utf8')))
-          .filter((mail) => mail.to.includes(to) && subject.test(mail.subject))
-      : [];
+    const mails = (await mailFiles(t.dataDir)).filter((mail) => mail.to.includes(to) && subject.test(mail.subject));
     if (mails.length === 0) throw new Error(`No mail to ${to} with a subject like ${subject}`);
     return mails[mails.length - 1];
   };
 
   const resetLinkIn = (mail: ParsedMail): string => {
-    const link = new RegExp(`${baseUrl}/reset-password\\?token=[\\w-]{43}`).exec(mail.text)?.[0];
-    if (!link) throw new Error(`No reset link to ${baseUrl} in:\n${mail.text}`);
-    return link;
+    const link = linkTo(mail, '/reset-password');
+    expect(link.origin).toBe(baseUrl);
+    expect(link.searchParams.get('token')).toMatch(/^[\w-]{43}$/);
+    return link.href;
   };
 
   const submitLogin = async (email: string, password: string) => {

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { createPerson, type CreatedPerson } from '../../seeds/factories';
 import { withContext } from '../../src/platform/database/request-context';
 import { sessionHandle } from '../../src/modules/auth/sessions/account-sessions.service';
+import { all, attrsOf, tableRows, textOf } from '../utils/html';
 import { Client } from '../utils/http';
 import { createMailedTestApp, type MailedTestApp, type TestApp } from '../utils/test-app';
 
@@ -24,7 +25,8 @@ function browser(t: TestApp, userAgent: string): Client {
 }
 
 /** The handles of the "Sign out" forms on /account/sessions, in page order. */
-const endForms = (html: string) => [...html.matchAll(/action="\/account\/sessions\/([\w-]+)\/end"/g)].map((m) => m[1]);
+const endForms = (html: string) =>
+  attrsOf(html, 'form[action^="/account/sessions/"][action$="/end"]', 'action').map((action) => action.split('/')[3]);
 
 describe('active sessions and new-browser alerts', () => {
   let t: MailedTestApp;
@@ -59,14 +61,17 @@ describe('active sessions and new-browser alerts', () => {
     it('lists each signed-in browser readably, this one first and marked, without session ids', async () => {
       const res = await laptop.get('/account/sessions');
       expect(res.status).toBe(200);
-      expect(res.text).toContain('<title>Signed-in sessions · SeatDesk</title>');
-      const rows = [...res.text.matchAll(/<tr>\s*<td>([\s\S]*?)<\/tr>/g)].map((m) => m[1]);
+      expect(textOf(res.text, 'title')).toBe('Signed-in sessions · SeatDesk');
+      const rows = all(res.text, 'tbody tr');
       expect(rows).toHaveLength(2);
-      expect(rows[0]).toContain('Chrome on Windows');
-      expect(rows[0]).toContain('This browser');
-      expect(rows[0]).not.toContain('/end"');
-      expect(rows[1]).toContain('Safari on iOS');
-      expect(rows[1]).toContain('127.0.0.1');
+      const [device, address] = tableRows(res.text)[0];
+      expect(device).toBe('Chrome on Windows This browser');
+      expect(address).toContain('127.0.0.1');
+      // This browser is signed out with the main sign-out, not from this list.
+      expect(rows[0].querySelector('form')).toBeNull();
+      const [otherDevice, otherAddress] = tableRows(res.text)[1];
+      expect(otherDevice).toBe('Safari on iOS');
+      expect(otherAddress).toContain('127.0.0.1');
       expect(endForms(res.text)).toHaveLength(1);
       expect(res.text).toContain('Sign out everywhere else');
       const ids = await sql<{ id: string }>('select id from sessions where person_id = ?', [me.person.id]);

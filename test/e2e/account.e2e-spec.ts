@@ -4,7 +4,8 @@ import { withContext } from '../../src/platform/database/request-context';
 import { MailService } from '../../src/platform/mail/mail.service';
 import { activityQuery } from '../../src/platform/audit/audit.repository';
 import { Client, csrfFrom } from '../utils/http';
-import { fieldError, unescapeHtml } from '../utils/html';
+import { fieldError, flashMessages, links, pageLink, tableRows } from '../utils/html';
+import { linkTo, type ParsedMail } from '../utils/mail';
 import { createMailedTestApp, signedIn, type MailedTestApp } from '../utils/test-app';
 
 const BASE_URL = 'http://desk.example.test';
@@ -12,11 +13,7 @@ const CHROME_WINDOWS =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const NEW_PASSWORD = 'amber-orchard-compass-917';
 
-interface MailRow {
-  subject: string;
-  text: string;
-  html: string;
-}
+type MailRow = Pick<ParsedMail, 'subject' | 'text' | 'html' | 'links'>;
 
 interface AuditRow {
   action: string;
@@ -44,7 +41,7 @@ describe('account details', () => {
     withContext(t.app, () => em().execute<T[]>(query, params));
   // What the recipient received (the outbox empties a message's bodies once it is sent).
   const mailsTo = async (to: string): Promise<MailRow[]> =>
-    (await t.mailTo(to)).map(({ subject, text, html }) => ({ subject, text, html }));
+    (await t.mailTo(to)).map(({ subject, text, html, links }) => ({ subject, text, html, links }));
   const sendTest = async (to: string) => {
     await withContext(t.app, () => t.app.get(MailService).enqueue('test-message', to));
   };
@@ -56,9 +53,10 @@ describe('account details', () => {
     );
   /** The path and query of the link to `path` in a mail's text part. */
   const linkIn = (mail: MailRow, path: string) => {
-    const match = new RegExp(`${BASE_URL}(${path}\\?token=[\\w-]+)`).exec(mail.text);
-    if (!match) throw new Error(`No ${path} link in:\n${mail.text}`);
-    return match[1];
+    const url = linkTo(mail, path);
+    expect(url.origin).toBe(BASE_URL);
+    expect(url.searchParams.get('token')).toMatch(/^[\w-]+$/);
+    return `${url.pathname}${url.search}`;
   };
 
   beforeAll(async () => {
@@ -80,9 +78,13 @@ describe('account details', () => {
       for (const link of ['/account/password', '/account/sessions', '/account/activity', '/account/security']) {
         expect(res.text).toContain(`href="${link}"`);
       }
-      const menu = /<div class="dropdown-menu app-user-dropdown">([\s\S]*?)<\/div>\s*<\/details>/.exec(res.text)?.[1];
-      expect(menu).toContain('href="/account/security"');
-      expect(menu).toContain('href="/account/activity"');
+      const menu = links(res.text, '.app-user-dropdown a');
+      expect(menu).toEqual(
+        expect.arrayContaining([
+          { label: 'Security', href: '/account/security' },
+          { label: 'Activity', href: '/account/activity' },
+        ]),
+      );
     });
 
     it('sends a signed-out visitor to sign in first', async () => {
@@ -202,7 +204,7 @@ describe('account details', () => {
 
       const res = await client.submit('/account', { newEmail: `  ${newEmail.toUpperCase()} ` }, '/account/email');
       expect(res.status).toBe(303);
-      expect(unescapeHtml((await client.get('/account')).text)).toContain(`We sent a link to ${newEmail}.`);
+      expect(flashMessages((await client.get('/account')).text).join(' ')).toContain(`We sent a link to ${newEmail}.`);
 
       const [confirm] = await mailsTo(newEmail);
       expect(confirm.subject).toBe('Confirm your new SeatDesk email address');
@@ -552,8 +554,8 @@ describe('account details', () => {
 
       const res = await client.get('/account/activity');
       expect(res.status).toBe(200);
-      const rows = [...res.text.matchAll(/<tr>\s*<td class="text-nowrap"><time[\s\S]*?<\/tr>/g)].map((m) => m[0]);
-      const texts = rows.map((r) => unescapeHtml(r.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')));
+      const rows = tableRows(res.text);
+      const texts = rows.map((cells) => cells.join(' '));
       expect(texts[0]).toContain('Name changed · by You');
       expect(texts[1]).toContain('Signed in');
       expect(texts[1]).toContain('Chrome on Windows');
@@ -574,16 +576,17 @@ describe('account details', () => {
         await client.submit('/account', { name: `Name number ${i}` }, '/account/profile');
       }
       const first = await client.get('/account/activity');
-      const count = (html: string) => (html.match(/<tr>\s*<td class="text-nowrap">/g) ?? []).length;
+      const count = (html: string) => tableRows(html).length;
       expect(count(first.text)).toBe(25);
-      const next = /href="(\/account\/activity\?after=[^"]+)" rel="next"/.exec(unescapeHtml(first.text))?.[1];
-      expect(next).toBeDefined();
+      const next = pageLink(first.text, 'next');
+      expect(next).toMatch(/^\/account\/activity\?after=/);
       const second = await client.get(next!);
       expect(second.status).toBe(200);
       // 30 renames, the sign-in and the creation: 7 more.
       expect(count(second.text)).toBe(7);
       expect(second.text).toContain('Account created');
-      const prev = /href="(\/account\/activity\?before=[^"]+)" rel="prev"/.exec(unescapeHtml(second.text))?.[1];
+      const prev = pageLink(second.text, 'prev');
+      expect(prev).toMatch(/^\/account\/activity\?before=/);
       const back = await client.get(prev!);
       expect(count(back.text)).toBe(25);
       const altered = await client.get('/account/activity?after=bm90LWEtY3Vyc29y');

@@ -4,6 +4,7 @@ import { Injectable, Module } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { createOrganization } from '../../seeds/factories';
+import { AfterCommit } from '../../src/platform/database/after-commit';
 import { withContext } from '../../src/platform/database/request-context';
 import type { AppEventMap } from '../../src/platform/events/app-events';
 import { OnAppEvent } from '../../src/platform/events/app-events.service';
@@ -13,7 +14,7 @@ import { AuditService } from '../../src/platform/audit/audit.service';
 import { OrganizationsService } from '../../src/modules/organizations/organizations.service';
 import { deriveKeyBytes } from '../../src/common/security/keys';
 import { CHAIN_COLUMNS, checkpointHash, entryHash, type ChainedEntry } from '../../src/platform/audit/audit-chain';
-import { Client } from '../utils/http';
+import { Client, csrfFrom } from '../utils/http';
 import { createTestApp, signedIn, TEST_SECRET, type TestApp } from '../utils/test-app';
 
 interface Row {
@@ -49,8 +50,6 @@ class Listeners {
 @Module({ providers: [Listeners] })
 class ListenersModule {}
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
-
 describe('audit log, its hash chain and domain events', () => {
   let t: TestApp;
   let listeners: Listeners;
@@ -58,6 +57,8 @@ describe('audit log, its hash chain and domain events', () => {
     withContext(t.app, () => t.app.get(EntityManager).execute<T[]>(query, params));
   const entries = (action: string) => sql(`select * from audit_entries where action = ? order by id`, [action]);
   const verify = () => withContext(t.app, () => t.app.get(AuditIntegrityService).verify());
+  // Events are emitted after the commit; this waits for their listeners to finish.
+  const settle = () => t.app.get(AfterCommit).whenIdle();
 
   beforeAll(async () => {
     t = await createTestApp({ AUDIT_RETENTION_DAYS: '30' }, { imports: [ListenersModule] });
@@ -106,7 +107,7 @@ describe('audit log, its hash chain and domain events', () => {
       .send({
         email: 'ann@audit.test',
         password: 'tangerine-quartz-meadow-81',
-        _csrf: /name="_csrf" value="([^"]+)"/.exec((await client.agent.get('/login')).text)![1],
+        _csrf: csrfFrom((await client.agent.get('/login')).text),
       })
       .redirects(0);
     expect(ok.status).toBe(303);

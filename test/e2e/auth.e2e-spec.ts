@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createPerson, DEFAULT_PASSWORD } from '../../seeds/factories';
 import { SIGN_IN_FAILED } from '../../src/modules/auth/sign-in/sign-in.service';
-import { Client } from '../utils/http';
+import { Client, csrfFrom } from '../utils/http';
 import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { withContext } from '../../src/platform/database/request-context';
@@ -212,7 +212,7 @@ describe('https installs', () => {
       .concat(page.headers['set-cookie'])
       .find((c) => c.startsWith('__Host-sd_csrf='))!;
     expect(csrfCookie).toMatch(/Secure/);
-    const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+    const token = csrfFrom(page.text);
     const res = await request(t.server)
       .post('/login')
       .set('Cookie', csrfCookie.split(';')[0])

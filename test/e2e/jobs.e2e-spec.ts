@@ -6,12 +6,22 @@ import { JobRunner } from '../../src/platform/jobs/job-runner';
 import { JobsService } from '../../src/platform/jobs/jobs.service';
 import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
 
+/** A promise and the function that settles it. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
 /** Jobs whose behaviour the tests steer. */
 @Injectable()
 class TestJobs {
   failNext = false;
-  release: (() => void) | null = null;
   runs = 0;
+  // test.slow: `started` settles once a run holds the lease and is in its body; it ends on `release`.
+  private started = deferred();
+  private released = deferred();
+  private inSlow = false;
 
   constructor(readonly jobRunner: JobRunner) {}
 
@@ -27,8 +37,28 @@ class TestJobs {
 
   @Job({ name: 'test.slow', cron: '0 0 * * * *', description: 'Waits until released', leaseSeconds: 60 })
   async slow() {
-    await new Promise<void>((resolve) => (this.release = resolve));
-    return { waited: 1 };
+    // A second run inside the body means the lease failed: it returns at once so the test fails, not hangs.
+    if (this.inSlow) return { overlapped: 1 };
+    this.inSlow = true;
+    try {
+      this.started.resolve();
+      await this.released.promise;
+      return { waited: 1 };
+    } finally {
+      this.inSlow = false;
+    }
+  }
+
+  /** Resolves once a run of test.slow holds its lease. */
+  whenSlowStarted(): Promise<void> {
+    return this.started.promise;
+  }
+
+  /** Lets the running test.slow finish; the next run waits again. */
+  releaseSlow(): void {
+    this.released.resolve();
+    this.started = deferred();
+    this.released = deferred();
   }
 }
 
@@ -77,15 +107,15 @@ describe('job runner and /admin/jobs', () => {
 
   it('never lets two runners run the same job at once', async () => {
     const first = runNow('test.slow');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await jobs.whenSlowStarted();
     const second = await t.app.get(JobsService).runNow('test.slow');
     expect(second.outcome).toBe('skipped');
-    jobs.release!();
+    jobs.releaseSlow();
     expect((await first).outcome).toBe('succeeded');
     // Once the first run released its lease, the job runs again.
     const third = t.app.get(JobsService).runNow('test.slow');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    jobs.release!();
+    await jobs.whenSlowStarted();
+    jobs.releaseSlow();
     expect((await third).outcome).toBe('succeeded');
   });
 

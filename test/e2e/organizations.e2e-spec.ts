@@ -1,15 +1,11 @@
 import { createOrganization } from '../../seeds/factories';
+import { linkByLabel, textsOf } from '../utils/html';
 import type { Client } from '../utils/http';
 import { createTestApp, signedIn, type TestApp } from '../utils/test-app';
 
-const namesOn = (html: string) =>
-  [...html.matchAll(/<a href="\/admin\/organizations\/[0-9a-f-]{36}\/edit"[^>]*>([^<]+)<\/a>/g)].map((m) =>
-    m[1].trim(),
-  );
-const hrefOf = (html: string, label: string) => {
-  const match = new RegExp(`<a[^>]*href="([^"]+)"[^>]*>\\s*(?:<[^>]+>\\s*)*${label}`).exec(html);
-  return match ? match[1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=') : undefined;
-};
+/** The organization names listed, each a link to its edit page. */
+const namesOn = (html: string) => textsOf(html, 'tbody td > a[href^="/admin/organizations/"][href$="/edit"]');
+const hrefOf = linkByLabel;
 
 describe('/admin/organizations', () => {
   let t: TestApp;

@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { Client } from '../utils/http';
+import { attrsOf, fieldError, fieldValue, isInvalid } from '../utils/html';
+import { Client, csrfFrom } from '../utils/http';
 import { createTestApp, type TestApp } from '../utils/test-app';
 
 const GOOD = {
@@ -50,12 +51,14 @@ describe('first-run setup', () => {
       confirmPassword: 'short',
     });
     expect(res.status).toBe(400);
-    expect(res.text).toContain('Enter an email address like name@example.com.');
-    expect(res.text).toContain('value="Northwind Security"');
-    expect(res.text).toContain('value="not-an-email"');
+    expect(fieldError(res.text, 'email')).toBe('Enter an email address like name@example.com.');
+    expect(isInvalid(res.text, 'email')).toBe(true);
+    expect(fieldValue(res.text, 'orgName')).toBe('Northwind Security');
+    expect(fieldValue(res.text, 'email')).toBe('not-an-email');
+    // A refused password is never sent back.
+    expect(fieldValue(res.text, 'password')).toBe('');
     expect(res.text).not.toContain('value="short"');
-    expect(res.text).toContain('is-invalid');
-    expect(res.text).toContain('href="#field-email"');
+    expect(attrsOf(res.text, '.app-error-list a', 'href')).toContain('#field-email');
 
     const weak = await client.submit('/setup', { ...GOOD, password: 'short', confirmPassword: 'short' });
     expect(weak.status).toBe(400);
@@ -104,17 +107,16 @@ describe('first-run setup under a race', () => {
     const a = new Client(t.server);
     const b = new Client(t.server);
     const [pageA, pageB] = await Promise.all([a.get('/setup'), b.get('/setup')]);
-    const token = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];
     const [ra, rb] = await Promise.all([
       a.agent
         .post('/setup')
         .type('form')
-        .send({ ...GOOD, _csrf: token(pageA.text) })
+        .send({ ...GOOD, _csrf: csrfFrom(pageA.text) })
         .redirects(0),
       b.agent
         .post('/setup')
         .type('form')
-        .send({ ...GOOD, orgName: 'Other Org', email: 'other@example.test', _csrf: token(pageB.text) })
+        .send({ ...GOOD, orgName: 'Other Org', email: 'other@example.test', _csrf: csrfFrom(pageB.text) })
         .redirects(0),
     ]);
     expect([ra.status, rb.status].sort()).toEqual([303, 404]);

@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createOrganization, createPerson, type CreatedPerson } from '../../seeds/factories';
 import { openSqlite } from '../../src/cli/sqlite-file';
@@ -12,14 +12,18 @@ import {
 } from '../../src/modules/auth/two-factor/two-factor-sign-in.service';
 import { MailService } from '../../src/platform/mail/mail.service';
 import { cli, expectOneLineError } from '../utils/cli';
+import { fieldError, heading, isChecked, isInvalid, textOf, textsOf } from '../utils/html';
 import { Client, csrfFrom } from '../utils/http';
+import { mailFiles } from '../utils/mail';
 import { createOperator, createTestApp, signedIn, TEST_SECRET, type TestApp } from '../utils/test-app';
 
-const SECRET = /<code id="totp-secret"[^>]*>([A-Z2-7]+)<\/code>/;
-const recoveryCodesIn = (html: string) =>
-  [...html.matchAll(/<code class="recovery-code[^"]*">([^<]+)<\/code>/g)].map((m) => m[1]);
-/** The generic refusal as it appears on the page (HTML-escaped). */
-const failureText = TWO_FACTOR_FAILED.replace(/'/g, '&#x27;');
+/** The TOTP secret shown for typing into an app. */
+const secretOn = (html: string) => textOf(html, '#totp-secret') ?? '';
+const recoveryCodesIn = (html: string) => textsOf(html, 'code.recovery-code');
+/** The refusal shown at the top of the page. */
+const alertOn = (html: string) => textOf(html, '[role="alert"]');
+/** The two-factor card's On/Off badge on /account/security. */
+const twoFactorBadge = (html: string) => textOf(html, '#two-factor .card-actions .badge');
 
 interface TwoFactorColumns {
   totpSecret: string | null;
@@ -54,8 +58,8 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
       [action, targetId],
     );
   const mails = (to: string, template: string) =>
-    sql<{ subject: string; textBody: string; htmlBody: string }>(
-      `select subject, text_body as textBody, html_body as htmlBody from mail_messages
+    sql<{ id: number }>(
+      `select id from mail_messages
         where recipient = ? and template = ? order by id`,
       [to, template],
     );
@@ -65,7 +69,7 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
   async function enrol(client: Client): Promise<{ secret: string; recoveryCodes: string[] }> {
     const setup = await client.submit('/account/security', {}, '/account/2fa/setup');
     expect(setup.status).toBe(200);
-    const secret = SECRET.exec(setup.text)![1];
+    const secret = secretOn(setup.text);
     const enabled = await client.submit('/account/2fa/setup', { code: await code(secret) }, '/account/2fa/enable');
     expect(enabled.status).toBe(200);
     const recoveryCodes = recoveryCodesIn(enabled.text);
@@ -98,12 +102,12 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
       expect(security.text).toContain('id="two-factor"');
       expect(security.text).toContain('id="recovery-codes"');
       expect(security.text).toContain('id="password"');
-      expect(security.text).toMatch(/badge bg-red-lt">Off</);
+      expect(twoFactorBadge(security.text)).toBe('Off');
 
       const setup = await member.client.submit('/account/security', {}, '/account/2fa/setup');
       expect(setup.status).toBe(200);
       expect(setup.text).toMatch(/<img src="data:image\/svg\+xml;base64,[^"]+"[^>]*\balt="QR code[^"]+"/);
-      const secret = SECRET.exec(setup.text)![1];
+      const secret = secretOn(setup.text);
       expect(secret).toMatch(/^[A-Z2-7]{32}$/);
       expect(setup.text).toMatch(/<input[^>]+name="code"[^>]+inputmode="numeric"[^>]+autocomplete="one-time-code"/);
 
@@ -114,9 +118,9 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
         '/account/2fa/enable',
       );
       expect(wrong.status).toBe(400);
-      expect(wrong.text).toMatch(/class="form-control is-invalid"[^>]*aria-invalid="true"/);
-      expect(wrong.text).toContain('That code is not right.');
-      expect(SECRET.exec(wrong.text)![1]).toBe(secret);
+      expect(isInvalid(wrong.text, 'code')).toBe(true);
+      expect(fieldError(wrong.text, 'code')).toBe('That code is not right. Enter the 6-digit code your app shows now.');
+      expect(secretOn(wrong.text)).toBe(secret);
       expect(wrong.text).toContain('data:image/svg+xml;base64,');
       expect((await columns(member.person.id)).totpEnabledAt).toBeNull();
       expect((await columns(member.person.id)).totpSecret).toBeNull();
@@ -140,7 +144,7 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
       expect(await audit('auth.2fa.enabled', member.person.id)).toHaveLength(1);
 
       const after = await member.client.get('/account/security');
-      expect(after.text).toMatch(/badge bg-green-lt">On</);
+      expect(twoFactorBadge(after.text)).toBe('On');
       expect(after.text).toContain('10 of 10 left');
     });
 
@@ -188,7 +192,7 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
     it('re-enrolment keeps the old secret until the new one is confirmed, then kills it', async () => {
       const member = await memberWithTwoFactor();
       const setup = await member.client.submit('/account/security', {}, '/account/2fa/setup');
-      const newSecret = SECRET.exec(setup.text)![1];
+      const newSecret = secretOn(setup.text);
       expect(newSecret).not.toBe(member.secret);
       expect(setup.text).toContain('Your current app keeps working');
 
@@ -235,7 +239,7 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
       const client = await passwordStep(member.email, member.password);
       const page = await client.get('/login/2fa');
       expect(page.status).toBe(200);
-      expect(page.text).toContain('<h1 class="h2 text-center mb-3">Two-factor sign-in</h1>');
+      expect(heading(page.text)).toBe('Two-factor sign-in');
       expect(page.text).toMatch(/<input[^>]+name="code"[^>]+inputmode="numeric"[^>]+autocomplete="one-time-code"/);
       // No account chrome while the code is pending.
       expect(page.text).not.toContain(member.person.name);
@@ -326,7 +330,7 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
           .send(`${body}&_csrf=${encodeURIComponent(csrfFrom(page.text))}`)
           .redirects(0);
         expect([body, res.status]).toEqual([body, 401]);
-        expect(res.text).toContain(failureText);
+        expect(alertOn(res.text)).toBe(TWO_FACTOR_FAILED);
       }
       expect((await enterCode(client, await code(member.secret))).headers.location).toBe('/dashboard');
     });
@@ -334,7 +338,7 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
     it('refuses a replayed code, also from another browser and the one used at enrolment', async () => {
       const member = await signedIn(t, 'member');
       const setup = await member.client.submit('/account/security', {}, '/account/2fa/setup');
-      const secret = SECRET.exec(setup.text)![1];
+      const secret = secretOn(setup.text);
       const enrolCode = await code(secret);
       await member.client.submit('/account/2fa/setup', { code: enrolCode }, '/account/2fa/enable');
 
@@ -345,7 +349,7 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
       const second = await passwordStep(member.email, member.password);
       const replay = await enterCode(second, fresh);
       expect(replay.status).toBe(401);
-      expect(replay.text).toContain(failureText);
+      expect(alertOn(replay.text)).toBe(TWO_FACTOR_FAILED);
     });
 
     it('lets only one of two racing requests use the same code', async () => {
@@ -375,7 +379,7 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
       for (const wrong of ['000000', 'abc', '', '12345-abcde', await code(member.secret, 90)]) {
         const res = await enterCode(client, wrong);
         expect(res.status).toBe(401);
-        expect(res.text).toContain(failureText);
+        expect(alertOn(res.text)).toBe(TWO_FACTOR_FAILED);
         expect(res.text).not.toContain(member.person.name);
       }
       const failures = await audit('auth.login.failed', member.person.id);
@@ -384,7 +388,7 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
       expect(await audit('auth.lockout.started', member.person.id)).toHaveLength(1);
       const locked = await enterCode(client, await code(member.secret));
       expect(locked.status).toBe(401);
-      expect(locked.text).toContain(failureText);
+      expect(alertOn(locked.text)).toBe(TWO_FACTOR_FAILED);
       expect((await client.get('/dashboard')).headers.location).toBe('/login/2fa');
       expect(JSON.parse((await audit('auth.login.failed', member.person.id)).pop()!.details!).reason).toBe('locked');
       // Failures during the lockout do not count again.
@@ -411,17 +415,15 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
       const logins = await audit('auth.login.succeeded', member.person.id);
       expect(JSON.parse(logins[logins.length - 1].details!)).toMatchObject({ method: 'recovery_code' });
 
-      const [mail] = await mails(member.email, 'recovery-code-used');
-      expect(mail.subject).toBe('A recovery code was used to sign in to SeatDesk');
-      expect(mail.textBody).toContain('Recovery codes left: 9');
-      expect(mail.textBody).toContain('Your security phrase: purple otter');
-      expect(mail.htmlBody).toContain('purple otter');
-      expect(mail.textBody).toContain(`${t.config.baseUrl}/account/security`);
-      expect(mail.textBody).not.toContain(member.recoveryCodes[0]);
-      // Delivered through the file transport, as an operator would find it.
-      await withContext(t.app, () => t.app.get(MailService).whenIdle());
-      const files = readdirSync(join(t.dataDir, 'mail')).map((f) => readFileSync(join(t.dataDir, 'mail', f), 'utf8'));
-      expect(files.some((f) => f.includes(`To: ${member.email}`) && f.includes('A recovery code was used'))).toBe(true);
+      // Read as delivered (the file transport): a sent message's bodies leave the outbox.
+      await t.app.get(MailService).whenIdle();
+      const delivered = (await mailFiles(t.dataDir)).filter((m) => m.to.includes(member.email));
+      const [mail] = delivered.filter((m) => m.subject === 'A recovery code was used to sign in to SeatDesk');
+      expect(mail.text).toContain('Recovery codes left: 9');
+      expect(mail.text).toContain('Your security phrase: purple otter');
+      expect(mail.html).toContain('purple otter');
+      expect(mail.links).toContain(`${t.config.baseUrl}/account/security`);
+      expect(mail.text).not.toContain(member.recoveryCodes[0]);
 
       expect((await client.get('/account/security')).text).toContain('9 of 10 left');
       const again = await passwordStep(member.email, member.password);
@@ -477,7 +479,7 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
       expect(await sql('select id from recovery_codes where person_id = ?', [member.person.id])).toHaveLength(0);
       expect(await audit('auth.2fa.disabled', member.person.id)).toHaveLength(1);
       expect(await mails(member.email, 'two-factor-disabled')).toHaveLength(1);
-      expect((await member.client.get('/account/security')).text).toMatch(/badge bg-red-lt">Off</);
+      expect(twoFactorBadge((await member.client.get('/account/security')).text)).toBe('Off');
 
       const signIn = await new Client(t.server).signIn(member.email, member.password);
       expect(signIn.headers.location).toBe('/dashboard');
@@ -517,7 +519,7 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
       const settings = await admin.client.get('/org/settings');
       expect(settings.status).toBe(200);
       expect(settings.text).toContain('href="/org/settings"');
-      expect(settings.text).not.toMatch(/name="requireTwoFactor"[^>]*checked/);
+      expect(isChecked(settings.text, 'requireTwoFactor')).toBe(false);
       // It changes how everyone signs in: after 15 minutes the admin types the password again first.
       t.clock.advance(16 * 60);
       const asked = await admin.client.submit('/org/settings', { requireTwoFactor: 'on' }, '/org/settings/two-factor');
@@ -527,7 +529,7 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
       const turnOn = await admin.client.submit('/org/settings', { requireTwoFactor: 'on' }, '/org/settings/two-factor');
       expect(turnOn.status).toBe(303);
       expect(turnOn.headers.location).toBe('/org/settings');
-      expect((await admin.client.get('/org/settings')).text).toMatch(/name="requireTwoFactor"[^>]*checked/);
+      expect(isChecked((await admin.client.get('/org/settings')).text, 'requireTwoFactor')).toBe(true);
       expect(await audit('organization.two_factor_required', org.id)).toHaveLength(1);
 
       const client = new Client(t.server);
@@ -598,7 +600,7 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
     async function enrolWith(client: Client) {
       const setup = await client.submit('/account/security', {}, '/account/2fa/setup');
       expect(setup.status).toBe(200);
-      const secret = SECRET.exec(setup.text)![1];
+      const secret = secretOn(setup.text);
       const enabled = await client.submit('/account/2fa/setup', { code: await code(secret) }, '/account/2fa/enable');
       expect(enabled.status).toBe(200);
       expect(enabled.text).toContain('href="/dashboard"');
@@ -619,7 +621,7 @@ describe('user:reset-2fa', () => {
     await createOperator(t);
     const member = await signedIn(t, 'member');
     const setup = await member.client.submit('/account/security', {}, '/account/2fa/setup');
-    const secret = SECRET.exec(setup.text)![1];
+    const secret = secretOn(setup.text);
     const enabled = await member.client.submit(
       '/account/2fa/setup',
       { code: await totpCode(secret, t.clock.now()) },

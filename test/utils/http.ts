@@ -1,12 +1,8 @@
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
+import { csrfFrom } from './html';
 
-/** The hidden `_csrf` value of the first form on a page. */
-export function csrfFrom(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error('No _csrf field on the page');
-  return match[1];
-}
+export { csrfFrom };
 
 /**
  * A browser-like client: keeps cookies, and posts forms the way a person

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { parseMail, type ParsedMail } from './mail';
 
 /**
  * How the peer answers:
@@ -10,19 +11,6 @@ import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
  *   already open connection, no reply to MAIL FROM), so the client must time out.
  */
 export type SmtpPeerMode = 'ok' | '4xx' | '5xx' | 'hang';
-
-export interface ParsedMail {
-  /** Header names in lower case; the first occurrence of each, unfolded and decoded. */
-  headers: Record<string, string>;
-  from: string;
-  to: string;
-  subject: string;
-  messageId: string;
-  /** The text/plain part, decoded (quoted-printable/base64 undone). */
-  text: string;
-  /** The text/html part, decoded; '' when there is none. */
-  html: string;
-}
 
 export interface ReceivedMail extends ParsedMail {
   envelope: { from: string; to: string[] };
@@ -43,7 +31,7 @@ export class SmtpPeer {
   /** Connections or commands left without an answer in `hang` mode. */
   hung = 0;
   private server: SMTPServer | null = null;
-  private waiters: (() => void)[] = [];
+  private readonly waiters = new Set<() => void>();
 
   private constructor(
     public port: number,
@@ -79,20 +67,22 @@ export class SmtpPeer {
     count: number,
     { timeoutMs = 10_000, match = () => true }: { timeoutMs?: number; match?: (m: ReceivedMail) => boolean } = {},
   ): Promise<ReceivedMail[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.messages.filter(match);
-      if (found.length >= count) return found;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`SMTP peer: expected ${count} message(s), got ${found.length}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(left, 200));
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    const found = () => this.messages.filter(match);
+    if (found().length >= count) return found();
+    // Woken by every message that arrives; the timer only turns a hang into a clear failure.
+    return new Promise<ReceivedMail[]>((resolve, reject) => {
+      const waiter = () => {
+        if (found().length < count) return;
+        clearTimeout(timer);
+        this.waiters.delete(waiter);
+        resolve(found());
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`SMTP peer: expected ${count} message(s), got ${found().length}`));
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
   }
 
   /** Forgets the messages and counters. */
@@ -163,16 +153,19 @@ export class SmtpPeer {
         stream.on('end', () => {
           const raw = Buffer.concat(chunks).toString('utf8');
           const mailFrom = session.envelope.mailFrom;
-          this.messages.push({
-            ...parseMail(raw),
-            envelope: {
-              from: mailFrom ? mailFrom.address : '',
-              to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+          const envelope = {
+            from: mailFrom ? mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+          };
+          // Recorded before the 250 reply: once the sender's delivery resolves, the message is here.
+          parseMail(raw).then(
+            (parsed) => {
+              this.messages.push({ ...parsed, envelope, raw });
+              for (const wake of [...this.waiters]) wake();
+              callback();
             },
-            raw,
-          });
-          for (const wake of this.waiters.splice(0)) wake();
-          callback();
+            (err: Error) => callback(err),
+          );
         });
       },
     };
@@ -181,90 +174,4 @@ export class SmtpPeer {
 
 function smtpError(responseCode: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode });
-}
-
-// A small RFC 5322 / MIME reader for what nodemailer writes: enough for tests
-// to read the headers and the decoded text and HTML parts.
-
-function splitMessage(raw: string): { headers: Record<string, string>; body: string } {
-  const normalized = raw.replace(/\r\n/g, '\n');
-  const end = normalized.indexOf('\n\n');
-  const head = end === -1 ? normalized : normalized.slice(0, end);
-  const body = end === -1 ? '' : normalized.slice(end + 2);
-  const headers: Record<string, string> = {};
-  for (const line of head.replace(/\n[ \t]+/g, ' ').split('\n')) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    if (!(name in headers)) headers[name] = decodeWords(line.slice(colon + 1).trim());
-  }
-  return { headers, body };
-}
-
-function decodeWords(value: string): string {
-  return value
-    .replace(/(=\?[^?]+\?[QqBb]\?[^?]*\?=)\s+(?==\?)/g, '$1')
-    .replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (_, _charset: string, encoding: string, text: string) =>
-      encoding.toUpperCase() === 'B'
-        ? Buffer.from(text, 'base64').toString('utf8')
-        : decodeQuotedPrintable(text.replace(/_/g, ' ')),
-    );
-}
-
-function decodeQuotedPrintable(text: string): string {
-  const soft = text.replace(/=\n/g, '');
-  const bytes: number[] = [];
-  for (let i = 0; i < soft.length; i++) {
-    if (soft[i] === '=' && /^[0-9A-Fa-f]{2}$/.test(soft.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(soft.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else {
-      bytes.push(...Buffer.from(soft[i], 'utf8'));
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
-
-function decodeBody(body: string, encoding: string | undefined): string {
-  switch ((encoding ?? '7bit').toLowerCase()) {
-    case 'quoted-printable':
-      return decodeQuotedPrintable(body);
-    case 'base64':
-      return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-    default:
-      return body;
-  }
-}
-
-function collectParts(raw: string, into: { text: string; html: string }): void {
-  const { headers, body } = splitMessage(raw);
-  const type = (headers['content-type'] ?? 'text/plain').toLowerCase();
-  if (type.startsWith('multipart/')) {
-    const boundary = /boundary="?([^";]+)"?/i.exec(headers['content-type'])?.[1];
-    if (!boundary) return;
-    for (const section of body.split(`--${boundary}`).slice(1)) {
-      if (section.startsWith('--')) break;
-      collectParts(section.replace(/^\n/, ''), into);
-    }
-    return;
-  }
-  const decoded = decodeBody(body, headers['content-transfer-encoding']);
-  if (type.startsWith('text/html') && !into.html) into.html = decoded;
-  else if (type.startsWith('text/plain') && !into.text) into.text = decoded;
-}
-
-/** Reads a message as a mail client would, for assertions (also for the file transport's .eml files). */
-export function parseMail(raw: string): ParsedMail {
-  const { headers } = splitMessage(raw);
-  const parts = { text: '', html: '' };
-  collectParts(raw, parts);
-  return {
-    headers,
-    from: headers.from ?? '',
-    to: headers.to ?? '',
-    subject: headers.subject ?? '',
-    messageId: headers['message-id'] ?? '',
-    text: parts.text,
-    html: parts.html,
-  };
 }

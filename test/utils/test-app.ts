@@ -2,6 +2,7 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppModule } from '../../src/app.module';
@@ -52,6 +53,10 @@ export interface TestAppOptions {
   imports?: ModuleImport[];
   /** Where plugins are loaded from (the tests' fixtures instead of plugins/). */
   pluginsDir?: string;
+  /** Apply pending migrations while booting (default true, as the server does). */
+  migrate?: boolean;
+  /** Boot on this existing data directory (another app's); close() then leaves it to its owner. */
+  dataDir?: string;
 }
 
 /**
@@ -59,13 +64,18 @@ export interface TestAppOptions {
  * migrations, and an injected clock tests move by hand.
  */
 export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
-  const config = testConfig(env);
+  const config = testConfig(env, options.dataDir);
   const clock = options.clock ?? new FixedClock(TEST_START);
-  const removeData = () => rmSync(config.dataDir, { recursive: true, force: true });
+  const removeData = () => {
+    if (!options.dataDir) rmSync(config.dataDir, { recursive: true, force: true });
+  };
   let app: NestExpressApplication | undefined;
   try {
     const moduleRef = await Test.createTestingModule({
-      imports: [AppModule.forRoot(config, { clock, pluginsDir: options.pluginsDir }), ...(options.imports ?? [])],
+      imports: [
+        AppModule.forRoot(config, { clock, pluginsDir: options.pluginsDir, migrate: options.migrate }),
+        ...(options.imports ?? []),
+      ],
     }).compile();
     app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
     configureApp(app, config);
@@ -87,6 +97,12 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
       removeData();
     },
   };
+}
+
+/** Serves the app on 127.0.0.1 and a free port; returns its address for supertest or a Client. */
+export async function listen(t: TestApp): Promise<string> {
+  await t.app.listen(0, '127.0.0.1');
+  return `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
 }
 
 export interface MailedTestApp extends TestApp {
