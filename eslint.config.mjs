@@ -16,6 +16,17 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware: a promise nobody awaits, or handed where nothing awaits it,
+    // loses its errors; a switch over a union must handle every member.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+    },
+  },
+  {
     files: ['src/**/*.ts', 'plugins/**/*.ts'],
     plugins: { seatdesk: boundaries },
     rules: { 'seatdesk/boundaries': 'error' },

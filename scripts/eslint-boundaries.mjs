@@ -44,6 +44,8 @@ export function boundaryProblem(file, target, specifier) {
   if ((from.kind === 'common' || from.kind === 'config') && to.kind === 'platform') {
     return `src/${from.kind} sits below the platform and never imports it.`;
   }
+  if (from.kind === 'config' && to.kind === 'common')
+    return 'src/config is the bottom layer: it imports nothing of the app.';
   if (from.kind === 'module' && to.kind === 'module' && from.name !== to.name && INTERNAL.test(target)) {
     return `Reach the ${to.name} module through its exported service, never its repository, controller or DTOs.`;
   }

@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/better-sqlite';
 import type { INestApplicationContext } from '@nestjs/common';
-import { APP_CONFIG } from '../src/config/config.module';
+import { APP_CONFIG } from '../src/common/config.module';
 import { FormError } from '../src/common/http/exceptions';
 import type { AppConfig } from '../src/config/app.config';
 import { withContext } from '../src/platform/database/request-context';

@@ -11,7 +11,7 @@ import { RolesGuard } from './common/http/roles.guard';
 import { createValidationPipe } from './common/http/validation';
 import { LayoutInterceptor } from './common/view/layout.interceptor';
 import type { AppConfig } from './config/app.config';
-import { APP_CONFIG, ConfigModule } from './config/config.module';
+import { APP_CONFIG, ConfigModule } from './common/config.module';
 import { DatabaseModule } from './platform/database/database.module';
 import { loggerOptions } from './logger';
 import { portsModule } from './platform/module-host/define-module';

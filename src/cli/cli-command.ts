@@ -1,7 +1,7 @@
 import { Inject, Injectable, type INestApplicationContext } from '@nestjs/common';
 import { CommandRunner } from 'nest-commander';
 import type { AppConfig } from '../config/app.config';
-import { APP_CONFIG } from '../config/config.module';
+import { APP_CONFIG } from '../common/config.module';
 import { MigrationRunner } from '../platform/database/database.module';
 import { withContext } from '../platform/database/request-context';
 import { runWithRequestInfo, systemActor } from '../common/request-info';

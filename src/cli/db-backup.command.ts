@@ -4,6 +4,7 @@ import { Command, Option } from 'nest-commander';
 import { asString, CliCommand, CliContext } from './cli-command';
 import { CliError, CliOutput, formatBytes } from './cli-output';
 import { openSqlite, sealCopy } from './sqlite-file';
+import { errorCode } from '../common/error-info';
 
 @Command({
   name: 'db:backup',
@@ -46,7 +47,7 @@ export class DbBackupCommand extends CliCommand<{ out: string }> {
       try {
         linkSync(partial, target);
       } catch (err) {
-        if (err.code === 'EEXIST') throw new CliError(`${target} already exists: choose a new file name`);
+        if (errorCode(err) === 'EEXIST') throw new CliError(`${target} already exists: choose a new file name`);
         throw err;
       }
     } finally {

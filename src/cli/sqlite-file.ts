@@ -1,5 +1,6 @@
 import { MIGRATIONS } from '../platform/database/migrations';
 import { CliError } from './cli-output';
+import { errorCode, errorMessage } from '../common/error-info';
 
 // better-sqlite3 arrives with the MikroORM driver but without type
 // definitions: this is the little of it the CLI uses.
@@ -46,15 +47,15 @@ export function inspectSeatDeskFile(file: string): SeatDeskFile {
   try {
     db = openSqlite(file, { readonly: true, fileMustExist: true });
   } catch (err) {
-    throw new CliError(`${file} cannot be opened: ${err.message}`);
+    throw new CliError(`${file} cannot be opened: ${errorMessage(err)}`);
   }
   try {
     let problems: string[];
     try {
       problems = (db.pragma('integrity_check') as { integrity_check: string }[]).map((row) => row.integrity_check);
     } catch (err) {
-      if (err.code === 'SQLITE_NOTADB') throw new CliError(`${file} is not a SQLite database`);
-      throw new CliError(`${file} cannot be read: ${err.message}`);
+      if (errorCode(err) === 'SQLITE_NOTADB') throw new CliError(`${file} is not a SQLite database`);
+      throw new CliError(`${file} cannot be read: ${errorMessage(err)}`);
     }
     if (problems.length !== 1 || problems[0] !== 'ok') {
       throw new CliError(`${file} failed the integrity check: ${problems.slice(0, 3).join('; ')}`);

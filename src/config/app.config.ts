@@ -232,7 +232,10 @@ export function loadAppConfig(env: Env = readEnvironment()): AppConfig {
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (err) {
-    throw new ConfigError('DATA_DIR', `cannot be created at ${dataDir} (${err.code ?? err.message})`);
+    throw new ConfigError(
+      'DATA_DIR',
+      `cannot be created at ${dataDir} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    );
   }
   const appSecret = givenSecret ? givenSecret : readOrCreateSecret(dataDir);
   return { ...config, appSecret };

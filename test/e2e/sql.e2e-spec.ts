@@ -10,7 +10,7 @@ describe('the query layer (Sql)', () => {
   let sql: Sql;
   const inContext = <T>(fn: () => Promise<T>) =>
     new Promise<T>((resolve, reject) =>
-      RequestContext.create(t.app.get(MikroORM).em, () => fn().then(resolve, reject)),
+      RequestContext.create(t.app.get(MikroORM).em, () => void fn().then(resolve, reject)),
     );
 
   beforeAll(async () => {

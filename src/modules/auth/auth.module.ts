@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import type { AppConfig } from '../../config/app.config';
-import { APP_CONFIG } from '../../config/config.module';
+import { APP_CONFIG } from '../../common/config.module';
 import { deriveSecretKey } from '../../common/security/keys';
 import { MailModule } from '../../platform/mail/mail.module';
 import { OrganizationsModule } from '../organizations/organizations.module';

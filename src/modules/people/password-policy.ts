@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type AppConfig } from '../../config/app.config';
-import { APP_CONFIG } from '../../config/config.module';
+import { APP_CONFIG } from '../../common/config.module';
 import { passwordStrength } from './password-strength';
 
 export const PASSWORD_MAX_LENGTH = 256;

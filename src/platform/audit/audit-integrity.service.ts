@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { deriveKeyBytes } from '../../common/security/keys';
 import type { AppConfig } from '../../config/app.config';
-import { APP_CONFIG } from '../../config/config.module';
+import { APP_CONFIG } from '../../common/config.module';
 import { checkpointHash, entryHash, GENESIS } from './audit-chain';
 import { AuditService } from './audit.service';
 import { AuditChainRepository } from './audit-chain.repository';

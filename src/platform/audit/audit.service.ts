@@ -4,7 +4,7 @@ import { Clock } from '../../common/clock';
 import { currentRequestInfo, systemActor, type Actor } from '../../common/request-info';
 import { deriveKeyBytes } from '../../common/security/keys';
 import type { AppConfig } from '../../config/app.config';
-import { APP_CONFIG } from '../../config/config.module';
+import { APP_CONFIG } from '../../common/config.module';
 import { entryHash, GENESIS, type ChainedEntry } from './audit-chain';
 import { AUDIT_OUTCOMES, SECRET_KEY, type AuditDetailsShape, type AuditEntryInput } from './audit.types';
 import { AuditChainRepository } from './audit-chain.repository';

@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AsyncResource } from 'node:async_hooks';
 import { Clock } from '../../common/clock';
 import type { AppConfig } from '../../config/app.config';
-import { APP_CONFIG } from '../../config/config.module';
+import { APP_CONFIG } from '../../common/config.module';
 import { AppEvents } from '../events/app-events.service';
 import { MailOutboxRepository, type ClaimedMessage } from './mail-outbox.repository';
 import { afterFailure } from './mail-retry';

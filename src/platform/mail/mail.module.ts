@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { Clock } from '../../common/clock';
 import type { AppConfig } from '../../config/app.config';
-import { APP_CONFIG } from '../../config/config.module';
+import { APP_CONFIG } from '../../common/config.module';
 import { VIEWS_DIR } from '../../config/paths';
 import { MailAdminController } from './mail-admin.controller';
 import { MailDeliveryService } from './mail-delivery.service';

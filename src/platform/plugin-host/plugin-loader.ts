@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { PLUGINS_DIR, PROJECT_ROOT } from '../../config/paths';
 import { inspectModule } from './plugin-inspector';
 import { HOST_API_VERSION, isPluginDefinition, type PluginDefinition } from './plugin.types';
+import { errorCode, errorMessage } from '../../common/error-info';
 
 /** Refuses the start: one line that names the plugin. */
 export class PluginLoadError extends Error {
@@ -64,13 +65,13 @@ function requireDefinition(id: string, codeDir: string): unknown {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     exports = require(join(codeDir, id, 'index')) as { default?: unknown };
   } catch (err) {
-    if (err?.code === 'MODULE_NOT_FOUND' && String(err.message).includes(join(codeDir, id, 'index'))) {
+    if (errorCode(err) === 'MODULE_NOT_FOUND' && errorMessage(err).includes(join(codeDir, id, 'index'))) {
       throw new PluginLoadError(
         id,
         `has no index file in ${relative(PROJECT_ROOT, join(codeDir, id)) || '.'} (build it, or remove the folder)`,
       );
     }
-    throw new PluginLoadError(id, `its index failed to load: ${String(err?.message ?? err).split('\n')[0]}`);
+    throw new PluginLoadError(id, `its index failed to load: ${errorMessage(err).split('\n')[0]}`);
   }
   return exports.default;
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox } from '../../common/security/secret-box';
 import type { AppConfig } from '../../config/app.config';
-import { APP_CONFIG } from '../../config/config.module';
+import { APP_CONFIG } from '../../common/config.module';
 
 /**
  * Encrypts secrets a plugin must keep but never show again (webhook signing

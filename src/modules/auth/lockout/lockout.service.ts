@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../../common/clock';
 import { currentRequestInfo, systemActor } from '../../../common/request-info';
 import type { AppConfig } from '../../../config/app.config';
-import { APP_CONFIG } from '../../../config/config.module';
+import { APP_CONFIG } from '../../../common/config.module';
 import { AppEvents } from '../../../platform/events/app-events.service';
 import { AuditService } from '../../../platform/audit/audit.service';
 import { MailService } from '../../../platform/mail/mail.service';

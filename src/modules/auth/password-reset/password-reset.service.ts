@@ -4,7 +4,7 @@ import { Clock } from '../../../common/clock';
 import { FormError, type FieldErrors } from '../../../common/http/exceptions';
 import { currentRequestInfo } from '../../../common/request-info';
 import type { AppConfig } from '../../../config/app.config';
-import { APP_CONFIG } from '../../../config/config.module';
+import { APP_CONFIG } from '../../../common/config.module';
 import { AfterCommit } from '../../../platform/database/after-commit';
 import { AppEvents } from '../../../platform/events/app-events.service';
 import { AuditService } from '../../../platform/audit/audit.service';

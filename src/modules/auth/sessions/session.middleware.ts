@@ -5,7 +5,7 @@ import { SESSION_COOKIE } from '../../../common/http/csrf';
 import type { AppRequest } from '../../../common/http/principal';
 import { setCurrentActor } from '../../../common/request-info';
 import type { AppConfig } from '../../../config/app.config';
-import { APP_CONFIG } from '../../../config/config.module';
+import { APP_CONFIG } from '../../../common/config.module';
 import { SessionsService } from './sessions.service';
 
 /**

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Clock } from '../../../common/clock';
 import type { Principal } from '../../../common/http/principal';
 import type { AppConfig } from '../../../config/app.config';
-import { APP_CONFIG } from '../../../config/config.module';
+import { APP_CONFIG } from '../../../common/config.module';
 import { OrganizationsService } from '../../organizations/organizations.service';
 import { PeopleService } from '../../people/people.service';
 import { Session, type SessionStage } from './session.entity';

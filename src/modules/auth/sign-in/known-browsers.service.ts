@@ -5,7 +5,7 @@ import { Clock } from '../../../common/clock';
 import { cookieName, cookieOptions } from '../../../common/http/cookies';
 import { describeUserAgent } from '../../../common/user-agent';
 import type { AppConfig } from '../../../config/app.config';
-import { APP_CONFIG } from '../../../config/config.module';
+import { APP_CONFIG } from '../../../common/config.module';
 import { MailService } from '../../../platform/mail/mail.service';
 import { KnownBrowsersRepository } from './known-browsers.repository';
 

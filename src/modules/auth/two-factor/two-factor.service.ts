@@ -7,7 +7,7 @@ import { currentRequestInfo, type Actor } from '../../../common/request-info';
 import { deriveKeyBytes } from '../../../common/security/keys';
 import { SecretBox } from '../../../common/security/secret-box';
 import type { AppConfig } from '../../../config/app.config';
-import { APP_CONFIG } from '../../../config/config.module';
+import { APP_CONFIG } from '../../../common/config.module';
 import { AppEvents } from '../../../platform/events/app-events.service';
 import { AuditService } from '../../../platform/audit/audit.service';
 import { MailService } from '../../../platform/mail/mail.service';

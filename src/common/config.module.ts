@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { Clock } from '../common/clock';
-import type { AppConfig } from './app.config';
+import { Clock } from './clock';
+import type { AppConfig } from '../config/app.config';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
