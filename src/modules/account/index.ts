@@ -1,9 +1,19 @@
 import { defineModule } from '../../platform/module-host/define-module';
+import { AccountSecurityWidget } from './account-security.widget';
 import { AccountModule } from './account.module';
 
 export const accountModule = defineModule({
   id: 'account',
   module: AccountModule,
+  dashboardWidgets: [
+    {
+      id: 'account-security',
+      title: 'Sign-in security',
+      partial: 'account/security-widget',
+      roles: ['operator', 'helpdesk', 'admin', 'member'],
+      data: AccountSecurityWidget,
+    },
+  ],
   audit: {
     'user.updated': 'Name changed',
     'user.email_change_requested': 'Email address change requested',

@@ -1,15 +1,22 @@
 import { MODULE_METADATA } from '@nestjs/common/constants';
 import type { DynamicModule, Provider, Type } from '@nestjs/common';
-import type { RoleName } from '../../common/http/principal';
+import type { Principal, RoleName } from '../../common/http/principal';
 import type { NavItem } from '../../common/view/navigation';
 import type { AppEventName } from '../events/app-events';
+
+/** What a widget shows one person; null hides the card for them. */
+export interface WidgetData {
+  load(user: Principal): Promise<Record<string, unknown> | null>;
+}
 
 export interface DashboardWidget {
   id: string;
   title: string;
-  /** A partial under views/partials, rendered with the dashboard's locals. */
+  /** A partial under views/partials, rendered with what `data` loads. */
   partial: string;
   roles: RoleName[];
+  /** A provider of the module (added to its providers) that loads the card's data. */
+  data?: Type<WidgetData>;
 }
 
 /**
@@ -43,11 +50,15 @@ export interface ModuleManifest {
 export type ModuleDefinition = Readonly<ModuleManifest>;
 
 export function defineModule(manifest: ModuleManifest): ModuleDefinition {
-  if (manifest.jobs?.length) addProviders(manifest.module, manifest.jobs);
+  const providers = [
+    ...(manifest.jobs ?? []),
+    ...(manifest.dashboardWidgets ?? []).flatMap((widget) => (widget.data ? [widget.data] : [])),
+  ];
+  if (providers.length) addProviders(manifest.module, providers);
   return Object.freeze({ ...manifest });
 }
 
-// The jobs join the module's own providers (one instance of the module, as
+// Jobs and widget loaders join the module's own providers (one instance of the module, as
 // other modules import it), as if listed in its @Module().
 function addProviders(module: Type<unknown> | DynamicModule, providers: Type<unknown>[]): void {
   if ('module' in module) {

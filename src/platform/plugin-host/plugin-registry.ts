@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/better-sqlite';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { join } from 'node:path';
+import type { RoleName } from '../../common/http/principal';
 import type { NavItem } from '../../common/view/navigation';
 import { inspectModule, type ModuleContents } from './plugin-inspector';
 import { PluginLoadError, type FoundPlugin, type LoadedPlugin, type PluginSet } from './plugin-loader';
@@ -72,6 +73,20 @@ export class PluginRegistry implements OnModuleInit {
         (plugin.definition.nav ?? []).map((item) => ({ ...item, roles: [...item.roles] })),
       ),
     ];
+  }
+
+  /** The enabled plugins' dashboard cards, each with the roles that see it. */
+  dashboardWidgets(): { id: string; title: string; partial: string; roles: RoleName[] }[] {
+    return this.set.enabled.flatMap((plugin) => {
+      // By default a card is for whoever the plugin's navigation is for, else operators.
+      const navRoles = [...new Set((plugin.definition.nav ?? []).flatMap((item) => item.roles))];
+      return (plugin.definition.dashboardWidgets ?? []).map((widget) => ({
+        id: `${plugin.id}-${widget.id}`,
+        title: widget.title,
+        partial: widget.partial,
+        roles: widget.roles ?? (navRoles.length ? navRoles : ['operator']),
+      }));
+    });
   }
 
   contributions(plugin: LoadedPlugin): PluginContributions {

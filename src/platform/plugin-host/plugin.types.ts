@@ -25,10 +25,7 @@ export interface PluginNavItem {
   roles: RoleName[];
 }
 
-/**
- * A card a plugin offers to the dashboard. Declared now; the dashboard
- * renders widgets once it grows widget slots.
- */
+/** A card a plugin offers to the dashboard, rendered with the dashboard's own locals. */
 export interface PluginDashboardWidget {
   /** Unique within the plugin, e.g. `failed-deliveries`. */
   id: string;
