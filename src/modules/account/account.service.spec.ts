@@ -33,7 +33,7 @@ describe('AccountService', () => {
     Pick<PeopleService, 'findById' | 'hashPassword' | 'setPassword' | 'emailTaken' | 'updateDetails'>
   >;
   let sessions: jest.Mocked<Pick<SessionsService, 'endAllOf' | 'confirm'>>;
-  let tokens: jest.Mocked<Pick<AuthTokensService, 'issue' | 'consume' | 'revoke'>>;
+  let tokens: jest.Mocked<Pick<AuthTokensService, 'issue' | 'check' | 'consume' | 'revoke'>>;
   let mail: jest.Mocked<Pick<MailService, 'enqueue'>>;
   let audit: jest.Mocked<Pick<AuditService, 'record'>>;
   let reauth: jest.Mocked<Pick<ReauthService, 'check'>>;
@@ -55,7 +55,7 @@ describe('AccountService', () => {
       setPassword: track('setPassword'),
     };
     sessions = { endAllOf: track('endAllOf', 2), confirm: track('confirm') };
-    tokens = { issue: track('issue', 'T'.repeat(43)), consume: jest.fn(), revoke: track('revoke') };
+    tokens = { issue: track('issue', 'T'.repeat(43)), check: jest.fn(), consume: jest.fn(), revoke: track('revoke') };
     mail = { enqueue: track('mail', 1) };
     audit = { record: track('audit') };
     reauth = {
@@ -169,6 +169,18 @@ describe('AccountService', () => {
         expect.objectContaining({ newEmail: 'ada.new@example.test' }),
       );
       expect(users.updateDetails).not.toHaveBeenCalled();
+    });
+
+    it('checks an opened link without using it, and changes nothing', async () => {
+      tokens.check.mockResolvedValueOnce({ personId: 'p1', payload: 'ada.new@example.test' });
+      await expect(service.checkEmailChange('x')).resolves.toEqual({ email: 'ada.new@example.test' });
+      expect(tokens.consume).not.toHaveBeenCalled();
+      expect(order).toEqual([]);
+      tokens.check.mockResolvedValueOnce(null);
+      await expect(service.checkEmailChange('x')).rejects.toMatchObject({ kind: 'input_refused' });
+      tokens.check.mockResolvedValueOnce({ personId: 'p1', payload: 'taken@example.test' });
+      users.emailTaken.mockResolvedValueOnce(true);
+      await expect(service.checkEmailChange('x')).rejects.toThrow(/used by another account/);
     });
 
     it('refuses a used link and an address taken meanwhile', async () => {

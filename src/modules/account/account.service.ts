@@ -116,11 +116,22 @@ export class AccountService {
     return newEmail;
   }
 
-  /** The link from the new address was followed (signed in or not): the address changes now. */
+  /**
+   * The link from the new address was opened (signed in or not): the address
+   * it would confirm, checked without using the link, for the page that asks
+   * to confirm it (a mail scanner opening the link changes nothing).
+   */
+  async checkEmailChange(token: unknown): Promise<{ email: string }> {
+    const { person, payload: email } = await this.linkFor(token, 'email_change', 'check');
+    if (await this.people.emailTaken(email, person.id)) throw new InputRefused(ADDRESS_TAKEN);
+    return { email };
+  }
+
+  /** The confirmation was posted: the address changes now. */
   async confirmEmailChange(token: unknown): Promise<{ email: string }> {
     try {
       return await this.em.transactional(async () => {
-        const { person, payload: email } = await this.linkFor(token, 'email_change');
+        const { person, payload: email } = await this.linkFor(token, 'email_change', 'use');
         const previous = person.email;
         if (await this.people.emailTaken(email, person.id)) throw new InputRefused(ADDRESS_TAKEN);
         await this.people.updateDetails(person.id, { email }, this.clock.now());
@@ -228,9 +239,16 @@ export class AccountService {
     return backupEmail;
   }
 
+  /** The link to a backup address was opened: the address it would confirm, the link not used. */
+  async checkBackupEmail(token: unknown): Promise<{ backupEmail: string }> {
+    const { payload } = await this.linkFor(token, 'backup_email', 'check');
+    return { backupEmail: payload };
+  }
+
+  /** The confirmation was posted: the backup address counts from now on. */
   async confirmBackupEmail(token: unknown): Promise<{ backupEmail: string }> {
     return this.em.transactional(async () => {
-      const { person, payload: backupEmail } = await this.linkFor(token, 'backup_email');
+      const { person, payload: backupEmail } = await this.linkFor(token, 'backup_email', 'use');
       const now = this.clock.now();
       await this.people.updateDetails(person.id, { backupEmail, backupEmailConfirmedAt: now }, now);
       await this.audit.record({
@@ -278,9 +296,13 @@ export class AccountService {
     return person;
   }
 
-  // Uses a confirmation link: its active owner and address, or the one refusal for all.
-  private async linkFor(token: unknown, purpose: TokenPurpose): Promise<{ person: Person; payload: string }> {
-    const link = await this.tokens.consume(token, purpose);
+  // A confirmation link's active owner and address (the link used, or only checked), or the one refusal for all.
+  private async linkFor(
+    token: unknown,
+    purpose: TokenPurpose,
+    how: 'check' | 'use',
+  ): Promise<{ person: Person; payload: string }> {
+    const link = how === 'use' ? await this.tokens.consume(token, purpose) : await this.tokens.check(token, purpose);
     const person = link?.payload ? await this.people.findById(link.personId) : null;
     if (!link?.payload || !person || person.status !== 'active') throw new InputRefused(INVALID_LINK);
     return { person, payload: link.payload };
