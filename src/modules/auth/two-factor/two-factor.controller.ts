@@ -25,14 +25,12 @@ export class TwoFactorController {
   ) {}
 
   @Get()
-  async show(@Req() req: AppRequest, @Res() res: Response) {
+  show(@Req() req: AppRequest, @Res() res: Response) {
     const away = elsewhere(req.user);
     if (away) return res.redirect(303, away);
-    // Too slow: the pending session ends, back to /login.
-    if (!this.signIn.isCurrent(req.user!)) {
-      await this.signIn.abandon(req.user!);
-      return this.restart(res);
-    }
+    // Too slow: back to /login. A GET writes nothing: the session row, good
+    // for nothing past the time allowed, ends at the next POST or its expiry.
+    if (!this.signIn.isCurrent(req.user!)) return this.restart(res);
     return res.render(VIEW, { title: TITLE });
   }
 
