@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Render, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { AllowStages, CurrentUser, FormView, RecentAuth } from '../../common/http/decorators';
@@ -33,19 +33,25 @@ export class AccountSecurityController {
 
   @Get('security')
   @AllowStages('enrol')
-  async show(@CurrentUser() user: Principal, @Res() res: Response) {
+  @Render('account/security')
+  async show(@CurrentUser() user: Principal) {
     const status = await this.twoFactor.status(user.personId);
-    // The organization stopped requiring it meanwhile: nothing to hold this session for.
-    if (user.stage === 'enrol' && !status.required && !status.enabled) {
-      await this.twoFactor.releaseEnrolment(user);
-      return res.redirect(303, '/dashboard');
-    }
-    return res.render('account/security', {
+    return {
       title: 'Security',
       breadcrumbs: crumbs(user, { label: 'Security' }),
       enrolling: user.stage === 'enrol',
+      // The organization stopped requiring it meanwhile: the person may go on (a POST, below).
+      mayContinue: this.twoFactor.canSkipEnrolment(user, status),
       twoFactor: { ...status, lowOnCodes: status.enabled && status.recoveryCodesLeft <= 3 },
-    });
+    };
+  }
+
+  // Signing a held session in is a change: never on a GET.
+  @Post('security/continue')
+  @AllowStages('enrol')
+  async continueWithout(@CurrentUser() user: Principal, @Res() res: Response) {
+    await this.twoFactor.releaseEnrolment(user);
+    return res.redirect(303, '/dashboard');
   }
 
   @Post('2fa/setup')

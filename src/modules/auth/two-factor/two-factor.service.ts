@@ -234,10 +234,19 @@ export class TwoFactorService {
   }
 
   /**
-   * A session held at enrolment whose organization no longer requires
-   * two-factor is signed in as it is.
+   * Whether a session held at enrolment may go on without two-factor: its
+   * organization stopped requiring it meanwhile.
    */
+  canSkipEnrolment(user: Principal, status: TwoFactorStatus): boolean {
+    return user.stage === 'enrol' && !status.required && !status.enabled;
+  }
+
+  /** Such a session is signed in as it is, when the person asks to go on (a POST). */
   async releaseEnrolment(user: Principal): Promise<void> {
+    if (user.stage !== 'enrol') return;
+    if (!this.canSkipEnrolment(user, await this.status(user.personId))) {
+      throw new Forbidden('Your organization requires two-factor sign-in. Set it up to continue.');
+    }
     await this.sessions.setStage(user.sessionId, 'active');
   }
 
