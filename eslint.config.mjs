@@ -2,6 +2,31 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { boundaries } from './scripts/eslint-boundaries.mjs';
 
+const NEST_HTTP_EXCEPTIONS = [
+  'HttpException',
+  'BadRequestException',
+  'UnauthorizedException',
+  'ForbiddenException',
+  'NotFoundException',
+  'MethodNotAllowedException',
+  'NotAcceptableException',
+  'RequestTimeoutException',
+  'ConflictException',
+  'GoneException',
+  'PreconditionFailedException',
+  'PayloadTooLargeException',
+  'UnsupportedMediaTypeException',
+  'ImATeapotException',
+  'MisdirectedException',
+  'UnprocessableEntityException',
+  'InternalServerErrorException',
+  'NotImplementedException',
+  'BadGatewayException',
+  'ServiceUnavailableException',
+  'GatewayTimeoutException',
+  'HttpVersionNotSupportedException',
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'public/**', '**/*.js', '!eslint.config.mjs'] },
   js.configs.recommended,
@@ -30,6 +55,26 @@ export default tseslint.config(
     files: ['src/**/*.ts', 'plugins/**/*.ts'],
     plugins: { seatdesk: boundaries },
     rules: { 'seatdesk/boundaries': 'error' },
+  },
+  {
+    // One way to fail: throw an AppError. A Nest HTTP exception's text never
+    // reaches a page, so only the framework itself (and the filter) use them.
+    files: ['src/**/*.ts', 'plugins/**/*.ts'],
+    ignores: ['src/common/http/http-exception.filter.ts', 'src/common/http/exceptions.ts', '**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@nestjs/common',
+              importNames: NEST_HTTP_EXCEPTIONS,
+              message: 'Throw an AppError (src/common/errors/app-error.ts): the filter shows only its message.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts'],

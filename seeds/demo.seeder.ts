@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/better-sqlite';
 import type { INestApplicationContext } from '@nestjs/common';
 import { APP_CONFIG } from '../src/common/config.module';
-import { FormError } from '../src/common/http/exceptions';
+import { InputRefused } from '../src/common/errors/app-error';
 import type { AppConfig } from '../src/config/app.config';
 import { withContext } from '../src/platform/database/request-context';
 import { OrganizationsService } from '../src/modules/organizations/organizations.service';
@@ -60,9 +60,9 @@ export class DemoSeeder {
               organizationId: spec.role === 'admin' || spec.role === 'member' ? org.id : null,
             })
             .catch((err: unknown) => {
-              if (!(err instanceof FormError)) throw err;
+              if (!(err instanceof InputRefused)) throw err;
               // Say which demo person clashes (usually an address taken by hand).
-              throw new Error(`cannot create the demo person ${spec.email}: ${Object.values(err.fields).join(' ')}`);
+              throw new Error(`cannot create the demo person ${spec.email}: ${err.message}`);
             });
           created.push({ email: spec.email, role: spec.role, password });
         }

@@ -1,10 +1,11 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   AuditService,
   Clock,
-  FormError,
+  InputRefused,
+  NotFound,
   PluginSecrets,
   toPage,
   type Page,
@@ -53,12 +54,12 @@ export class WebhooksService {
 
   async get(id: string): Promise<WebhookEndpoint> {
     const endpoint = await this.repo.findEndpoint(this.em, id);
-    if (!endpoint) throw new NotFoundException(NOT_FOUND);
+    if (!endpoint) throw new NotFound(NOT_FOUND);
     return endpoint;
   }
 
   /**
-   * The address to store, or a FormError beside the url field: the masked
+   * The address to store, or InputRefused beside the url field: the masked
    * password stands for the saved one, and a host that is certainly refused
    * (an IP address or localhost; names are checked at delivery) is refused now.
    */
@@ -68,7 +69,7 @@ export class WebhooksService {
     // change (its deliveries are refused anyway); a new or changed host is checked.
     const unmoved = saved !== null && 'url' in kept && sameHost(kept.url, saved);
     const problem = 'problem' in kept ? kept.problem : unmoved ? null : savedHostProblem(kept.url, this.settings);
-    if (problem) throw new FormError({ url: problem });
+    if (problem) throw new InputRefused({ url: problem });
     return (kept as { url: string }).url;
   }
 
@@ -142,7 +143,7 @@ export class WebhooksService {
     const id = await this.em.transactional(async (em) => {
       const endpoint = await this.get(endpointId);
       const original = await this.repo.findDelivery(em, endpointId, deliveryId);
-      if (!original) throw new NotFoundException('This delivery does not exist.');
+      if (!original) throw new NotFound('This delivery does not exist.');
       const copy = {
         id: randomUUID(),
         endpointId,

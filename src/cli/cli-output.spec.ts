@@ -1,15 +1,14 @@
-import { NotFoundException } from '@nestjs/common';
-import { FormError } from '../common/http/exceptions';
+import { InputRefused, NotFound } from '../common/errors/app-error';
 import { CliError, CliOutput, describeError } from './cli-output';
 
 describe('describeError', () => {
   it('names each field of a form error', () => {
-    const err = new FormError({ email: 'Enter an email address.', password: 'Use at least 12 characters.' });
+    const err = new InputRefused({ email: 'Enter an email address.', password: 'Use at least 12 characters.' });
     expect(describeError(err)).toBe('email: Enter an email address. password: Use at least 12 characters.');
   });
 
-  it('keeps HTTP and CLI errors to their message, on one line', () => {
-    expect(describeError(new NotFoundException('Organization not found.'))).toBe('Organization not found.');
+  it('keeps other app errors and CLI errors to their message, on one line', () => {
+    expect(describeError(new NotFound('Organization not found.'))).toBe('Organization not found.');
     expect(describeError(new CliError('first\n   second\n'))).toBe('first second');
     expect(describeError('plain')).toBe('plain');
   });

@@ -1,5 +1,4 @@
-import { HttpException } from '@nestjs/common';
-import { FormError } from '../common/http/exceptions';
+import { AppError } from '../common/errors/app-error';
 
 export interface CliIo {
   /** Configuration source; the real environment (merged over `.env`) when absent. */
@@ -35,12 +34,12 @@ export function oneLine(text: string): string {
 
 /** One line for any error: field messages for forms, never a stack trace. */
 export function describeError(err: unknown): string {
-  if (err instanceof FormError) {
+  if (err instanceof AppError && err.fields) {
     return Object.entries(err.fields)
       .map(([field, message]) => `${field}: ${message}`)
       .join(' ');
   }
-  if (err instanceof HttpException || err instanceof Error) return oneLine(err.message);
+  if (err instanceof Error) return oneLine(err.message);
   return oneLine(String(err));
 }
 

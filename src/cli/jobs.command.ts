@@ -1,5 +1,5 @@
-import { NotFoundException } from '@nestjs/common';
 import { Command } from 'nest-commander';
+import { NotFound } from '../common/errors/app-error';
 import type { JobRunResult } from '../platform/jobs/job-runner';
 import { JobsService, type JobRunRow } from '../platform/jobs/jobs.service';
 import { CliCommand, CliContext } from './cli-command';
@@ -61,8 +61,7 @@ export class JobsRunCommand extends CliCommand {
     try {
       result = await this.cli.inContext(() => this.jobs.runNow(name, 'cli'));
     } catch (err) {
-      if (err instanceof NotFoundException)
-        throw new CliError(`there is no job named "${name}" (jobs:list shows them)`);
+      if (err instanceof NotFound) throw new CliError(`there is no job named "${name}" (jobs:list shows them)`);
       throw err;
     }
     const run = result.runId !== null ? ` (run #${result.runId})` : '';

@@ -1,5 +1,5 @@
 import { Command, Option } from 'nest-commander';
-import { FormError } from '../common/http/exceptions';
+import { InputRefused } from '../common/errors/app-error';
 import { OrganizationsService } from '../modules/organizations/organizations.service';
 import { ROLES, type Role } from '../modules/people/person.entity';
 import { PeopleService } from '../modules/people/people.service';
@@ -77,7 +77,7 @@ export class UserCreateCommand extends CliCommand<UserCreateOptions> {
           organizationId,
         })
         .catch((err: unknown) => {
-          throw err instanceof FormError ? new FormError(asOptionNames(err.fields)) : err;
+          throw err instanceof InputRefused && err.fields ? new InputRefused(asOptionNames(err.fields)) : err;
         });
     });
     this.out.line(person.id);

@@ -1,6 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { createPerson, type CreatedPerson } from '../../seeds/factories';
+import { MailService } from '../../src/platform/mail/mail.service';
 import { browserSuite, checkA11y, expectHeading, signInThroughForm } from '../utils/browser';
+import { linkTo, mailFiles } from '../utils/mail';
 import { createOperator, type TestApp } from '../utils/test-app';
 
 const NEW_PASSWORD = 'saffron-glacier-tandem-58';
@@ -93,6 +95,28 @@ describe('account details in a real browser', () => {
     await page.getByRole('button', { name: 'Save phrase' }).click();
     await page.waitForURL(`${baseUrl}/account`);
     expect(await page.getByRole('status').first().textContent()).toContain('Your security phrase was saved.');
+  });
+
+  it('changes the email address from the link in the mail: the page it opens asks, its button confirms', async () => {
+    const newEmail = `moved.${person.email}`;
+    await page.goto(`${baseUrl}/account`);
+    await page.getByLabel('New email address').fill(newEmail);
+    await page.getByRole('button', { name: 'Change email address' }).click();
+    await page.waitForURL(`${baseUrl}/account`);
+
+    // The link from the .eml the file transport wrote.
+    await t.app.get(MailService).whenIdle();
+    const [mail] = (await mailFiles(t.dataDir)).filter((m) => m.to.includes(newEmail));
+    const link = linkTo(mail, '/account/email/confirm');
+    expect(link.origin).toBe(baseUrl);
+    await page.goto(link.href);
+    await expectHeading(page, 'Confirm your new email address');
+    expect(await page.locator('strong', { hasText: newEmail }).count()).toBe(1);
+    await checkA11y(page, '/account/email/confirm');
+
+    await page.getByRole('button', { name: 'Confirm email address' }).click();
+    await page.waitForURL(`${baseUrl}/account`);
+    expect(await page.getByRole('status').first().textContent()).toContain(`Your email address is now ${newEmail}.`);
   });
 
   it('lists the sessions and the activity, accessibly, and reaches them from the person menu', async () => {

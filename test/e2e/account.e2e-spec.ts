@@ -4,7 +4,7 @@ import { withContext } from '../../src/platform/database/request-context';
 import { MailService } from '../../src/platform/mail/mail.service';
 import { activityQuery } from '../../src/platform/audit/audit.repository';
 import { Client, csrfFrom } from '../utils/http';
-import { fieldError, flashMessages, links, pageLink, tableRows } from '../utils/html';
+import { all, fieldError, fieldValue, flashMessages, heading, links, pageLink, tableRows } from '../utils/html';
 import { linkTo, type ParsedMail } from '../utils/mail';
 import { createMailedTestApp, signedIn, type MailedTestApp } from '../utils/test-app';
 
@@ -31,6 +31,25 @@ async function postFrom(client: Client, page: string, path: string, fields: Reco
     .set('Referer', `http://127.0.0.1${page}`)
     .type('form')
     .send({ ...fields, _csrf: csrfFrom(form.text) })
+    .redirects(0);
+}
+
+/** The form of a confirmation link's page: where it posts and the token it carries. */
+function confirmForm(html: string) {
+  const form = all(html, 'form').find((f) => f.querySelector('input[name="token"]'));
+  if (!form) throw new Error('No confirmation form on the page');
+  return { action: form.getAttribute('action')!, token: fieldValue(form, 'token')! };
+}
+
+/** Opens a confirmation link from a mail (a page that asks), then presses its button as a person does. */
+async function followLink(client: Client, link: string) {
+  const page = await client.get(link);
+  expect(page.status).toBe(200);
+  const { action, token } = confirmForm(page.text);
+  return client.agent
+    .post(action)
+    .type('form')
+    .send({ token, _csrf: csrfFrom(page.text) })
     .redirects(0);
 }
 
@@ -222,9 +241,9 @@ describe('account details', () => {
       expect((await new Client(t.server).signIn(oldEmail, password)).status).toBe(303);
       expect((await new Client(t.server).signIn(newEmail, password)).status).toBe(401);
 
-      // Followed signed out: effective now, and back to sign-in.
+      // Followed signed out: effective once confirmed, and back to sign-in.
       const visitor = new Client(t.server);
-      const followed = await visitor.get(link);
+      const followed = await followLink(visitor, link);
       expect(followed.status).toBe(303);
       expect(followed.headers.location).toBe('/login');
       expect((await visitor.get('/login')).text).toContain(`Your email address is now ${newEmail}.`);
@@ -257,9 +276,52 @@ describe('account details', () => {
       // A link of another purpose is no email-change link.
       expect((await client.get(second.replace('/account/email/', '/account/backup-email/'))).status).toBe(400);
       // The newest one still works, signed in: back to the account page.
-      const ok = await client.get(second);
+      const ok = await followLink(client, second);
       expect(ok.status).toBe(303);
       expect(ok.headers.location).toBe('/account');
+    });
+
+    it('changes nothing when the link is only opened (a mail scanner), until its form is posted', async () => {
+      const { client, person, email: oldEmail, password } = await signedIn(t, 'member');
+      const newEmail = `scanned.${oldEmail}`;
+      await client.submit('/account', { newEmail }, '/account/email');
+      const link = linkIn((await mailsTo(newEmail))[0], '/account/email/confirm');
+      const mailsBefore = (await mailsTo(oldEmail)).length;
+
+      const scanner = new Client(t.server);
+      const opened = await scanner.get(link);
+      expect(opened.status).toBe(200);
+      expect(heading(opened.text)).toBe('Confirm your new email address');
+      expect(opened.text).toContain(`<strong>${newEmail}</strong>`);
+      const { action, token } = confirmForm(opened.text);
+      expect(action).toBe('/account/email/confirm');
+      expect(link).toContain(`token=${token}`);
+      expect((await scanner.agent.head(link).redirects(0)).status).toBe(200);
+      // Nor does a POST without the page's CSRF token (a forged form).
+      expect((await scanner.postWithoutCsrf('/account/email/confirm', { token })).status).toBe(403);
+
+      const [row] = await sql<{ email: string }>('select email from people where id = ?', [person.id]);
+      expect(row.email).toBe(oldEmail);
+      expect(await auditOf(person.id, 'user.email_changed')).toHaveLength(0);
+      expect(await mailsTo(oldEmail)).toHaveLength(mailsBefore);
+      expect((await new Client(t.server).signIn(oldEmail, password)).status).toBe(303);
+      // The link still works: opened again, it asks again.
+      expect((await scanner.get(link)).status).toBe(200);
+
+      const confirmed = await followLink(scanner, link);
+      expect(confirmed.status).toBe(303);
+      expect(confirmed.headers.location).toBe('/login');
+      expect(flashMessages((await scanner.get('/login')).text)).toEqual([
+        `Your email address is now ${newEmail}. Use it to sign in from now on.`,
+      ]);
+      const [after] = await sql<{ email: string }>('select email from people where id = ?', [person.id]);
+      expect(after.email).toBe(newEmail);
+      expect(await auditOf(person.id, 'user.email_changed')).toHaveLength(1);
+      // Used now: the page and the form both refuse it.
+      expect((await scanner.get(link)).status).toBe(400);
+      const again = await scanner.submit('/login', { token }, '/account/email/confirm');
+      expect(again.status).toBe(400);
+      expect(again.text).toContain('This link is not valid');
     });
 
     it('refuses the address when another account took it meanwhile', async () => {
@@ -456,7 +518,13 @@ describe('account details', () => {
       expect((await mailsTo(backup))[1].text).not.toContain('violet tram home');
 
       const link = linkIn(confirm, '/account/backup-email/confirm');
-      const followed = await client.get(link);
+      const opened = await client.get(link);
+      expect(heading(opened.text)).toBe('Confirm your backup email address');
+      expect(opened.text).toContain(`<strong>${backup}</strong>`);
+      // Opening the link confirms nothing.
+      expect((await client.get('/account')).text).not.toContain(`<strong>${backup}</strong>`);
+      expect(await auditOf(person.id, 'user.backup_email_confirmed')).toHaveLength(0);
+      const followed = await followLink(client, link);
       expect(followed.status).toBe(303);
       expect(followed.headers.location).toBe('/account');
       expect((await client.get('/account')).text).toContain(`<strong>${backup}</strong>`);

@@ -571,7 +571,14 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
       const turnOff = await admin.client.submit('/org/settings', {}, '/org/settings/two-factor');
       expect(turnOff.status).toBe(303);
       expect(await audit('organization.two_factor_not_required', org.id)).toHaveLength(1);
-      expect((await held.get('/account/security')).headers.location).toBe('/dashboard');
+      // Opening the page changes nothing (no GET does): going on is the page's button, a POST.
+      const released = await held.get('/account/security');
+      expect(released.status).toBe(200);
+      expect(released.text).toContain('Your organization no longer requires two-factor sign-in.');
+      expect((await held.get('/dashboard')).headers.location).toBe('/account/security');
+      const goOn = await held.submit('/account/security', {}, '/account/security/continue');
+      expect(goOn.status).toBe(303);
+      expect(goOn.headers.location).toBe('/dashboard');
       expect((await held.get('/dashboard')).status).toBe(200);
     });
 

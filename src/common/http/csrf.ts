@@ -1,7 +1,8 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { doubleCsrf } from 'csrf-csrf';
 import type { Request, Response } from 'express';
 import type { AppConfig } from '../../config/app.config';
+import { Forbidden } from '../errors/app-error';
 import { deriveKeyBytes } from '../security/keys';
 import { cookieName, cookieOptions } from './cookies';
 
@@ -40,7 +41,7 @@ export class CsrfGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     if (SAFE_METHODS.has(req.method) || req.path.startsWith('/api/')) return true;
     if (!this.csrf.validateRequest(req)) {
-      throw new ForbiddenException('This form has expired. Go back, reload the page and try again.');
+      throw new Forbidden('This form has expired. Go back, reload the page and try again.');
     }
     return true;
   }

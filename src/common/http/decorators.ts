@@ -1,4 +1,5 @@
-import { createParamDecorator, ExecutionContext, ForbiddenException, SetMetadata } from '@nestjs/common';
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { Forbidden } from '../errors/app-error';
 import type { AppRequest, Principal, RoleName } from './principal';
 
 export const IS_PUBLIC = 'seatdesk:public';
@@ -45,7 +46,7 @@ export const FormView = (view: string, locals?: FormViewSpec['locals']) =>
 
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
   const user = ctx.switchToHttp().getRequest<AppRequest>().user;
-  if (!user) throw new ForbiddenException();
+  if (!user) throw new Forbidden();
   return user;
 });
 
@@ -55,6 +56,6 @@ export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionConte
  */
 export const OrgScope = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
   const user = ctx.switchToHttp().getRequest<AppRequest>().user;
-  if (!user?.orgId) throw new ForbiddenException('This page belongs to an organization, and you are not in one.');
+  if (!user?.orgId) throw new Forbidden('This page belongs to an organization, and you are not in one.');
   return user.orgId;
 });

@@ -1,5 +1,6 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { Forbidden } from '../errors/app-error';
 import { ROLES } from './decorators';
 import type { AppRequest, RoleName } from './principal';
 
@@ -16,7 +17,7 @@ export class RolesGuard implements CanActivate {
     if (!roles) return true;
     const user = context.switchToHttp().getRequest<AppRequest>().user;
     if (!user || !roles.includes(user.role)) {
-      throw new ForbiddenException('You do not have access to this page.');
+      throw new Forbidden('You do not have access to this page.');
     }
     return true;
   }

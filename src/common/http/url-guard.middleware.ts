@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { InputRefused } from '../errors/app-error';
 import type { NextFunction, Request, Response } from 'express';
 
 export const NUL_IN_URL_MESSAGE = 'The address contains a character that is not allowed.';
@@ -11,7 +11,7 @@ export const NUL_IN_URL_MESSAGE = 'The address contains a character that is not 
  */
 export function refuseNulInUrl(req: Request, _res: Response, next: NextFunction): void {
   if (req.originalUrl.includes('%00') || req.originalUrl.includes('\u0000')) {
-    next(new BadRequestException(NUL_IN_URL_MESSAGE));
+    next(new InputRefused(NUL_IN_URL_MESSAGE));
     return;
   }
   next();

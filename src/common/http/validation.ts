@@ -1,17 +1,12 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import type { ValidatorOptions } from 'class-validator';
-import { FormError, type FieldErrors } from './exceptions';
+import { FORM_LEVEL, InputRefused, type FieldErrors } from '../errors/app-error';
 import { CONTROL_CHARACTER, CONTROL_CHARACTER_MESSAGE, hasControlCharacter } from './text-rules';
 
 // Fields whose values are never sent back to the browser.
 const SECRET_FIELD = /password|secret|token|code|_csrf/i;
 const CONTROL_CHARACTERS = new RegExp(CONTROL_CHARACTER.source, 'g');
 
-/**
- * The key of a message about the whole form rather than one of its fields:
- * the error summary at the top of the form lists it with the others.
- */
-export const FORM_LEVEL = '_form';
 export const UNEXPECTED_FIELD_MESSAGE = 'This form had a field it does not expect. Reload the page and try again.';
 const UNREADABLE_MESSAGE = 'This form could not be read. Reload the page and try again.';
 // class-validator's own English ("name must be a string") names the property
@@ -76,6 +71,6 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     stopAtFirstError: true,
-    exceptionFactory: (errors) => new FormError(fieldErrors(errors)),
+    exceptionFactory: (errors) => new InputRefused(fieldErrors(errors)),
   });
 }

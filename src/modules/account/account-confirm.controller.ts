@@ -5,10 +5,8 @@ import { AllowStages, CurrentUser, FormView } from '../../common/http/decorators
 import type { Principal } from '../../common/http/principal';
 import { AccountService } from './account.service';
 import { ConfirmPasswordDto } from './dto/confirm-password.dto';
-import { REAUTH_LOCKED } from '../auth/reauth.service';
 import { safeNextPath } from '../auth/sign-in/safe-redirect';
 
-const WRONG = 'This password is not right. Type the password you sign in with.';
 const LOCALS = (next: unknown) => ({ title: 'Confirm your password', next: safeNextPath(next, '/account') });
 
 /**
@@ -31,14 +29,7 @@ export class AccountConfirmController {
   @UseGuards(ThrottlerGuard)
   @FormView('account/confirm', (req) => LOCALS((req.body as { next?: unknown } | undefined)?.next))
   async confirm(@CurrentUser() user: Principal, @Body() body: ConfirmPasswordDto, @Res() res: Response) {
-    const locals = LOCALS(body.next);
-    const result = await this.account.confirmPassword(user, body.password);
-    if (result === 'ok') return res.redirect(303, locals.next);
-    const message = result === 'locked' ? REAUTH_LOCKED : WRONG;
-    return res.status(401).render('account/confirm', {
-      ...locals,
-      errors: { password: message },
-      errorList: [{ field: 'password', message }],
-    });
+    await this.account.confirmPassword(user, body.password);
+    return res.redirect(303, LOCALS(body.next).next);
   }
 }

@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Post, Render, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Post, Render, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { CurrentUser, FormView } from '../../common/http/decorators';
-import type { AppRequest, Principal } from '../../common/http/principal';
+import type { Principal } from '../../common/http/principal';
 import { setFlash } from '../../common/view/flash';
 import { AccountPageLocals } from './account.controller';
-import { AccountService, PasswordChangeError } from './account.service';
+import { AccountService } from './account.service';
 import { PasswordChangeDto } from './dto/password-change.dto';
 import { PasswordPolicy } from '../people/password-policy';
 
@@ -37,18 +37,8 @@ export class AccountPasswordController {
   @Post()
   @UseGuards(ThrottlerGuard)
   @FormView('account/password', LOCALS)
-  async update(
-    @CurrentUser() user: Principal,
-    @Body() body: PasswordChangeDto,
-    @Req() req: AppRequest,
-    @Res() res: Response,
-  ) {
-    try {
-      await this.account.changePassword(user, body);
-    } catch (err) {
-      if (err instanceof PasswordChangeError) req.formLocals = { ...req.formLocals, strength: err.strength };
-      throw err;
-    }
+  async update(@CurrentUser() user: Principal, @Body() body: PasswordChangeDto, @Res() res: Response) {
+    await this.account.changePassword(user, body);
     setFlash(
       res,
       'success',

@@ -1,8 +1,7 @@
-import { Body, Controller, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Render, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { AllowStages, CurrentUser, FormView, RecentAuth } from '../../common/http/decorators';
-import { FormError } from '../../common/http/exceptions';
 import type { Principal } from '../../common/http/principal';
 import { setFlash } from '../../common/view/flash';
 import { DisableTwoFactorDto } from './dto/disable-two-factor.dto';
@@ -10,9 +9,13 @@ import { TwoFactorCodeDto } from '../../common/http/two-factor-code.dto';
 import { TwoFactorService, type TwoFactorSetup } from '../auth/two-factor/two-factor.service';
 
 const SECURITY = { label: 'Security', href: '/account/security' };
-const crumbs = (user: Principal, ...rest: { label: string; href?: string }[]) =>
+const crumbs = (user: Principal | undefined, ...rest: { label: string; href?: string }[]) =>
   // A session held at enrolment reaches nothing else: no links out.
-  user.stage === 'active' ? [{ label: 'Account', href: '/account' }, ...rest] : [];
+  user?.stage === 'active' ? [{ label: 'Account', href: '/account' }, ...rest] : [];
+const SETUP_LOCALS = (user: Principal | undefined) => ({
+  title: 'Set up two-factor sign-in',
+  breadcrumbs: crumbs(user, SECURITY, { label: 'Set up two-factor' }),
+});
 const SECURITY_NEXT = { href: '/account/security', label: 'Back to security' };
 const DISABLE_LOCALS = () => ({
   title: 'Turn off two-factor sign-in',
@@ -30,19 +33,25 @@ export class AccountSecurityController {
 
   @Get('security')
   @AllowStages('enrol')
-  async show(@CurrentUser() user: Principal, @Res() res: Response) {
+  @Render('account/security')
+  async show(@CurrentUser() user: Principal) {
     const status = await this.twoFactor.status(user.personId);
-    // The organization stopped requiring it meanwhile: nothing to hold this session for.
-    if (user.stage === 'enrol' && !status.required && !status.enabled) {
-      await this.twoFactor.releaseEnrolment(user);
-      return res.redirect(303, '/dashboard');
-    }
-    return res.render('account/security', {
+    return {
       title: 'Security',
       breadcrumbs: crumbs(user, { label: 'Security' }),
       enrolling: user.stage === 'enrol',
+      // The organization stopped requiring it meanwhile: the person may go on (a POST, below).
+      mayContinue: this.twoFactor.canSkipEnrolment(user, status),
       twoFactor: { ...status, lowOnCodes: status.enabled && status.recoveryCodesLeft <= 3 },
-    });
+    };
+  }
+
+  // Signing a held session in is a change: never on a GET.
+  @Post('security/continue')
+  @AllowStages('enrol')
+  async continueWithout(@CurrentUser() user: Principal, @Res() res: Response) {
+    await this.twoFactor.releaseEnrolment(user);
+    return res.redirect(303, '/dashboard');
   }
 
   @Post('2fa/setup')
@@ -67,20 +76,10 @@ export class AccountSecurityController {
   @HttpCode(200)
   @AllowStages('enrol')
   @RecentAuth()
+  @FormView('account/two-factor-setup', (req) => SETUP_LOCALS(req.user))
   async enable(@CurrentUser() user: Principal, @Body() body: TwoFactorCodeDto, @Res() res: Response) {
-    let result;
-    try {
-      result = await this.twoFactor.enable(user, body.code);
-    } catch (err) {
-      if (!(err instanceof FormError)) throw err;
-      setFlash(res, 'danger', Object.values(err.fields).join(' '));
-      return res.redirect(303, '/account/security');
-    }
-    if (!result.enabled) {
-      const message = 'That code is not right. Enter the 6-digit code your app shows now.';
-      return this.renderSetup(res.status(400), user, result.setup, message);
-    }
-    return this.renderCodes(res, user, result.recoveryCodes, 'Two-factor sign-in is on.');
+    const codes = await this.twoFactor.enable(user, body.code);
+    return this.renderCodes(res, user, codes, 'Two-factor sign-in is on.');
   }
 
   @Post('2fa/recovery-codes')
@@ -107,14 +106,8 @@ export class AccountSecurityController {
     return res.redirect(303, '/account/security');
   }
 
-  private renderSetup(res: Response, user: Principal, setup: TwoFactorSetup, error?: string) {
-    return res.render('account/two-factor-setup', {
-      title: 'Set up two-factor sign-in',
-      breadcrumbs: crumbs(user, SECURITY, { label: 'Set up two-factor' }),
-      setup,
-      errors: error ? { code: error } : undefined,
-      errorList: error ? [{ field: 'code', message: error }] : undefined,
-    });
+  private renderSetup(res: Response, user: Principal, setup: TwoFactorSetup) {
+    return res.render('account/two-factor-setup', { ...SETUP_LOCALS(user), setup });
   }
 
   // Shown this once: the codes exist nowhere else in clear.

@@ -19,6 +19,7 @@ import type { AppRequest, Principal } from '../../common/http/principal';
 import { setFlash } from '../../common/view/flash';
 import { AccountService } from './account.service';
 import { BackupEmailDto } from './dto/backup-email.dto';
+import { ConfirmLinkDto } from './dto/confirm-link.dto';
 import { EmailChangeDto } from './dto/email-change.dto';
 import { PhraseDto } from './dto/phrase.dto';
 import { PasswordPolicy } from '../people/password-policy';
@@ -28,6 +29,8 @@ const SHOW_LOCALS = () => ({
   title: 'Account',
   breadcrumbs: [{ label: 'Dashboard', href: '/dashboard' }, { label: 'Account' }],
 });
+// A link from a mail opens a page that asks: a mail scanner following it changes nothing.
+const LINK_PAGE = 'account/confirm-link';
 
 /**
  * What a refused account form is shown again with, loaded here because
@@ -85,11 +88,19 @@ export class AccountController {
     return res.redirect(303, '/account');
   }
 
-  // Followed from the mail, signed in or not.
+  // Opened from the mail, signed in or not.
   @Get('email/confirm')
   @Public()
-  async confirmEmailChange(@Req() req: AppRequest, @Query('token') token: unknown, @Res() res: Response) {
-    const { email } = await this.account.confirmEmailChange(token);
+  @Render(LINK_PAGE)
+  async showEmailChange(@Query('token') token: unknown) {
+    const { email } = await this.account.checkEmailChange(token);
+    return { title: 'Confirm your new email address', action: '/account/email/confirm', token, email };
+  }
+
+  @Post('email/confirm')
+  @Public()
+  async confirmEmailChange(@Req() req: AppRequest, @Body() body: ConfirmLinkDto, @Res() res: Response) {
+    const { email } = await this.account.confirmEmailChange(body.token);
     setFlash(res, 'success', `Your email address is now ${email}. Use it to sign in from now on.`);
     return res.redirect(303, req.user ? '/account' : '/login');
   }
@@ -105,8 +116,16 @@ export class AccountController {
 
   @Get('backup-email/confirm')
   @Public()
-  async confirmBackupEmail(@Req() req: AppRequest, @Query('token') token: unknown, @Res() res: Response) {
-    const { backupEmail } = await this.account.confirmBackupEmail(token);
+  @Render(LINK_PAGE)
+  async showBackupEmail(@Query('token') token: unknown) {
+    const { backupEmail } = await this.account.checkBackupEmail(token);
+    return { title: 'Confirm your backup email address', action: '/account/backup-email/confirm', token, backupEmail };
+  }
+
+  @Post('backup-email/confirm')
+  @Public()
+  async confirmBackupEmail(@Req() req: AppRequest, @Body() body: ConfirmLinkDto, @Res() res: Response) {
+    const { backupEmail } = await this.account.confirmBackupEmail(body.token);
     setFlash(res, 'success', `${backupEmail} is now the backup email address of your account.`);
     return res.redirect(303, req.user ? '/account' : '/login');
   }

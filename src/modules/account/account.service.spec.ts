@@ -9,7 +9,8 @@ import type { SessionsService } from '../auth/sessions/sessions.service';
 import type { MailService } from '../../platform/mail/mail.service';
 import type { OrganizationsService } from '../organizations/organizations.service';
 import type { AuditLogService } from '../../platform/audit/audit-log.service';
-import { AccountService, PasswordChangeError } from './account.service';
+import { InputRefused } from '../../common/errors/app-error';
+import { AccountService } from './account.service';
 import { PasswordPolicy } from '../people/password-policy';
 import type { Person } from '../people/person.entity';
 import { HashedPassword, type PeopleService } from '../people/people.service';
@@ -32,7 +33,7 @@ describe('AccountService', () => {
     Pick<PeopleService, 'findById' | 'hashPassword' | 'setPassword' | 'emailTaken' | 'updateDetails'>
   >;
   let sessions: jest.Mocked<Pick<SessionsService, 'endAllOf' | 'confirm'>>;
-  let tokens: jest.Mocked<Pick<AuthTokensService, 'issue' | 'consume' | 'revoke'>>;
+  let tokens: jest.Mocked<Pick<AuthTokensService, 'issue' | 'check' | 'consume' | 'revoke'>>;
   let mail: jest.Mocked<Pick<MailService, 'enqueue'>>;
   let audit: jest.Mocked<Pick<AuditService, 'record'>>;
   let reauth: jest.Mocked<Pick<ReauthService, 'check'>>;
@@ -54,7 +55,7 @@ describe('AccountService', () => {
       setPassword: track('setPassword'),
     };
     sessions = { endAllOf: track('endAllOf', 2), confirm: track('confirm') };
-    tokens = { issue: track('issue', 'T'.repeat(43)), consume: jest.fn(), revoke: track('revoke') };
+    tokens = { issue: track('issue', 'T'.repeat(43)), check: jest.fn(), consume: jest.fn(), revoke: track('revoke') };
     mail = { enqueue: track('mail', 1) };
     audit = { record: track('audit') };
     reauth = {
@@ -141,9 +142,11 @@ describe('AccountService', () => {
           confirmPassword: 'password1234',
         })
         .catch((err: unknown) => err);
-      expect(weak).toBeInstanceOf(PasswordChangeError);
-      expect((weak as PasswordChangeError).fields.newPassword).toMatch(/too easy to guess/);
-      expect((weak as PasswordChangeError).strength?.score).toBeLessThanOrEqual(2);
+      expect(weak).toBeInstanceOf(InputRefused);
+      expect((weak as InputRefused).fields?.newPassword).toMatch(/too easy to guess/);
+      // The meter on the form shown again gives the server's verdict.
+      const strength = (weak as InputRefused).locals?.strength as { score: number } | null;
+      expect(strength?.score).toBeLessThanOrEqual(2);
       await expect(
         service.changePassword(user, { currentPassword: CURRENT, newPassword: NEW, confirmPassword: `${NEW} ` }),
       ).rejects.toMatchObject({ fields: { confirmPassword: 'The two new passwords are not the same.' } });
@@ -166,6 +169,18 @@ describe('AccountService', () => {
         expect.objectContaining({ newEmail: 'ada.new@example.test' }),
       );
       expect(users.updateDetails).not.toHaveBeenCalled();
+    });
+
+    it('checks an opened link without using it, and changes nothing', async () => {
+      tokens.check.mockResolvedValueOnce({ personId: 'p1', payload: 'ada.new@example.test' });
+      await expect(service.checkEmailChange('x')).resolves.toEqual({ email: 'ada.new@example.test' });
+      expect(tokens.consume).not.toHaveBeenCalled();
+      expect(order).toEqual([]);
+      tokens.check.mockResolvedValueOnce(null);
+      await expect(service.checkEmailChange('x')).rejects.toMatchObject({ kind: 'input_refused' });
+      tokens.check.mockResolvedValueOnce({ personId: 'p1', payload: 'taken@example.test' });
+      users.emailTaken.mockResolvedValueOnce(true);
+      await expect(service.checkEmailChange('x')).rejects.toThrow(/used by another account/);
     });
 
     it('refuses a used link and an address taken meanwhile', async () => {

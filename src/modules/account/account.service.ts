@@ -1,13 +1,13 @@
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/better-sqlite';
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import { FormError, type FieldErrors } from '../../common/http/exceptions';
+import { InputRefused, NotFound, Unauthenticated, type FieldErrors } from '../../common/errors/app-error';
 import type { Principal } from '../../common/http/principal';
 import type { Page, PageRequest } from '../../common/pagination';
 import { currentRequestInfo } from '../../common/request-info';
 import { AuditService } from '../../platform/audit/audit.service';
-import { AuthTokensService } from '../auth/auth-tokens.service';
-import { REAUTH_LOCKED, ReauthService, type ReauthResult } from '../auth/reauth.service';
+import { AuthTokensService, type TokenPurpose } from '../auth/auth-tokens.service';
+import { REAUTH_LOCKED, ReauthService } from '../auth/reauth.service';
 import { SessionsService } from '../auth/sessions/sessions.service';
 import { MailService } from '../../platform/mail/mail.service';
 import { OrganizationsService } from '../organizations/organizations.service';
@@ -23,16 +23,9 @@ import { PeopleService } from '../people/people.service';
 const LINK_TTL_HOURS = 24;
 const INVALID_LINK =
   'This link is not valid: it was already used, has expired, was replaced by a newer one, or was altered. Ask for a new one from your account page.';
-
-/** A refused password change, with the strength of the refused password for the meter. */
-export class PasswordChangeError extends FormError {
-  constructor(
-    fields: FieldErrors,
-    readonly strength: ReturnType<typeof strengthView> | null,
-  ) {
-    super(fields);
-  }
-}
+const ADDRESS_TAKEN =
+  'This email address is now used by another account, so it cannot become yours. Choose another one from your account page.';
+const WRONG_PASSWORD = 'This password is not right. Type the password you sign in with.';
 
 /**
  * A person's own account details: name, email change (confirmed from the new
@@ -63,10 +56,10 @@ export class AccountService {
   }
 
   /** The password typed again (/account/confirm): opens sensitive changes for a while. */
-  async confirmPassword(user: Principal, password: unknown): Promise<ReauthResult> {
+  async confirmPassword(user: Principal, password: unknown): Promise<void> {
     const result = await this.reauth.check(user.personId, password, 'confirm');
-    if (result === 'ok') await this.sessions.confirm(user.sessionId);
-    return result;
+    if (result !== 'ok') throw new Unauthenticated({ password: result === 'locked' ? REAUTH_LOCKED : WRONG_PASSWORD });
+    await this.sessions.confirm(user.sessionId);
   }
 
   async rename(user: Principal, name: string): Promise<void> {
@@ -87,7 +80,7 @@ export class AccountService {
   async requestEmailChange(user: Principal, requested: string): Promise<string> {
     const person = await this.get(user.personId);
     const newEmail = normalizeEmail(requested);
-    if (newEmail === person.email) throw new FormError({ newEmail: 'This is already your email address.' });
+    if (newEmail === person.email) throw new InputRefused({ newEmail: 'This is already your email address.' });
     const taken = await this.people.emailTaken(newEmail, person.id);
     const now = this.clock.now();
     await this.em.transactional(async () => {
@@ -123,20 +116,24 @@ export class AccountService {
     return newEmail;
   }
 
-  /** The link from the new address was followed (signed in or not): the address changes now. */
+  /**
+   * The link from the new address was opened (signed in or not): the address
+   * it would confirm, checked without using the link, for the page that asks
+   * to confirm it (a mail scanner opening the link changes nothing).
+   */
+  async checkEmailChange(token: unknown): Promise<{ email: string }> {
+    const { person, payload: email } = await this.linkFor(token, 'email_change', 'check');
+    if (await this.people.emailTaken(email, person.id)) throw new InputRefused(ADDRESS_TAKEN);
+    return { email };
+  }
+
+  /** The confirmation was posted: the address changes now. */
   async confirmEmailChange(token: unknown): Promise<{ email: string }> {
-    const taken = new BadRequestException(
-      'This email address is now used by another account, so it cannot become yours. Choose another one from your account page.',
-    );
     try {
       return await this.em.transactional(async () => {
-        const link = await this.tokens.consume(token, 'email_change');
-        if (!link?.payload) throw new BadRequestException(INVALID_LINK);
-        const person = await this.people.findById(link.personId);
-        if (!person || person.status !== 'active') throw new BadRequestException(INVALID_LINK);
+        const { person, payload: email } = await this.linkFor(token, 'email_change', 'use');
         const previous = person.email;
-        const email = link.payload;
-        if (await this.people.emailTaken(email, person.id)) throw taken;
+        if (await this.people.emailTaken(email, person.id)) throw new InputRefused(ADDRESS_TAKEN);
         await this.people.updateDetails(person.id, { email }, this.clock.now());
         // Reset links went to the old address: they must not outlive the change.
         await this.tokens.revoke(person.id, 'password_reset');
@@ -158,7 +155,7 @@ export class AccountService {
       });
     } catch (err) {
       // Another account took the address between the check and the update.
-      if (err instanceof UniqueConstraintViolationException) throw taken;
+      if (err instanceof UniqueConstraintViolationException) throw new InputRefused(ADDRESS_TAKEN);
       throw err;
     }
   }
@@ -175,7 +172,7 @@ export class AccountService {
     const current = await this.reauth.check(person.id, input.currentPassword, 'password_change');
     if (current !== 'ok') {
       const message = current === 'locked' ? REAUTH_LOCKED : 'Your current password is not right.';
-      throw new PasswordChangeError({ currentPassword: message }, null);
+      throw new InputRefused({ currentPassword: message }, { strength: null });
     }
     const errors: FieldErrors = {};
     if (input.newPassword === input.currentPassword) {
@@ -188,8 +185,9 @@ export class AccountService {
       errors.confirmPassword = 'The two new passwords are not the same.';
     }
     if (Object.keys(errors).length > 0) {
+      // The meter shows the server's verdict on the refused password.
       const strength = errors.newPassword ? await this.strengthOf(input.newPassword, person) : null;
-      throw new PasswordChangeError(errors, strength);
+      throw new InputRefused(errors, { strength });
     }
 
     // The slow hash happens before the transaction, so it does not hold the database.
@@ -218,10 +216,10 @@ export class AccountService {
     const person = await this.get(user.personId);
     const backupEmail = normalizeEmail(requested);
     if (backupEmail === person.email) {
-      throw new FormError({ backupEmail: 'Use an address other than the one you sign in with.' });
+      throw new InputRefused({ backupEmail: 'Use an address other than the one you sign in with.' });
     }
     if (backupEmail === person.backupEmail && person.backupEmailConfirmedAt) {
-      throw new FormError({ backupEmail: 'This is already your backup email address.' });
+      throw new InputRefused({ backupEmail: 'This is already your backup email address.' });
     }
     await this.em.transactional(async () => {
       const token = await this.tokens.issue(person.id, 'backup_email', LINK_TTL_HOURS * 3600, backupEmail);
@@ -241,21 +239,25 @@ export class AccountService {
     return backupEmail;
   }
 
+  /** The link to a backup address was opened: the address it would confirm, the link not used. */
+  async checkBackupEmail(token: unknown): Promise<{ backupEmail: string }> {
+    const { payload } = await this.linkFor(token, 'backup_email', 'check');
+    return { backupEmail: payload };
+  }
+
+  /** The confirmation was posted: the backup address counts from now on. */
   async confirmBackupEmail(token: unknown): Promise<{ backupEmail: string }> {
     return this.em.transactional(async () => {
-      const link = await this.tokens.consume(token, 'backup_email');
-      if (!link?.payload) throw new BadRequestException(INVALID_LINK);
-      const person = await this.people.findById(link.personId);
-      if (!person || person.status !== 'active') throw new BadRequestException(INVALID_LINK);
+      const { person, payload: backupEmail } = await this.linkFor(token, 'backup_email', 'use');
       const now = this.clock.now();
-      await this.people.updateDetails(person.id, { backupEmail: link.payload, backupEmailConfirmedAt: now }, now);
+      await this.people.updateDetails(person.id, { backupEmail, backupEmailConfirmedAt: now }, now);
       await this.audit.record({
         action: 'user.backup_email_confirmed',
         actor: personActor(person),
         target: personTarget(person),
-        details: { backupEmail: link.payload },
+        details: { backupEmail },
       });
-      return { backupEmail: link.payload };
+      return { backupEmail };
     });
   }
 
@@ -290,8 +292,20 @@ export class AccountService {
 
   private async get(personId: string): Promise<Person> {
     const person = await this.people.findById(personId);
-    if (!person) throw new NotFoundException();
+    if (!person) throw new NotFound();
     return person;
+  }
+
+  // A confirmation link's active owner and address (the link used, or only checked), or the one refusal for all.
+  private async linkFor(
+    token: unknown,
+    purpose: TokenPurpose,
+    how: 'check' | 'use',
+  ): Promise<{ person: Person; payload: string }> {
+    const link = how === 'use' ? await this.tokens.consume(token, purpose) : await this.tokens.check(token, purpose);
+    const person = link?.payload ? await this.people.findById(link.personId) : null;
+    if (!link?.payload || !person || person.status !== 'active') throw new InputRefused(INVALID_LINK);
+    return { person, payload: link.payload };
   }
 
   private async strengthOf(password: string, person: Person) {

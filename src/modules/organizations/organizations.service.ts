@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import { FormError } from '../../common/http/exceptions';
+import { InputRefused, NotFound } from '../../common/errors/app-error';
 import { toPage, type Page, type PageRequest } from '../../common/pagination';
 import { AppEvents } from '../../platform/events/app-events.service';
 import { AuditService } from '../../platform/audit/audit.service';
@@ -14,7 +14,7 @@ const NAME_TAKEN = 'An organization with this name already exists.';
 
 function cleanName(name: string): string {
   const clean = (name ?? '').trim().replace(/\s+/g, ' ');
-  if (clean === '' || [...clean].length > 120) throw new FormError({ name: 'Enter a name of 1 to 120 characters.' });
+  if (clean === '' || [...clean].length > 120) throw new InputRefused({ name: 'Enter a name of 1 to 120 characters.' });
   return clean;
 }
 
@@ -77,7 +77,7 @@ export class OrganizationsService implements OrganizationNames {
 
   async get(id: string): Promise<Organization> {
     const org = await this.orgs.findById(id);
-    if (!org) throw new NotFoundException('Organization not found.');
+    if (!org) throw new NotFound('Organization not found.');
     return org;
   }
 
@@ -89,7 +89,7 @@ export class OrganizationsService implements OrganizationNames {
   async create(name: string): Promise<Organization> {
     const clean = cleanName(name);
     return this.em.transactional(async (em) => {
-      if (await this.orgs.nameTaken(clean)) throw new FormError({ name: NAME_TAKEN });
+      if (await this.orgs.nameTaken(clean)) throw new InputRefused({ name: NAME_TAKEN });
       const org = new Organization(clean);
       org.createdAt = org.updatedAt = this.clock.now();
       this.orgs.add(org);
@@ -108,7 +108,7 @@ export class OrganizationsService implements OrganizationNames {
     const clean = cleanName(name);
     return this.em.transactional(async (em) => {
       const org = await this.get(id);
-      if (await this.orgs.nameTaken(clean, id)) throw new FormError({ name: NAME_TAKEN });
+      if (await this.orgs.nameTaken(clean, id)) throw new InputRefused({ name: NAME_TAKEN });
       const previousName = org.name;
       if (previousName === clean) return org;
       org.rename(clean);

@@ -1,8 +1,8 @@
 import { EntityManager, ForeignKeyConstraintViolationException } from '@mikro-orm/better-sqlite';
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { isEmail } from 'class-validator';
 import { Clock } from '../../common/clock';
-import { FormError, type FieldErrors } from '../../common/http/exceptions';
+import { InputRefused, NotFound, type FieldErrors } from '../../common/errors/app-error';
 import { PasswordHasher } from '../../common/security/password-hasher';
 import { toPage, type Page, type PageRequest } from '../../common/pagination';
 import { AppEvents } from '../../platform/events/app-events.service';
@@ -64,13 +64,13 @@ export class PeopleService implements RecipientPhrases, MemberCounts {
     if (Object.keys(errors).length === 0 && (await this.people.emailTaken(email))) {
       errors.email = 'A person with this email address already exists.';
     }
-    if (Object.keys(errors).length > 0) throw new FormError(errors);
+    if (Object.keys(errors).length > 0) throw new InputRefused(errors);
 
     const passwordHash = await this.hasher.hash(input.password);
     return this.em.transactional(async (em) => {
       // Checked again inside the transaction: the hash above took a while.
       if (await this.people.emailTaken(email)) {
-        throw new FormError({ email: 'A person with this email address already exists.' });
+        throw new InputRefused({ email: 'A person with this email address already exists.' });
       }
       const organizationId = input.organizationId ?? null;
       const person = new Person({ email, name, passwordHash, role: input.role, organizationId });
@@ -80,8 +80,7 @@ export class PeopleService implements RecipientPhrases, MemberCounts {
         await em.flush();
       } catch (err) {
         // The organization is the organizations module's: its foreign key answers for it.
-        if (err instanceof ForeignKeyConstraintViolationException)
-          throw new NotFoundException('Organization not found.');
+        if (err instanceof ForeignKeyConstraintViolationException) throw new NotFound('Organization not found.');
         throw err;
       }
       await this.audit.record({
@@ -107,7 +106,7 @@ export class PeopleService implements RecipientPhrases, MemberCounts {
 
   async getInOrg(orgId: string, id: string): Promise<Person> {
     const person = await this.people.findInOrg(orgId, id);
-    if (!person) throw new NotFoundException('Person not found.');
+    if (!person) throw new NotFound('Person not found.');
     return person;
   }
 

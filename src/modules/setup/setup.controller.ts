@@ -1,4 +1,4 @@
-import { Body, Controller, Get, NotFoundException, Post, Render, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Post, Render, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { FormView, Public } from '../../common/http/decorators';
@@ -14,7 +14,7 @@ export class SetupController {
   @Get()
   @Render('setup/index')
   async show() {
-    if (!(await this.setup.isOpen())) throw new NotFoundException();
+    await this.setup.assertOpen();
     return { title: 'Set up SeatDesk', values: {} };
   }
 

@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
-import { Injectable, NotFoundException } from '@nestjs/common';
-import { FormError } from '../../common/http/exceptions';
+import { Injectable } from '@nestjs/common';
+import { InputRefused, NotFound } from '../../common/errors/app-error';
 import { AuditService } from '../../platform/audit/audit.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { PeopleService } from '../people/people.service';
@@ -32,15 +32,20 @@ export class SetupService {
     return !this.closed;
   }
 
+  /** The setup page exists only until the first operator does. */
+  async assertOpen(): Promise<void> {
+    if (!(await this.isOpen())) throw new NotFound();
+  }
+
   async complete(input: SetupInput): Promise<void> {
     if (input.password !== input.confirmPassword) {
-      throw new FormError({ confirmPassword: 'The two passwords are not the same.' });
+      throw new InputRefused({ confirmPassword: 'The two passwords are not the same.' });
     }
     // One transaction: two browsers racing through setup cannot both create an operator.
     await this.em.transactional(async () => {
-      if (!(await this.isOpen())) throw new NotFoundException();
+      await this.assertOpen();
       const org = await this.orgs.create(input.orgName).catch((err: unknown) => {
-        if (err instanceof FormError && err.fields.name) throw new FormError({ orgName: err.fields.name });
+        if (err instanceof InputRefused && err.fields?.name) throw new InputRefused({ orgName: err.fields.name });
         throw err;
       });
       const operator = await this.people.createPerson({

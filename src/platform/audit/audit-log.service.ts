@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { NotFound } from '../../common/errors/app-error';
 import { toPage, type Page, type PageRequest } from '../../common/pagination';
 import type { AuditFilter } from './audit-query';
 import {
@@ -28,9 +29,11 @@ export class AuditLogService {
     for await (const rows of this.repo.export(filter)) yield withOrganizationName ? await this.named(rows) : rows;
   }
 
-  async findById(id: number, organizationId?: string): Promise<AuditEntryRow | null> {
+  /** One entry; another organization's is not found, not forbidden: its existence is not confirmed. */
+  async get(id: number, organizationId?: string): Promise<AuditEntryRow> {
     const row = await this.repo.findById(id, organizationId);
-    return row ? (await this.named([row]))[0] : null;
+    if (!row) throw new NotFound('There is no audit entry with this number.');
+    return (await this.named([row]))[0];
   }
 
   /** What a person did and what was done to their account, newest first (their /account/activity). */

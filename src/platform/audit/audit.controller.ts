@@ -1,4 +1,4 @@
-import { Controller, Get, NotFoundException, Query, Render, Res } from '@nestjs/common';
+import { Controller, Get, Query, Render, Res } from '@nestjs/common';
 import { IntIdParam } from '../../common/http/id-params';
 import type { Response } from 'express';
 import { Clock } from '../../common/clock';
@@ -55,8 +55,6 @@ export class AuditController {
   @Get('audit/:id')
   @Render('audit/show')
   async show(@EntryId() id: number) {
-    const entry = await this.audit.findById(id);
-    if (!entry) throw new NotFoundException('There is no audit entry with this number.');
-    return auditEntryView(entry, ADMIN_SCOPE);
+    return auditEntryView(await this.audit.get(id), ADMIN_SCOPE);
   }
 }

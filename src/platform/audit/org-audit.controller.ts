@@ -1,4 +1,4 @@
-import { Controller, Get, NotFoundException, Query, Render, Res } from '@nestjs/common';
+import { Controller, Get, Query, Render, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Clock } from '../../common/clock';
 import { OrgScope, Roles } from '../../common/http/decorators';
@@ -57,9 +57,6 @@ export class OrgAuditController {
   @Get('audit/:id')
   @Render('audit/show')
   async show(@OrgScope() orgId: string, @EntryId() id: number) {
-    // Another organization's entry is not found, not forbidden: its existence is not confirmed.
-    const entry = await this.audit.findById(id, orgId);
-    if (!entry) throw new NotFoundException('There is no audit entry with this number.');
-    return auditEntryView(entry, ORG_SCOPE);
+    return auditEntryView(await this.audit.get(id, orgId), ORG_SCOPE);
   }
 }

@@ -1,6 +1,7 @@
-import { Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { CronTime } from 'cron';
+import { NotFound } from '../../common/errors/app-error';
 import { JOB_SPEC, type JobSpec, type JobTrigger } from './job.decorator';
 import type { JobRunResult } from './job-runner';
 
@@ -45,7 +46,7 @@ export class JobRegistry implements OnModuleInit {
     if (!job) {
       // Named back only when it looks like a job name (it came from a URL or a command line).
       const named = /^[\w.:-]{1,100}$/.test(name) ? ` named ${name}` : ' by that name';
-      throw new NotFoundException(`There is no job${named}.`);
+      throw new NotFound(`There is no job${named}.`);
     }
     return job;
   }

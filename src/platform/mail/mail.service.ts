@@ -1,7 +1,8 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { isMailAddress } from '../../common/http/email-address';
+import { NotFound } from '../../common/errors/app-error';
 import { toPage, type Page, type PageRequest } from '../../common/pagination';
 import { currentRequestInfo } from '../../common/request-info';
 import { AfterCommit } from '../database/after-commit';
@@ -80,7 +81,7 @@ export class MailService {
       const requeued = await this.outbox.requeueFailed(id, +this.clock.now());
       if (!requeued) {
         const message = await this.outbox.findRow(id);
-        if (!message) throw new NotFoundException('This message does not exist.');
+        if (!message) throw new NotFound('This message does not exist.');
         return { message, resent: false };
       }
       await this.audit.record({

@@ -26,7 +26,20 @@ export { CurrentUser, FormView, Public, Roles } from '../../common/http/decorato
 export { IntIdParam, UuidParam } from '../../common/http/id-params';
 export type { Principal, RoleName } from '../../common/http/principal';
 export { FormDto } from '../../common/http/form.dto';
-export { FormError, RedirectException } from '../../common/http/exceptions';
+export { RedirectException } from '../../common/http/exceptions';
+// Failing: throw one of these; the host shows it as a page, the form again, or JSON.
+export {
+  AppError,
+  Conflict,
+  Forbidden,
+  InputRefused,
+  NotFound,
+  RateLimited,
+  Unauthenticated,
+  type FieldErrors,
+} from '../../common/errors/app-error';
+/** @deprecated The name of InputRefused in plugin API version 1 before it had siblings; throw InputRefused. */
+export { InputRefused as FormError } from '../../common/errors/app-error';
 export { setFlash, type FlashType } from '../../common/view/flash';
 export {
   keysetClause,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { FormView, Public } from '../../../common/http/decorators';
@@ -7,7 +7,7 @@ import { setFlash } from '../../../common/view/flash';
 import { ForgotPasswordDto } from './dto/forgot-password.dto';
 import { ResetPasswordDto } from './dto/reset-password.dto';
 import { PasswordPolicy } from '../../people/password-policy';
-import { PasswordResetService, ResetPasswordRefused } from './password-reset.service';
+import { PasswordResetService } from './password-reset.service';
 
 const FORGOT_TITLE = 'Reset your password';
 const RESET_TITLE = 'Choose a new password';
@@ -38,12 +38,13 @@ export class PasswordResetController {
     return res.redirect(303, '/forgot-password?sent=1');
   }
 
+  // A link that no longer works is refused input: the same view says so instead of showing the form.
   @Get('reset-password')
+  @FormView('auth/reset-password', () => ({ title: RESET_TITLE }))
   async edit(@Res() res: Response, @Query('token') token?: string) {
     // The token is in the URL: keep the page out of every cache.
     res.setHeader('Cache-Control', 'no-store');
-    const link = await this.resets.findLink(token);
-    if (!link) return this.linkNotValid(res);
+    const link = await this.resets.link(token);
     return res.render('auth/reset-password', {
       title: RESET_TITLE,
       token,
@@ -61,28 +62,14 @@ export class PasswordResetController {
     token: tokenIn((req.body as Record<string, unknown> | undefined)?.token),
     strength: null,
   }))
-  async update(@Body() body: ResetPasswordDto, @Req() req: AppRequest, @Res() res: Response) {
+  async update(@Body() body: ResetPasswordDto, @Res() res: Response) {
     res.setHeader('Cache-Control', 'no-store');
-    let done: boolean;
-    try {
-      done = await this.resets.reset(body.token, body.password, body.confirmPassword);
-    } catch (err) {
-      // The form comes back with the meter showing the verdict on the refused password.
-      if (err instanceof ResetPasswordRefused) {
-        req.formLocals = { ...req.formLocals, passwordMinLength: this.policy.minLength, strength: err.strength };
-      }
-      throw err;
-    }
-    if (!done) return this.linkNotValid(res);
+    await this.resets.reset(body.token, body.password, body.confirmPassword);
     setFlash(
       res,
       'success',
       'Your password has been changed and you have been signed out everywhere. Sign in with your new password.',
     );
     return res.redirect(303, '/login');
-  }
-
-  private linkNotValid(res: Response) {
-    return res.status(400).render('auth/reset-password', { title: 'This link no longer works', invalid: true });
   }
 }

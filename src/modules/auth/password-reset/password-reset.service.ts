@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../../common/clock';
-import { FormError, type FieldErrors } from '../../../common/http/exceptions';
+import { InputRefused, type FieldErrors } from '../../../common/errors/app-error';
 import { currentRequestInfo } from '../../../common/request-info';
 import type { AppConfig } from '../../../config/app.config';
 import { APP_CONFIG } from '../../../common/config.module';
@@ -24,15 +24,12 @@ export interface ResetLink {
   name: string;
 }
 
-/** A refused new password, with the strength meter's verdict on it. */
-export class ResetPasswordRefused extends FormError {
-  constructor(
-    fields: FieldErrors,
-    readonly strength: ReturnType<typeof strengthView> | null,
-  ) {
-    super(fields);
-  }
-}
+// A link that is used, superseded, expired or altered: the reset page says so instead of its form (400).
+const linkGone = () =>
+  new InputRefused('This password reset link is not valid any more. Ask for a new one.', {
+    title: 'This link no longer works',
+    invalid: true,
+  });
 
 /**
  * Forgotten passwords: a single-use link by email (AuthTokensService: 256
@@ -100,37 +97,42 @@ export class PasswordResetService {
     });
   }
 
-  /** The person a reset link is for, while the link is good (unused, newest, not expired) and they are active. */
-  async findLink(token: unknown): Promise<ResetLink | null> {
+  /**
+   * The person a reset link is for, while the link is good (unused, newest,
+   * not expired) and they are active; else refused with the page that says so.
+   */
+  async link(token: unknown): Promise<ResetLink> {
     const valid = await this.tokens.check(token, 'password_reset');
-    if (!valid) return null;
-    const person = await this.people.findById(valid.personId);
-    if (person?.status !== 'active') return null;
+    const person = valid ? await this.people.findById(valid.personId) : null;
+    if (person?.status !== 'active') throw linkGone();
     return { personId: person.id, email: person.email, name: person.name };
   }
 
   /**
-   * Sets the new password from a reset link. False when the link is not good
-   * (used, superseded, expired, altered), including when a concurrent request
-   * used it first. A refused password is a FormError for the form. In one
-   * transaction: the link is used, the password set, a lockout lifted, every
-   * session ended, other links withdrawn, the change audited and the owner told.
+   * Sets the new password from a reset link. A link that is not good (used,
+   * superseded, expired, altered, or used first by a concurrent request) and
+   * a refused password are refused for the page. In one transaction: the link
+   * is used, the password set, a lockout lifted, every session ended, other
+   * links withdrawn, the change audited and the owner told.
    */
-  async reset(token: unknown, password: string, confirmPassword: string): Promise<boolean> {
-    const link = await this.findLink(token);
-    if (!link) return false;
+  async reset(token: unknown, password: string, confirmPassword: string): Promise<void> {
+    const link = await this.link(token);
     const errors: FieldErrors = {};
     const weak = await this.policy.check(password, { email: link.email, name: link.name });
     if (weak) errors.password = weak;
     if (confirmPassword !== password) errors.confirmPassword = 'The two passwords are not the same: type it again.';
     if (Object.keys(errors).length > 0) {
+      // The meter shows the server's verdict on the refused password.
       const strength = weak ? await passwordStrength(password, [link.email, ...link.name.split(/\s+/)]) : null;
-      throw new ResetPasswordRefused(errors, strength ? strengthView(strength.score, true) : null);
+      throw new InputRefused(errors, {
+        passwordMinLength: this.policy.minLength,
+        strength: strength ? strengthView(strength.score, true) : null,
+      });
     }
 
     // argon2 takes tens of ms: never while holding the database.
     const hashed = await this.people.hashPassword(password);
-    return this.em.transactional(async () => {
+    const done = await this.em.transactional(async () => {
       // The one check that counts: a link is used at most once, even by racing requests.
       const used = await this.tokens.consume(token, 'password_reset');
       if (used?.personId !== link.personId) return false;
@@ -160,6 +162,7 @@ export class PasswordResetService {
       });
       return true;
     });
+    if (!done) throw linkGone();
   }
 
   private get linkMinutes(): number {

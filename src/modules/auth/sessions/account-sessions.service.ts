@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { InputRefused, NotFound } from '../../../common/errors/app-error';
 import type { Principal } from '../../../common/http/principal';
 import { describeUserAgent } from '../../../common/user-agent';
 import { AuditService } from '../../../platform/audit/audit.service';
@@ -46,9 +47,8 @@ export class AccountSessionsService {
   /** Ends one of the person's own sessions; any other handle (another person's too) is not found. */
   async end(user: Principal, handle: string): Promise<string> {
     const row = (await this.sessions.listOpen(user.personId)).find((s) => sessionHandle(s.id) === handle);
-    if (!row) throw new NotFoundException('This session does not exist or has already ended.');
-    if (row.id === user.sessionId)
-      throw new BadRequestException('This is the session you are using: sign out instead.');
+    if (!row) throw new NotFound('This session does not exist or has already ended.');
+    if (row.id === user.sessionId) throw new InputRefused('This is the session you are using: sign out instead.');
     const device = describeUserAgent(row.userAgent);
     await this.em.transactional(async () => {
       await this.sessions.end(row.id, 'signed-out-remotely');

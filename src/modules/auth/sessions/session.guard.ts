@@ -1,6 +1,7 @@
-import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Clock } from '../../../common/clock';
+import { Unauthenticated } from '../../../common/errors/app-error';
 import { ALLOW_STAGES, IS_PUBLIC, RECENT_AUTH, RECENT_AUTH_SECONDS } from '../../../common/http/decorators';
 import { RedirectException } from '../../../common/http/exceptions';
 import type { AppRequest, Principal } from '../../../common/http/principal';
@@ -30,14 +31,14 @@ export class SessionGuard implements CanActivate {
     const user = req.user;
     const api = req.path.startsWith('/api/');
     if (!user) {
-      if (api) throw new UnauthorizedException('Sign in or use an API key.');
+      if (api) throw new Unauthenticated('Sign in or use an API key.');
       const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
       throw new RedirectException(`/login${next}`);
     }
     if (user.stage !== 'active') {
       const allowed = this.reflector.getAllAndOverride<string[] | undefined>(ALLOW_STAGES, targets) ?? [];
       if (!allowed.includes(user.stage)) {
-        if (api) throw new UnauthorizedException('Finish signing in first.');
+        if (api) throw new Unauthenticated('Finish signing in first.');
         throw new RedirectException(STAGE_HOME[user.stage]);
       }
     }

@@ -1,13 +1,14 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import passport from 'passport';
-import type { SignInCandidate } from './sign-in.service';
+import { Unauthenticated } from '../../../common/errors/app-error';
+import { SIGN_IN_FAILED, type SignInCandidate } from './sign-in.service';
 import { LocalStrategy } from './local.strategy';
 
 /**
  * Runs the password step and puts the outcome on `req.candidate` (never on
- * `req.user`, which is the signed-in session). Never throws: the controller
- * answers a failure with the one generic message and 401.
+ * `req.user`, which is the signed-in session). Never throws: @Candidate()
+ * refuses a failure with the one generic message and 401, on the sign-in form.
  *
  * It hands passport this application's own strategy object rather than the
  * name 'local': passport keeps one strategy per name for the whole process,
@@ -32,3 +33,13 @@ export class LocalAuthGuard implements CanActivate {
     return true;
   }
 }
+
+/**
+ * The person LocalAuthGuard found; none is refused with SIGN_IN_FAILED (401).
+ * Read when the handler runs, so the refusal comes back on its @FormView.
+ */
+export const Candidate = createParamDecorator((_: unknown, ctx: ExecutionContext): SignInCandidate => {
+  const candidate = ctx.switchToHttp().getRequest<{ candidate?: SignInCandidate | null }>().candidate;
+  if (!candidate) throw new Unauthenticated(SIGN_IN_FAILED);
+  return candidate;
+});

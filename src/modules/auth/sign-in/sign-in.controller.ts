@@ -1,16 +1,21 @@
 import { Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
-import { Public } from '../../../common/http/decorators';
+import { FormView, Public } from '../../../common/http/decorators';
 import type { AppRequest } from '../../../common/http/principal';
 import { setFlash } from '../../../common/view/flash';
-import { SignInService, SIGN_IN_FAILED, type SignInCandidate } from './sign-in.service';
+import { SignInService, type SignInCandidate } from './sign-in.service';
 import { KnownBrowsersService } from './known-browsers.service';
-import { LocalAuthGuard } from './local-auth.guard';
+import { Candidate, LocalAuthGuard } from './local-auth.guard';
 import { safeNextPath } from './safe-redirect';
 import { SessionMiddleware } from '../sessions/session.middleware';
 
-type LoginRequest = AppRequest & { candidate?: SignInCandidate | null };
+// Where to go after signing in: a path on this site, named in the form only when it is not the default.
+const nextIn = (body: unknown) => safeNextPath((body as { next?: unknown } | undefined)?.next);
+const LOGIN_LOCALS = (req: AppRequest) => {
+  const next = nextIn(req.body);
+  return { title: 'Sign in', next: next === '/dashboard' ? undefined : next };
+};
 
 @Controller()
 @Public()
@@ -27,28 +32,20 @@ export class SignInController {
     return res.render('auth/login', { title: 'Sign in', next: next ? safeNextPath(next, '') : undefined, values: {} });
   }
 
+  // Every refused sign-in is the same 401 on this form (@Candidate()).
   @Post('login')
   @UseGuards(ThrottlerGuard, LocalAuthGuard)
-  async signIn(@Req() req: LoginRequest, @Res() res: Response) {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const next = safeNextPath(body.next);
-    if (!req.candidate) {
-      return res.status(401).render('auth/login', {
-        title: 'Sign in',
-        error: SIGN_IN_FAILED,
-        next: next === '/dashboard' ? undefined : next,
-        values: { email: typeof body.email === 'string' ? body.email : '' },
-      });
-    }
+  @FormView('auth/login', LOGIN_LOCALS)
+  async signIn(@Req() req: AppRequest, @Candidate() candidate: SignInCandidate, @Res() res: Response) {
     const { token, stage } = await this.auth.signIn(
-      req.candidate,
+      candidate,
       { ipAddress: req.ip, userAgent: req.get('user-agent'), browserId: this.browsers.identify(req, res) },
       req.user?.sessionId,
     );
     this.session.setCookie(res, token);
     if (stage === 'two_factor') return res.redirect(303, '/login/2fa');
     if (stage === 'enrol') return res.redirect(303, '/account/security');
-    return res.redirect(303, next);
+    return res.redirect(303, nextIn(req.body));
   }
 
   @Post('logout')

@@ -6,9 +6,12 @@ import type { AuditService } from '../../../platform/audit/audit.service';
 import type { MailService } from '../../../platform/mail/mail.service';
 import type { SignInService } from '../sign-in/sign-in.service';
 import type { SessionsService } from '../sessions/sessions.service';
-import { TWO_FACTOR_PENDING_SECONDS, TwoFactorSignInService } from './two-factor-sign-in.service';
+import { TWO_FACTOR_FAILED, TWO_FACTOR_PENDING_SECONDS, TwoFactorSignInService } from './two-factor-sign-in.service';
 import type { TwoFactorRow } from './two-factor.store';
 import type { CheckedCode, TwoFactorService } from './two-factor.service';
+
+// Every refused code: the one answer, as a 401 on the form.
+const REFUSED = { kind: 'unauthenticated', message: TWO_FACTOR_FAILED };
 
 describe('TwoFactorSignInService.verify', () => {
   const start = Date.parse('2026-11-26T10:00:00Z');
@@ -118,14 +121,14 @@ describe('TwoFactorSignInService.verify', () => {
   it('refuses a right code whose step was already used (replay), counting a failure', async () => {
     twoFactor.checkCode.mockResolvedValue({ method: 'totp', step: 42 });
     twoFactor.spendCode.mockResolvedValue(false);
-    await expect(service.verify(user, '123456')).resolves.toEqual({ outcome: 'failed' });
+    await expect(service.verify(user, '123456')).rejects.toMatchObject(REFUSED);
     expect(auth.completeTwoFactor).not.toHaveBeenCalled();
     expect(twoFactor.recordFailure).toHaveBeenCalledWith('p1');
     expect(actions()).toEqual(['auth.login.failed']);
   });
 
   it('counts a wrong code as a failed sign-in', async () => {
-    await expect(service.verify(user, '000000')).resolves.toEqual({ outcome: 'failed' });
+    await expect(service.verify(user, '000000')).rejects.toMatchObject(REFUSED);
     expect(twoFactor.recordFailure).toHaveBeenCalledTimes(1);
     expect(audit.record.mock.calls[0][0]).toMatchObject({
       action: 'auth.login.failed',
@@ -137,7 +140,7 @@ describe('TwoFactorSignInService.verify', () => {
   it('refuses a locked person without looking at the code or counting again', async () => {
     twoFactor.isLocked.mockResolvedValue(true);
     twoFactor.checkCode.mockResolvedValue({ method: 'totp', step: 42 });
-    await expect(service.verify(user, '123456')).resolves.toEqual({ outcome: 'failed' });
+    await expect(service.verify(user, '123456')).rejects.toMatchObject(REFUSED);
     expect(twoFactor.checkCode).not.toHaveBeenCalled();
     expect(twoFactor.recordFailure).not.toHaveBeenCalled();
     expect(audit.record.mock.calls[0][0].details).toEqual({ reason: 'locked', step: 'two_factor' });

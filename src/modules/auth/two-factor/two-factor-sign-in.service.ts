@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../../common/clock';
+import { Unauthenticated } from '../../../common/errors/app-error';
 import type { Principal } from '../../../common/http/principal';
 import { AppEvents } from '../../../platform/events/app-events.service';
 import { AuditService } from '../../../platform/audit/audit.service';
@@ -19,7 +20,6 @@ export const TWO_FACTOR_FAILED =
 
 export type SecondStepOutcome =
   | { outcome: 'signed_in'; method: 'totp' | 'recovery_code'; recoveryCodesLeft: number | null }
-  | { outcome: 'failed' }
   /** The half-finished sign-in is over (too slow, person gone or disabled, two-factor removed): start again. */
   | { outcome: 'restart' };
 
@@ -55,7 +55,7 @@ export class TwoFactorSignInService {
    * Checks the code (TOTP or recovery code) and, when it is right and not
    * spent, finishes the sign-in in one transaction with its audit entries
    * and, for a recovery code, the mail to the owner. A refused code counts
-   * as a failed sign-in for the lockout.
+   * as a failed sign-in for the lockout, and is refused with TWO_FACTOR_FAILED.
    */
   async verify(user: Principal, code: unknown): Promise<SecondStepOutcome> {
     const row = await this.twoFactor.find(user.personId);
@@ -66,7 +66,7 @@ export class TwoFactorSignInService {
     if (await this.twoFactor.isLocked(row.personId)) {
       // Locked meanwhile: refused like any wrong code, and not counted again.
       await this.failed(row, 'locked');
-      return { outcome: 'failed' };
+      throw new Unauthenticated(TWO_FACTOR_FAILED);
     }
     const checked = await this.twoFactor.checkCode(row, code);
     const signedIn = await this.em.transactional(async () => {
@@ -90,7 +90,7 @@ export class TwoFactorSignInService {
     if (signedIn) return signedIn;
     await this.failed(row, 'wrong_second_factor');
     await this.twoFactor.recordFailure(row.personId);
-    return { outcome: 'failed' };
+    throw new Unauthenticated(TWO_FACTOR_FAILED);
   }
 
   // Inside the sign-in transaction: audited, and the owner is told at once.

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
-import { Public } from '../../../common/http/decorators';
+import { FormView, Public } from '../../../common/http/decorators';
 import type { AppRequest, Principal } from '../../../common/http/principal';
 import { setFlash } from '../../../common/view/flash';
 import { TwoFactorCodeDto } from '../../../common/http/two-factor-code.dto';
 import { SessionMiddleware } from '../sessions/session.middleware';
-import { TWO_FACTOR_FAILED, TwoFactorSignInService } from './two-factor-sign-in.service';
+import { TwoFactorSignInService } from './two-factor-sign-in.service';
 
 const VIEW = 'auth/two-factor';
 const TITLE = 'Two-factor sign-in';
@@ -25,20 +25,24 @@ export class TwoFactorController {
   ) {}
 
   @Get()
-  async show(@Req() req: AppRequest, @Res() res: Response) {
-    const user = await this.pending(req, res);
-    if (!user) return;
-    return res.render(VIEW, { title: TITLE, error: null });
+  show(@Req() req: AppRequest, @Res() res: Response) {
+    const away = elsewhere(req.user);
+    if (away) return res.redirect(303, away);
+    // Too slow: back to /login. A GET writes nothing: the session row, good
+    // for nothing past the time allowed, ends at the next POST or its expiry.
+    if (!this.signIn.isCurrent(req.user!)) return this.restart(res);
+    return res.render(VIEW, { title: TITLE });
   }
 
+  // A refused code comes back on the page (401, TWO_FACTOR_FAILED).
   @Post()
   @UseGuards(ThrottlerGuard)
+  @FormView(VIEW, () => ({ title: TITLE }))
   async verify(@Req() req: AppRequest, @Res() res: Response, @Body() body: TwoFactorCodeDto) {
-    const user = await this.pending(req, res);
-    if (!user) return;
-    const result = await this.signIn.verify(user, body.code);
+    const away = elsewhere(req.user);
+    if (away) return res.redirect(303, away);
+    const result = await this.signIn.verify(req.user!, body.code);
     if (result.outcome === 'restart') return this.restart(res);
-    if (result.outcome === 'failed') return res.status(401).render(VIEW, { title: TITLE, error: TWO_FACTOR_FAILED });
     if (result.method === 'recovery_code') {
       const left = result.recoveryCodesLeft ?? 0;
       setFlash(
@@ -52,28 +56,16 @@ export class TwoFactorController {
     return res.redirect(303, '/dashboard');
   }
 
-  // The pending session, or null once the answer (a redirect) is sent.
-  private async pending(req: AppRequest, res: Response): Promise<Principal | null> {
-    const user = req.user;
-    if (!user) {
-      res.redirect(303, '/login');
-      return null;
-    }
-    if (user.stage !== 'two_factor') {
-      res.redirect(303, user.stage === 'enrol' ? '/account/security' : '/dashboard');
-      return null;
-    }
-    if (!this.signIn.isCurrent(user)) {
-      await this.signIn.abandon(user);
-      this.restart(res);
-      return null;
-    }
-    return user;
-  }
-
   private restart(res: Response) {
     this.session.clearCookie(res);
     setFlash(res, 'warning', 'Your sign-in has expired. Enter your email and password again.');
     return res.redirect(303, '/login');
   }
+}
+
+// Where a request that is not a sign-in waiting for its code belongs, if anywhere else.
+function elsewhere(user: Principal | undefined): string | null {
+  if (!user) return '/login';
+  if (user.stage === 'two_factor') return null;
+  return user.stage === 'enrol' ? '/account/security' : '/dashboard';
 }

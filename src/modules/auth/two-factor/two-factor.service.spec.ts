@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/better-sqlite';
 import { FixedClock } from '../../../common/clock';
-import { FormError } from '../../../common/http/exceptions';
+import { InputRefused } from '../../../common/errors/app-error';
 import type { Principal } from '../../../common/http/principal';
 import { SecretBox } from '../../../common/security/secret-box';
 import type { AppConfig } from '../../../config/app.config';
@@ -97,8 +97,8 @@ describe('TwoFactorService', () => {
 
   describe('disable', () => {
     const refusal = (error: unknown) => {
-      expect(error).toBeInstanceOf(FormError);
-      return (error as FormError).fields;
+      expect(error).toBeInstanceOf(InputRefused);
+      return (error as InputRefused).fields;
     };
     const ONE_ANSWER = { password: 'The password or the code is not right. Check both and try again.' };
 

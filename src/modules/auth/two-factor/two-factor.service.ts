@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
-import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../../common/clock';
-import { FormError } from '../../../common/http/exceptions';
+import { Conflict, Forbidden, InputRefused, NotFound } from '../../../common/errors/app-error';
 import type { Principal } from '../../../common/http/principal';
 import { currentRequestInfo, type Actor } from '../../../common/request-info';
 import { deriveKeyBytes } from '../../../common/security/keys';
@@ -22,6 +22,7 @@ import { TwoFactorStore, type TwoFactorRow } from './two-factor.store';
 
 // One answer whichever of the two was wrong: the form must not confirm a guessed password.
 const DISABLE_REFUSED = 'The password or the code is not right. Check both and try again.';
+const WRONG_CODE = 'That code is not right. Enter the 6-digit code your app shows now.';
 
 export interface TwoFactorStatus {
   enabled: boolean;
@@ -38,8 +39,6 @@ export interface TwoFactorSetup {
   /** Replacing a secret that is already on (the old one works until this one is confirmed). */
   replacing: boolean;
 }
-
-export type EnableResult = { enabled: true; recoveryCodes: string[] } | { enabled: false; setup: TwoFactorSetup };
 
 /** A code a person typed, checked but not spent yet (see spendCode). */
 export type CheckedCode = { method: 'totp'; step: number } | { method: 'recovery_code'; digest: string } | null;
@@ -105,16 +104,17 @@ export class TwoFactorService {
    * Turns the pending secret on when `code` is right for it: the previous
    * secret (re-enrolment) and every earlier recovery code stop working; ten
    * new recovery codes are returned, to be shown this once. A session that
-   * was held at enrolment is signed in from here on.
+   * was held at enrolment is signed in from here on. A wrong code is refused
+   * with the same setup to show again.
    */
-  async enable(user: Principal, code: unknown): Promise<EnableResult> {
+  async enable(user: Principal, code: unknown): Promise<string[]> {
     const row = await this.row(user.personId);
     const sealed = row.totpPendingSecret;
     const secret = sealed ? this.box.open(sealed) : null;
-    if (!sealed || !secret) throw new FormError({ code: 'Start the setup again: there is no code to confirm.' });
+    if (!sealed || !secret) throw new Conflict('Start the setup again: there is no code to confirm.');
     const typed = typeof code === 'string' ? code.replace(/\s/g, '') : '';
     const step = await verifyTotp(secret, typed, this.clock.now(), null);
-    if (step === null) return { enabled: false, setup: await this.setupView(row, secret) };
+    if (step === null) throw new InputRefused({ code: WRONG_CODE }, { setup: await this.setupView(row, secret) });
 
     const recoveryCodes = newRecoveryCodes();
     const replaced = row.totpEnabledAt !== null;
@@ -137,14 +137,14 @@ export class TwoFactorService {
       return true;
     });
     // Another setup replaced the secret meanwhile: this code belongs to neither.
-    if (!activated) throw new FormError({ code: 'Start the setup again: a newer setup replaced this one.' });
-    return { enabled: true, recoveryCodes };
+    if (!activated) throw new Conflict('Start the setup again: a newer setup replaced this one.');
+    return recoveryCodes;
   }
 
   /** Ten new recovery codes, shown once; the old ones stop working. */
   async regenerateRecoveryCodes(user: Principal): Promise<string[]> {
     const row = await this.row(user.personId);
-    if (row.totpEnabledAt === null) throw new ForbiddenException('Turn on two-factor sign-in first.');
+    if (row.totpEnabledAt === null) throw new Conflict('Turn on two-factor sign-in first.');
     const codes = newRecoveryCodes();
     await this.em.transactional(async () => {
       await this.repo.replaceRecoveryCodes(user.personId, this.digests(codes), +this.clock.now());
@@ -165,14 +165,14 @@ export class TwoFactorService {
    */
   async disable(user: Principal, input: { password: string; code: string }): Promise<void> {
     const row = await this.row(user.personId);
-    if (row.totpEnabledAt === null) throw new ForbiddenException('Two-factor sign-in is already off.');
+    if (row.totpEnabledAt === null) throw new Conflict('Two-factor sign-in is already off.');
     if (row.requireTwoFactor === 1) {
-      throw new ForbiddenException(
+      throw new Forbidden(
         'Your organization requires two-factor sign-in, so it cannot be turned off. Set it up on a new device instead.',
       );
     }
     const password = await this.reauth.verify(row.personId, input.password);
-    if (password === 'locked') throw new FormError({ password: REAUTH_LOCKED });
+    if (password === 'locked') throw new InputRefused({ password: REAUTH_LOCKED });
     const checked = await this.checkCode(row, input.code);
 
     const disabled = await this.em.transactional(async () => {
@@ -195,7 +195,7 @@ export class TwoFactorService {
     if (disabled) return;
     if (password === 'ok') await this.recordFailure(row.personId);
     else await this.reauth.failed(row.personId, '2fa_disable');
-    throw new FormError({ password: DISABLE_REFUSED });
+    throw new InputRefused({ password: DISABLE_REFUSED });
   }
 
   /**
@@ -204,16 +204,16 @@ export class TwoFactorService {
    */
   async resetForPerson(who: { email: string } | { personId: string }, reason: string): Promise<TwoFactorRow> {
     const why = reason.trim().replace(/\s+/g, ' ');
-    if (why.length < 3 || why.length > 500) throw new FormError({ reason: 'Give a reason of 3 to 500 characters.' });
+    if (why.length < 3 || why.length > 500) throw new InputRefused({ reason: 'Give a reason of 3 to 500 characters.' });
     const row =
       'email' in who ? await this.repo.findByEmail(normalizeEmail(who.email)) : await this.repo.find(who.personId);
     if (!row) {
-      throw new NotFoundException(
+      throw new NotFound(
         'email' in who ? `No person has the email address ${normalizeEmail(who.email)}.` : 'Person not found.',
       );
     }
     if (row.totpEnabledAt === null && row.totpPendingSecret === null) {
-      throw new FormError({ email: `Two-factor sign-in is not on for ${row.email}.` });
+      throw new InputRefused({ email: `Two-factor sign-in is not on for ${row.email}.` });
     }
     await this.em.transactional(async () => {
       await this.repo.clear(row.personId);
@@ -234,10 +234,19 @@ export class TwoFactorService {
   }
 
   /**
-   * A session held at enrolment whose organization no longer requires
-   * two-factor is signed in as it is.
+   * Whether a session held at enrolment may go on without two-factor: its
+   * organization stopped requiring it meanwhile.
    */
+  canSkipEnrolment(user: Principal, status: TwoFactorStatus): boolean {
+    return user.stage === 'enrol' && !status.required && !status.enabled;
+  }
+
+  /** Such a session is signed in as it is, when the person asks to go on (a POST). */
   async releaseEnrolment(user: Principal): Promise<void> {
+    if (user.stage !== 'enrol') return;
+    if (!this.canSkipEnrolment(user, await this.status(user.personId))) {
+      throw new Forbidden('Your organization requires two-factor sign-in. Set it up to continue.');
+    }
     await this.sessions.setStage(user.sessionId, 'active');
   }
 
@@ -325,7 +334,7 @@ export class TwoFactorService {
 
   private async row(personId: string): Promise<TwoFactorRow> {
     const row = await this.repo.find(personId);
-    if (!row) throw new NotFoundException();
+    if (!row) throw new NotFound();
     return row;
   }
 
