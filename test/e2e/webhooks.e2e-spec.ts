@@ -554,6 +554,8 @@ describe('webhooks plugin', () => {
     it('pages the list by a key that holds no part of the address, every endpoint once', async () => {
       const ids: string[] = [];
       for (let n = 0; n <= PAGE_SIZE; n++) {
+        // A second apart: the list is oldest first, so /in/0 is on the first page.
+        t.clock.advance(1);
         ids.push((await register(withPassword(`https://hooks.example.com/in/${n}`), ['mail.failed'])).id);
       }
       const first = await operator.get('/plugins/webhooks');
