@@ -207,7 +207,14 @@ export async function run(): Promise<void> {
     const servers: Server[] = [];
     try {
       const { operator, nav, databasePath } = await seed(dataDir, scale.organizations);
-      const app = await start('SeatDesk', ['dist/src/main.js'], { DATA_DIR: dataDir, APP_SECRET: SECRET }, '/healthz');
+      // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of SeatDesk per scale there.
+      const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+      const app = await start(
+        'SeatDesk',
+        [...profile, 'dist/src/main.js'],
+        { DATA_DIR: dataDir, APP_SECRET: SECRET },
+        '/healthz',
+      );
       servers.push(app);
       const floor = await start(
         'floor',
