@@ -23,6 +23,9 @@ const ASSET_OPTIONS = { maxAge: '1d', index: false, fallthrough: true } as const
 /** Everything HTTP the app needs, in order; shared by main.ts and the tests. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): NestExpressApplication {
   app.disable('x-powered-by');
+  // Every answer is no-store (SessionMiddleware), so no browser ever revalidates:
+  // hashing each body for an ETag is work for nothing. Static assets keep theirs.
+  app.set('etag', false);
   if (config.trustProxy) app.set('trust proxy', config.trustProxy);
   app.set('seatdesk.secure', config.secure);
 
