@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
@@ -9,7 +9,6 @@ import { createCsrf, CSRF, CsrfGuard } from './common/http/csrf';
 import { HttpExceptionFilter } from './common/http/http-exception.filter';
 import { RolesGuard } from './common/http/roles.guard';
 import { createValidationPipe } from './common/http/validation';
-import { LayoutInterceptor } from './common/view/layout.interceptor';
 import type { AppConfig } from './config/app.config';
 import { APP_CONFIG, ConfigModule } from './config/config.module';
 import { DatabaseModule } from './platform/database/database.module';
@@ -65,7 +64,6 @@ export class AppModule {
             { provide: APP_GUARD, useClass: CsrfGuard },
             { provide: APP_GUARD, useClass: SessionGuard },
             { provide: APP_GUARD, useClass: RolesGuard },
-            { provide: APP_INTERCEPTOR, useClass: LayoutInterceptor },
             { provide: APP_FILTER, useClass: HttpExceptionFilter },
             { provide: APP_PIPE, useFactory: createValidationPipe },
           ]

@@ -4,10 +4,11 @@ import cookieParser from 'cookie-parser';
 import type { Request } from 'express';
 import helmet from 'helmet';
 import { join } from 'node:path';
+import { CSRF, type CsrfUtilities } from './common/http/csrf';
 import { refuseNulInUrl } from './common/http/url-guard.middleware';
 import { runWithRequestInfo } from './common/request-info';
 import { deriveKeyBytes } from './common/security/keys';
-import { MODULE_NAV_SETTING } from './common/view/layout';
+import { layoutLocals, MODULE_NAV_SETTING } from './common/view/layout';
 import { createViewEngine } from './common/view/view-engine';
 import { MODULE_CATALOG } from './platform/module-host/module-catalog';
 import type { AppConfig } from './config/app.config';
@@ -72,6 +73,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
   app.use(refuseNulInUrl);
   const gate = app.get(SetupGate);
   app.use(gate.use.bind(gate));
+  app.use(layoutLocals(app.get<CsrfUtilities>(CSRF)));
 
   const plugins = app.get(PluginRegistry);
   const views = createViewEngine([{ dir: join(VIEWS_DIR, 'partials') }, ...plugins.partialDirs()]);
