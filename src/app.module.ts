@@ -12,7 +12,7 @@ import { createValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/app.config';
 import { APP_CONFIG, ConfigModule } from './config/config.module';
 import { DatabaseModule } from './platform/database/database.module';
-import { loggerOptions } from './logger';
+import { createLogger, loggerModuleParams, ROOT_LOGGER } from './logger';
 import { PluginHostModule } from './platform/plugin-host/plugin-host.module';
 import { loadPlugins, pluginEntities, pluginMigrations } from './platform/plugin-host/plugin-loader';
 import { EventsModule } from './platform/events/events.module';
@@ -39,11 +39,12 @@ export class AppModule {
     const scheduler = options.scheduler ?? config.jobs;
     // Synchronously, before Nest builds the graph: a bad plugin throws here, naming itself.
     const plugins = loadPlugins(config.plugins, { dir: options.pluginsDir });
+    const logger = createLogger(config);
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config, options.clock),
-        LoggerModule.forRoot(loggerOptions(config)),
+        LoggerModule.forRoot(loggerModuleParams(logger)),
         DatabaseModule.forRoot(config, {
           migrate: options.migrate ?? true,
           entities: pluginEntities(plugins),
@@ -59,6 +60,7 @@ export class AppModule {
       ],
       providers: http
         ? [
+            { provide: ROOT_LOGGER, useValue: logger },
             { provide: CSRF, inject: [APP_CONFIG], useFactory: createCsrf },
             // Guards run in this order: CSRF, then session, then role.
             { provide: APP_GUARD, useClass: CsrfGuard },

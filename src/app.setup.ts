@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import type { Request } from 'express';
 import helmet from 'helmet';
+import type { Logger } from 'pino';
 import { join } from 'node:path';
 import { CSRF, type CsrfUtilities } from './common/http/csrf';
 import { refuseNulInUrl } from './common/http/url-guard.middleware';
@@ -18,6 +19,7 @@ import { PluginRegistry } from './platform/plugin-host/plugin-registry';
 import { mountPluginViews } from './platform/plugin-host/plugin-views';
 import { SetupGate } from './modules/setup/setup.gate';
 import { PasswordPolicy } from './modules/people/password-policy';
+import { requestLogger, ROOT_LOGGER } from './logger';
 
 const ASSET_OPTIONS = { maxAge: '1d', index: false, fallthrough: true } as const;
 
@@ -62,8 +64,9 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
   });
   app.useStaticAssets(join(PROJECT_ROOT, 'public'), { prefix: '/assets/app', ...ASSET_OPTIONS });
 
+  app.use(requestLogger(app.get<Logger>(ROOT_LOGGER)));
   app.use((req: Request, _res: unknown, next: () => void) =>
-    runWithRequestInfo({ ip: req.ip, userAgent: req.get('user-agent') }, next),
+    runWithRequestInfo({ requestId: (req as { id?: number }).id, ip: req.ip, userAgent: req.get('user-agent') }, next),
   );
   const orm = app.get(MikroORM);
   app.use((_req: unknown, _res: unknown, next: () => void) => RequestContext.create(orm.em, next));
