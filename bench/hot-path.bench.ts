@@ -20,10 +20,14 @@ import { generateOrganizations, measure, signInAt, type RouteFigures } from './l
 
 const ROOT = join(__dirname, '..');
 const SECRET = 'bench-secret-for-the-hot-path-0123456789abcdef';
+// BENCH_ORGANIZATIONS=100 runs one scale only.
 const SCALES = [
   { label: '1×', organizations: 100 },
   { label: '100×', organizations: 10_000 },
-];
+].filter(
+  (s) =>
+    !process.env.BENCH_ORGANIZATIONS || process.env.BENCH_ORGANIZATIONS.split(',').includes(String(s.organizations)),
+);
 const ROUTES = ['/admin/organizations', '/dashboard'];
 const LOAD = {
   amount: 0,
@@ -32,6 +36,14 @@ const LOAD = {
   seconds: Number(process.env.BENCH_SECONDS ?? 5),
   warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 1),
 };
+// SeatDesk runs as `npm start` runs it: the node options of that script,
+// plus BENCH_NODE_FLAGS (space-separated) to try others.
+const START_SCRIPT = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } })
+  .scripts.start;
+const NODE_FLAGS = [
+  ...START_SCRIPT.split(/\s+/).filter((word) => word.startsWith('--')),
+  ...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
+];
 const SERVER_CORE = '1';
 const CLIENT_CORE = '0';
 
@@ -197,7 +209,8 @@ export async function run(): Promise<void> {
   if (build.status !== 0) throw new Error('npm run build failed');
 
   console.log(
-    `hot path: SeatDesk (node dist/src/main.js, default settings) and its floor (bench/floor.ts) on core ${SERVER_CORE}, ` +
+    `hot path: SeatDesk (node ${[...NODE_FLAGS, 'dist/src/main.js'].join(' ')}, default settings) and its floor ` +
+      `(bench/floor.ts) on core ${SERVER_CORE}, ` +
       `autocannon on core ${CLIENT_CORE}; ${LOAD.connections} connections, ${LOAD.seconds} s per route after ` +
       `${LOAD.warmupSeconds} s of warm-up; figures only, not a pass/fail test.`,
   );
@@ -211,7 +224,7 @@ export async function run(): Promise<void> {
       const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
       const app = await start(
         'SeatDesk',
-        [...profile, 'dist/src/main.js'],
+        [...NODE_FLAGS, ...profile, 'dist/src/main.js'],
         { DATA_DIR: dataDir, APP_SECRET: SECRET },
         '/healthz',
       );
@@ -230,9 +243,14 @@ export async function run(): Promise<void> {
       if (scale === SCALES[0]) {
         for (let i = 0; i < 20; i++)
           for (const route of ROUTES) await (await fetch(`${app.baseUrl}${route}`, { headers: { cookie } })).text();
+        // Right after boot V8's young generation is still at the size start-up
+        // grew it to; its memory reducer shrinks it after some seconds of quiet.
         await new Promise((resolve) => setTimeout(resolve, 2000));
+        const soon = rssMiB(app.child.pid!);
+        await new Promise((resolve) => setTimeout(resolve, 18_000));
         console.log(
-          `  SeatDesk idle RSS after boot and ${20 * ROUTES.length} pages: ${rssMiB(app.child.pid!).toFixed(0)} MiB`,
+          `  SeatDesk idle RSS after boot and ${20 * ROUTES.length} pages: ${soon.toFixed(0)} MiB 2 s later, ` +
+            `${rssMiB(app.child.pid!).toFixed(0)} MiB 20 s later`,
         );
       }
       for (const route of ROUTES) {
