@@ -1,5 +1,5 @@
 import Database, { type Statement } from 'better-sqlite3';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -99,7 +99,7 @@ function listOrganizations(request: ReturnType<typeof pageRequest>, search?: str
 }
 
 // HS256 with the key the app derives for session tokens.
-const jwtKey = deriveKeyBytes(appSecret, 'session-jwt');
+const jwtKey = createSecretKey(deriveKeyBytes(appSecret, 'session-jwt'));
 function verifySessionToken(token: string, now: number): string | null {
   const parts = token.split('.');
   if (parts.length !== 3) return null;
@@ -118,7 +118,7 @@ function verifySessionToken(token: string, now: number): string | null {
 
 // The double-submit token as csrf-csrf makes it: HMAC of the session cookie
 // and a random value, reused while the cookie's token is still valid.
-const csrfSecret = deriveKeyBytes(appSecret, 'csrf').toString('hex');
+const csrfSecret = createSecretKey(Buffer.from(deriveKeyBytes(appSecret, 'csrf').toString('hex'), 'utf8'));
 const csrfHmac = (session: string, random: string) =>
   createHmac('sha256', csrfSecret).update(`${session.length}!${session}!${random.length}!${random}`).digest('hex');
 function csrfToken(cookies: Map<string, string>): string {
@@ -238,7 +238,10 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     });
   }
   locals.body = pages[page](locals, RUNTIME);
-  send(res, 200, layout(locals, RUNTIME), `${CSRF_COOKIE}=${encodeURIComponent(csrf)}; Path=/; HttpOnly; SameSite=Lax`);
+  // The cookie only when the token is new, as the app does.
+  const cookie =
+    cookies.get(CSRF_COOKIE) === csrf ? undefined : `${CSRF_COOKIE}=${csrf}; Path=/; HttpOnly; SameSite=Lax`;
+  send(res, 200, layout(locals, RUNTIME), cookie);
 }
 
 const server = createServer((req, res) => {
