@@ -165,31 +165,64 @@ async function browserCookie(app: Server, email: string, password: string): Prom
   return csrf ? cookie.replace(/sd_csrf=[^;]*/, csrf) : cookie;
 }
 
+/** CPU time (user + system) a process has used, ms; /proc counts in ticks of 10 ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+type Figures = RouteFigures & { cpuPerRequest: number };
+
+/** measure(), plus the server's CPU time per answered request (µs): steadier than req/s on a busy machine. */
+async function measureWithCpu(server: Server, route: string, cookie: string): Promise<Figures> {
+  if (LOAD.warmupSeconds)
+    await measure(server, route, cookie, { ...LOAD, seconds: LOAD.warmupSeconds, warmupSeconds: 0 });
+  const before = cpuMs(server.child.pid!);
+  const figures = await measure(server, route, cookie, { ...LOAD, warmupSeconds: 0 });
+  return { ...figures, cpuPerRequest: ((cpuMs(server.child.pid!) - before) * 1000) / Math.max(1, figures.requests) };
+}
+
 interface Row {
   scale: string;
   route: string;
-  app: RouteFigures;
-  floor: RouteFigures;
+  app: Figures;
+  floor: Figures;
 }
 
 function printComparison(rows: Row[]): void {
-  const header = ['scale', 'route', 'SeatDesk req/s', 'p50', 'p99', 'floor req/s', 'p50', 'p99', 'floor/SeatDesk'];
+  const header = [
+    'scale',
+    'route',
+    'SeatDesk req/s',
+    'p50',
+    'p99',
+    'CPU µs/req',
+    'floor req/s',
+    'p50',
+    'p99',
+    'CPU µs/req',
+    'floor/SeatDesk req/s',
+    'CPU',
+  ];
   const cells = rows.map((r) => [
     r.scale,
     r.route,
     r.app.rps.toFixed(0),
     r.app.p50.toFixed(1),
     r.app.p99.toFixed(1),
+    r.app.cpuPerRequest.toFixed(0),
     r.floor.rps.toFixed(0),
     r.floor.p50.toFixed(1),
     r.floor.p99.toFixed(1),
+    r.floor.cpuPerRequest.toFixed(0),
     `${(r.floor.rps / r.app.rps).toFixed(2)}×`,
+    `${(r.app.cpuPerRequest / r.floor.cpuPerRequest).toFixed(2)}×`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]) => c.map((v, i) => (i < 2 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
   console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   for (const c of cells) console.log(line(c));
-  console.log('(latencies in ms)');
+  console.log("(latencies in ms; CPU: the server process's user + system time per answered request)");
   for (const r of rows) {
     for (const f of [r.app, r.floor]) {
       if (f.non2xx > 0 || f.errors > 0) {
@@ -257,8 +290,8 @@ export async function run(): Promise<void> {
         rows.push({
           scale: scale.label,
           route,
-          app: await measure(app, route, cookie, LOAD),
-          floor: await measure(floor, route, cookie, LOAD),
+          app: await measureWithCpu(app, route, cookie),
+          floor: await measureWithCpu(floor, route, cookie),
         });
       }
       console.log(`  SeatDesk RSS after the load: ${rssMiB(app.child.pid!).toFixed(0)} MiB`);
