@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { join } from 'node:path';
+import { bodyParsers } from './common/http/body-parsers';
 import { CSRF, type CsrfUtilities } from './common/http/csrf';
 import { refuseNulInUrl } from './common/http/url-guard.middleware';
 import { runWithRequestInfo } from './common/request-info';
@@ -23,7 +24,10 @@ import { requestLogger, ROOT_LOGGER } from './logger';
 
 const ASSET_OPTIONS = { maxAge: '1d', index: false, fallthrough: true } as const;
 
-/** Everything HTTP the app needs, in order; shared by main.ts and the tests. */
+/**
+ * Everything HTTP the app needs, in order; shared by main.ts and the tests.
+ * The app must be created with `bodyParser: false`: bodies are parsed here.
+ */
 export function configureApp(app: NestExpressApplication, config: AppConfig): NestExpressApplication {
   app.disable('x-powered-by');
   // Every answer is no-store (SessionMiddleware), so no browser ever revalidates:
@@ -77,6 +81,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
   const gate = app.get(SetupGate);
   app.use(gate.use.bind(gate));
   app.use(layoutLocals(app.get<CsrfUtilities>(CSRF)));
+  app.use(bodyParsers());
 
   const plugins = app.get(PluginRegistry);
   const views = createViewEngine([{ dir: join(VIEWS_DIR, 'partials') }, ...plugins.partialDirs()]);

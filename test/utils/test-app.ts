@@ -67,7 +67,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     const moduleRef = await Test.createTestingModule({
       imports: [AppModule.forRoot(config, { clock, pluginsDir: options.pluginsDir }), ...(options.imports ?? [])],
     }).compile();
-    app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
+    app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false, bodyParser: false });
     configureApp(app, config);
     await app.init();
   } catch (err) {
