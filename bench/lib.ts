@@ -1,5 +1,6 @@
 import { organizationNameKey } from '../src/modules/organizations/organization-name';
 import { EntityManager } from '@mikro-orm/better-sqlite';
+import type { INestApplicationContext } from '@nestjs/common';
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -43,7 +44,7 @@ const KINDS = ['Dental', 'Logistics', 'Pharmacy', 'Legal', 'Clinic', 'Studio', '
  * transaction with multi-row statements: seconds for the factories, well
  * under one here.
  */
-export async function generateOrganizations(t: TestApp, count: number): Promise<void> {
+export async function generateOrganizations(t: { app: INestApplicationContext }, count: number): Promise<void> {
   const em = t.app.get(EntityManager).fork();
   const now = Date.now();
   const perStatement = 500; // 5 parameters a row, far below SQLite's variable limit
@@ -82,17 +83,22 @@ function cookiePairs(res: Response): Map<string, string> {
  */
 export async function signInOperator(app: BenchApp): Promise<string> {
   const operator = await createOperator(app.t);
-  const form = await fetch(`${app.baseUrl}/login`, { redirect: 'manual' });
+  return signInAt(app.baseUrl, operator.email, operator.password);
+}
+
+/** Signs in at any SeatDesk (in this process or not) and returns the Cookie header. */
+export async function signInAt(baseUrl: string, email: string, password: string): Promise<string> {
+  const form = await fetch(`${baseUrl}/login`, { redirect: 'manual' });
   const html = await form.text();
   const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
   const csrfCookie = cookiePairs(form).get('sd_csrf');
   if (!csrf || !csrfCookie) throw new Error(`GET /login gave no CSRF token (status ${form.status})`);
 
-  const res = await fetch(`${app.baseUrl}/login`, {
+  const res = await fetch(`${baseUrl}/login`, {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `sd_csrf=${csrfCookie}` },
-    body: new URLSearchParams({ email: operator.email, password: operator.password, _csrf: csrf }).toString(),
+    body: new URLSearchParams({ email, password, _csrf: csrf }).toString(),
   });
   const session = cookiePairs(res).get('sd_session');
   if (res.status !== 303 || !session) throw new Error(`POST /login answered ${res.status} without a session`);
@@ -100,7 +106,7 @@ export async function signInOperator(app: BenchApp): Promise<string> {
 }
 
 /** GETs a page as the signed-in person; fails unless it is a 200. */
-export async function getPage(app: BenchApp, path: string, cookie: string): Promise<string> {
+export async function getPage(app: Pick<BenchApp, 'baseUrl'>, path: string, cookie: string): Promise<string> {
   const res = await fetch(`${app.baseUrl}${path}`, { headers: { cookie }, redirect: 'manual' });
   if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}`);
   return res.text();
@@ -141,6 +147,9 @@ export interface RouteFigures {
 export interface LoadOptions {
   /** Requests measured per route (bounded, so a run always ends). */
   amount: number;
+  /** Or seconds measured per route, when set (amount and warmup are then ignored). */
+  seconds?: number;
+  warmupSeconds?: number;
   connections: number;
   /** Requests sent first and not measured: caches, JIT, the SQLite page cache. */
   warmup: number;
@@ -157,7 +166,7 @@ export const DEFAULT_LOAD: LoadOptions = {
  * it does not compete with the server for this process's event loop.
  */
 export async function measure(
-  app: BenchApp,
+  app: Pick<BenchApp, 'baseUrl'>,
   path: string,
   cookie: string,
   load: LoadOptions = DEFAULT_LOAD,
@@ -172,8 +181,12 @@ export async function measure(
     workers: 1,
     sampleInt: 25,
   };
-  if (load.warmup > 0) await autocannon({ ...base, amount: load.warmup });
-  const result = await autocannon({ ...base, amount: load.amount });
+  if (load.seconds) {
+    if (load.warmupSeconds) await autocannon({ ...base, duration: load.warmupSeconds });
+  } else if (load.warmup > 0) await autocannon({ ...base, amount: load.warmup });
+  const result = await autocannon(
+    load.seconds ? { ...base, duration: load.seconds } : { ...base, amount: load.amount },
+  );
   const completed = result.latency.totalCount ?? result.requests.total ?? 0;
   return {
     route: path,

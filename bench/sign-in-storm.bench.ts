@@ -64,8 +64,13 @@ async function knownBrowser(app: BenchApp, email: string, password: string): Pro
   return cookiePair(res, 'sd_browser') ?? '';
 }
 
+// The histogram records the time between its timer's runs, sampling
+// interval included (an idle process shows p99 ≈ 10–13 ms): "loop p99" is that
+// figure as it always was, "delay p99" the part beyond the interval.
+const LOOP_SAMPLE_MS = 10;
+
 function loopDelay(): IntervalHistogram {
-  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  const histogram = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
   histogram.enable();
   return histogram;
 }
@@ -191,7 +196,8 @@ export async function run(): Promise<void> {
     );
     console.log(
       `\nidle: /dashboard p50 ${idle.p50.toFixed(1)} ms, p99 ${idle.p99.toFixed(1)} ms (${idle.requests} requests, ${idle.rps.toFixed(0)} req/s); ` +
-        `event-loop delay p99 ${ms(idleLoop.percentile(99)).toFixed(1)} ms`,
+        `event-loop delay p99 ${ms(idleLoop.percentile(99)).toFixed(1)} ms ` +
+        `(${Math.max(0, ms(idleLoop.percentile(99)) - LOOP_SAMPLE_MS).toFixed(1)} ms beyond the ${LOOP_SAMPLE_MS} ms interval)`,
     );
     const header = [
       'storm',
@@ -202,6 +208,7 @@ export async function run(): Promise<void> {
       'dash p50 ms',
       'dash p99 ms',
       'loop p99 ms',
+      'delay p99 ms',
     ];
     const rows = storms.map((s) => [
       s.label,
@@ -212,6 +219,7 @@ export async function run(): Promise<void> {
       s.dashboardP50.toFixed(1),
       s.dashboardP99.toFixed(1),
       s.loopP99.toFixed(1),
+      Math.max(0, s.loopP99 - LOOP_SAMPLE_MS).toFixed(1),
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (cells: string[]) =>

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
@@ -9,12 +9,11 @@ import { createCsrf, CSRF, CsrfGuard } from './common/http/csrf';
 import { HttpExceptionFilter } from './common/http/http-exception.filter';
 import { RolesGuard } from './common/http/roles.guard';
 import { createValidationPipe } from './common/http/validation';
-import { LayoutInterceptor } from './common/view/layout.interceptor';
 import type { AppConfig } from './config/app.config';
 import { APP_CONFIG, ConfigModule } from './common/config.module';
 import { DatabaseModule } from './platform/database/database.module';
-import { loggerOptions } from './logger';
 import { portsModule } from './platform/module-host/define-module';
+import { createLogger, loggerModuleParams, ROOT_LOGGER } from './logger';
 import { PluginHostModule } from './platform/plugin-host/plugin-host.module';
 import { loadPlugins, pluginEntities, pluginMigrations } from './platform/plugin-host/plugin-loader';
 import { EventsModule } from './platform/events/events.module';
@@ -41,11 +40,12 @@ export class AppModule {
     const scheduler = options.scheduler ?? config.jobs;
     // Synchronously, before Nest builds the graph: a bad plugin throws here, naming itself.
     const plugins = loadPlugins(config.plugins, { dir: options.pluginsDir });
+    const logger = createLogger(config);
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config, options.clock),
-        LoggerModule.forRoot(loggerOptions(config)),
+        LoggerModule.forRoot(loggerModuleParams(logger)),
         DatabaseModule.forRoot(config, {
           migrate: options.migrate ?? true,
           entities: pluginEntities(plugins),
@@ -62,12 +62,12 @@ export class AppModule {
       ],
       providers: http
         ? [
+            { provide: ROOT_LOGGER, useValue: logger },
             { provide: CSRF, inject: [APP_CONFIG], useFactory: createCsrf },
             // Guards run in this order: CSRF, then session, then role.
             { provide: APP_GUARD, useClass: CsrfGuard },
             { provide: APP_GUARD, useClass: SessionGuard },
             { provide: APP_GUARD, useClass: RolesGuard },
-            { provide: APP_INTERCEPTOR, useClass: LayoutInterceptor },
             { provide: APP_FILTER, useClass: HttpExceptionFilter },
             { provide: APP_PIPE, useFactory: createValidationPipe },
           ]

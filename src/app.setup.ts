@@ -3,11 +3,14 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import type { Request } from 'express';
 import helmet from 'helmet';
+import type { Logger } from 'pino';
 import { join } from 'node:path';
+import { bodyParsers } from './common/http/body-parsers';
+import { CSRF, type CsrfUtilities } from './common/http/csrf';
 import { refuseNulInUrl } from './common/http/url-guard.middleware';
 import { runWithRequestInfo } from './common/request-info';
 import { deriveKeyBytes } from './common/security/keys';
-import { MODULE_NAV_SETTING } from './common/view/layout';
+import { layoutLocals, MODULE_NAV_SETTING } from './common/view/layout';
 import { createViewEngine } from './common/view/view-engine';
 import { MODULE_CATALOG } from './platform/module-host/module-catalog';
 import type { AppConfig } from './config/app.config';
@@ -17,12 +20,19 @@ import { PluginRegistry } from './platform/plugin-host/plugin-registry';
 import { mountPluginViews } from './platform/plugin-host/plugin-views';
 import { SetupGate } from './modules/setup/setup.gate';
 import { PasswordPolicy } from './modules/people/password-policy';
+import { requestLogger, ROOT_LOGGER } from './logger';
 
 const ASSET_OPTIONS = { maxAge: '1d', index: false, fallthrough: true } as const;
 
-/** Everything HTTP the app needs, in order; shared by main.ts and the tests. */
+/**
+ * Everything HTTP the app needs, in order; shared by main.ts and the tests.
+ * The app must be created with `bodyParser: false`: bodies are parsed here.
+ */
 export function configureApp(app: NestExpressApplication, config: AppConfig): NestExpressApplication {
   app.disable('x-powered-by');
+  // Every answer is no-store (SessionMiddleware), so no browser ever revalidates:
+  // hashing each body for an ETag is work for nothing. Static assets keep theirs.
+  app.set('etag', false);
   if (config.trustProxy) app.set('trust proxy', config.trustProxy);
   app.set('seatdesk.secure', config.secure);
 
@@ -58,8 +68,9 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
   });
   app.useStaticAssets(join(PROJECT_ROOT, 'public'), { prefix: '/assets/app', ...ASSET_OPTIONS });
 
+  app.use(requestLogger(app.get<Logger>(ROOT_LOGGER)));
   app.use((req: Request, _res: unknown, next: () => void) =>
-    runWithRequestInfo({ ip: req.ip, userAgent: req.get('user-agent') }, next),
+    runWithRequestInfo({ requestId: (req as { id?: number }).id, ip: req.ip, userAgent: req.get('user-agent') }, next),
   );
   const orm = app.get(MikroORM);
   app.use((_req: unknown, _res: unknown, next: () => void) => RequestContext.create(orm.em, next));
@@ -69,6 +80,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
   app.use(refuseNulInUrl);
   const gate = app.get(SetupGate);
   app.use(gate.use.bind(gate));
+  app.use(layoutLocals(app.get<CsrfUtilities>(CSRF)));
+  app.use(bodyParsers());
 
   const plugins = app.get(PluginRegistry);
   const views = createViewEngine([{ dir: join(VIEWS_DIR, 'partials') }, ...plugins.partialDirs()]);

@@ -15,7 +15,7 @@ async function bootstrap(config: AppConfig): Promise<void> {
 
   const app = await NestFactory.create<import('@nestjs/platform-express').NestExpressApplication>(
     AppModule.forRoot(config),
-    { bufferLogs: true },
+    { bufferLogs: true, bodyParser: false },
   );
   app.useLogger(app.get(Logger));
   configureApp(app, config);

@@ -12,6 +12,8 @@ export interface Actor {
 }
 
 export interface RequestInfo {
+  /** The HTTP request's number in this process (log lines carry it as reqId). */
+  requestId?: number;
   ip?: string;
   userAgent?: string;
   actor?: Actor;

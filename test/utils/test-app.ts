@@ -77,7 +77,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
         ...(options.imports ?? []),
       ],
     }).compile();
-    app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
+    app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false, bodyParser: false });
     configureApp(app, config);
     await app.init();
   } catch (err) {

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { doubleCsrf } from 'csrf-csrf';
-import type { Request, Response } from 'express';
+import type { CookieOptions, Request, Response } from 'express';
+import { createSecretKey } from 'node:crypto';
 import type { AppConfig } from '../../config/app.config';
 import { Forbidden } from '../errors/app-error';
 import { deriveKeyBytes } from '../security/keys';
@@ -16,10 +17,12 @@ export const CSRF = Symbol('CSRF');
 // Double-submit cookie bound to the session cookie, token read from the form
 // field `_csrf` only (csrf-csrf v4).
 export function createCsrf(config: Pick<AppConfig, 'appSecret' | 'secure'>): CsrfUtilities {
-  const secret = deriveKeyBytes(config.appSecret, 'csrf').toString('hex');
+  // The HMAC key is the UTF-8 of the derived key's hex, as it always was; as a
+  // KeyObject, so createHmac does not import it again for every page.
+  const secret = createSecretKey(Buffer.from(deriveKeyBytes(config.appSecret, 'csrf').toString('hex'), 'utf8'));
   const sessionCookie = cookieName(SESSION_COOKIE, config.secure);
   return doubleCsrf({
-    getSecret: () => secret,
+    getSecret: () => secret as unknown as string,
     getSessionIdentifier: (req: Request) => (req.cookies?.[sessionCookie] as string | undefined) ?? '',
     cookieName: cookieName('sd_csrf', config.secure),
     cookieOptions: cookieOptions(config.secure),
@@ -47,7 +50,15 @@ export class CsrfGuard implements CanActivate {
   }
 }
 
-/** The token for the page being rendered (set as a cookie on the same response). */
+/**
+ * The token for the page being rendered. Its cookie is set on the same
+ * response when it is new; a browser already holding it (a session cookie,
+ * no expiry to refresh) is not sent it again with every page.
+ */
 export function csrfTokenFor(csrf: CsrfUtilities, req: Request, res: Response): string {
-  return csrf.generateCsrfToken(req, res);
+  let cookie: [string, string, CookieOptions] | undefined;
+  const capture = { cookie: (...args: [string, string, CookieOptions]) => (cookie = args) };
+  const token = csrf.generateCsrfToken(req, capture as unknown as Response);
+  if (cookie && (req.cookies as Record<string, unknown> | undefined)?.[cookie[0]] !== token) res.cookie(...cookie);
+  return token;
 }

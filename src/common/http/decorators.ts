@@ -1,10 +1,16 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import {
+  createParamDecorator,
+  ExecutionContext,
+  SetMetadata,
+  UseInterceptors,
+  type CallHandler,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { Forbidden } from '../errors/app-error';
 import type { AppRequest, Principal, RoleName } from './principal';
 
 export const IS_PUBLIC = 'seatdesk:public';
 export const ROLES = 'seatdesk:roles';
-export const FORM_VIEW = 'seatdesk:form-view';
 export const ALLOW_STAGES = 'seatdesk:allow-stages';
 export const RECENT_AUTH = 'seatdesk:recent-auth';
 
@@ -39,10 +45,20 @@ export interface FormViewSpec {
 
 /**
  * The view to re-render (status 400, input kept, messages beside the fields)
- * when the form's input is refused, with the page's own locals.
+ * when the form's input is refused, with the page's own locals. An
+ * interceptor on this handler only: after the guards, before the validation
+ * pipe; every other route runs without one.
  */
 export const FormView = (view: string, locals?: FormViewSpec['locals']) =>
-  SetMetadata(FORM_VIEW, { view, locals } satisfies FormViewSpec);
+  UseInterceptors({
+    intercept(context: ExecutionContext, next: CallHandler) {
+      // Read by the exception filter when the form's input is refused.
+      const req = context.switchToHttp().getRequest<AppRequest>();
+      req.formView = view;
+      req.formLocals = locals?.(req) ?? {};
+      return next.handle();
+    },
+  } satisfies NestInterceptor);
 
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
   const user = ctx.switchToHttp().getRequest<AppRequest>().user;

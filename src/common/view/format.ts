@@ -10,6 +10,25 @@ const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
 });
 const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
+// Intl formatting costs microseconds a call and a list page formats dozens of
+// dates on a few distinct days: remember the text per day (or minute). UTC, so
+// every instant of one unit formats the same; bounded, so it cannot grow.
+function perUnit(format: Intl.DateTimeFormat, unitMs: number): (date: Date) => string {
+  const texts = new Map<number, string>();
+  return (date) => {
+    const unit = Math.floor(+date / unitMs);
+    let text = texts.get(unit);
+    if (text === undefined) {
+      if (texts.size >= 1000) texts.clear();
+      text = format.format(date);
+      texts.set(unit, text);
+    }
+    return text;
+  };
+}
+const formatDay = perUnit(DATE, 86_400_000);
+const formatMinute = perUnit(DATE_TIME, 60_000);
+
 export function toDate(value: unknown): Date | null {
   if (value instanceof Date) return Number.isNaN(+value) ? null : value;
   if (typeof value === 'number' || typeof value === 'string') {
@@ -22,13 +41,13 @@ export function toDate(value: unknown): Date | null {
 /** "26 Nov 2026" */
 export function formatDate(value: unknown): string {
   const date = toDate(value);
-  return date ? DATE.format(date) : '';
+  return date ? formatDay(date) : '';
 }
 
 /** "26 Nov 2026, 14:20 UTC" */
 export function formatDateTime(value: unknown): string {
   const date = toDate(value);
-  return date ? `${DATE_TIME.format(date)} UTC` : '';
+  return date ? `${formatMinute(date)} UTC` : '';
 }
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [

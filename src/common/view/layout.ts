@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { csrfTokenFor, type CsrfUtilities } from '../http/csrf';
 import type { AppRequest } from '../http/principal';
 import { takeFlash } from './flash';
@@ -38,4 +38,16 @@ export function applyLayoutLocals(req: Request, res: Response, csrf: CsrfUtiliti
     configurable: true,
     get: () => (flash ??= takeFlash(req, res)),
   });
+}
+
+/**
+ * Gives every page outside /api its layout locals, once the session is known.
+ * A middleware rather than an interceptor: Nest wraps each interceptor call
+ * in async resources and observables, which every page would pay for.
+ */
+export function layoutLocals(csrf: CsrfUtilities) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (!req.path.startsWith('/api/')) applyLayoutLocals(req, res, csrf);
+    next();
+  };
 }

@@ -10,11 +10,15 @@ const OPEN_BEFORE_SETUP = new Set(['/setup', '/healthz', '/readyz']);
 export class SetupGate implements NestMiddleware {
   constructor(private readonly setup: SetupService) {}
 
-  async use(req: Request, res: Response, next: NextFunction): Promise<void> {
+  use(req: Request, res: Response, next: NextFunction): void | Promise<void> {
+    // Setup never reopens: once closed, no query and no await on any request.
+    if (this.setup.knownClosed || OPEN_BEFORE_SETUP.has(req.path) || req.path.startsWith('/api/')) return next();
+    return this.untilSetUp(res, next);
+  }
+
+  private async untilSetUp(res: Response, next: NextFunction): Promise<void> {
     try {
-      if (OPEN_BEFORE_SETUP.has(req.path) || req.path.startsWith('/api/') || !(await this.setup.isOpen())) {
-        return next();
-      }
+      if (!(await this.setup.isOpen())) return next();
       res.redirect(303, '/setup');
     } catch (err) {
       next(err);

@@ -26,6 +26,11 @@ export class SetupService {
     private readonly audit: AuditService,
   ) {}
 
+  /** True once an operator is known to exist; never false again after that. */
+  get knownClosed(): boolean {
+    return this.closed;
+  }
+
   async isOpen(): Promise<boolean> {
     if (this.closed) return false;
     this.closed = await this.people.operatorExists();

@@ -15,6 +15,11 @@ import { SessionsRepository } from './sessions.repository';
 // write; once a minute keeps the idle timeout exact to within that minute.
 const TOUCH_EVERY_MS = 60_000;
 
+// A browser sends the same cookie with every page: its signature is checked
+// once, then its claims are remembered (expiry still checked on each use).
+// Only verified tokens get in, and the oldest leave first.
+const VERIFIED_TOKENS_KEPT = 1000;
+
 export interface SessionClient {
   ipAddress?: string;
   userAgent?: string;
@@ -22,6 +27,8 @@ export interface SessionClient {
 
 @Injectable()
 export class SessionsService {
+  private readonly verified = new Map<string, { sid: unknown; exp: number }>();
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly em: EntityManager,
@@ -59,12 +66,7 @@ export class SessionsService {
   /** The signed-in person behind a cookie, or null when the session is unknown, ended or timed out. */
   async resolve(token: string): Promise<Principal | null> {
     const now = this.clock.now();
-    let sid: unknown;
-    try {
-      ({ sid } = await this.jwt.verifyAsync<{ sid: string }>(token, { clockTimestamp: Math.floor(+now / 1000) }));
-    } catch {
-      return null;
-    }
+    const sid = await this.verifiedSid(token, Math.floor(+now / 1000));
     if (typeof sid !== 'string') return null;
     const row = await this.sessions.find(sid);
     if (!row || row.endedAt !== null) return null;
@@ -94,6 +96,24 @@ export class SessionsService {
       stage: row.stage,
       confirmedAt: row.confirmedAt !== null ? new Date(row.confirmedAt) : null,
     };
+  }
+
+  /** The `sid` claim of a well-signed, unexpired token, else null. */
+  private async verifiedSid(token: string, nowSeconds: number): Promise<unknown> {
+    const known = this.verified.get(token);
+    if (known) return nowSeconds < known.exp ? known.sid : null;
+    let claims: { sid?: unknown; exp?: unknown };
+    try {
+      claims = await this.jwt.verifyAsync<{ sid?: unknown; exp?: unknown }>(token, { clockTimestamp: nowSeconds });
+    } catch {
+      return null;
+    }
+    // Tokens without an expiry are not remembered (none are issued).
+    if (typeof claims.exp === 'number') {
+      if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, { sid: claims.sid, exp: claims.exp });
+    }
+    return claims.sid;
   }
 
   async end(sessionId: string, reason: string): Promise<boolean> {

@@ -1,0 +1,258 @@
+import Database, { type Statement } from 'better-sqlite3';
+import { createHmac, createSecretKey, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { keysetClause, likeContains, pageLinks, pageRequest, toPage } from '../src/common/pagination';
+import { deriveKeyBytes } from '../src/common/security/keys';
+import { navFor, ROLE_LABELS, type NavItem } from '../src/common/view/navigation';
+import { createViewEngine } from '../src/common/view/view-engine';
+import { VIEWS_DIR } from '../src/config/paths';
+import { organizationNameKey } from '../src/modules/organizations/organization-name';
+import { applyPragmas } from '../src/platform/database/orm.config';
+
+// The floor: what /admin/organizations and /dashboard cost with nothing but
+// node:http, better-sqlite3 prepared statements and Handlebars templates
+// compiled once. Same session cookie (HS256 JWT naming a session row), same
+// SQL, same templates, helpers and partials, same headers and bytes; only the
+// framework is missing. Started by bench/hot-path.bench.ts:
+//   DATABASE_PATH, APP_SECRET, PORT, FLOOR_NAV (the app's navigation as JSON).
+
+interface SessionRow {
+  id: string;
+  lastSeenAt: number;
+  expiresAt: number;
+  endedAt: number | null;
+  stage: 'active' | 'two_factor' | 'enrol';
+  personId: string;
+  name: string;
+  email: string;
+  role: keyof typeof ROLE_LABELS;
+  status: string;
+  orgId: string | null;
+  orgName: string | null;
+}
+
+interface OrganizationRow {
+  id: string;
+  name: string;
+  createdAt: number;
+  peopleCount: number;
+}
+
+const env = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`floor: ${name} is not set`);
+  return value;
+};
+
+const appSecret = env('APP_SECRET');
+const navItems = JSON.parse(env('FLOOR_NAV')) as NavItem[];
+// The app's defaults (plain http, so no __Host- prefix and no Secure).
+const SESSION_IDLE_MS = 1800 * 1000;
+const TOUCH_EVERY_MS = 60_000;
+const SESSION_COOKIE = 'sd_session';
+const CSRF_COOKIE = 'sd_csrf';
+
+const db = new Database(env('DATABASE_PATH'));
+applyPragmas(db);
+
+// The session row read on every request, as the sessions repository reads it.
+const findSession = db.prepare<[string], SessionRow>(
+  `select s.id, s.last_seen_at as lastSeenAt, s.expires_at as expiresAt, s.ended_at as endedAt,
+              s.stage, s.confirmed_at as confirmedAt,
+              p.id as personId, p.name, p.email, p.role, p.status,
+              o.id as orgId, o.name as orgName
+         from sessions s
+         join people p on p.id = s.person_id
+         left join organizations o on o.id = p.organization_id
+        where s.id = ?`,
+);
+const touchSession = db.prepare<[number, string]>(
+  'update sessions set last_seen_at = ? where id = ? and ended_at is null',
+);
+
+// The organizations repository's list SQL, built the same way; one prepared
+// statement per shape (search or not, cursor or not, direction).
+const listStatements = new Map<string, Statement<unknown[], OrganizationRow>>();
+function listOrganizations(request: ReturnType<typeof pageRequest>, search?: string): OrganizationRow[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (search) {
+    where.push(`o.name_key like ? escape '\\'`);
+    params.push(likeContains(organizationNameKey(search)));
+  }
+  const keyset = keysetClause(request, 'o.name', 'o.id');
+  if (keyset.where) {
+    where.push(keyset.where);
+    params.push(...keyset.params);
+  }
+  const sql = `select o.id, o.name, o.created_at as createdAt,
+              (select count(*) from people p where p.organization_id = o.id) as peopleCount
+         from organizations o
+        ${where.length ? `where ${where.join(' and ')}` : ''}
+        order by ${keyset.orderBy}
+        limit ?`;
+  let statement = listStatements.get(sql);
+  if (!statement) listStatements.set(sql, (statement = db.prepare(sql)));
+  return statement.all(...params, request.limit + 1);
+}
+
+// HS256 with the key the app derives for session tokens.
+const jwtKey = createSecretKey(deriveKeyBytes(appSecret, 'session-jwt'));
+function verifySessionToken(token: string, now: number): string | null {
+  const parts = token.split('.');
+  if (parts.length !== 3) return null;
+  const expected = createHmac('sha256', jwtKey).update(`${parts[0]}.${parts[1]}`).digest();
+  const given = Buffer.from(parts[2], 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  try {
+    const header = JSON.parse(Buffer.from(parts[0], 'base64url').toString()) as { alg?: string };
+    const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString()) as { sid?: unknown; exp?: number };
+    if (header.alg !== 'HS256' || typeof payload.exp !== 'number' || now / 1000 >= payload.exp) return null;
+    return typeof payload.sid === 'string' ? payload.sid : null;
+  } catch {
+    return null;
+  }
+}
+
+// The double-submit token as csrf-csrf makes it: HMAC of the session cookie
+// and a random value, reused while the cookie's token is still valid.
+const csrfSecret = createSecretKey(Buffer.from(deriveKeyBytes(appSecret, 'csrf').toString('hex'), 'utf8'));
+const csrfHmac = (session: string, random: string) =>
+  createHmac('sha256', csrfSecret).update(`${session.length}!${session}!${random.length}!${random}`).digest('hex');
+function csrfToken(cookies: Map<string, string>): string {
+  const session = cookies.get(SESSION_COOKIE) ?? '';
+  const current = cookies.get(CSRF_COOKIE);
+  if (current) {
+    const [hmac, random] = current.split('.');
+    if (hmac && random && csrfHmac(session, random) === hmac) return current;
+  }
+  const random = randomBytes(32).toString('hex');
+  return `${csrfHmac(session, random)}.${random}`;
+}
+
+function parseCookies(header: string | undefined): Map<string, string> {
+  const cookies = new Map<string, string>();
+  if (!header) return cookies;
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0) cookies.set(pair.slice(0, eq).trim(), decodeURIComponent(pair.slice(eq + 1).trim()));
+  }
+  return cookies;
+}
+
+// The templates, helpers and partials the app renders with, compiled once.
+const hbs = createViewEngine([{ dir: join(VIEWS_DIR, 'partials') }]);
+const compile = (view: string) => {
+  const template = (
+    hbs.handlebars as unknown as { compile(source: string): (context: object, options: object) => string }
+  ).compile(readFileSync(join(VIEWS_DIR, `${view}.hbs`), 'utf8'));
+  return template;
+};
+const layout = compile('layouts/main');
+const pages = { organizations: compile('organizations/index'), dashboard: compile('dashboard/index') };
+const RUNTIME = { allowProtoMethodsByDefault: true, allowProtoPropertiesByDefault: true };
+
+// The security headers the app's helmet configuration sends, as one constant list.
+const STATIC_HEADERS: [string, string][] = [
+  [
+    'Content-Security-Policy',
+    "default-src 'self';script-src 'self';style-src 'self';img-src 'self' data:;font-src 'self';connect-src 'self';form-action 'self';frame-ancestors 'none';object-src 'none';base-uri 'self'",
+  ],
+  ['Cross-Origin-Opener-Policy', 'same-origin'],
+  ['Cross-Origin-Resource-Policy', 'same-origin'],
+  ['Origin-Agent-Cluster', '?1'],
+  ['Referrer-Policy', 'same-origin'],
+  ['X-Content-Type-Options', 'nosniff'],
+  ['X-DNS-Prefetch-Control', 'off'],
+  ['X-Download-Options', 'noopen'],
+  ['X-Frame-Options', 'SAMEORIGIN'],
+  ['X-Permitted-Cross-Domain-Policies', 'none'],
+  ['X-XSS-Protection', '0'],
+  ['Cache-Control', 'no-store'],
+];
+
+function send(res: ServerResponse, status: number, body: string, cookie?: string): void {
+  for (const [name, value] of STATIC_HEADERS) res.setHeader(name, value);
+  if (cookie) res.setHeader('Set-Cookie', cookie);
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.statusCode = status;
+  res.end(body);
+}
+
+function handle(req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://floor');
+  const page =
+    url.pathname === '/admin/organizations' ? 'organizations' : url.pathname === '/dashboard' ? 'dashboard' : null;
+  if (req.method !== 'GET' || !page) return send(res, 404, 'Not found');
+
+  const now = Date.now();
+  const cookies = parseCookies(req.headers.cookie);
+  const token = cookies.get(SESSION_COOKIE);
+  const sid = token ? verifySessionToken(token, now) : null;
+  const row = sid ? findSession.get(sid) : undefined;
+  if (
+    !row ||
+    row.endedAt !== null ||
+    row.status !== 'active' ||
+    row.stage !== 'active' ||
+    now >= row.expiresAt ||
+    now - row.lastSeenAt >= SESSION_IDLE_MS
+  ) {
+    res.setHeader('Location', '/login');
+    return send(res, 303, '');
+  }
+  if (now - row.lastSeenAt >= TOUCH_EVERY_MS) touchSession.run(now, row.id);
+  if (page === 'organizations' && row.role !== 'operator') return send(res, 403, 'Forbidden');
+
+  const csrf = csrfToken(cookies);
+  const locals: Record<string, unknown> = {
+    currentUser: { name: row.name, email: row.email, roleLabel: ROLE_LABELS[row.role] },
+    nav: navFor(row.role, url.pathname, navItems),
+    csrfToken: csrf,
+    flash: [],
+    cache: true,
+  };
+  if (page === 'organizations') {
+    const query = Object.fromEntries(url.searchParams);
+    const q = (query.q ?? '').trim();
+    const request = pageRequest(query, 2);
+    const found = toPage(listOrganizations(request, q.slice(0, 120) || undefined), request, (r) => [r.name, r.id]);
+    Object.assign(locals, {
+      title: 'Organizations',
+      breadcrumbs: [{ label: 'Organizations' }],
+      q,
+      isSearch: q !== '',
+      rows: found.rows,
+      ...pageLinks('/admin/organizations', { q }, found),
+    });
+  } else {
+    Object.assign(locals, {
+      title: 'Dashboard',
+      breadcrumbs: [{ label: 'Dashboard' }],
+      greetingName: row.name,
+      roleLabel: ROLE_LABELS[row.role],
+      orgName: row.orgName ?? undefined,
+    });
+  }
+  locals.body = pages[page](locals, RUNTIME);
+  // The cookie only when the token is new, as the app does.
+  const cookie =
+    cookies.get(CSRF_COOKIE) === csrf ? undefined : `${CSRF_COOKIE}=${csrf}; Path=/; HttpOnly; SameSite=Lax`;
+  send(res, 200, layout(locals, RUNTIME), cookie);
+}
+
+const server = createServer((req, res) => {
+  try {
+    handle(req, res);
+  } catch (err) {
+    console.error(err);
+    if (!res.headersSent) send(res, 500, 'Error');
+  }
+});
+server.listen(Number(env('PORT')), '127.0.0.1', () => console.log('floor listening'));
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => server.close(() => process.exit(0)));
+}
