@@ -20,24 +20,27 @@ import { applyPragmas } from '../src/platform/database/orm.config';
 
 interface SessionRow {
   id: string;
+  personId: string;
   lastSeenAt: number;
   expiresAt: number;
   endedAt: number | null;
   stage: 'active' | 'two_factor' | 'enrol';
-  personId: string;
+}
+
+interface PersonRow {
+  id: string;
   name: string;
   email: string;
   role: keyof typeof ROLE_LABELS;
   status: string;
-  orgId: string | null;
-  orgName: string | null;
+  organizationId: string | null;
 }
 
 interface OrganizationRow {
   id: string;
   name: string;
   createdAt: number;
-  peopleCount: number;
+  peopleCount?: number;
 }
 
 const env = (name: string): string => {
@@ -57,16 +60,31 @@ const CSRF_COOKIE = 'sd_csrf';
 const db = new Database(env('DATABASE_PATH'));
 applyPragmas(db);
 
-// The session row read on every request, as the sessions repository reads it.
+// What every request reads, as the owning repositories read it: the session
+// (auth), its person (people), the organization's name (organizations).
 const findSession = db.prepare<[string], SessionRow>(
-  `select s.id, s.last_seen_at as lastSeenAt, s.expires_at as expiresAt, s.ended_at as endedAt,
-              s.stage, s.confirmed_at as confirmedAt,
-              p.id as personId, p.name, p.email, p.role, p.status,
-              o.id as orgId, o.name as orgName
-         from sessions s
-         join people p on p.id = s.person_id
-         left join organizations o on o.id = p.organization_id
-        where s.id = ?`,
+  `select id, person_id as personId, last_seen_at as lastSeenAt, expires_at as expiresAt, ended_at as endedAt,
+              stage, confirmed_at as confirmedAt
+         from sessions where id = ?`,
+);
+const findPerson = db.prepare<[string], PersonRow>(
+  `select id, name, email, role, status, organization_id as organizationId from people where id = ?`,
+);
+const organizationName = db.prepare<[string], { name: string }>('select name from organizations where id = ?');
+// The dashboard's sign-in security card: the person, the secrets, the organization's rule, the codes left.
+const securityProfile = db.prepare<[string], { totpEnabledAt: number | null; organizationId: string | null }>(
+  `select id, email, name, status, role, organization_id as organizationId,
+  totp_enabled_at as totpEnabledAt, anti_phishing_phrase as antiPhishingPhrase from people where id = ?`,
+);
+const secrets = db.prepare<[string], unknown>(
+  `select secret, pending_secret as pendingSecret, last_step as lastStep
+         from two_factor_secrets where person_id = ?`,
+);
+const requiresTwoFactor = db.prepare<[string], { required: number }>(
+  'select require_two_factor as required from organizations where id = ?',
+);
+const codesLeft = db.prepare<[string], { n: number }>(
+  `select count(*) as n from recovery_codes where person_id = ? and used_at is null`,
 );
 const touchSession = db.prepare<[number, string]>(
   'update sessions set last_seen_at = ? where id = ? and ended_at is null',
@@ -87,8 +105,7 @@ function listOrganizations(request: ReturnType<typeof pageRequest>, search?: str
     where.push(keyset.where);
     params.push(...keyset.params);
   }
-  const sql = `select o.id, o.name, o.created_at as createdAt,
-              (select count(*) from people p where p.organization_id = o.id) as peopleCount
+  const sql = `select o.id, o.name, o.created_at as createdAt
          from organizations o
         ${where.length ? `where ${where.join(' and ')}` : ''}
         order by ${keyset.orderBy}
@@ -96,6 +113,21 @@ function listOrganizations(request: ReturnType<typeof pageRequest>, search?: str
   let statement = listStatements.get(sql);
   if (!statement) listStatements.set(sql, (statement = db.prepare(sql)));
   return statement.all(...params, request.limit + 1);
+}
+
+// The people module's count for one page of organizations: one grouped query.
+const countStatements = new Map<number, Statement<unknown[], { organizationId: string; n: number }>>();
+function countPeople(ids: string[]): Map<string, number> {
+  if (ids.length === 0) return new Map();
+  let statement = countStatements.get(ids.length);
+  if (!statement) {
+    statement = db.prepare(
+      `select organization_id as organizationId, count(*) as n from people
+        where organization_id in (${ids.map(() => '?').join(', ')}) group by organization_id`,
+    );
+    countStatements.set(ids.length, statement);
+  }
+  return new Map(statement.all(...ids).map((row) => [row.organizationId, row.n]));
 }
 
 // HS256 with the key the app derives for session tokens.
@@ -192,7 +224,9 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   const cookies = parseCookies(req.headers.cookie);
   const token = cookies.get(SESSION_COOKIE);
   const sid = token ? verifySessionToken(token, now) : null;
-  const row = sid ? findSession.get(sid) : undefined;
+  const session = sid ? findSession.get(sid) : undefined;
+  const person = session && session.endedAt === null ? findPerson.get(session.personId) : undefined;
+  const row = session && person ? { ...session, ...person, id: session.id } : undefined;
   if (
     !row ||
     row.endedAt !== null ||
@@ -205,6 +239,7 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     return send(res, 303, '');
   }
   if (now - row.lastSeenAt >= TOUCH_EVERY_MS) touchSession.run(now, row.id);
+  const orgName = row.organizationId ? (organizationName.get(row.organizationId)?.name ?? null) : null;
   if (page === 'organizations' && row.role !== 'operator') return send(res, 403, 'Forbidden');
 
   const csrf = csrfToken(cookies);
@@ -220,6 +255,8 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     const q = (query.q ?? '').trim();
     const request = pageRequest(query, 2);
     const found = toPage(listOrganizations(request, q.slice(0, 120) || undefined), request, (r) => [r.name, r.id]);
+    const counts = countPeople(found.rows.map((r) => r.id));
+    for (const r of found.rows) r.peopleCount = counts.get(r.id) ?? 0;
     Object.assign(locals, {
       title: 'Organizations',
       breadcrumbs: [{ label: 'Organizations' }],
@@ -234,7 +271,15 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       breadcrumbs: [{ label: 'Dashboard' }],
       greetingName: row.name,
       roleLabel: ROLE_LABELS[row.role],
-      orgName: row.orgName ?? undefined,
+      orgName: orgName ?? undefined,
+      widgets: [
+        {
+          id: 'account-security',
+          title: 'Sign-in security',
+          partial: 'account/security-widget',
+          data: securityCard(row.personId),
+        },
+      ],
     });
   }
   locals.body = pages[page](locals, RUNTIME);
@@ -242,6 +287,15 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   const cookie =
     cookies.get(CSRF_COOKIE) === csrf ? undefined : `${CSRF_COOKIE}=${csrf}; Path=/; HttpOnly; SameSite=Lax`;
   send(res, 200, layout(locals, RUNTIME), cookie);
+}
+
+function securityCard(personId: string) {
+  const profile = securityProfile.get(personId)!;
+  secrets.get(personId);
+  const required = profile.organizationId ? requiresTwoFactor.get(profile.organizationId)?.required === 1 : false;
+  const on = profile.totpEnabledAt !== null;
+  const left = on ? codesLeft.get(personId)!.n : 0;
+  return { twoFactorOn: on, required, recoveryCodesLeft: left, fewCodes: on && left < 3 };
 }
 
 const server = createServer((req, res) => {
