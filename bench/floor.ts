@@ -3,12 +3,13 @@ import { createHmac, createSecretKey, randomBytes, timingSafeEqual } from 'node:
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { keysetClause, likeContains, pageLinks, pageRequest, toPage } from '../src/common/pagination';
+import { pageLinks, pageRequest, toPage } from '../src/common/pagination';
 import { deriveKeyBytes } from '../src/common/security/keys';
 import { navFor, ROLE_LABELS, type NavItem } from '../src/common/view/navigation';
 import { createViewEngine } from '../src/common/view/view-engine';
 import { VIEWS_DIR } from '../src/config/paths';
-import { organizationNameKey } from '../src/modules/organizations/organization-name';
+import { organizationListQuery } from '../src/modules/organizations/organizations.repository';
+import { peopleCountSql } from '../src/modules/people/people.repository';
 import { applyPragmas } from '../src/platform/database/orm.config';
 
 // The floor: what /admin/organizations and /dashboard cost with nothing but
@@ -90,29 +91,14 @@ const touchSession = db.prepare<[number, string]>(
   'update sessions set last_seen_at = ? where id = ? and ended_at is null',
 );
 
-// The organizations repository's list SQL, built the same way; one prepared
-// statement per shape (search or not, cursor or not, direction).
+// The organizations repository's list SQL itself; one prepared statement per
+// shape (search or not, cursor or not, direction).
 const listStatements = new Map<string, Statement<unknown[], OrganizationRow>>();
 function listOrganizations(request: ReturnType<typeof pageRequest>, search?: string): OrganizationRow[] {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (search) {
-    where.push(`o.name_key like ? escape '\\'`);
-    params.push(likeContains(organizationNameKey(search)));
-  }
-  const keyset = keysetClause(request, 'o.name', 'o.id');
-  if (keyset.where) {
-    where.push(keyset.where);
-    params.push(...keyset.params);
-  }
-  const sql = `select o.id, o.name, o.created_at as createdAt
-         from organizations o
-        ${where.length ? `where ${where.join(' and ')}` : ''}
-        order by ${keyset.orderBy}
-        limit ?`;
+  const { sql, params } = organizationListQuery(request, search);
   let statement = listStatements.get(sql);
   if (!statement) listStatements.set(sql, (statement = db.prepare(sql)));
-  return statement.all(...params, request.limit + 1);
+  return statement.all(...params);
 }
 
 // The people module's count for one page of organizations: one grouped query.
@@ -121,10 +107,7 @@ function countPeople(ids: string[]): Map<string, number> {
   if (ids.length === 0) return new Map();
   let statement = countStatements.get(ids.length);
   if (!statement) {
-    statement = db.prepare(
-      `select organization_id as organizationId, count(*) as n from people
-        where organization_id in (${ids.map(() => '?').join(', ')}) group by organization_id`,
-    );
+    statement = db.prepare(peopleCountSql(ids.length));
     countStatements.set(ids.length, statement);
   }
   return new Map(statement.all(...ids).map((row) => [row.organizationId, row.n]));

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
-import { keysetClause, Sql, type PageRequest } from '../../src/platform/plugin-host/plugin-api';
+import { keysetClause, placeholders, Sql, type PageRequest } from '../../src/platform/plugin-host/plugin-api';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 
 export type DeliveryStatus = 'pending' | 'sending' | 'delivered' | 'failed';
@@ -93,7 +93,7 @@ export class WebhooksRepository {
   /** url, sealed secret and state of the endpoints a batch of deliveries goes to. */
   targets(em: EntityManager, ids: string[]) {
     return this.sql.all<{ id: string; url: string; secretSealed: string; enabled: number }>(
-      `select id, url, secret_sealed as secretSealed, enabled from ${E} where id in (${ids.map(() => '?').join(', ')})`,
+      `select id, url, secret_sealed as secretSealed, enabled from ${E} where id in (${placeholders(ids.length)})`,
       ids,
     );
   }
@@ -123,7 +123,7 @@ export class WebhooksRepository {
    * `leaseUntil`; if its worker dies, it is due again after that.
    */
   claim(em: EntityManager, now: number, leaseUntil: number, limit: number, ids?: string[]): Promise<ClaimedDelivery[]> {
-    const only = ids ? `and id in (${ids.map(() => '?').join(', ')})` : '';
+    const only = ids ? `and id in (${placeholders(ids.length)})` : '';
     return this.sql.all<ClaimedDelivery>(
       `update ${D}
           set status = 'sending', attempts = attempts + 1, next_attempt_at = ?, last_attempt_at = ?

@@ -3,12 +3,36 @@ import { Injectable } from '@nestjs/common';
 import { keysetClause, likeContains, type PageRequest } from '../../common/pagination';
 import { organizationNameKey } from './organization-name';
 import { Organization } from './organization.entity';
-import { Sql } from '../../platform/database/sql';
+import { placeholders, Sql } from '../../platform/database/sql';
 
 export interface OrganizationRow {
   id: string;
   name: string;
   createdAt: number;
+}
+
+/** The list's SQL (also run by bench/floor.ts, so both do the same work). */
+export function organizationListQuery(request: PageRequest, search?: string): { sql: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (search) {
+    // On the folded key, so "äpfel" finds "Äpfel" (LIKE folds ASCII only).
+    where.push(`o.name_key like ? escape '\\'`);
+    params.push(likeContains(organizationNameKey(search)));
+  }
+  const keyset = keysetClause(request, 'o.name', 'o.id');
+  if (keyset.where) {
+    where.push(keyset.where);
+    params.push(...keyset.params);
+  }
+  return {
+    sql: `select o.id, o.name, o.created_at as createdAt
+         from organizations o
+        ${where.length ? `where ${where.join(' and ')}` : ''}
+        order by ${keyset.orderBy}
+        limit ?`,
+    params: [...params, request.limit + 1],
+  };
 }
 
 @Injectable()
@@ -20,32 +44,14 @@ export class OrganizationsRepository {
 
   /** One keyset page ordered by name (case-insensitive), then id; plain rows. */
   list(request: PageRequest, search?: string): Promise<OrganizationRow[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (search) {
-      // On the folded key, so "äpfel" finds "Äpfel" (LIKE folds ASCII only).
-      where.push(`o.name_key like ? escape '\\'`);
-      params.push(likeContains(organizationNameKey(search)));
-    }
-    const keyset = keysetClause(request, 'o.name', 'o.id');
-    if (keyset.where) {
-      where.push(keyset.where);
-      params.push(...keyset.params);
-    }
-    return this.sql.all<OrganizationRow>(
-      `select o.id, o.name, o.created_at as createdAt
-         from organizations o
-        ${where.length ? `where ${where.join(' and ')}` : ''}
-        order by ${keyset.orderBy}
-        limit ?`,
-      [...params, request.limit + 1],
-    );
+    const { sql, params } = organizationListQuery(request, search);
+    return this.sql.all<OrganizationRow>(sql, params);
   }
 
   async namesOf(ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
     const rows = await this.sql.all<{ id: string; name: string }>(
-      `select id, name from organizations where id in (${ids.map(() => '?').join(', ')})`,
+      `select id, name from organizations where id in (${placeholders(ids.length)})`,
       ids,
     );
     return new Map(rows.map((row) => [row.id, row.name]));

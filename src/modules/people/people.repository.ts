@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
 import { keysetClause, likeContains, type PageRequest } from '../../common/pagination';
 import { normalizeEmail, Person, type Role } from './person.entity';
-import { Sql } from '../../platform/database/sql';
+import { placeholders, Sql } from '../../platform/database/sql';
 
 export interface PersonRow {
   id: string;
@@ -12,6 +12,11 @@ export interface PersonRow {
   status: string;
   lastSignInAt: number | null;
 }
+
+/** People per organization for `count` organization ids (also run by bench/floor.ts). */
+export const peopleCountSql = (count: number) =>
+  `select organization_id as organizationId, count(*) as n from people
+    where organization_id in (${placeholders(count)}) group by organization_id`;
 
 /** What two-factor and its mail need of a person (the secrets are the auth module's). */
 export interface SecurityProfileRow {
@@ -90,11 +95,7 @@ export class PeopleRepository {
   /** People per organization, for the given organizations only. */
   async countByOrganizations(ids: readonly string[]): Promise<Map<string, number>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.sql.all<{ organizationId: string; n: number }>(
-      `select organization_id as organizationId, count(*) as n from people
-        where organization_id in (${ids.map(() => '?').join(', ')}) group by organization_id`,
-      ids,
-    );
+    const rows = await this.sql.all<{ organizationId: string; n: number }>(peopleCountSql(ids.length), ids);
     return new Map(rows.map((row) => [row.organizationId, row.n]));
   }
 

@@ -18,6 +18,11 @@ export interface RunResult {
   changes: number;
 }
 
+/** `?, ?, ?` for an `in (…)` list of `count` values (callers never pass zero). */
+export function placeholders(count: number): string {
+  return Array.from({ length: count }, () => '?').join(', ');
+}
+
 // Statements are kept per SQL text, for the texts this layer runs (a few
 // hundred at most: they are constants with a bounded number of variants).
 const STATEMENT_CACHE_LIMIT = 500;

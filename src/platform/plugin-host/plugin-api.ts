@@ -16,7 +16,7 @@ export { AppEvents, OnAppEvent } from '../events/app-events.service';
 export { AuditService } from '../audit/audit.service';
 export type { AuditEntryInput, AuditTarget } from '../audit/audit.types';
 export { AfterCommit } from '../database/after-commit';
-export { Sql } from '../database/sql';
+export { placeholders, Sql } from '../database/sql';
 export { Clock } from '../../common/clock';
 export { JobRunner } from '../jobs/job-runner';
 export { Job, type JobCounts, type JobSpec } from '../jobs/job.decorator';
