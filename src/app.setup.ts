@@ -1,4 +1,4 @@
-import { MikroORM, RequestContext } from '@mikro-orm/core';
+import { MikroORM } from '@mikro-orm/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import type { Request } from 'express';
@@ -16,6 +16,7 @@ import { MODULE_CATALOG } from './platform/module-host/module-catalog';
 import type { AppConfig } from './config/app.config';
 import { NODE_MODULES_DIR, PROJECT_ROOT, VIEWS_DIR } from './config/paths';
 import { SessionMiddleware } from './modules/auth/sessions/session.middleware';
+import { requestContext } from './platform/database/request-context';
 import { PluginRegistry } from './platform/plugin-host/plugin-registry';
 import { mountPluginViews } from './platform/plugin-host/plugin-views';
 import { SetupGate } from './modules/setup/setup.gate';
@@ -72,8 +73,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
   app.use((req: Request, _res: unknown, next: () => void) =>
     runWithRequestInfo({ requestId: (req as { id?: number }).id, ip: req.ip, userAgent: req.get('user-agent') }, next),
   );
-  const orm = app.get(MikroORM);
-  app.use((_req: unknown, _res: unknown, next: () => void) => RequestContext.create(orm.em, next));
+  app.use(requestContext(app.get(MikroORM)));
   app.use(cookieParser(deriveKeyBytes(config.appSecret, 'cookies').toString('hex')));
   const session = app.get(SessionMiddleware);
   app.use(session.use.bind(session));

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { AppConfig } from '../../config/app.config';
 import { PROJECT_ROOT } from '../../config/paths';
 import { MIGRATIONS } from './migrations';
+import { contextEntityManager } from './request-context';
 import type { SqliteConnection, SqliteHandle } from './sql';
 
 type PragmaTarget = { pragma(source: string): unknown };
@@ -79,6 +80,8 @@ export function buildOrmConfig(
       path: join(PROJECT_ROOT, 'dist/seeds'),
       pathTs: join(PROJECT_ROOT, 'seeds'),
     },
+    // The request's EntityManager is forked only when something uses it.
+    context: contextEntityManager,
     forceUtcTimezone: true,
     onQuery: replaceNulInParams,
     debug: false,

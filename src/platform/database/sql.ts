@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
+import { currentTransaction } from './request-context';
 
 /** The part of a better-sqlite3 connection the query layer uses. */
 export interface SqliteConnection {
@@ -108,7 +109,7 @@ export class Sql {
 
   private async exec(sql: string, params: readonly unknown[], method: 'all' | 'get' | 'run'): Promise<unknown> {
     const values = bindable(params);
-    const trx = this.em.getTransactionContext();
+    const trx = currentTransaction();
     const knex = this.em.getConnection().getKnex() as unknown as KnexLike;
     const pool = knex.client.pool;
     const free = pool ? pool.numUsed() === 0 && pool.numPendingAcquires() === 0 : false;
