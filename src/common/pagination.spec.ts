@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, likeContains, pageLinks, pageRequest, toPage } from './pagination';
+import { decodeCursor, encodeCursor, keysetClause, likeContains, pageLinks, pageRequest, toPage } from './pagination';
 
 describe('keyset pagination', () => {
   const key = (row: { n: string; id: string }) => [row.n, row.id];
@@ -55,5 +55,18 @@ describe('keyset pagination', () => {
 
   it('escapes LIKE wildcards', () => {
     expect(likeContains('50%_off\\')).toBe('%50\\%\\_off\\\\%');
+  });
+
+  it('walks a descending order forwards with < and back with >', () => {
+    const cursor: [string, string] = ['m', 'id-5'];
+    const down = keysetClause({ after: cursor, before: null, limit: 25 }, 'p.name', 'p.id', 'desc');
+    expect(down.where).toBe('(p.name < ? or (p.name = ? and p.id < ?))');
+    expect(down.orderBy).toBe('p.name desc, p.id desc');
+    const back = keysetClause({ after: null, before: cursor, limit: 25 }, 'p.name', 'p.id', 'desc');
+    expect(back.where).toBe('(p.name > ? or (p.name = ? and p.id > ?))');
+    expect(back.orderBy).toBe('p.name asc, p.id asc');
+    expect(keysetClause({ after: null, before: null, limit: 25 }, 'p.name', 'p.id').orderBy).toBe(
+      'p.name asc, p.id asc',
+    );
   });
 });

@@ -92,15 +92,25 @@ export function likeContains(term: string): string {
 
 /**
  * The WHERE fragment, parameters and direction that fetch one keyset page
- * ordered by `column, idColumn` (the query asks for `limit + 1` rows).
+ * ordered by `column, idColumn`, ascending or descending (the query asks for
+ * `limit + 1` rows). `column` may be an expression such as
+ * `coalesce(p.last_sign_in_at, 0)`; an index on the same expression answers it.
  */
-export function keysetClause(request: PageRequest, column: string, idColumn: string) {
+export function keysetClause(
+  request: PageRequest,
+  column: string,
+  idColumn: string,
+  direction: 'asc' | 'desc' = 'asc',
+) {
   const cursor = request.after ?? request.before;
   const backwards = request.before !== null;
-  const op = backwards ? '<' : '>';
+  // Walking forwards through a descending list is walking backwards through an ascending one.
+  const descending = backwards !== (direction === 'desc');
+  const op = descending ? '<' : '>';
+  const order = descending ? 'desc' : 'asc';
   return {
     where: cursor ? `(${column} ${op} ? or (${column} = ? and ${idColumn} ${op} ?))` : null,
     params: cursor ? [cursor[0], cursor[0], cursor[1]] : [],
-    orderBy: `${column} ${backwards ? 'desc' : 'asc'}, ${idColumn} ${backwards ? 'desc' : 'asc'}`,
+    orderBy: `${column} ${order}, ${idColumn} ${order}`,
   };
 }

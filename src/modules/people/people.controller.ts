@@ -6,6 +6,16 @@ import { pageLinks, pageRequest } from '../../common/pagination';
 import { ROLE_LABELS } from '../../common/view/navigation';
 import { profileView } from './person.view';
 import { PeopleService } from './people.service';
+import {
+  filterChips,
+  parsePeopleList,
+  peopleListParams,
+  personState,
+  sortHeader,
+  type PeopleListQuery,
+} from './people-list';
+import type { PeopleSort } from './people.repository';
+import { Clock } from '../../common/clock';
 
 const LIST = { label: 'People', href: '/org/users' };
 
@@ -13,20 +23,36 @@ const LIST = { label: 'People', href: '/org/users' };
 @Controller('org/users')
 @Roles('admin')
 export class OrgPeopleController {
-  constructor(private readonly people: PeopleService) {}
+  constructor(
+    private readonly people: PeopleService,
+    private readonly clock: Clock,
+  ) {}
 
   @Get()
   @Render('people/index')
-  async index(@OrgScope() orgId: string, @Query() query: { q?: string; after?: string; before?: string }) {
-    const q = typeof query.q === 'string' ? query.q.trim() : '';
-    const page = await this.people.listInOrg(orgId, pageRequest(query, 2), q);
+  async index(@OrgScope() orgId: string, @Query() query: PeopleListQuery) {
+    const filter = parsePeopleList(query);
+    const page = await this.people.listInOrg(orgId, filter, pageRequest(query, 2));
+    const now = this.clock.now().getTime();
+    const params = peopleListParams(filter);
+    const filtered = Boolean(filter.search || filter.role || filter.status || filter.twoFactor);
+    const header = (sort: PeopleSort) => sortHeader('/org/users', filter, sort);
     return {
       title: 'People',
       breadcrumbs: [{ label: 'People' }],
-      q,
-      isSearch: q !== '',
-      rows: page.rows.map((row) => ({ ...row, roleLabel: ROLE_LABELS[row.role], disabled: row.status !== 'active' })),
-      ...pageLinks('/org/users', { q }, page),
+      filter,
+      q: filter.search ?? '',
+      isFiltered: filtered,
+      chips: filterChips('/org/users', filter),
+      allHref: '/org/users',
+      sortBy: { name: header('name'), email: header('email'), role: header('role'), lastSignIn: header('lastSignIn') },
+      rows: page.rows.map((row) => ({
+        ...row,
+        roleLabel: ROLE_LABELS[row.role],
+        ...personState(row, now),
+        twoFactorOn: row.totpEnabledAt !== null,
+      })),
+      ...pageLinks('/org/users', params, page),
     };
   }
 

@@ -11,7 +11,34 @@ export interface PersonRow {
   role: Role;
   status: string;
   lastSignInAt: number | null;
+  lockedUntil: number | null;
+  totpEnabledAt: number | null;
+  /** The value the list is sorted by (the keyset cursor's first half). */
+  sortKey: string | number;
 }
+
+export const PEOPLE_SORTS = ['name', 'email', 'role', 'lastSignIn'] as const;
+export type PeopleSort = (typeof PEOPLE_SORTS)[number];
+export const PEOPLE_STATUS_FILTERS = ['active', 'locked', 'disabled'] as const;
+export type PeopleStatusFilter = (typeof PEOPLE_STATUS_FILTERS)[number];
+
+/** What an organization's people list is narrowed and ordered by. */
+export interface PeopleListFilter {
+  search?: string;
+  role?: 'admin' | 'member';
+  status?: PeopleStatusFilter;
+  twoFactor?: 'on' | 'off';
+  sort: PeopleSort;
+  direction: 'asc' | 'desc';
+}
+
+// Each with an index on (organization_id, <column>, id): see the people_list migration.
+const SORT_COLUMNS: Record<PeopleSort, string> = {
+  name: 'p.name',
+  email: 'p.email',
+  role: 'p.role',
+  lastSignIn: 'coalesce(p.last_sign_in_at, 0)',
+};
 
 /** People per organization for `count` organization ids (also run by bench/floor.ts). */
 export const peopleCountSql = (count: number) =>
@@ -143,21 +170,43 @@ export class PeopleRepository {
     return rows.length > 0;
   }
 
-  /** One keyset page of an organization's people, by name then id; plain rows. */
-  listInOrg(orgId: string, request: PageRequest, search?: string): Promise<PersonRow[]> {
-    const where = ['p.organization_id = ?'];
+  /** One keyset page of an organization's people (never staff), filtered and sorted; plain rows. */
+  listInOrg(orgId: string, filter: PeopleListFilter, request: PageRequest, now: number): Promise<PersonRow[]> {
+    const where = [`p.organization_id = ?`, `p.role in ('admin', 'member')`];
     const params: unknown[] = [orgId];
-    if (search) {
+    if (filter.search) {
       where.push(`(p.name like ? escape '\\' or p.email like ? escape '\\')`);
-      params.push(likeContains(search), likeContains(search.toLowerCase()));
+      params.push(likeContains(filter.search), likeContains(filter.search.toLowerCase()));
     }
-    const keyset = keysetClause(request, 'p.name', 'p.id');
+    if (filter.role) {
+      where.push('p.role = ?');
+      params.push(filter.role);
+    }
+    switch (filter.status) {
+      case 'active':
+        where.push(`p.status = 'active' and (p.locked_until is null or p.locked_until <= ?)`);
+        params.push(now);
+        break;
+      case 'locked':
+        where.push(`p.status = 'active' and p.locked_until > ?`);
+        params.push(now);
+        break;
+      case 'disabled':
+        where.push(`p.status = 'disabled'`);
+        break;
+      case undefined:
+        break;
+    }
+    if (filter.twoFactor) where.push(`p.totp_enabled_at is ${filter.twoFactor === 'on' ? 'not null' : 'null'}`);
+    const column = SORT_COLUMNS[filter.sort];
+    const keyset = keysetClause(request, column, 'p.id', filter.direction);
     if (keyset.where) {
       where.push(keyset.where);
       params.push(...keyset.params);
     }
     return this.sql.all<PersonRow>(
-      `select p.id, p.name, p.email, p.role, p.status, p.last_sign_in_at as lastSignInAt
+      `select p.id, p.name, p.email, p.role, p.status, p.last_sign_in_at as lastSignInAt,
+              p.locked_until as lockedUntil, p.totp_enabled_at as totpEnabledAt, ${column} as sortKey
          from people p
         where ${where.join(' and ')}
         order by ${keyset.orderBy}

@@ -12,6 +12,7 @@ import type { MemberCounts } from '../organizations/member-counts';
 import { PasswordPolicy } from './password-policy';
 import {
   PeopleRepository,
+  type PeopleListFilter,
   type PersonDetails,
   type PersonRow,
   type PrincipalRow,
@@ -99,9 +100,11 @@ export class PeopleService implements RecipientPhrases, MemberCounts {
     });
   }
 
-  async listInOrg(orgId: string, request: PageRequest, search?: string): Promise<Page<PersonRow>> {
-    const term = search?.trim().slice(0, 120) || undefined;
-    return toPage(await this.people.listInOrg(orgId, request, term), request, (row) => [row.name, row.id]);
+  /** One page of an organization's people (never staff), as filtered and sorted. */
+  async listInOrg(orgId: string, filter: PeopleListFilter, request: PageRequest): Promise<Page<PersonRow>> {
+    const search = filter.search?.trim().slice(0, 120) || undefined;
+    const rows = await this.people.listInOrg(orgId, { ...filter, search }, request, this.clock.now().getTime());
+    return toPage(rows, request, (row) => [row.sortKey, row.id]);
   }
 
   async getInOrg(orgId: string, id: string): Promise<Person> {

@@ -7,6 +7,7 @@ import { Migration20261126000500_backup_email_index } from './Migration202611260
 import { Migration20261126000600_audit_chain } from './Migration20261126000600_audit_chain';
 import { Migration20261126000700_organization_name_key } from './Migration20261126000700_organization_name_key';
 import { Migration20261204000000_two_factor_secrets } from './Migration20261204000000_two_factor_secrets';
+import { Migration20261204000100_people_list } from './Migration20261204000100_people_list';
 
 // Listed explicitly so compiled code and ts-jest find the same migrations
 // without globbing the file system. Append new ones at the end.
@@ -20,4 +21,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261126000600_audit_chain', class: Migration20261126000600_audit_chain },
   { name: 'Migration20261126000700_organization_name_key', class: Migration20261126000700_organization_name_key },
   { name: 'Migration20261204000000_two_factor_secrets', class: Migration20261204000000_two_factor_secrets },
+  { name: 'Migration20261204000100_people_list', class: Migration20261204000100_people_list },
 ];
