@@ -6,3 +6,6 @@ export abstract class FormDto {
   @IsString()
   _csrf?: string;
 }
+
+/** A form with nothing but its CSRF token: a confirmation button. */
+export class ConfirmFormDto extends FormDto {}

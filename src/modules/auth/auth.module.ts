@@ -23,6 +23,7 @@ import { ReauthService } from './reauth.service';
 import { Session } from './sessions/session.entity';
 import { SessionGuard } from './sessions/session.guard';
 import { SessionMiddleware } from './sessions/session.middleware';
+import { DisabledPeopleListener } from './sessions/disabled-people.listener';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { SessionsService } from './sessions/sessions.service';
 import { OrgSettingsController } from './two-factor/org-settings.controller';
@@ -69,6 +70,7 @@ import { TwoFactorService } from './two-factor/two-factor.service';
     KnownBrowsersRepository,
     KnownBrowsersService,
     AccountSessionsService,
+    DisabledPeopleListener,
   ],
   exports: [
     AccountSessionsService,

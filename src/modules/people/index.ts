@@ -13,8 +13,16 @@ export const peopleModule = defineModule({
   audit: {
     'user.created': 'Account created',
     'user.disabled': 'Account disabled',
+    'user.enabled': 'Account enabled again',
+    'user.role_changed': 'Role changed',
+    'user.removed': 'Removed from the organization',
   },
-  events: { 'user.created': 'A person was added.' },
+  events: {
+    'user.created': 'A person was added.',
+    'user.role_changed': "A person's role in their organization changed.",
+    'user.disabled': 'An account was disabled (its sessions end).',
+    'user.removed': 'A person was removed from their organization.',
+  },
   ports: [
     { provide: RecipientPhrases, useExisting: PeopleService },
     { provide: MemberCounts, useExisting: PeopleService },

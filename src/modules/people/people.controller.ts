@@ -1,11 +1,28 @@
-import { Controller, Get, Query, Render } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Injectable,
+  Post,
+  Query,
+  Render,
+  Res,
+  UseInterceptors,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { Clock } from '../../common/clock';
+import { ConfirmFormDto } from '../../common/http/form.dto';
 import { UuidParam } from '../../common/http/id-params';
-import { CurrentUser, OrgScope, Roles } from '../../common/http/decorators';
-import type { Principal } from '../../common/http/principal';
+import { CurrentUser, FormView, OrgScope, Roles } from '../../common/http/decorators';
+import type { AppRequest, Principal } from '../../common/http/principal';
 import { pageLinks, pageRequest } from '../../common/pagination';
+import { setFlash } from '../../common/view/flash';
 import { ROLE_LABELS } from '../../common/view/navigation';
-import { profileView } from './person.view';
-import { PeopleService } from './people.service';
+import { MemberRoleDto } from './dto/member-role.dto';
+import { OrgMembersService, type ActingAdmin } from './org-members.service';
 import {
   filterChips,
   parsePeopleList,
@@ -15,16 +32,71 @@ import {
   type PeopleListQuery,
 } from './people-list';
 import type { PeopleSort } from './people.repository';
-import { Clock } from '../../common/clock';
+import { PeopleService } from './people.service';
+import { memberView } from './person.view';
 
 const LIST = { label: 'People', href: '/org/users' };
 
-/** An organization admin's view of their own organization's people. */
+/** The confirmation pages of the changes that take something away. */
+const CONFIRMATIONS = {
+  disable: {
+    title: 'Disable account',
+    button: 'Disable account',
+    says: 'They will be signed out everywhere at once and cannot sign in until an admin enables the account again. Nothing of theirs is deleted.',
+  },
+  remove: {
+    title: 'Remove from the organization',
+    button: 'Remove person',
+    says: 'Their account is deleted: they are signed out everywhere and cannot sign in again. The audit log keeps what they did, under their email address. This cannot be undone; invite them again to bring them back.',
+  },
+} as const;
+type Confirmation = keyof typeof CONFIRMATIONS;
+
+const acting = (user: Principal, orgId: string): ActingAdmin => ({ personId: user.personId, orgId });
+
+/**
+ * What a refused form on a person's pages is shown again with: the person,
+ * loaded here because validation runs before the handler.
+ */
+@Injectable()
+export class MemberPageLocals implements NestInterceptor {
+  constructor(
+    private readonly members: OrgMembersService,
+    private readonly clock: Clock,
+  ) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler) {
+    const req = context.switchToHttp().getRequest<AppRequest>();
+    const id = req.params.id;
+    if (req.formView?.startsWith('people/') && req.user?.orgId && typeof id === 'string') {
+      const person = await this.members.get(req.user.orgId, id);
+      const kind = req.formLocals?.confirmKind as Confirmation | undefined;
+      const view = memberView(person, +this.clock.now(), req.user.personId);
+      req.formLocals = { ...req.formLocals, ...personPage(person.name, view, kind) };
+    }
+    return next.handle();
+  }
+}
+
+function personPage(name: string, member: ReturnType<typeof memberView>, confirm?: Confirmation) {
+  const page = confirm ? CONFIRMATIONS[confirm] : undefined;
+  const self = { label: name, href: `/org/users/${member.id}` };
+  return {
+    title: page ? `${page.title}: ${name}` : name,
+    breadcrumbs: page ? [LIST, self, { label: page.title }] : [LIST, { label: name }],
+    member,
+    confirm: page ? { ...page, action: `/org/users/${member.id}/${confirm}` } : undefined,
+  };
+}
+
+/** An organization admin's view of their own organization's people, and the changes they make. */
 @Controller('org/users')
 @Roles('admin')
+@UseInterceptors(MemberPageLocals)
 export class OrgPeopleController {
   constructor(
     private readonly people: PeopleService,
+    private readonly members: OrgMembersService,
     private readonly clock: Clock,
   ) {}
 
@@ -34,15 +106,13 @@ export class OrgPeopleController {
     const filter = parsePeopleList(query);
     const page = await this.people.listInOrg(orgId, filter, pageRequest(query, 2));
     const now = this.clock.now().getTime();
-    const params = peopleListParams(filter);
-    const filtered = Boolean(filter.search || filter.role || filter.status || filter.twoFactor);
     const header = (sort: PeopleSort) => sortHeader('/org/users', filter, sort);
     return {
       title: 'People',
       breadcrumbs: [{ label: 'People' }],
       filter,
       q: filter.search ?? '',
-      isFiltered: filtered,
+      isFiltered: Boolean(filter.search || filter.role || filter.status || filter.twoFactor),
       chips: filterChips('/org/users', filter),
       allHref: '/org/users',
       sortBy: { name: header('name'), email: header('email'), role: header('role'), lastSignIn: header('lastSignIn') },
@@ -52,18 +122,88 @@ export class OrgPeopleController {
         ...personState(row, now),
         twoFactorOn: row.totpEnabledAt !== null,
       })),
-      ...pageLinks('/org/users', params, page),
+      ...pageLinks('/org/users', peopleListParams(filter), page),
     };
   }
 
   @Get(':id')
   @Render('people/show')
   async show(@OrgScope() orgId: string, @UuidParam() id: string, @CurrentUser() user: Principal) {
-    const person = await this.people.getInOrg(orgId, id);
-    return {
-      title: person.name,
-      breadcrumbs: [LIST, { label: person.name }],
-      profile: { ...profileView(person, user.orgName ?? null), disabled: person.status !== 'active' },
-    };
+    const person = await this.members.get(orgId, id);
+    return { ...personPage(person.name, memberView(person, +this.clock.now(), user.personId)), values: {} };
+  }
+
+  @Post(':id/role')
+  @FormView('people/show')
+  async changeRole(
+    @OrgScope() orgId: string,
+    @UuidParam() id: string,
+    @CurrentUser() user: Principal,
+    @Body() body: MemberRoleDto,
+    @Res() res: Response,
+  ) {
+    const person = await this.members.changeRole(acting(user, orgId), id, body.role);
+    if (person.role !== body.role) setFlash(res, 'success', `${person.name} is now: ${ROLE_LABELS[body.role]}.`);
+    // An admin who made themselves a member has left the admin pages.
+    return res.redirect(303, person.id === user.personId && body.role === 'member' ? '/dashboard' : `/org/users/${id}`);
+  }
+
+  @Get(':id/disable')
+  @Render('people/confirm')
+  async confirmDisable(@OrgScope() orgId: string, @UuidParam() id: string, @CurrentUser() user: Principal) {
+    return this.confirmation(orgId, id, user, 'disable');
+  }
+
+  @Post(':id/disable')
+  @FormView('people/confirm', () => ({ confirmKind: 'disable' }))
+  async disable(
+    @OrgScope() orgId: string,
+    @UuidParam() id: string,
+    @CurrentUser() user: Principal,
+    @Body() _body: ConfirmFormDto,
+    @Res() res: Response,
+  ) {
+    const person = await this.members.disable(acting(user, orgId), id);
+    setFlash(res, 'success', `${person.name}'s account is disabled and their sessions have ended.`);
+    return res.redirect(303, `/org/users/${id}`);
+  }
+
+  @Post(':id/enable')
+  @FormView('people/show')
+  async enable(
+    @OrgScope() orgId: string,
+    @UuidParam() id: string,
+    @CurrentUser() user: Principal,
+    @Body() _body: ConfirmFormDto,
+    @Res() res: Response,
+  ) {
+    const person = await this.members.enable(acting(user, orgId), id);
+    setFlash(res, 'success', `${person.name} can sign in again.`);
+    return res.redirect(303, `/org/users/${id}`);
+  }
+
+  @Get(':id/remove')
+  @Render('people/confirm')
+  async confirmRemove(@OrgScope() orgId: string, @UuidParam() id: string, @CurrentUser() user: Principal) {
+    return this.confirmation(orgId, id, user, 'remove');
+  }
+
+  @Post(':id/remove')
+  @FormView('people/confirm', () => ({ confirmKind: 'remove' }))
+  async remove(
+    @OrgScope() orgId: string,
+    @UuidParam() id: string,
+    @CurrentUser() user: Principal,
+    @Body() _body: ConfirmFormDto,
+    @Res() res: Response,
+  ) {
+    const person = await this.members.remove(acting(user, orgId), id);
+    setFlash(res, 'success', `${person.name} (${person.email}) was removed from the organization.`);
+    return res.redirect(303, '/org/users');
+  }
+
+  private async confirmation(orgId: string, id: string, user: Principal, kind: Confirmation) {
+    const person = await this.members.get(orgId, id);
+    return { ...personPage(person.name, memberView(person, +this.clock.now(), user.personId), kind), values: {} };
   }
 }

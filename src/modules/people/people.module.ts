@@ -1,7 +1,8 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
 import { PasswordHasher } from '../../common/security/password-hasher';
-import { OrgPeopleController } from './people.controller';
+import { MemberPageLocals, OrgPeopleController } from './people.controller';
+import { OrgMembersService } from './org-members.service';
 import { LockoutStateRepository } from './lockout-state.repository';
 import { LockoutStateService } from './lockout-state.service';
 import { PasswordPolicy } from './password-policy';
@@ -15,6 +16,8 @@ import { PeopleService } from './people.service';
   providers: [
     PeopleService,
     PeopleRepository,
+    OrgMembersService,
+    MemberPageLocals,
     LockoutStateService,
     LockoutStateRepository,
     PasswordPolicy,

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
 import { keysetClause, likeContains, type PageRequest } from '../../common/pagination';
-import { normalizeEmail, Person, type Role } from './person.entity';
+import { normalizeEmail, Person, type PersonStatus, type Role } from './person.entity';
 import { placeholders, Sql } from '../../platform/database/sql';
 
 export interface PersonRow {
@@ -56,6 +56,13 @@ export interface SecurityProfileRow {
   totpEnabledAt: number | null;
   antiPhishingPhrase: string | null;
 }
+
+// True for a row whose change cannot leave its organization without an active
+// admin: it is not one, or another is. Part of the one statement that makes
+// the change, so two admins demoting each other at once cannot both succeed.
+const KEEPS_AN_ACTIVE_ADMIN = `(role <> 'admin' or status <> 'active' or exists (
+  select 1 from people other where other.organization_id = people.organization_id and other.id <> people.id
+     and other.role = 'admin' and other.status = 'active'))`;
 
 const SECURITY_PROFILE = `select id, email, name, status, role, organization_id as organizationId,
   totp_enabled_at as totpEnabledAt, anti_phishing_phrase as antiPhishingPhrase from people`;
@@ -213,6 +220,42 @@ export class PeopleRepository {
         limit ?`,
       [...params, request.limit + 1],
     );
+  }
+
+  /** A member or admin of this organization (never staff): another organization's person is not found. */
+  findMemberInOrg(orgId: string, id: string): Promise<Person | null> {
+    return this.em.findOne(Person, { id, organizationId: orgId, role: { $in: ['admin', 'member'] } });
+  }
+
+  /** Sets a member's role, unless that leaves the organization without an active admin; 1 or 0 rows. */
+  async setRoleInOrg(orgId: string, id: string, role: 'admin' | 'member', now: number): Promise<number> {
+    const guard = role === 'admin' ? '' : ` and ${KEEPS_AN_ACTIVE_ADMIN}`;
+    const result = await this.sql.run(
+      `update people set role = ?, updated_at = ?
+        where id = ? and organization_id = ? and role in ('admin', 'member')${guard}`,
+      [role, now, id, orgId],
+    );
+    return result.changes;
+  }
+
+  /** Disables or re-enables a member; disabling keeps an active admin. 1 or 0 rows. */
+  async setStatusInOrg(orgId: string, id: string, status: PersonStatus, now: number): Promise<number> {
+    const guard = status === 'disabled' ? ` and ${KEEPS_AN_ACTIVE_ADMIN}` : '';
+    const result = await this.sql.run(
+      `update people set status = ?, updated_at = ?
+        where id = ? and organization_id = ? and role in ('admin', 'member')${guard}`,
+      [status, now, id, orgId],
+    );
+    return result.changes;
+  }
+
+  /** Removes a member (their sessions, tokens and codes go with them), keeping an active admin. 1 or 0 rows. */
+  async removeFromOrg(orgId: string, id: string): Promise<number> {
+    const result = await this.sql.run(
+      `delete from people where id = ? and organization_id = ? and role in ('admin', 'member') and ${KEEPS_AN_ACTIVE_ADMIN}`,
+      [id, orgId],
+    );
+    return result.changes;
   }
 
   /** A person of this organization only: another organization's person is not found. */
