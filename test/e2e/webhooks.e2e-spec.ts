@@ -1,7 +1,9 @@
 import { MikroORM, type EntityManager } from '@mikro-orm/better-sqlite';
 import { createHmac } from 'node:crypto';
+import dns from 'node:dns';
 import http, { type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { WebhookDeliveries } from '../../plugins/webhooks/webhook-deliveries.service';
 import { WebhookSettings } from '../../plugins/webhooks/webhook-settings';
 import { AfterCommit } from '../../src/platform/database/after-commit';
@@ -761,6 +763,71 @@ describe('webhooks plugin', () => {
       expect(move.status).toBe(400);
       expect(fieldError(move.text, 'url')).toBe('The address 127.0.0.2 is not allowed (loopback).');
       for (const endpoint of [literal, shut, named]) await removeEndpoint(endpoint.id);
+    });
+
+    it("refuses this machine's own network addresses, when saved and after DNS, unless loopback is allowed", async () => {
+      // The machine's real (non-loopback) interface addresses.
+      const own = Object.values(networkInterfaces())
+        .flat()
+        .filter((info) => info !== undefined && !info.internal && !info.address.startsWith('fe80:'))
+        .map((info) => info!.address);
+      const lanV4 = own.find((ip) => !ip.includes(':'));
+      if (!lanV4) throw new Error('This machine has no non-loopback IPv4 address to test with');
+      settings.allowLoopback = false;
+      for (const ip of own) {
+        const host = ip.includes(':') ? `[${ip}]` : ip;
+        const res = await postEndpoint({ url: `http://${host}:8080/hook`, events: ['organization.created'] });
+        expect(res.status).toBe(400);
+        const message = `The address ${ip} is not allowed (this machine).`;
+        expect(fieldError(res.text, 'url')).toBe(message);
+        expect(errorSummary(res.text)).toEqual([message]);
+      }
+      const mapped = await postEndpoint({ url: `http://[::ffff:${lanV4}]/`, events: ['organization.created'] });
+      expect(fieldError(mapped.text, 'url')).toMatch(
+        /^The address ::ffff:[0-9a-f:]+ is not allowed \(this machine\)\.$/,
+      );
+      expect(await sql('select id from plg_webhooks_endpoints')).toHaveLength(0);
+
+      // WEBHOOKS_ALLOW_LOOPBACK=on: a receiver on this machine is what the operator wants.
+      settings.allowLoopback = true;
+      const literal = await register(`http://${lanV4}:9/hook`, ['organization.created']);
+      // A name is checked once resolved: here it answers with the machine's own address.
+      const realLookup = dns.lookup as (...args: unknown[]) => void;
+      const lookup = jest
+        .spyOn(dns, 'lookup')
+        .mockImplementation(((hostname: string, options: unknown, callback: (...args: unknown[]) => void) =>
+          hostname === 'hooks.lan.test'
+            ? callback(null, [{ address: lanV4, family: 4 }])
+            : realLookup(hostname, options, callback)) as never);
+      try {
+        const named = await register('http://hooks.lan.test:9/hook', ['organization.created']);
+        settings.allowLoopback = false;
+        await createOrg('Own Address Inc');
+        expect(await attempted(literal.id)).toEqual([
+          expect.objectContaining({
+            status: 'failed',
+            attempts: 1,
+            responseStatus: null,
+            lastError: `The address ${lanV4} is not allowed (this machine).`,
+          }),
+        ]);
+        expect(await attempted(named.id)).toEqual([
+          expect.objectContaining({
+            status: 'failed',
+            attempts: 1,
+            responseStatus: null,
+            lastError: `The address ${lanV4} of hooks.lan.test is not allowed (this machine).`,
+          }),
+        ]);
+        const log = await operator.get(`/plugins/webhooks/${named.id}`);
+        expect(textOf(log.text, '.app-delivery-error')).toBe(
+          `The address ${lanV4} of hooks.lan.test is not allowed (this machine).`,
+        );
+        await removeEndpoint(named.id);
+      } finally {
+        lookup.mockRestore();
+      }
+      await removeEndpoint(literal.id);
     });
   });
 
