@@ -377,12 +377,15 @@ describe('webhooks plugin', () => {
       status: 'pending',
       attempts: 1,
       responseStatus: null,
-      lastError: 'No answer within 2000 ms.',
+      lastError: 'Could not reach the endpoint.',
     });
+    const log = await operator.get(`/plugins/webhooks/${endpoint.id}`);
+    expect(textOf(log.text, '.app-delivery-error')).toBe('Could not reach the endpoint.');
     await removeEndpoint(endpoint.id);
   });
 
-  it('records a refused connection and retries it later', async () => {
+  it('records a closed port as it records a silent endpoint, and retries it later', async () => {
+    settings.timeoutMs = 500;
     const closed = await receiver([200]);
     const url = closed.url;
     await closed.close();
@@ -394,8 +397,12 @@ describe('webhooks plugin', () => {
       status: 'pending',
       attempts: 1,
       responseStatus: null,
-      lastError: 'Connection refused.',
+      lastError: 'Could not reach the endpoint.',
     });
+    // Nothing on the page tells a closed port from one that does not answer.
+    const log = await operator.get(`/plugins/webhooks/${endpoint.id}`);
+    expect(textOf(log.text, '.app-delivery-error')).toBe('Could not reach the endpoint.');
+    expect(log.text).not.toMatch(/refused|ECONN|timed out|No answer within/i);
     await removeEndpoint(endpoint.id);
   });
 
