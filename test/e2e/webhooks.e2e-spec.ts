@@ -25,6 +25,7 @@ import { createTestApp, signedIn, TEST_START, type TestApp } from '../utils/test
 type Reply = number | 'hang';
 
 interface Received {
+  url: string;
   headers: IncomingHttpHeaders;
   body: string;
 }
@@ -42,7 +43,7 @@ class Receiver {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        this.received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        this.received.push({ url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
         for (const wake of [...this.waiters]) wake();
         const reply = this.replies[Math.min(this.received.length, this.replies.length) - 1];
         if (reply === 'hang') this.hanging.push(res);
@@ -658,6 +659,88 @@ describe('webhooks plugin', () => {
       );
       expect(JSON.stringify(audit)).not.toContain(password);
       await removeEndpoint(endpoint.id);
+    });
+  });
+
+  describe('addresses with a secret in the query', () => {
+    const token = 'q-t0ken-5ecret';
+
+    it('shows and audits only the names of query parameters, and still delivers to the full address', async () => {
+      const peer = await receiver([200]);
+      const url = `${peer.url}?token=${token}&mode=full`;
+      const masked = `${peer.url}?token=…&mode=…`;
+      const endpoint = await register(url, ['organization.created']);
+      expect(endpoint.page).not.toContain(token);
+      expect(textOf(endpoint.page, '#endpoint-url')).toBe(masked);
+
+      const list = await operator.get('/plugins/webhooks');
+      expect(list.text).not.toContain(token);
+      expect(textOf(list.text, `a[href="/plugins/webhooks/${endpoint.id}"]`)).toBe(masked);
+      const edit = await operator.get(`/plugins/webhooks/${endpoint.id}/edit`);
+      expect(edit.text).not.toContain(token);
+      expect(fieldValue(edit.text, 'url')).toBe(masked);
+      expect(textOf((await operator.get(`/plugins/webhooks/${endpoint.id}/delete`)).text, 'form code')).toBe(masked);
+
+      // The form sends the masks back: the saved values stay.
+      const saved = await operator.submit(
+        `/plugins/webhooks/${endpoint.id}/edit`,
+        { url: masked, events: 'organization.created', enabled: 'on' },
+        `/plugins/webhooks/${endpoint.id}`,
+      );
+      expect(saved.status).toBe(303);
+      const [stored] = await sql<{ url: string }>('select url from plg_webhooks_endpoints where id = ?', [endpoint.id]);
+      expect(stored.url).toBe(url);
+      await createOrg('Query Token Ltd');
+      await peer.waitFor(1);
+      await deliveries.settled();
+      expect(peer.received[0].url).toBe(`/hooks/seatdesk?token=${token}&mode=full`);
+
+      // …but never to another host; a refused form does not show a value just typed.
+      const moved = await operator.submit(
+        `/plugins/webhooks/${endpoint.id}/edit`,
+        { url: masked.replace('127.0.0.1', 'hooks.example.com'), events: 'organization.created', enabled: 'on' },
+        `/plugins/webhooks/${endpoint.id}`,
+      );
+      expect(moved.status).toBe(400);
+      expect(fieldError(moved.text, 'url')).toBe(
+        'Type the values shown as … in the address again: the saved ones are kept only while the user name and host stay the same.',
+      );
+      const typed = await operator.submit(
+        `/plugins/webhooks/${endpoint.id}/edit`,
+        { url: `${peer.url}?token=typed-n3w-t0ken`, enabled: 'on' },
+        `/plugins/webhooks/${endpoint.id}`,
+      );
+      expect(typed.status).toBe(400);
+      expect(typed.text).not.toContain('typed-n3w-t0ken');
+      expect(fieldValue(typed.text, 'url')).toBe(`${peer.url}?token=`);
+
+      const deleted = await operator.submit(
+        `/plugins/webhooks/${endpoint.id}/delete`,
+        {},
+        `/plugins/webhooks/${endpoint.id}/delete`,
+      );
+      expect(deleted.status).toBe(303);
+      const flash = await operator.get('/plugins/webhooks');
+      expect(flash.text).toContain('deleted.');
+      expect(flash.text).not.toContain(token);
+
+      const audit = await sql<{ action: string; details: string; targetLabel: string }>(
+        'select action, details, target_label as targetLabel from audit_entries where target_id = ? order by rowid',
+        [endpoint.id],
+      );
+      expect(audit.map((entry) => entry.action)).toEqual([
+        'webhook.endpoint_created',
+        'webhook.endpoint_updated',
+        'webhook.endpoint_deleted',
+      ]);
+      for (const entry of audit) {
+        expect(entry.targetLabel).toBe(masked);
+        expect(JSON.parse(entry.details).url).toBe(masked);
+      }
+      const csv = await operator.get('/admin/audit.csv?action=webhook.');
+      expect(csv.status).toBe(200);
+      expect(csv.text).toContain(masked);
+      expect(csv.text).not.toContain(token);
     });
   });
 
