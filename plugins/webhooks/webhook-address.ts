@@ -1,73 +1,87 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import { isIP, type LookupFunction } from 'node:net';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { networkInterfaces } from 'node:os';
 
 /** What an operator may allow beyond the default rule (WebhookSettings). */
 export interface AddressPolicy {
-  /** 127.0.0.0/8 and ::1 (WEBHOOKS_ALLOW_LOOPBACK=on). */
+  /** This machine: 127.0.0.0/8, ::1 and its own interfaces' addresses (WEBHOOKS_ALLOW_LOOPBACK=on). */
   allowLoopback: boolean;
 }
 
-export type RefusedKind = 'loopback' | 'link-local' | 'cloud metadata' | 'unspecified' | 'multicast' | 'broadcast';
+export type RefusedKind =
+  'loopback' | 'this machine' | 'link-local' | 'cloud metadata' | 'unspecified' | 'multicast' | 'broadcast';
+
+type Family = 'ipv4' | 'ipv6';
+
+/**
+ * Adds an IPv4 network and every IPv6 spelling that reaches it: mapped
+ * (::ffff:a.b.c.d), translated (::ffff:0:a.b.c.d), NAT64 (64:ff9b::a.b.c.d),
+ * 6to4 (2002:AABB:CCDD::/48) and, except for 0.0.0.0/8 (whose range holds
+ * ::1 and ::), compatible (::a.b.c.d).
+ */
+function addIPv4(list: BlockList, network: string, prefix: number): void {
+  list.addSubnet(network, prefix, 'ipv4');
+  for (const form of ['::ffff:', '::ffff:0:', '64:ff9b::']) list.addSubnet(`${form}${network}`, 96 + prefix, 'ipv6');
+  if (!network.startsWith('0.')) list.addSubnet(`::${network}`, 96 + prefix, 'ipv6');
+  const [a, b, c, d] = network.split('.').map(Number);
+  const hex = (high: number, low: number) => ((high << 8) | low).toString(16);
+  list.addSubnet(`2002:${hex(a, b)}:${hex(c, d)}::`, 16 + prefix, 'ipv6');
+}
+
+/** One BlockList for a kind of refused address, from `a.b.c.d/n` and IPv6 `x::/n` rules. */
+function blockList(rules: string[], more?: (list: BlockList) => void): BlockList {
+  const list = new BlockList();
+  for (const rule of rules) {
+    const [network, prefix] = rule.split('/');
+    if (isIP(network) === 4) addIPv4(list, network, Number(prefix ?? 32));
+    else list.addSubnet(network, Number(prefix ?? 128), 'ipv6');
+  }
+  more?.(list);
+  return list;
+}
 
 // Webhooks reach services on the operator's networks (10/8, 172.16/12,
-// 192.168/16, fc00::/7 are fine: SeatDesk runs on-premise). What no webhook
-// has a reason to reach: this machine's own services, the link-local
-// network (where cloud metadata lives), "any" addresses and group addresses.
-function refusedIPv4(a: number, b: number, c: number, d: number, policy: AddressPolicy): RefusedKind | null {
-  if (a === 127) return policy.allowLoopback ? null : 'loopback';
-  // 0.0.0.0/8, "this network": 0.0.0.0 reaches this machine on Linux.
-  if (a === 0) return 'unspecified';
-  if (a === 169 && b === 254) return 'link-local';
-  // Alibaba Cloud's metadata service lives outside link-local.
-  if (a === 100 && b === 100 && c === 100 && d === 200) return 'cloud metadata';
-  if (a >= 224 && a <= 239) return 'multicast';
-  if (a === 255 && b === 255 && c === 255 && d === 255) return 'broadcast';
-  return null;
-}
+// 192.168/16, 100.64/10, fc00::/7 are fine: SeatDesk runs on-premise). What
+// no webhook has a reason to reach: this machine's own services, the
+// link-local network (where cloud metadata lives), "any" addresses and
+// group addresses.
+const LOOPBACK = blockList(['127.0.0.0/8', '::1/128']);
+const REFUSED: [RefusedKind, BlockList][] = [
+  // 0.0.0.0/8, "this network": 0.0.0.0 reaches this machine on Linux. ::/96
+  // (IPv4-compatible 0.x.x.x) as a range, as it holds ::1 (loopback above).
+  ['unspecified', blockList(['0.0.0.0/8', '::/128'], (list) => list.addRange('::2', '::ff:ffff', 'ipv6'))],
+  ['link-local', blockList(['169.254.0.0/16', 'fe80::/10'])],
+  // Alibaba Cloud's metadata service lives outside link-local; EC2's IPv6 one in fc00::/7.
+  ['cloud metadata', blockList(['100.100.100.200/32', 'fd00:ec2::254/128'])],
+  ['multicast', blockList(['224.0.0.0/4', 'ff00::/8'])],
+  ['broadcast', blockList(['255.255.255.255/32'])],
+];
 
-/** The eight 16-bit groups of an IPv6 address that `isIP` accepted (a zone is ignored). */
-function ipv6Groups(ip: string): number[] {
-  let text = ip.split('%')[0];
-  const tail = text.slice(text.lastIndexOf(':') + 1);
-  if (tail.includes('.')) {
-    // A trailing dotted quad is the last two groups.
-    const [a, b, c, d] = tail.split('.').map(Number);
-    text = `${text.slice(0, -tail.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+/** This machine's own addresses (every interface, as it is now), in every spelling. */
+function ownAddresses(): BlockList {
+  const list = new BlockList();
+  for (const address of Object.values(networkInterfaces()).flat()) {
+    if (!address) continue;
+    const ip = address.address.split('%')[0];
+    if (isIP(ip) === 4) addIPv4(list, ip, 32);
+    else if (isIP(ip) === 6) list.addAddress(ip, 'ipv6');
   }
-  const [head, rest] = text.split('::');
-  const left = head ? head.split(':') : [];
-  const right = rest ? rest.split(':') : [];
-  const zeros = rest === undefined ? [] : Array<string>(Math.max(8 - left.length - right.length, 0)).fill('0');
-  return [...left, ...zeros, ...right].map((group) => parseInt(group, 16));
-}
-
-function refusedIPv6(ip: string, policy: AddressPolicy): RefusedKind | null {
-  const g = ipv6Groups(ip);
-  const zeroUpTo = (n: number) => g.slice(0, n).every((group) => group === 0);
-  const v4 = () => refusedIPv4(g[6] >> 8, g[6] & 0xff, g[7] >> 8, g[7] & 0xff, policy);
-  if (zeroUpTo(8)) return 'unspecified';
-  if (zeroUpTo(7) && g[7] === 1) return policy.allowLoopback ? null : 'loopback';
-  // IPv4 written as IPv6 reaches the IPv4 address: ::ffff:a.b.c.d (mapped),
-  // ::a.b.c.d (compatible), ::ffff:0:a.b.c.d (translated), 64:ff9b::a.b.c.d (NAT64).
-  if (zeroUpTo(5) && g[5] === 0xffff) return v4();
-  if (zeroUpTo(6)) return v4();
-  if (zeroUpTo(4) && g[4] === 0xffff && g[5] === 0) return v4();
-  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((group) => group === 0)) return v4();
-  if ((g[0] & 0xffc0) === 0xfe80) return 'link-local';
-  if ((g[0] & 0xff00) === 0xff00) return 'multicast';
-  // The one private (fc00::/7) address that is not a service of the operator's: EC2's metadata.
-  if (g.join(':') === [0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254].join(':')) return 'cloud metadata';
-  return null;
+  return list;
 }
 
 /** Why SeatDesk will not send to this IP address, or null when it may. */
 export function refusedAddress(ip: string, policy: AddressPolicy): RefusedKind | null {
-  const family = isIP(ip);
-  if (family === 4) {
-    const [a, b, c, d] = ip.split('.').map(Number);
-    return refusedIPv4(a, b, c, d, policy);
+  // A zone (fe80::1%eth0) names the interface, not the address.
+  const address = ip.split('%')[0];
+  const family = isIP(address);
+  if (family === 0) return null;
+  const type: Family = family === 4 ? 'ipv4' : 'ipv6';
+  if (!policy.allowLoopback) {
+    if (LOOPBACK.check(address, type)) return 'loopback';
+    if (ownAddresses().check(address, type)) return 'this machine';
   }
-  return family === 6 ? refusedIPv6(ip, policy) : null;
+  for (const [kind, list] of REFUSED) if (list.check(address, type)) return kind;
+  return null;
 }
 
 /** A host name that always means this machine (RFC 6761): refused without asking DNS. */

@@ -117,7 +117,13 @@ export class WebhookDeliveries implements BeforeApplicationShutdown {
       else tally.retried++;
       if (outcome.status !== 'delivered') {
         this.logger.warn(
-          { delivery: row.id, endpoint: row.endpointId, attempt: row.attempts, error: outcome.lastError },
+          {
+            delivery: row.id,
+            endpoint: row.endpointId,
+            attempt: row.attempts,
+            error: outcome.lastError,
+            cause: results[index].cause,
+          },
           'A webhook delivery attempt failed',
         );
       }

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Resolver } from './webhook-address';
-import { postOnce } from './webhook-sender';
+import { postOnce, UNREACHABLE } from './webhook-sender';
 
 describe('postOnce', () => {
   let server: http.Server;
@@ -74,5 +74,35 @@ describe('postOnce', () => {
     expect(result.final).toBe(true);
     expect(result.error).toMatch(/^The address (127\.0\.0\.1|::1) of localhost is not allowed \(loopback\)\.$/);
     expect(hits).toBe(0);
+  });
+
+  it('reports a closed port, a reset, a silent peer and an unknown name alike, with the cause for the log only', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const silent = http.createServer(() => undefined);
+    const resetting = http.createServer((req) => req.socket.destroy());
+    for (const peer of [silent, resetting]) await new Promise<void>((resolve) => peer.listen(0, '127.0.0.1', resolve));
+    const portOf = (peer: http.Server) => (peer.address() as AddressInfo).port;
+    const unknown: Resolver = (_host, _options, callback) =>
+      callback(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }), []);
+    try {
+      const quick = { ...options(true), timeoutMs: 300 };
+      const results = await Promise.all([
+        postOnce(`http://127.0.0.1:${closedPort.port}/in`, '{}', {}, quick),
+        postOnce(`http://127.0.0.1:${portOf(resetting)}/in`, '{}', {}, quick),
+        postOnce(`http://127.0.0.1:${portOf(silent)}/in`, '{}', {}, quick),
+        postOnce('http://hooks.unknown.test/in', '{}', {}, { ...quick, resolve: unknown }),
+      ]);
+      for (const result of results) {
+        expect(result).toMatchObject({ ok: false, status: null, error: UNREACHABLE });
+        expect(result.final).toBeUndefined();
+      }
+      expect(results.map((result) => result.cause)).toEqual(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND']);
+    } finally {
+      silent.closeAllConnections();
+      for (const peer of [silent, resetting]) await new Promise<void>((resolve) => peer.close(() => resolve()));
+    }
   });
 });

@@ -17,6 +17,8 @@ export interface AttemptResult {
   error: string | null;
   /** Trying again cannot help (a refused address): the delivery fails now. */
   final?: true;
+  /** Why there was no answer (an error code), for the server log only, never a page. */
+  cause?: string;
 }
 
 export interface PostOptions extends AddressPolicy {
@@ -31,30 +33,20 @@ export function signature(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-function describe(err: NodeJS.ErrnoException): string {
-  switch (err.code) {
-    case 'EWEBHOOKADDRESS':
-      return err.message;
-    case 'ECONNREFUSED':
-      return 'Connection refused.';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'The host name could not be resolved.';
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return 'The connection was closed before an answer.';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return 'The host cannot be reached.';
-    default:
-      return err.message || 'The request failed.';
-  }
-}
+/**
+ * The delivery log's one sentence for every way of not getting an answer:
+ * refused, reset, timed out, unresolved, unreachable, TLS failure. Telling
+ * them apart would turn webhooks into a port scanner of the networks
+ * SeatDesk reaches; the cause goes to the server log only.
+ */
+export const UNREACHABLE = 'Could not reach the endpoint.';
 
 /**
  * POSTs `body` once. Resolves (never rejects) when the endpoint answers with
  * a status, fails, or does not answer within `timeoutMs`; `signal` ends it
- * early. A new connection each time: nothing lingers after the attempt.
+ * early. A failure without an answer is reported at the deadline, as a
+ * timeout is, so a closed port does not answer faster than a silent one.
+ * A new connection each time: nothing lingers after the attempt.
  * The address is checked before connecting (webhook-address.ts): a refused
  * one is answered at once, without a connection, and `final`.
  */
@@ -103,8 +95,9 @@ export function postOnce(
         );
       },
     );
+    let cause = 'ETIMEDOUT';
     const timer = setTimeout(() => {
-      finish({ ok: false, status: null, error: `No answer within ${timeoutMs} ms.` });
+      finish({ ok: false, status: null, error: UNREACHABLE, cause });
       request.destroy();
     }, timeoutMs);
     const onAbort = () => {
@@ -113,14 +106,14 @@ export function postOnce(
     };
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
-    request.on('error', (err) =>
-      finish({
-        ok: false,
-        status: null,
-        error: describe(err),
-        ...(err instanceof AddressRefusedError ? { final: true as const } : {}),
-      }),
-    );
+    request.on('error', (err: NodeJS.ErrnoException) => {
+      if (err instanceof AddressRefusedError) {
+        finish({ ok: false, status: null, error: err.message, final: true });
+      } else {
+        // Reported by the timer, at the deadline.
+        cause = err.code ?? err.message;
+      }
+    });
     request.end(body);
   });
 }

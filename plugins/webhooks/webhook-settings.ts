@@ -37,8 +37,8 @@ export class WebhookSettings {
   /** Deliveries one claim takes; the job claims batches until none is due. */
   batchSize = 25;
   /**
-   * Send to loopback addresses (127.0.0.0/8, ::1, `localhost`): off, so an
-   * endpoint cannot reach services on SeatDesk's own machine.
+   * Send to this machine (127.0.0.0/8, ::1, `localhost`, the addresses of its
+   * own interfaces): off, so an endpoint cannot reach SeatDesk's own services.
    * `WEBHOOKS_ALLOW_LOOPBACK=on` turns it on, for a receiver on the same host.
    */
   allowLoopback = false;

@@ -25,7 +25,7 @@ const formLocals = (title: string, body: Body, defaults = { enabled: true }) => 
   breadcrumbs: [LIST, { label: title }],
   eventChoices: eventChoices(body?.events),
   enabledChecked: body ? body.enabled === 'on' : defaults.enabled,
-  // The address field's value: never a password (a refused form's `values` would echo it).
+  // The address field's value: never a password or query value (a refused form's `values` would echo it).
   urlValue: formUrl(body?.url),
 });
 const editLocals = (id: string, body: Body) => ({ ...formLocals('Edit webhook endpoint', body), endpoint: { id } });
@@ -98,7 +98,7 @@ export class WebhooksController {
   @Render('plugins/webhooks/edit')
   async edit(@Id() id: string) {
     const endpoint = await this.webhooks.get(id);
-    // The password shows as ***; sent back unchanged, the saved one is kept (WebhooksService).
+    // The password shows as ***, query values as …; sent back unchanged, the saved ones are kept (WebhooksService).
     return {
       ...editLocals(id, { events: endpoint.events, enabled: endpoint.enabled ? 'on' : undefined }),
       urlValue: displayUrl(endpoint.url),

@@ -16,7 +16,7 @@ import { WebhookDeliveries } from './webhook-deliveries.service';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 import { savedHostProblem } from './webhook-address';
 import { WebhookSettings } from './webhook-settings';
-import { displayUrl, sameHost, withSavedPassword } from './webhook-url';
+import { displayUrl, sameHost, withSavedSecrets } from './webhook-url';
 import { WebhooksRepository, type DeliveryRow, type EndpointRow } from './webhooks.repository';
 
 export interface EndpointInput {
@@ -47,7 +47,7 @@ export class WebhooksService {
     private readonly settings: WebhookSettings,
   ) {}
 
-  // The cursor ends up in the page's links: never the address (it may hold a password).
+  // The cursor ends up in the page's links: never the address (it may hold a password or a token).
   async list(request: PageRequest): Promise<Page<EndpointRow>> {
     return toPage(await this.repo.listEndpoints(this.em, request), request, (row) => [row.createdAt, row.id]);
   }
@@ -60,11 +60,11 @@ export class WebhooksService {
 
   /**
    * The address to store, or InputRefused beside the url field: the masked
-   * password stands for the saved one, and a host that is certainly refused
+   * password and masked query values stand for the saved ones, and a host that is certainly refused
    * (an IP address or localhost; names are checked at delivery) is refused now.
    */
   private addressToSave(submitted: string, saved: string | null): string {
-    const kept = withSavedPassword(submitted, saved);
+    const kept = withSavedSecrets(submitted, saved);
     // A host saved before the address rule existed may stay while other fields
     // change (its deliveries are refused anyway); a new or changed host is checked.
     const unmoved = saved !== null && 'url' in kept && sameHost(kept.url, saved);

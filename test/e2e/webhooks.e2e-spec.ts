@@ -1,7 +1,9 @@
 import { MikroORM, type EntityManager } from '@mikro-orm/better-sqlite';
 import { createHmac } from 'node:crypto';
+import dns from 'node:dns';
 import http, { type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { WebhookDeliveries } from '../../plugins/webhooks/webhook-deliveries.service';
 import { WebhookSettings } from '../../plugins/webhooks/webhook-settings';
 import { AfterCommit } from '../../src/platform/database/after-commit';
@@ -23,6 +25,7 @@ import { createTestApp, signedIn, TEST_START, type TestApp } from '../utils/test
 type Reply = number | 'hang';
 
 interface Received {
+  url: string;
   headers: IncomingHttpHeaders;
   body: string;
 }
@@ -40,7 +43,7 @@ class Receiver {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        this.received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        this.received.push({ url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
         for (const wake of [...this.waiters]) wake();
         const reply = this.replies[Math.min(this.received.length, this.replies.length) - 1];
         if (reply === 'hang') this.hanging.push(res);
@@ -375,12 +378,15 @@ describe('webhooks plugin', () => {
       status: 'pending',
       attempts: 1,
       responseStatus: null,
-      lastError: 'No answer within 2000 ms.',
+      lastError: 'Could not reach the endpoint.',
     });
+    const log = await operator.get(`/plugins/webhooks/${endpoint.id}`);
+    expect(textOf(log.text, '.app-delivery-error')).toBe('Could not reach the endpoint.');
     await removeEndpoint(endpoint.id);
   });
 
-  it('records a refused connection and retries it later', async () => {
+  it('records a closed port as it records a silent endpoint, and retries it later', async () => {
+    settings.timeoutMs = 500;
     const closed = await receiver([200]);
     const url = closed.url;
     await closed.close();
@@ -392,8 +398,12 @@ describe('webhooks plugin', () => {
       status: 'pending',
       attempts: 1,
       responseStatus: null,
-      lastError: 'Connection refused.',
+      lastError: 'Could not reach the endpoint.',
     });
+    // Nothing on the page tells a closed port from one that does not answer.
+    const log = await operator.get(`/plugins/webhooks/${endpoint.id}`);
+    expect(textOf(log.text, '.app-delivery-error')).toBe('Could not reach the endpoint.');
+    expect(log.text).not.toMatch(/refused|ECONN|timed out|No answer within/i);
     await removeEndpoint(endpoint.id);
   });
 
@@ -652,6 +662,88 @@ describe('webhooks plugin', () => {
     });
   });
 
+  describe('addresses with a secret in the query', () => {
+    const token = 'q-t0ken-5ecret';
+
+    it('shows and audits only the names of query parameters, and still delivers to the full address', async () => {
+      const peer = await receiver([200]);
+      const url = `${peer.url}?token=${token}&mode=full`;
+      const masked = `${peer.url}?token=…&mode=…`;
+      const endpoint = await register(url, ['organization.created']);
+      expect(endpoint.page).not.toContain(token);
+      expect(textOf(endpoint.page, '#endpoint-url')).toBe(masked);
+
+      const list = await operator.get('/plugins/webhooks');
+      expect(list.text).not.toContain(token);
+      expect(textOf(list.text, `a[href="/plugins/webhooks/${endpoint.id}"]`)).toBe(masked);
+      const edit = await operator.get(`/plugins/webhooks/${endpoint.id}/edit`);
+      expect(edit.text).not.toContain(token);
+      expect(fieldValue(edit.text, 'url')).toBe(masked);
+      expect(textOf((await operator.get(`/plugins/webhooks/${endpoint.id}/delete`)).text, 'form code')).toBe(masked);
+
+      // The form sends the masks back: the saved values stay.
+      const saved = await operator.submit(
+        `/plugins/webhooks/${endpoint.id}/edit`,
+        { url: masked, events: 'organization.created', enabled: 'on' },
+        `/plugins/webhooks/${endpoint.id}`,
+      );
+      expect(saved.status).toBe(303);
+      const [stored] = await sql<{ url: string }>('select url from plg_webhooks_endpoints where id = ?', [endpoint.id]);
+      expect(stored.url).toBe(url);
+      await createOrg('Query Token Ltd');
+      await peer.waitFor(1);
+      await deliveries.settled();
+      expect(peer.received[0].url).toBe(`/hooks/seatdesk?token=${token}&mode=full`);
+
+      // …but never to another host; a refused form does not show a value just typed.
+      const moved = await operator.submit(
+        `/plugins/webhooks/${endpoint.id}/edit`,
+        { url: masked.replace('127.0.0.1', 'hooks.example.com'), events: 'organization.created', enabled: 'on' },
+        `/plugins/webhooks/${endpoint.id}`,
+      );
+      expect(moved.status).toBe(400);
+      expect(fieldError(moved.text, 'url')).toBe(
+        'Type the values shown as … in the address again: the saved ones are kept only while the user name and host stay the same.',
+      );
+      const typed = await operator.submit(
+        `/plugins/webhooks/${endpoint.id}/edit`,
+        { url: `${peer.url}?token=typed-n3w-t0ken`, enabled: 'on' },
+        `/plugins/webhooks/${endpoint.id}`,
+      );
+      expect(typed.status).toBe(400);
+      expect(typed.text).not.toContain('typed-n3w-t0ken');
+      expect(fieldValue(typed.text, 'url')).toBe(`${peer.url}?token=`);
+
+      const deleted = await operator.submit(
+        `/plugins/webhooks/${endpoint.id}/delete`,
+        {},
+        `/plugins/webhooks/${endpoint.id}/delete`,
+      );
+      expect(deleted.status).toBe(303);
+      const flash = await operator.get('/plugins/webhooks');
+      expect(flash.text).toContain('deleted.');
+      expect(flash.text).not.toContain(token);
+
+      const audit = await sql<{ action: string; details: string; targetLabel: string }>(
+        'select action, details, target_label as targetLabel from audit_entries where target_id = ? order by rowid',
+        [endpoint.id],
+      );
+      expect(audit.map((entry) => entry.action)).toEqual([
+        'webhook.endpoint_created',
+        'webhook.endpoint_updated',
+        'webhook.endpoint_deleted',
+      ]);
+      for (const entry of audit) {
+        expect(entry.targetLabel).toBe(masked);
+        expect(JSON.parse(entry.details).url).toBe(masked);
+      }
+      const csv = await operator.get('/admin/audit.csv?action=webhook.');
+      expect(csv.status).toBe(200);
+      expect(csv.text).toContain(masked);
+      expect(csv.text).not.toContain(token);
+    });
+  });
+
   describe('addresses SeatDesk must not call', () => {
     it('refuses loopback, link-local, unspecified, multicast and broadcast addresses beside the field; private ones are fine', async () => {
       settings.allowLoopback = false;
@@ -761,6 +853,71 @@ describe('webhooks plugin', () => {
       expect(move.status).toBe(400);
       expect(fieldError(move.text, 'url')).toBe('The address 127.0.0.2 is not allowed (loopback).');
       for (const endpoint of [literal, shut, named]) await removeEndpoint(endpoint.id);
+    });
+
+    it("refuses this machine's own network addresses, when saved and after DNS, unless loopback is allowed", async () => {
+      // The machine's real (non-loopback) interface addresses.
+      const own = Object.values(networkInterfaces())
+        .flat()
+        .filter((info) => info !== undefined && !info.internal && !info.address.startsWith('fe80:'))
+        .map((info) => info!.address);
+      const lanV4 = own.find((ip) => !ip.includes(':'));
+      if (!lanV4) throw new Error('This machine has no non-loopback IPv4 address to test with');
+      settings.allowLoopback = false;
+      for (const ip of own) {
+        const host = ip.includes(':') ? `[${ip}]` : ip;
+        const res = await postEndpoint({ url: `http://${host}:8080/hook`, events: ['organization.created'] });
+        expect(res.status).toBe(400);
+        const message = `The address ${ip} is not allowed (this machine).`;
+        expect(fieldError(res.text, 'url')).toBe(message);
+        expect(errorSummary(res.text)).toEqual([message]);
+      }
+      const mapped = await postEndpoint({ url: `http://[::ffff:${lanV4}]/`, events: ['organization.created'] });
+      expect(fieldError(mapped.text, 'url')).toMatch(
+        /^The address ::ffff:[0-9a-f:]+ is not allowed \(this machine\)\.$/,
+      );
+      expect(await sql('select id from plg_webhooks_endpoints')).toHaveLength(0);
+
+      // WEBHOOKS_ALLOW_LOOPBACK=on: a receiver on this machine is what the operator wants.
+      settings.allowLoopback = true;
+      const literal = await register(`http://${lanV4}:9/hook`, ['organization.created']);
+      // A name is checked once resolved: here it answers with the machine's own address.
+      const realLookup = dns.lookup as (...args: unknown[]) => void;
+      const lookup = jest
+        .spyOn(dns, 'lookup')
+        .mockImplementation(((hostname: string, options: unknown, callback: (...args: unknown[]) => void) =>
+          hostname === 'hooks.lan.test'
+            ? callback(null, [{ address: lanV4, family: 4 }])
+            : realLookup(hostname, options, callback)) as never);
+      try {
+        const named = await register('http://hooks.lan.test:9/hook', ['organization.created']);
+        settings.allowLoopback = false;
+        await createOrg('Own Address Inc');
+        expect(await attempted(literal.id)).toEqual([
+          expect.objectContaining({
+            status: 'failed',
+            attempts: 1,
+            responseStatus: null,
+            lastError: `The address ${lanV4} is not allowed (this machine).`,
+          }),
+        ]);
+        expect(await attempted(named.id)).toEqual([
+          expect.objectContaining({
+            status: 'failed',
+            attempts: 1,
+            responseStatus: null,
+            lastError: `The address ${lanV4} of hooks.lan.test is not allowed (this machine).`,
+          }),
+        ]);
+        const log = await operator.get(`/plugins/webhooks/${named.id}`);
+        expect(textOf(log.text, '.app-delivery-error')).toBe(
+          `The address ${lanV4} of hooks.lan.test is not allowed (this machine).`,
+        );
+        await removeEndpoint(named.id);
+      } finally {
+        lookup.mockRestore();
+      }
+      await removeEndpoint(literal.id);
     });
   });
 
