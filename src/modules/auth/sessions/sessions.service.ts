@@ -12,8 +12,11 @@ import { Session, type SessionStage } from './session.entity';
 import { SessionsRepository } from './sessions.repository';
 
 // Recording "last seen" on every request would turn every page view into a
-// write; once a minute keeps the idle timeout exact to within that minute.
-const TOUCH_EVERY_MS = 60_000;
+// write; recording it at most once a minute, or four times per idle timeout
+// when that is shorter, keeps the timeout exact to within a quarter of it (a
+// person active more often than the timeout is never signed out).
+const TOUCH_AT_MOST_EVERY_MS = 60_000;
+export const touchEveryMs = (idleSeconds: number) => Math.min(TOUCH_AT_MOST_EVERY_MS, (idleSeconds * 1000) / 4);
 
 // A browser sends the same cookie with every page: its signature is checked
 // once, then its claims are remembered (expiry still checked on each use).
@@ -28,6 +31,7 @@ export interface SessionClient {
 @Injectable()
 export class SessionsService {
   private readonly verified = new Map<string, { sid: unknown; exp: number }>();
+  private readonly touchEveryMs: number;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -37,7 +41,9 @@ export class SessionsService {
     private readonly clock: Clock,
     private readonly people: PeopleService,
     private readonly organizations: OrganizationsService,
-  ) {}
+  ) {
+    this.touchEveryMs = touchEveryMs(config.sessionIdleSeconds);
+  }
 
   /**
    * Starts a new session (always a new id) at `stage`, the password just
@@ -84,7 +90,7 @@ export class SessionsService {
       await this.sessions.end(sid, now, 'idle');
       return null;
     }
-    if (+now - row.lastSeenAt >= TOUCH_EVERY_MS) await this.sessions.touch(sid, now);
+    if (+now - row.lastSeenAt >= this.touchEveryMs) await this.sessions.touch(sid, now);
     return {
       personId: row.personId,
       sessionId: row.id,
