@@ -70,8 +70,15 @@ export class SessionMiddleware implements NestMiddleware {
     }
   }
 
+  /**
+   * Sets the session cookie. The rest of this request sees it too: the page
+   * rendered with it carries a CSRF token bound to the new session, not the
+   * one it replaces.
+   */
   setCookie(res: Response, token: string): void {
     res.cookie(this.cookie, token, cookieOptions(this.config.secure));
+    const req = res.req as AppRequest | undefined;
+    if (req?.cookies) (req.cookies as Record<string, string>)[this.cookie] = token;
   }
 
   clearCookie(res: Response): void {
