@@ -140,6 +140,19 @@ describe('session security', () => {
       expect(textOf(page.text, '#signing-in-as')).toContain(member.email);
       const setup = await client.submit('/account/security', {}, '/account/2fa/setup');
       expect(textOf(setup.text, '#signing-in-as')).toContain(member.email);
+
+      // Held while the organization stops requiring it: still named, and going on is a new session.
+      const late = new Client(t.server);
+      const held = sessionCookieSet(await late.signIn(member.email, member.password))!;
+      await sql('update organizations set require_two_factor = 0 where id = ?', [org.id]);
+      expect(textOf((await late.get('/account/security')).text, '#signing-in-as')).toContain(member.email);
+      const goOn = await late.submit('/account/security', {}, '/account/security/continue');
+      expect(goOn.headers.location).toBe('/dashboard');
+      const full = sessionCookieSet(goOn);
+      expect(full).toBeDefined();
+      expect(full).not.toBe(held);
+      expect((await withCookie('/dashboard', full!)).status).toBe(200);
+      expect((await withCookie('/dashboard', held)).headers.location).toMatch(/^\/login/);
     });
   });
 
