@@ -15,7 +15,7 @@ import { createViewEngine } from './common/view/view-engine';
 import { MODULE_CATALOG } from './platform/module-host/module-catalog';
 import type { AppConfig } from './config/app.config';
 import { NODE_MODULES_DIR, PROJECT_ROOT, VIEWS_DIR } from './config/paths';
-import { SessionMiddleware } from './modules/auth/sessions/session.middleware';
+import { apiCredentialsGate, SessionMiddleware } from './modules/auth/sessions/session.middleware';
 import { requestContext } from './platform/database/request-context';
 import { PluginRegistry } from './platform/plugin-host/plugin-registry';
 import { mountPluginViews } from './platform/plugin-host/plugin-views';
@@ -82,6 +82,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
   app.use(gate.use.bind(gate));
   app.use(layoutLocals(app.get<CsrfUtilities>(CSRF)));
   app.use(bodyParsers());
+  app.use(apiCredentialsGate);
 
   const plugins = app.get(PluginRegistry);
   const views = createViewEngine([{ dir: join(VIEWS_DIR, 'partials') }, ...plugins.partialDirs()]);

@@ -72,10 +72,14 @@ describe('access control, CSRF, errors and headers', () => {
     expect(res.text).not.toMatch(/Cannot GET|at .*\.ts:\d+/);
   });
 
-  it('answers unknown API routes with JSON errors', async () => {
+  it('answers API calls without a bearer token with a JSON 401, whether the route exists or not', async () => {
     const res = await request(t.server).get('/api/v1/nothing');
-    expect(res.status).toBe(404);
-    expect(res.body).toEqual({ statusCode: 404, error: 'Not found', message: 'Page not found' });
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: 'Use an API key: /api accepts bearer tokens only, never the session cookie.',
+    });
   });
 
   it('answers a malformed body with a 400, never a 500', async () => {

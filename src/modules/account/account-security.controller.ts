@@ -5,16 +5,22 @@ import { AllowStages, CurrentUser, FormView, RecentAuth } from '../../common/htt
 import type { Principal } from '../../common/http/principal';
 import { setFlash } from '../../common/view/flash';
 import { DisableTwoFactorDto } from './dto/disable-two-factor.dto';
-import { TwoFactorCodeDto } from '../../common/http/two-factor-code.dto';
+import { EnableTwoFactorDto } from './dto/enable-two-factor.dto';
+import { SessionMiddleware } from '../auth/sessions/session.middleware';
 import { TwoFactorService, type TwoFactorSetup } from '../auth/two-factor/two-factor.service';
 
 const SECURITY = { label: 'Security', href: '/account/security' };
 const crumbs = (user: Principal | undefined, ...rest: { label: string; href?: string }[]) =>
   // A session held at enrolment reaches nothing else: no links out.
   user?.stage === 'active' ? [{ label: 'Account', href: '/account' }, ...rest] : [];
+// A session held at enrolment names its account, so nobody finishes a sign-in someone else started.
+const signingInAs = (user: Principal | undefined) => (user?.stage === 'enrol' ? user.email : undefined);
 const SETUP_LOCALS = (user: Principal | undefined) => ({
   title: 'Set up two-factor sign-in',
   breadcrumbs: crumbs(user, SECURITY, { label: 'Set up two-factor' }),
+  signingInAs: signingInAs(user),
+  // Ticked unless the refused form came back with it cleared.
+  signOutOthers: true,
 });
 const SECURITY_NEXT = { href: '/account/security', label: 'Back to security' };
 const DISABLE_LOCALS = () => ({
@@ -29,7 +35,10 @@ const DISABLE_LOCALS = () => ({
  */
 @Controller('account')
 export class AccountSecurityController {
-  constructor(private readonly twoFactor: TwoFactorService) {}
+  constructor(
+    private readonly twoFactor: TwoFactorService,
+    private readonly session: SessionMiddleware,
+  ) {}
 
   @Get('security')
   @AllowStages('enrol')
@@ -40,6 +49,7 @@ export class AccountSecurityController {
       title: 'Security',
       breadcrumbs: crumbs(user, { label: 'Security' }),
       enrolling: user.stage === 'enrol',
+      signingInAs: signingInAs(user),
       // The organization stopped requiring it meanwhile: the person may go on (a POST, below).
       mayContinue: this.twoFactor.canSkipEnrolment(user, status),
       twoFactor: { ...status, lowOnCodes: status.enabled && status.recoveryCodesLeft <= 3 },
@@ -50,7 +60,9 @@ export class AccountSecurityController {
   @Post('security/continue')
   @AllowStages('enrol')
   async continueWithout(@CurrentUser() user: Principal, @Res() res: Response) {
-    await this.twoFactor.releaseEnrolment(user);
+    const token = await this.twoFactor.releaseEnrolment(user);
+    // Signed in from here on, under a new session id.
+    if (token) this.session.setCookie(res, token);
     return res.redirect(303, '/dashboard');
   }
 
@@ -76,10 +88,17 @@ export class AccountSecurityController {
   @HttpCode(200)
   @AllowStages('enrol')
   @RecentAuth()
-  @FormView('account/two-factor-setup', (req) => SETUP_LOCALS(req.user))
-  async enable(@CurrentUser() user: Principal, @Body() body: TwoFactorCodeDto, @Res() res: Response) {
-    const codes = await this.twoFactor.enable(user, body.code);
-    return this.renderCodes(res, user, codes, 'Two-factor sign-in is on.');
+  @FormView('account/two-factor-setup', (req) => ({
+    ...SETUP_LOCALS(req.user),
+    signOutOthers: (req.body as { signOutOthers?: unknown } | undefined)?.signOutOthers !== undefined,
+  }))
+  async enable(@CurrentUser() user: Principal, @Body() body: EnableTwoFactorDto, @Res() res: Response) {
+    const { recoveryCodes, token } = await this.twoFactor.enable(user, body.code, {
+      signOutOthers: body.signsOutOthers,
+    });
+    // A session held at enrolment is signed in now, under a new session id.
+    if (token) this.session.setCookie(res, token);
+    return this.renderCodes(res, user, recoveryCodes, 'Two-factor sign-in is on.');
   }
 
   @Post('2fa/recovery-codes')

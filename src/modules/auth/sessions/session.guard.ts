@@ -5,6 +5,7 @@ import { Unauthenticated } from '../../../common/errors/app-error';
 import { ALLOW_STAGES, IS_PUBLIC, RECENT_AUTH, RECENT_AUTH_SECONDS } from '../../../common/http/decorators';
 import { RedirectException } from '../../../common/http/exceptions';
 import type { AppRequest, Principal } from '../../../common/http/principal';
+import { API_NEEDS_TOKEN } from './session.middleware';
 
 // Where a session that has not finished signing in is sent.
 const STAGE_HOME: Record<Exclude<Principal['stage'], 'active'>, string> = {
@@ -31,7 +32,7 @@ export class SessionGuard implements CanActivate {
     const user = req.user;
     const api = req.path.startsWith('/api/');
     if (!user) {
-      if (api) throw new Unauthenticated('Sign in or use an API key.');
+      if (api) throw new Unauthenticated(API_NEEDS_TOKEN);
       const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
       throw new RedirectException(`/login${next}`);
     }

@@ -2,16 +2,37 @@ import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
 import { cookieName, cookieOptions } from '../../../common/http/cookies';
 import { SESSION_COOKIE } from '../../../common/http/csrf';
+import { Unauthenticated } from '../../../common/errors/app-error';
 import type { AppRequest } from '../../../common/http/principal';
 import { setCurrentActor } from '../../../common/request-info';
 import type { AppConfig } from '../../../config/app.config';
 import { APP_CONFIG } from '../../../common/config.module';
 import { SessionsService } from './sessions.service';
 
+/** The JSON API: bearer tokens only, never the session cookie (so no CSRF check either). */
+export const isApiPath = (path: string) => path === '/api' || path.startsWith('/api/');
+
+export const API_NEEDS_TOKEN = 'Use an API key: /api accepts bearer tokens only, never the session cookie.';
+
 /**
- * Resolves the session cookie to `req.user` for every request (error pages
- * included, so a 404 still shows the person's navigation). Whether a route
- * needs a session is SessionGuard's decision.
+ * Answers every /api request that carries no valid bearer token with a JSON
+ * 401, before routing: a cookie never signs an API call in, and the API does
+ * not tell strangers which of its addresses exist. No bearer token is valid
+ * yet (API keys arrive with the device API), so today every /api call is 401.
+ * Mounted after the body parsers, so an unreadable body is still its own 400.
+ */
+export function apiCredentialsGate(req: AppRequest, _res: Response, next: NextFunction): void {
+  if (isApiPath(req.path) && !req.user) {
+    next(new Unauthenticated(API_NEEDS_TOKEN));
+    return;
+  }
+  next();
+}
+
+/**
+ * Resolves the session cookie to `req.user` for every request outside /api
+ * (error pages included, so a 404 still shows the person's navigation).
+ * Whether a route needs a session is SessionGuard's decision.
  */
 @Injectable()
 export class SessionMiddleware implements NestMiddleware {
@@ -28,7 +49,8 @@ export class SessionMiddleware implements NestMiddleware {
     try {
       // Nothing a session shows may be kept by a browser or proxy cache.
       res.setHeader('Cache-Control', 'no-store');
-      const token = req.cookies?.[this.cookie] as string | undefined;
+      // Under /api the cookie is not even read: a cross-site request carries it.
+      const token = isApiPath(req.path) ? undefined : (req.cookies?.[this.cookie] as string | undefined);
       if (token) {
         const user = await this.sessions.resolve(token);
         if (user) {
@@ -48,8 +70,15 @@ export class SessionMiddleware implements NestMiddleware {
     }
   }
 
+  /**
+   * Sets the session cookie. The rest of this request sees it too: the page
+   * rendered with it carries a CSRF token bound to the new session, not the
+   * one it replaces.
+   */
   setCookie(res: Response, token: string): void {
     res.cookie(this.cookie, token, cookieOptions(this.config.secure));
+    const req = res.req as AppRequest | undefined;
+    if (req?.cookies) (req.cookies as Record<string, string>)[this.cookie] = token;
   }
 
   clearCookie(res: Response): void {

@@ -39,6 +39,22 @@ export class SessionsRepository {
     );
   }
 
+  /** What a session's successor keeps of it (rotation): the person, the browser, the password's time. */
+  findOpenForRotation(id: string) {
+    return this.sql.get<{
+      personId: string;
+      ipAddress: string | null;
+      userAgent: string | null;
+      browserId: string | null;
+      confirmedAt: number | null;
+    }>(
+      `select person_id as personId, ip_address as ipAddress, user_agent as userAgent, browser_id as browserId,
+              confirmed_at as confirmedAt
+         from sessions where id = ? and ended_at is null`,
+      [id],
+    );
+  }
+
   add(session: Session): void {
     this.em.persist(session);
   }

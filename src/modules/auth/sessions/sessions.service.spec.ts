@@ -6,7 +6,7 @@ import type { AppConfig } from '../../../config/app.config';
 import type { OrganizationsService } from '../../organizations/organizations.service';
 import type { PeopleService } from '../../people/people.service';
 import type { SessionRow, SessionsRepository } from './sessions.repository';
-import { SessionsService } from './sessions.service';
+import { SessionsService, touchEveryMs } from './sessions.service';
 
 describe('SessionsService.resolve', () => {
   const start = Date.parse('2026-11-26T10:00:00Z');
@@ -83,5 +83,13 @@ describe('SessionsService.resolve', () => {
     const cookie = await token();
     expect(await service.resolve(`${cookie.slice(0, -2)}xx`)).toBeNull();
     expect(await service.resolve(cookie)).not.toBeNull();
+  });
+});
+
+describe('touchEveryMs', () => {
+  it('records activity four times per idle timeout, at most once a minute', () => {
+    expect(touchEveryMs(60)).toBe(15_000);
+    expect(touchEveryMs(200)).toBe(50_000);
+    expect(touchEveryMs(1800)).toBe(60_000);
   });
 });

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { randomBytes } from 'node:crypto';
 import { Clock } from '../../../common/clock';
+import { Unauthenticated } from '../../../common/errors/app-error';
 import type { Principal } from '../../../common/http/principal';
 import type { AppConfig } from '../../../config/app.config';
 import { APP_CONFIG } from '../../../common/config.module';
@@ -12,8 +13,11 @@ import { Session, type SessionStage } from './session.entity';
 import { SessionsRepository } from './sessions.repository';
 
 // Recording "last seen" on every request would turn every page view into a
-// write; once a minute keeps the idle timeout exact to within that minute.
-const TOUCH_EVERY_MS = 60_000;
+// write; recording it at most once a minute, or four times per idle timeout
+// when that is shorter, keeps the timeout exact to within a quarter of it (a
+// person active more often than the timeout is never signed out).
+const TOUCH_AT_MOST_EVERY_MS = 60_000;
+export const touchEveryMs = (idleSeconds: number) => Math.min(TOUCH_AT_MOST_EVERY_MS, (idleSeconds * 1000) / 4);
 
 // A browser sends the same cookie with every page: its signature is checked
 // once, then its claims are remembered (expiry still checked on each use).
@@ -28,6 +32,7 @@ export interface SessionClient {
 @Injectable()
 export class SessionsService {
   private readonly verified = new Map<string, { sid: unknown; exp: number }>();
+  private readonly touchEveryMs: number;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -37,7 +42,9 @@ export class SessionsService {
     private readonly clock: Clock,
     private readonly people: PeopleService,
     private readonly organizations: OrganizationsService,
-  ) {}
+  ) {
+    this.touchEveryMs = touchEveryMs(config.sessionIdleSeconds);
+  }
 
   /**
    * Starts a new session (always a new id) at `stage`, the password just
@@ -49,12 +56,52 @@ export class SessionsService {
     stage: SessionStage = 'active',
   ): Promise<{ sessionId: string; token: string }> {
     const now = this.clock.now();
+    return this.insert({ personId, now, stage, confirmedAt: now, ...client });
+  }
+
+  /**
+   * Replaces a session by a new one at `stage` (privilege rises: the code
+   * was right, enrolment done): a new id and cookie, the old row ended in
+   * the same transaction, so a copy of the old cookie is worth nothing. The
+   * new session keeps the browser and the time the password was typed.
+   * Refused when the old session has ended meanwhile.
+   */
+  async rotate(sessionId: string, stage: SessionStage): Promise<{ sessionId: string; token: string }> {
+    const now = this.clock.now();
+    return this.em.transactional(async () => {
+      const old = await this.sessions.findOpenForRotation(sessionId);
+      if (!old || (await this.sessions.end(sessionId, now, 'rotated')) === 0) {
+        throw new Unauthenticated('Your sign-in has ended. Sign in again.');
+      }
+      return this.insert({
+        personId: old.personId,
+        now,
+        stage,
+        confirmedAt: old.confirmedAt !== null ? new Date(old.confirmedAt) : null,
+        ipAddress: old.ipAddress ?? undefined,
+        userAgent: old.userAgent ?? undefined,
+        browserId: old.browserId,
+      });
+    });
+  }
+
+  private async insert(init: {
+    personId: string;
+    now: Date;
+    stage: SessionStage;
+    confirmedAt: Date | null;
+    ipAddress?: string;
+    userAgent?: string;
+    browserId?: string | null;
+  }): Promise<{ sessionId: string; token: string }> {
+    const { now } = init;
     const id = randomBytes(32).toString('base64url');
     const expiresAt = new Date(+now + this.config.sessionMaxSeconds * 1000);
     await this.em.transactional(async (em) => {
-      const session = new Session({ id, personId, now, expiresAt, ...client });
-      session.stage = stage;
-      session.confirmedAt = now;
+      const session = new Session({ id, expiresAt, ...init });
+      session.stage = init.stage;
+      session.confirmedAt = init.confirmedAt;
+      session.browserId = init.browserId ?? null;
       this.sessions.add(session);
       await em.flush();
     });
@@ -84,7 +131,7 @@ export class SessionsService {
       await this.sessions.end(sid, now, 'idle');
       return null;
     }
-    if (+now - row.lastSeenAt >= TOUCH_EVERY_MS) await this.sessions.touch(sid, now);
+    if (+now - row.lastSeenAt >= this.touchEveryMs) await this.sessions.touch(sid, now);
     return {
       personId: row.personId,
       sessionId: row.id,
@@ -123,11 +170,6 @@ export class SessionsService {
   /** Ends every session of a person (password reset, change), but `keepId` when given. */
   endAllOf(personId: string, reason: string, keepId?: string): Promise<number> {
     return this.sessions.endAllOf(personId, this.clock.now(), reason, keepId);
-  }
-
-  /** Moves a session on (two-factor passed, enrolment done); the id stays, the stage is the server's. */
-  async setStage(sessionId: string, stage: SessionStage): Promise<void> {
-    await this.sessions.update(sessionId, { stage });
   }
 
   /** The person typed their password again: sensitive changes are open for a while. */

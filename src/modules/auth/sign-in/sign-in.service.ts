@@ -122,11 +122,15 @@ export class SignInService {
     return { ...session, stage };
   }
 
-  /** The second factor was right: the pending session becomes a signed-in one. */
+  /**
+   * The second factor was right: the pending session is replaced by a
+   * signed-in one with a new id (its cookie is returned); the pending one ends.
+   */
   async completeTwoFactor(candidate: SignInCandidate, sessionId: string, method: 'totp' | 'recovery_code') {
-    await this.em.transactional(async () => {
-      await this.sessions.setStage(sessionId, candidate.mustEnrol ? 'enrol' : 'active');
-      await this.complete(candidate, method, sessionId);
+    return this.em.transactional(async () => {
+      const session = await this.sessions.rotate(sessionId, candidate.mustEnrol ? 'enrol' : 'active');
+      await this.complete(candidate, method, session.sessionId);
+      return session;
     });
   }
 

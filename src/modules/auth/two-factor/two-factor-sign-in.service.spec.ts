@@ -81,7 +81,7 @@ describe('TwoFactorSignInService.verify', () => {
         ...extra,
       })),
     };
-    auth = { completeTwoFactor: jest.fn().mockResolvedValue(undefined) };
+    auth = { completeTwoFactor: jest.fn().mockResolvedValue({ sessionId: 's2', token: 'new-cookie' }) };
     sessions = { end: jest.fn().mockResolvedValue(true) };
     audit = { record: jest.fn().mockResolvedValue(undefined) };
     mail = { enqueue: jest.fn().mockResolvedValue(1) };
@@ -107,6 +107,7 @@ describe('TwoFactorSignInService.verify', () => {
       outcome: 'signed_in',
       method: 'totp',
       recoveryCodesLeft: null,
+      token: 'new-cookie',
     });
     expect(twoFactor.spendCode).toHaveBeenCalledWith('p1', checked);
     expect(auth.completeTwoFactor).toHaveBeenCalledWith(
@@ -152,6 +153,7 @@ describe('TwoFactorSignInService.verify', () => {
       outcome: 'signed_in',
       method: 'recovery_code',
       recoveryCodesLeft: 7,
+      token: 'new-cookie',
     });
     expect(actions()).toEqual(['auth.2fa.recovery_code_used']);
     expect(audit.record.mock.calls[0][0].details).toEqual({ remaining: 7 });

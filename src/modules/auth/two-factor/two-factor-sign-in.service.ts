@@ -19,7 +19,13 @@ export const TWO_FACTOR_FAILED =
   'That code did not work, or the account cannot sign in right now. Enter the code your app shows now, or one of your recovery codes.';
 
 export type SecondStepOutcome =
-  | { outcome: 'signed_in'; method: 'totp' | 'recovery_code'; recoveryCodesLeft: number | null }
+  | {
+      outcome: 'signed_in';
+      method: 'totp' | 'recovery_code';
+      recoveryCodesLeft: number | null;
+      /** The cookie of the new, signed-in session (the pending one has ended). */
+      token: string;
+    }
   /** The half-finished sign-in is over (too slow, person gone or disabled, two-factor removed): start again. */
   | { outcome: 'restart' };
 
@@ -73,7 +79,7 @@ export class TwoFactorSignInService {
       if (!checked || !(await this.twoFactor.spendCode(row.personId, checked))) return null;
       let left: number | null = null;
       if (checked.method === 'recovery_code') left = await this.recoveryCodeUsed(row);
-      await this.auth.completeTwoFactor(
+      const session = await this.auth.completeTwoFactor(
         {
           personId: row.personId,
           email: row.email,
@@ -85,7 +91,12 @@ export class TwoFactorSignInService {
         user.sessionId,
         checked.method,
       );
-      return { outcome: 'signed_in' as const, method: checked.method, recoveryCodesLeft: left };
+      return {
+        outcome: 'signed_in' as const,
+        method: checked.method,
+        recoveryCodesLeft: left,
+        token: session.token,
+      };
     });
     if (signedIn) return signedIn;
     await this.failed(row, 'wrong_second_factor');

@@ -31,18 +31,20 @@ export class TwoFactorController {
     // Too slow: back to /login. A GET writes nothing: the session row, good
     // for nothing past the time allowed, ends at the next POST or its expiry.
     if (!this.signIn.isCurrent(req.user!)) return this.restart(res);
-    return res.render(VIEW, { title: TITLE });
+    return res.render(VIEW, { title: TITLE, email: req.user!.email });
   }
 
   // A refused code comes back on the page (401, TWO_FACTOR_FAILED).
   @Post()
   @UseGuards(ThrottlerGuard)
-  @FormView(VIEW, () => ({ title: TITLE }))
+  @FormView(VIEW, (req) => ({ title: TITLE, email: req.user?.email }))
   async verify(@Req() req: AppRequest, @Res() res: Response, @Body() body: TwoFactorCodeDto) {
     const away = elsewhere(req.user);
     if (away) return res.redirect(303, away);
     const result = await this.signIn.verify(req.user!, body.code);
     if (result.outcome === 'restart') return this.restart(res);
+    // A new session id now that the sign-in is complete: the pending cookie has ended.
+    this.session.setCookie(res, result.token);
     if (result.method === 'recovery_code') {
       const left = result.recoveryCodesLeft ?? 0;
       setFlash(

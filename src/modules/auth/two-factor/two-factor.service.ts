@@ -104,10 +104,15 @@ export class TwoFactorService {
    * Turns the pending secret on when `code` is right for it: the previous
    * secret (re-enrolment) and every earlier recovery code stop working; ten
    * new recovery codes are returned, to be shown this once. A session that
-   * was held at enrolment is signed in from here on. A wrong code is refused
-   * with the same setup to show again.
+   * was held at enrolment is replaced by a signed-in one (a new id: `token`
+   * is its cookie). With `signOutOthers`, every other session of the person
+   * ends too. A wrong code is refused with the same setup to show again.
    */
-  async enable(user: Principal, code: unknown): Promise<string[]> {
+  async enable(
+    user: Principal,
+    code: unknown,
+    options: { signOutOthers?: boolean } = {},
+  ): Promise<{ recoveryCodes: string[]; token: string | null }> {
     const row = await this.row(user.personId);
     const sealed = row.totpPendingSecret;
     const secret = sealed ? this.box.open(sealed) : null;
@@ -120,25 +125,28 @@ export class TwoFactorService {
     const replaced = row.totpEnabledAt !== null;
     const activated = await this.em.transactional(async () => {
       const now = +this.clock.now();
-      if (!(await this.repo.activatePending(user.personId, sealed, step, now))) return false;
+      if (!(await this.repo.activatePending(user.personId, sealed, step, now))) return null;
       await this.repo.replaceRecoveryCodes(user.personId, this.digests(recoveryCodes), now);
-      if (user.stage === 'enrol') await this.sessions.setStage(user.sessionId, 'active');
+      const rotated = user.stage === 'enrol' ? await this.sessions.rotate(user.sessionId, 'active') : null;
+      const signedOutElsewhere = options.signOutOthers
+        ? await this.sessions.endAllOf(user.personId, 'two-factor-enabled', rotated?.sessionId ?? user.sessionId)
+        : 0;
       await this.audit.record({
         action: 'auth.2fa.enabled',
         target: this.target(row),
         organizationId: row.organizationId,
-        details: { method: 'totp', replaced },
+        details: { method: 'totp', replaced, signedOutElsewhere },
       });
       this.events.emit('auth.2fa.enabled', {
         personId: row.personId,
         email: row.email,
         organizationId: row.organizationId,
       });
-      return true;
+      return { token: rotated?.token ?? null };
     });
     // Another setup replaced the secret meanwhile: this code belongs to neither.
     if (!activated) throw new Conflict('Start the setup again: a newer setup replaced this one.');
-    return recoveryCodes;
+    return { recoveryCodes, token: activated.token };
   }
 
   /** Ten new recovery codes, shown once; the old ones stop working. */
@@ -241,13 +249,16 @@ export class TwoFactorService {
     return user.stage === 'enrol' && !status.required && !status.enabled;
   }
 
-  /** Such a session is signed in as it is, when the person asks to go on (a POST). */
-  async releaseEnrolment(user: Principal): Promise<void> {
-    if (user.stage !== 'enrol') return;
+  /**
+   * Such a session is replaced by a signed-in one (a new id; its cookie is
+   * returned) when the person asks to go on (a POST); null when it was not held.
+   */
+  async releaseEnrolment(user: Principal): Promise<string | null> {
+    if (user.stage !== 'enrol') return null;
     if (!this.canSkipEnrolment(user, await this.status(user.personId))) {
       throw new Forbidden('Your organization requires two-factor sign-in. Set it up to continue.');
     }
-    await this.sessions.setStage(user.sessionId, 'active');
+    return (await this.sessions.rotate(user.sessionId, 'active')).token;
   }
 
   /**
