@@ -45,15 +45,8 @@ function parseDetails(details: string | null): Record<string, unknown> {
   }
 }
 
-function words(action: string): string {
-  const text = action.replace(/[._]/g, ' ').trim();
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 function describe(row: ActivityRow, details: Record<string, unknown>): string {
-  // What the module that records the action calls it; anything else is shown
-  // as its words ("license.renewed" → "License renewed"), never the code.
-  const base = MODULE_CATALOG.auditLabel(row.action) ?? words(row.action);
+  const base = MODULE_CATALOG.describeAction(row.action);
   if (row.action === 'auth.login.failed' && typeof details.reason === 'string' && FAILURE_REASONS[details.reason]) {
     return `${base}: ${FAILURE_REASONS[details.reason]}`;
   }

@@ -1,4 +1,5 @@
 import type { Page } from '../../common/pagination';
+import { MODULE_CATALOG } from '../module-host/module-catalog';
 import type { AuditEntryRow, AuditListRow } from './audit.repository';
 import { FILTER_FIELDS, type FilterField, type FilterValues } from './audit-query';
 
@@ -58,6 +59,7 @@ export function auditRowView(row: AuditListRow, scope: AuditScope) {
     actor: row.actorLabel,
     actorType: ACTOR_TYPES[row.actorType] ?? row.actorType,
     action: row.action,
+    actionLabel: MODULE_CATALOG.describeAction(row.action),
     targetType: row.targetType,
     target: targetText(row),
     organization: row.organizationName ?? row.organizationId,

@@ -39,9 +39,22 @@ class ModuleCatalog {
     return this.auditLabels.get(action);
   }
 
+  /**
+   * What a reader is shown for an action: its module's label, or else its
+   * words ("webhook.redelivered" → "Webhook redelivered"), never a bare code.
+   */
+  describeAction(action: string): string {
+    return this.auditLabels.get(action) ?? actionWords(action);
+  }
+
   eventDescription(name: string): string | undefined {
     return this.eventDescriptions.get(name);
   }
+}
+
+function actionWords(action: string): string {
+  const text = action.replace(/[._]/g, ' ').trim();
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export const MODULE_CATALOG = new ModuleCatalog();
