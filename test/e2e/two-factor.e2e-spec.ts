@@ -7,6 +7,7 @@ import { SecretBox } from '../../src/common/security/secret-box';
 import { withContext } from '../../src/platform/database/request-context';
 import { totpCode } from '../../src/modules/auth/two-factor/totp';
 import {
+  TWO_FACTOR_CODE_REUSED,
   TWO_FACTOR_FAILED,
   TWO_FACTOR_PENDING_SECONDS,
 } from '../../src/modules/auth/two-factor/two-factor-sign-in.service';
@@ -335,21 +336,31 @@ describe('two-factor sign-in (TOTP and recovery codes)', () => {
       expect((await enterCode(client, await code(member.secret))).headers.location).toBe('/dashboard');
     });
 
-    it('refuses a replayed code, also from another browser and the one used at enrolment', async () => {
+    it('refuses a replayed code, also from another browser and the one used at enrolment, saying so, without counting it', async () => {
       const member = await signedIn(t, 'member');
       const setup = await member.client.submit('/account/security', {}, '/account/2fa/setup');
       const secret = secretOn(setup.text);
       const enrolCode = await code(secret);
       await member.client.submit('/account/2fa/setup', { code: enrolCode }, '/account/2fa/enable');
+      const failures = async () =>
+        (await sql<{ n: number }>('select failed_sign_ins as n from people where id = ?', [member.person.id]))[0].n;
 
       const first = await passwordStep(member.email, member.password);
-      expect((await enterCode(first, enrolCode)).status).toBe(401);
+      const again = await enterCode(first, enrolCode);
+      expect(again.status).toBe(401);
+      expect(alertOn(again.text)).toBe(TWO_FACTOR_CODE_REUSED);
+      expect(await failures()).toBe(0);
       const fresh = await code(secret, 30);
       expect((await enterCode(first, fresh)).headers.location).toBe('/dashboard');
       const second = await passwordStep(member.email, member.password);
       const replay = await enterCode(second, fresh);
       expect(replay.status).toBe(401);
-      expect(alertOn(replay.text)).toBe(TWO_FACTOR_FAILED);
+      expect(alertOn(replay.text)).toBe(TWO_FACTOR_CODE_REUSED);
+      expect(await failures()).toBe(0);
+      // A wrong code still counts.
+      const wrong = await enterCode(second, fresh === '000000' ? '111111' : '000000');
+      expect(alertOn(wrong.text)).toBe(TWO_FACTOR_FAILED);
+      expect(await failures()).toBe(1);
     });
 
     it('lets only one of two racing requests use the same code', async () => {

@@ -18,6 +18,7 @@ export function accountView(person: Person, orgName: string | null) {
 const FAILURE_REASONS: Record<string, string> = {
   wrong_password: 'wrong password',
   wrong_second_factor: 'wrong two-factor code',
+  code_reused: 'a two-factor code that had just been used',
   locked: 'the account was locked',
   disabled: 'the account is disabled',
 };

@@ -18,6 +18,9 @@ export const TWO_FACTOR_PENDING_SECONDS = 10 * 60;
 export const TWO_FACTOR_FAILED =
   'That code did not work, or the account cannot sign in right now. Enter the code your app shows now, or one of your recovery codes.';
 
+/** A code that was right but already used: only its owner can have typed it, so they are told. */
+export const TWO_FACTOR_CODE_REUSED = 'That code was just used. Wait for the next one, then enter it.';
+
 export type SecondStepOutcome =
   | {
       outcome: 'signed_in';
@@ -99,6 +102,11 @@ export class TwoFactorSignInService {
       };
     });
     if (signedIn) return signedIn;
+    if (await this.twoFactor.isSpentCode(row.personId, code)) {
+      // The person's own last good code again: refused, not counted as a guess.
+      await this.failed(row, 'code_reused');
+      throw new Unauthenticated(TWO_FACTOR_CODE_REUSED);
+    }
     await this.failed(row, 'wrong_second_factor');
     await this.twoFactor.recordFailure(row.personId);
     throw new Unauthenticated(TWO_FACTOR_FAILED);
@@ -118,7 +126,7 @@ export class TwoFactorSignInService {
     return left;
   }
 
-  private async failed(row: TwoFactorRow, reason: 'wrong_second_factor' | 'locked'): Promise<void> {
+  private async failed(row: TwoFactorRow, reason: 'wrong_second_factor' | 'code_reused' | 'locked'): Promise<void> {
     await this.audit.record({
       action: 'auth.login.failed',
       outcome: 'failure',

@@ -288,6 +288,22 @@ export class TwoFactorService {
   }
 
   /**
+   * Whether `input` is the person's own code of a time step already accepted
+   * (typed twice, or the code that just turned two-factor on): a refused
+   * replay, not a guess, so it is not counted against the lockout. Reads the
+   * last accepted step afresh: a racing request may just have spent it.
+   */
+  async isSpentCode(personId: string, input: unknown): Promise<boolean> {
+    if (typeof input !== 'string') return false;
+    const compact = input.replace(/\s/g, '');
+    const row = await this.repo.find(personId);
+    if (!/^\d{6}$/.test(compact) || !row?.totpSecret || row.totpLastStep === null) return false;
+    const secret = this.box.open(row.totpSecret);
+    const step = secret ? await verifyTotp(secret, compact, this.clock.now(), null) : null;
+    return step !== null && step <= row.totpLastStep;
+  }
+
+  /**
    * Spends a checked code with one conditional statement: a time step is
    * accepted once, a recovery code used once, even by racing requests.
    */
