@@ -102,11 +102,17 @@ export class Conflict extends AppError {
   }
 }
 
-/** 429: too many attempts; try again later. */
+/**
+ * 429: too many attempts; try again later. With a message, a form comes back
+ * with it (the handler's @FormView); without one, the page says so.
+ */
 export class RateLimited extends AppError {
   readonly kind = 'rate_limited' as const;
 
-  constructor(readonly retryAfterSeconds?: number) {
-    super('');
+  constructor(
+    readonly retryAfterSeconds?: number,
+    message = '',
+  ) {
+    super(message);
   }
 }
