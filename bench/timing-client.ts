@@ -51,7 +51,10 @@ async function main(job: TimingJob): Promise<void> {
       const headers = { 'content-type': 'application/x-www-form-urlencoded', cookie: job.cookie };
       add(step.label, await timed(`${job.baseUrl}${step.path}`, { method: 'POST', headers, body }, step.status));
       if (step.next) {
-        add(`${step.label} → next`, await timed(`${job.baseUrl}${step.next}`, { headers: { cookie: job.cookie } }, 200));
+        add(
+          `${step.label} → next`,
+          await timed(`${job.baseUrl}${step.next}`, { headers: { cookie: job.cookie } }, 200),
+        );
       }
     }
   }
