@@ -89,19 +89,26 @@ describe('rate limits on the public forms', () => {
     });
   });
 
+  /** A member with two-factor on, enrolled through the pages; their secret. */
+  async function twoFactorMember(t: TestApp) {
+    const member = await signedIn(t, 'member');
+    const setup = await member.client.submit('/account/security', {}, '/account/2fa/setup');
+    const secret = textOf(setup.text, '#totp-secret')!;
+    const enabled = await member.client.submit(
+      '/account/2fa/setup',
+      { code: await totpCode(secret, t.clock.now()) },
+      '/account/2fa/enable',
+    );
+    expect(enabled.status).toBe(200);
+    return { ...member, secret };
+  }
+
   it('/login/2fa', async () => {
     await withApp(async (t, baseUrl) => {
-      // A member with two-factor on, enrolled through the pages.
-      const member = await signedIn(t, 'member');
-      const setup = await member.client.submit('/account/security', {}, '/account/2fa/setup');
-      const secret = textOf(setup.text, '#totp-secret')!;
-      const enabled = await member.client.submit(
-        '/account/2fa/setup',
-        { code: await totpCode(secret, t.clock.now()) },
-        '/account/2fa/enable',
-      );
-      expect(enabled.status).toBe(200);
+      const member = await twoFactorMember(t);
+      const colleague = await twoFactorMember(t);
       t.clock.advance(30);
+      const secret = member.secret;
 
       const client = new Client(baseUrl);
       expect((await client.signIn(member.email, member.password)).headers.location).toBe('/login/2fa');
@@ -109,6 +116,11 @@ describe('rate limits on the public forms', () => {
       // Past the limit even the right code is turned away.
       const right = await client.submit('/login/2fa', { code: await totpCode(secret, t.clock.now()) });
       expect(right.status).toBe(429);
+      // The count is the person's: a colleague from the same address signs in.
+      const other = new Client(baseUrl);
+      expect((await other.signIn(colleague.email, colleague.password)).headers.location).toBe('/login/2fa');
+      const code = await totpCode(colleague.secret, t.clock.now());
+      expect((await other.submit('/login/2fa', { code })).headers.location).toBe('/dashboard');
     });
   });
 });
