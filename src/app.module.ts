@@ -9,6 +9,7 @@ import { createCsrf, CSRF, CsrfGuard } from './common/http/csrf';
 import { HttpExceptionFilter } from './common/http/http-exception.filter';
 import { RolesGuard } from './common/http/roles.guard';
 import { createValidationPipe } from './common/http/validation';
+import { rateLimitThrottlers } from './common/http/rate-limit/rate-limit.guard';
 import type { AppConfig } from './config/app.config';
 import { APP_CONFIG, ConfigModule } from './common/config.module';
 import { DatabaseModule } from './platform/database/database.module';
@@ -51,7 +52,8 @@ export class AppModule {
           entities: pluginEntities(plugins),
           migrations: pluginMigrations(plugins),
         }),
-        ThrottlerModule.forRoot([{ name: 'sign-in', ttl: 60_000, limit: config.loginRateLimit }]),
+        // Counts per account and address, and per address (RateLimit guards on the forms).
+        ThrottlerModule.forRoot(rateLimitThrottlers(config.loginRateLimit, config.loginRateLimitPerAddress)),
         // Exactly once: without it @Job schedules stay inert (JOBS=off, CLI, tests).
         ...(scheduler ? [ScheduleModule.forRoot()] : []),
         EventsModule,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { bodyParsers } from './common/http/body-parsers';
 import { CSRF, type CsrfUtilities } from './common/http/csrf';
 import { refuseNulInUrl } from './common/http/url-guard.middleware';
+import { warnForwardedForIgnored } from './common/http/forwarded-for-warning';
 import { runWithRequestInfo } from './common/request-info';
 import { deriveKeyBytes } from './common/security/keys';
 import { layoutLocals, MODULE_NAV_SETTING } from './common/view/layout';
@@ -34,7 +35,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
   // Every answer is no-store (SessionMiddleware), so no browser ever revalidates:
   // hashing each body for an ETag is work for nothing. Static assets keep theirs.
   app.set('etag', false);
-  if (config.trustProxy) app.set('trust proxy', config.trustProxy);
+  // A number of hops or the proxies' addresses (never plain `true`): see parseTrustProxy.
+  if (config.trustProxy !== false) app.set('trust proxy', config.trustProxy);
   app.set('seatdesk.secure', config.secure);
 
   app.use(
@@ -70,6 +72,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
   app.useStaticAssets(join(PROJECT_ROOT, 'public'), { prefix: '/assets/app', ...ASSET_OPTIONS });
 
   app.use(requestLogger(app.get<Logger>(ROOT_LOGGER)));
+  if (config.trustProxy === false) app.use(warnForwardedForIgnored(app.get<Logger>(ROOT_LOGGER)));
   app.use((req: Request, _res: unknown, next: () => void) =>
     runWithRequestInfo({ requestId: (req as { id?: number }).id, ip: req.ip, userAgent: req.get('user-agent') }, next),
   );

@@ -30,7 +30,35 @@ describe('loadAppConfig', () => {
       jobs: true,
       plugins: null,
       logLevel: 'info',
+      loginRateLimit: 20,
+      loginRateLimitPerAddress: 200,
+      trustProxy: false,
     });
+  });
+
+  it('reads TRUST_PROXY as hops or proxies, never as "trust everyone"', () => {
+    const trust = (value: string) => loadAppConfig({ DATA_DIR: join(dir, 'data'), TRUST_PROXY: value }).trustProxy;
+    expect(trust('off')).toBe(false);
+    expect(trust('0')).toBe(false);
+    expect(trust('1')).toBe(1);
+    expect(trust('2')).toBe(2);
+    expect(trust('loopback')).toBe('loopback');
+    expect(trust('10.0.0.5, 192.168.0.0/16, fd00::/8, 10.1.0.0/255.255.0.0')).toBe(
+      '10.0.0.5,192.168.0.0/16,fd00::/8,10.1.0.0/255.255.0.0',
+    );
+    for (const bad of ['true', 'on', '*', 'proxy.local', '10.0.0.0/33', '11']) {
+      expect(() => trust(bad)).toThrow(ConfigError);
+      expect(() => trust(bad)).toThrow(/TRUST_PROXY/);
+    }
+  });
+
+  it('keeps the per-address rate limit at or above the per-account one', () => {
+    const load = (env: Record<string, string>) => loadAppConfig({ DATA_DIR: join(dir, 'data'), ...env });
+    expect(load({ LOGIN_RATE_LIMIT: '5' }).loginRateLimitPerAddress).toBe(50);
+    expect(load({ LOGIN_RATE_LIMIT: '5', LOGIN_RATE_LIMIT_PER_ADDRESS: '7' }).loginRateLimitPerAddress).toBe(7);
+    expect(() => load({ LOGIN_RATE_LIMIT: '5', LOGIN_RATE_LIMIT_PER_ADDRESS: '4' })).toThrow(
+      /LOGIN_RATE_LIMIT_PER_ADDRESS/,
+    );
   });
 
   it('creates DATA_DIR and a 0600 secret on first start, then reuses it', () => {

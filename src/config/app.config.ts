@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { isIPv6 } from 'node:net';
+import { isIP, isIPv4, isIPv6 } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseDotEnv } from 'dotenv';
 
@@ -28,8 +28,12 @@ export interface AppConfig {
   /** null means every folder in plugins/; [] is safe mode */
   plugins: string[] | null;
   logLevel: LogLevel;
+  /** Per form, a minute, per account (typed address or session's person) and client address. */
   loginRateLimit: number;
-  trustProxy: string | false;
+  /** Per form, a minute, per client address whatever the account: the ceiling for a whole network. */
+  loginRateLimitPerAddress: number;
+  /** Express's `trust proxy`: a number of proxy hops, or a comma list of addresses/ranges; false trusts none. */
+  trustProxy: string | number | false;
   auditRetentionDays: number;
   smtpTimeoutSeconds: number;
 }
@@ -143,13 +147,47 @@ function parseSmtpUrl(raw: string | undefined): string | null {
   throw new ConfigError('SMTP_URL', 'must look like smtp://user:pass@host:587 or smtps://…');
 }
 
-function parseTrustProxy(raw: string | undefined): string | false {
-  const value = raw?.trim();
-  if (!value || value === 'off' || value === 'false') return false;
-  if (!/^[\w.:/, -]+$/.test(value)) {
-    throw new ConfigError('TRUST_PROXY', `must be "off", "loopback" or addresses, got "${value}"`);
+const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+// One entry of a TRUST_PROXY list: a name Express knows, an address, or a CIDR range.
+function trustedProxyEntry(entry: string): boolean {
+  if (TRUST_PROXY_NAMES.includes(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (/^\d+$/.test(prefix)) return Number(prefix) <= (family === 4 ? 32 : 128);
+  return family === 4 && isIPv4(prefix); // a netmask, 255.255.255.0
+}
+
+/**
+ * Which proxies may name the client in X-Forwarded-For: none (off), a number
+ * of hops (the nearest N addresses in the chain), or proxies by address.
+ * Never "everyone": a client could then write any address it likes.
+ */
+export function parseTrustProxy(raw: string | undefined): string | number | false {
+  const value = raw?.trim().toLowerCase();
+  if (!value || value === 'off' || value === 'false' || value === '0') return false;
+  if (['true', 'on', 'yes', 'all', '*'].includes(value)) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      `must name what to trust: a number of proxy hops (e.g. 1), "loopback" or the proxies' addresses, got "${value}" (trusting every hop lets any client choose its address)`,
+    );
   }
-  return value;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 10) throw new ConfigError('TRUST_PROXY', `must be at most 10 proxy hops, got ${hops}`);
+    return hops;
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  const bad = entries.find((entry) => !trustedProxyEntry(entry));
+  if (bad !== undefined) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      `must be "off", a number of proxy hops, or a comma list of "loopback", addresses and CIDR ranges, got "${bad}"`,
+    );
+  }
+  return entries.join(',');
 }
 
 function readOrCreateSecret(dataDir: string): string {
@@ -201,6 +239,7 @@ export function loadAppConfig(env: Env = readEnvironment()): AppConfig {
     throw new ConfigError('APP_SECRET', 'must be at least 32 characters');
   }
   const databaseUrl = str(env, 'DATABASE_URL', `sqlite:${join(dataDir, 'seatdesk.db')}`);
+  const loginRateLimit = int(env, 'LOGIN_RATE_LIMIT', 20, 1, 100_000);
   const mailFrom = str(env, 'MAIL_FROM', 'SeatDesk <no-reply@localhost>');
   if (!/@/.test(mailFrom)) throw new ConfigError('MAIL_FROM', `must contain an email address, got "${mailFrom}"`);
 
@@ -223,7 +262,8 @@ export function loadAppConfig(env: Env = readEnvironment()): AppConfig {
     jobs: onOff(env, 'JOBS', true),
     plugins: parsePlugins(env.PLUGINS),
     logLevel,
-    loginRateLimit: int(env, 'LOGIN_RATE_LIMIT', 20, 1, 100_000),
+    loginRateLimit,
+    loginRateLimitPerAddress: int(env, 'LOGIN_RATE_LIMIT_PER_ADDRESS', loginRateLimit * 10, loginRateLimit, 1_000_000),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     auditRetentionDays: int(env, 'AUDIT_RETENTION_DAYS', 365, 1, 36_500),
     smtpTimeoutSeconds: int(env, 'SMTP_TIMEOUT_SECONDS', 20, 1, 600),

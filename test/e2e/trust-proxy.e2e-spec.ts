@@ -1,8 +1,12 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { createPerson, type CreatedPerson } from '../../seeds/factories';
 import { withContext } from '../../src/platform/database/request-context';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from '../utils/http';
-import { createOperator, createTestApp, listen, type TestApp } from '../utils/test-app';
+import { startServer } from '../utils/server-process';
+import { createOperator, createTestApp, listen, TEST_SECRET, type TestApp } from '../utils/test-app';
 
 // TRUST_PROXY decides whose address SeatDesk records and throttles: the
 // socket's (a client can write any X-Forwarded-For it likes) or, behind a
@@ -116,5 +120,65 @@ describe('TRUST_PROXY=loopback', () => {
       for (let i = 0; i < 4; i++) statuses.push((await attempt('198.51.100.9')).status);
       expect(statuses).toEqual([401, 401, 401, 429]);
     });
+  });
+});
+
+describe('TRUST_PROXY as a number of hops or the proxy addresses', () => {
+  // A client writes its own X-Forwarded-For; the one proxy in front appends the address it saw.
+  const CHAIN = `198.51.100.66, ${FORWARDED}`;
+
+  for (const trust of ['1', '127.0.0.1']) {
+    it(`TRUST_PROXY=${trust} takes the address the trusted proxy saw, not one the client wrote`, async () => {
+      const { t, baseUrl } = await bootServed({ TRUST_PROXY: trust });
+      try {
+        const person = await createPerson(t.app, { role: 'member' });
+        await failThenSucceed(baseUrl, person, CHAIN);
+        expect(await recordedAddresses(t, person)).toEqual({
+          audit: [
+            { action: 'auth.login.failed', ip: FORWARDED },
+            { action: 'auth.login.succeeded', ip: FORWARDED },
+          ],
+          sessions: [FORWARDED],
+        });
+      } finally {
+        await t.close();
+      }
+    });
+  }
+
+  it('refuses to start with TRUST_PROXY=true, naming the variable', async () => {
+    await expect(createTestApp({ TRUST_PROXY: 'true' })).rejects.toThrow(/TRUST_PROXY/);
+  });
+});
+
+describe('X-Forwarded-For while TRUST_PROXY is off', () => {
+  it('is logged once, as a warning naming TRUST_PROXY', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'seatdesk-xff-'));
+    const server = startServer(cwd, {
+      DATA_DIR: join(cwd, 'data'),
+      APP_SECRET: TEST_SECRET,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      JOBS: 'off',
+    });
+    try {
+      const baseUrl = await server.listening;
+      await new Client(baseUrl).get('/login');
+      for (const address of ['198.51.100.1', '198.51.100.2', '198.51.100.3']) {
+        await forwardedClient(baseUrl, address).get('/login');
+      }
+    } finally {
+      await server.stop();
+      rmSync(cwd, { recursive: true, force: true });
+    }
+    const warnings = server
+      .stdout()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { level: number; msg?: string })
+      .filter((entry) => entry.level === 40);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].msg).toContain('X-Forwarded-For');
+    expect(warnings[0].msg).toContain('TRUST_PROXY is off');
   });
 });

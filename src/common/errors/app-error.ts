@@ -102,11 +102,19 @@ export class Conflict extends AppError {
   }
 }
 
-/** 429: too many attempts; try again later. */
+/**
+ * 429: too many attempts; try again later. With a message (or messages by
+ * field), a form comes back with it (the handler's @FormView); without one,
+ * the page says so.
+ */
 export class RateLimited extends AppError {
   readonly kind = 'rate_limited' as const;
 
-  constructor(readonly retryAfterSeconds?: number) {
-    super('');
+  constructor(
+    readonly retryAfterSeconds?: number,
+    messages: FieldErrors | string = '',
+  ) {
+    const { message, fields } = split(messages);
+    super(message, fields);
   }
 }

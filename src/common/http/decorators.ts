@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   createParamDecorator,
   ExecutionContext,
   SetMetadata,
@@ -13,6 +14,7 @@ export const IS_PUBLIC = 'seatdesk:public';
 export const ROLES = 'seatdesk:roles';
 export const ALLOW_STAGES = 'seatdesk:allow-stages';
 export const RECENT_AUTH = 'seatdesk:recent-auth';
+export const FORM_VIEW = 'seatdesk:form-view';
 
 /** How long a typed password keeps sensitive changes open. */
 export const RECENT_AUTH_SECONDS = 15 * 60;
@@ -50,15 +52,23 @@ export interface FormViewSpec {
  * pipe; every other route runs without one.
  */
 export const FormView = (view: string, locals?: FormViewSpec['locals']) =>
-  UseInterceptors({
-    intercept(context: ExecutionContext, next: CallHandler) {
-      // Read by the exception filter when the form's input is refused.
-      const req = context.switchToHttp().getRequest<AppRequest>();
-      req.formView = view;
-      req.formLocals = locals?.(req) ?? {};
-      return next.handle();
-    },
-  } satisfies NestInterceptor);
+  applyDecorators(
+    // Also as metadata: a guard that refuses the request (the rate limits) shows the form with useFormView().
+    SetMetadata(FORM_VIEW, { view, locals } satisfies FormViewSpec),
+    UseInterceptors({
+      intercept(context: ExecutionContext, next: CallHandler) {
+        // Read by the exception filter when the form's input is refused.
+        useFormView(context.switchToHttp().getRequest<AppRequest>(), { view, locals });
+        return next.handle();
+      },
+    } satisfies NestInterceptor),
+  );
+
+/** Marks the request so a refusal from here on comes back on this form. */
+export function useFormView(req: AppRequest, spec: FormViewSpec): void {
+  req.formView = spec.view;
+  req.formLocals = spec.locals?.(req) ?? {};
+}
 
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
   const user = ctx.switchToHttp().getRequest<AppRequest>().user;

@@ -122,6 +122,21 @@ describe('HttpExceptionFilter', () => {
       expect(answer.res.headers['Retry-After']).toBeUndefined();
     });
 
+    it('rate limited with a message: 429, the form again with it, input kept but never a password', () => {
+      const res = page('/things/1/edit', new RateLimited(30, 'Too many attempts for this account.'), form());
+      expect(res.statusCode).toBe(429);
+      expect(res.headers['Retry-After']).toBe('30');
+      expect(res.rendered!.view).toBe('things/edit');
+      expect(res.rendered!.locals).toMatchObject({
+        title: 'Edit thing',
+        values: { name: 'Widget' },
+        errors: { _form: 'Too many attempts for this account.' },
+      });
+      expect(JSON.stringify(res.rendered!.locals)).not.toContain('hunter2');
+      const beside = page('/things/1/edit', new RateLimited(30, { name: 'Not today.' }), form());
+      expect(beside.rendered!.locals).toMatchObject({ errors: { name: 'Not today.' } });
+    });
+
     it('without a message, the status’s own sentence', () => {
       expect(page('/things/1', new NotFound()).rendered!.locals.message).toBe(
         'The page you asked for does not exist, or it is not yours to see.',

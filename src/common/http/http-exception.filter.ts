@@ -148,7 +148,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
 }
 
 // Refused input and refused credentials come back on their form; a conflict
-// only when it names fields. The others are a page of their own.
+// only when it names fields, a rate limit only when it says why. The others are a page of their own.
 function showsForm(error: AppError): boolean {
   switch (error.kind) {
     case 'input_refused':
@@ -156,9 +156,10 @@ function showsForm(error: AppError): boolean {
       return true;
     case 'conflict':
       return error.fields !== undefined;
+    case 'rate_limited':
+      return error.message !== '';
     case 'forbidden':
     case 'not_found':
-    case 'rate_limited':
       return false;
   }
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post, Query, Render, Res, UseGuards } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { RateLimit } from '../../common/http/rate-limit/rate-limit.guard';
 import type { Response } from 'express';
 import { AllowStages, CurrentUser, FormView } from '../../common/http/decorators';
 import type { Principal } from '../../common/http/principal';
@@ -26,7 +26,7 @@ export class AccountConfirmController {
   }
 
   @Post()
-  @UseGuards(ThrottlerGuard)
+  @UseGuards(RateLimit())
   @FormView('account/confirm', (req) => LOCALS((req.body as { next?: unknown } | undefined)?.next))
   async confirm(@CurrentUser() user: Principal, @Body() body: ConfirmPasswordDto, @Res() res: Response) {
     await this.account.confirmPassword(user, body.password);

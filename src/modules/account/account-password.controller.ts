@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post, Render, Res, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { RateLimit } from '../../common/http/rate-limit/rate-limit.guard';
 import type { Response } from 'express';
 import { CurrentUser, FormView } from '../../common/http/decorators';
 import type { Principal } from '../../common/http/principal';
@@ -35,7 +35,7 @@ export class AccountPasswordController {
   }
 
   @Post()
-  @UseGuards(ThrottlerGuard)
+  @UseGuards(RateLimit())
   @FormView('account/password', LOCALS)
   async update(@CurrentUser() user: Principal, @Body() body: PasswordChangeDto, @Res() res: Response) {
     await this.account.changePassword(user, body);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Render, Res, UseGuards } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { RateLimit } from '../../common/http/rate-limit/rate-limit.guard';
 import type { Response } from 'express';
 import { AllowStages, CurrentUser, FormView, RecentAuth } from '../../common/http/decorators';
 import type { Principal } from '../../common/http/principal';
@@ -117,7 +117,7 @@ export class AccountSecurityController {
   }
 
   @Post('2fa/disable')
-  @UseGuards(ThrottlerGuard)
+  @UseGuards(RateLimit())
   @FormView('account/two-factor-disable', DISABLE_LOCALS)
   async disable(@CurrentUser() user: Principal, @Body() body: DisableTwoFactorDto, @Res() res: Response) {
     await this.twoFactor.disable(user, body);

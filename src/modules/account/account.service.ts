@@ -1,7 +1,8 @@
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import { InputRefused, NotFound, Unauthenticated, type FieldErrors } from '../../common/errors/app-error';
+import { InputRefused, NotFound, RateLimited, Unauthenticated, type FieldErrors } from '../../common/errors/app-error';
+import { SlidingQuota } from '../../common/http/rate-limit/daily-quota';
 import type { Principal } from '../../common/http/principal';
 import type { Page, PageRequest } from '../../common/pagination';
 import { currentRequestInfo } from '../../common/request-info';
@@ -26,6 +27,13 @@ const INVALID_LINK =
 const ADDRESS_TAKEN =
   'This email address is now used by another account, so it cannot become yours. Choose another one from your account page.';
 const WRONG_PASSWORD = 'This password is not right. Type the password you sign in with.';
+/**
+ * Mail to an address the person typed (a new sign-in address, a backup
+ * address), per person, in any 24 hours: a signed-in account must not become
+ * a way to mail strangers.
+ */
+export const TYPED_ADDRESS_MAILS_PER_DAY = 5;
+const TOO_MANY_LINKS = `You asked for ${TYPED_ADDRESS_MAILS_PER_DAY} links to new addresses within a day, the most we send. Follow a link you already have, or try again tomorrow.`;
 
 /**
  * A person's own account details: name, email change (confirmed from the new
@@ -48,6 +56,25 @@ export class AccountService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
+
+  // Uses by person id; in memory, like the forms' rate limits.
+  private readonly typedAddressMails = new SlidingQuota(TYPED_ADDRESS_MAILS_PER_DAY, 24 * 3600);
+
+  /**
+   * One more mail to an address the person typed, or 429 on the form (`field`
+   * beside the address) with nothing saved or sent. Given back when the change
+   * fails, so only mail actually queued counts.
+   */
+  private async mailToTypedAddress<T>(person: Person, field: string, work: () => Promise<T>): Promise<T> {
+    const wait = this.typedAddressMails.take(person.id, this.clock.now());
+    if (wait !== null) throw new RateLimited(wait, { [field]: TOO_MANY_LINKS });
+    try {
+      return await work();
+    } catch (err: unknown) {
+      this.typedAddressMails.giveBack(person.id);
+      throw err;
+    }
+  }
 
   async page(personId: string) {
     const person = await this.get(personId);
@@ -83,36 +110,39 @@ export class AccountService {
     if (newEmail === person.email) throw new InputRefused({ newEmail: 'This is already your email address.' });
     const taken = await this.people.emailTaken(newEmail, person.id);
     const now = this.clock.now();
-    await this.em.transactional(async () => {
-      if (taken) {
-        // Someone else's address: it gets their own phrase, and no link.
-        await this.mail.enqueue('email-change-taken', newEmail, { newEmail });
-      } else {
-        const token = await this.tokens.issue(person.id, 'email_change', LINK_TTL_HOURS * 3600, newEmail);
-        // Not the person's address yet: it gets no phrase (whoever reads it has not proved anything).
-        await this.mail.enqueue('email-change-confirm', newEmail, {
+    await this.mailToTypedAddress(person, 'newEmail', () =>
+      this.em.transactional(async () => {
+        if (taken) {
+          // Someone else's address: it gets their own phrase, and no link.
+          await this.mail.enqueue('email-change-taken', newEmail, { newEmail });
+        } else {
+          const token = await this.tokens.issue(person.id, 'email_change', LINK_TTL_HOURS * 3600, newEmail);
+          // Not the person's address yet: it gets no phrase (whoever reads it has
+          // not proved anything), nor the person's name (a name is any text they
+          // chose: it must not open a message to a stranger).
+          await this.mail.enqueue('email-change-confirm', newEmail, {
+            newEmail,
+            token,
+            hours: LINK_TTL_HOURS,
+            antiPhishingPhrase: null,
+          });
+        }
+        await this.mail.enqueue('email-change-notice', person.email, {
           name: person.name,
           newEmail,
-          token,
-          hours: LINK_TTL_HOURS,
-          antiPhishingPhrase: null,
+          at: now,
+          ipAddress: currentRequestInfo().ip ?? null,
         });
-      }
-      await this.mail.enqueue('email-change-notice', person.email, {
-        name: person.name,
-        newEmail,
-        at: now,
-        ipAddress: currentRequestInfo().ip ?? null,
-      });
-      // The same entry either way: the person's activity page and their
-      // organization's log must not tell who has an account either. (Operators
-      // see in /admin/mail which message the address got.)
-      await this.audit.record({
-        action: 'user.email_change_requested',
-        target: personTarget(person),
-        details: { newEmail },
-      });
-    });
+        // The same entry either way: the person's activity page and their
+        // organization's log must not tell who has an account either. (Operators
+        // see in /admin/mail which message the address got.)
+        await this.audit.record({
+          action: 'user.email_change_requested',
+          target: personTarget(person),
+          details: { newEmail },
+        });
+      }),
+    );
     return newEmail;
   }
 
@@ -221,21 +251,23 @@ export class AccountService {
     if (backupEmail === person.backupEmail && person.backupEmailConfirmedAt) {
       throw new InputRefused({ backupEmail: 'This is already your backup email address.' });
     }
-    await this.em.transactional(async () => {
-      const token = await this.tokens.issue(person.id, 'backup_email', LINK_TTL_HOURS * 3600, backupEmail);
-      await this.mail.enqueue('backup-email-confirm', backupEmail, {
-        name: person.name,
-        backupEmail,
-        token,
-        hours: LINK_TTL_HOURS,
-        antiPhishingPhrase: null,
-      });
-      await this.audit.record({
-        action: 'user.backup_email_requested',
-        target: personTarget(person),
-        details: { backupEmail },
-      });
-    });
+    await this.mailToTypedAddress(person, 'backupEmail', () =>
+      this.em.transactional(async () => {
+        const token = await this.tokens.issue(person.id, 'backup_email', LINK_TTL_HOURS * 3600, backupEmail);
+        // Not the person's address yet: neither their phrase nor their name (see requestEmailChange).
+        await this.mail.enqueue('backup-email-confirm', backupEmail, {
+          backupEmail,
+          token,
+          hours: LINK_TTL_HOURS,
+          antiPhishingPhrase: null,
+        });
+        await this.audit.record({
+          action: 'user.backup_email_requested',
+          target: personTarget(person),
+          details: { backupEmail },
+        });
+      }),
+    );
     return backupEmail;
   }
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post, Render, Res, UseGuards } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { noAccount, RateLimit } from '../../common/http/rate-limit/rate-limit.guard';
 import type { Response } from 'express';
 import { FormView, Public } from '../../common/http/decorators';
 import { setFlash } from '../../common/view/flash';
@@ -19,7 +19,7 @@ export class SetupController {
   }
 
   @Post()
-  @UseGuards(ThrottlerGuard)
+  @UseGuards(RateLimit(noAccount))
   @FormView('setup/index', () => ({ title: 'Set up SeatDesk' }))
   async create(@Body() body: SetupDto, @Res() res: Response) {
     await this.setup.complete(body);

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { RateLimit } from '../../../common/http/rate-limit/rate-limit.guard';
+import { resetToken, typedEmail } from '../rate-limit-accounts';
 import type { Response } from 'express';
 import { FormView, Public } from '../../../common/http/decorators';
 import type { AppRequest } from '../../../common/http/principal';
@@ -31,7 +32,7 @@ export class PasswordResetController {
 
   // Every address gets the same redirect and page, whether or not it has an account.
   @Post('forgot-password')
-  @UseGuards(ThrottlerGuard)
+  @UseGuards(RateLimit(typedEmail))
   @FormView('auth/forgot-password', () => ({ title: FORGOT_TITLE }))
   requestLink(@Body() body: ForgotPasswordDto, @Res() res: Response) {
     this.resets.requestLink(body.email);
@@ -56,7 +57,7 @@ export class PasswordResetController {
   }
 
   @Post('reset-password')
-  @UseGuards(ThrottlerGuard)
+  @UseGuards(RateLimit(resetToken))
   @FormView('auth/reset-password', (req: AppRequest) => ({
     title: RESET_TITLE,
     token: tokenIn((req.body as Record<string, unknown> | undefined)?.token),

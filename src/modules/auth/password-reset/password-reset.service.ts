@@ -17,6 +17,9 @@ import { AuthTokensService } from '../auth-tokens.service';
 import { LockoutService } from '../lockout/lockout.service';
 import { SessionsService } from '../sessions/sessions.service';
 
+// The id no person has: the statements of a link nobody gets run against it and match no row.
+const NO_ONE = '00000000-0000-0000-0000-000000000000';
+
 /** The person a still-good reset link belongs to. */
 export interface ResetLink {
   personId: string;
@@ -65,6 +68,9 @@ export class PasswordResetService {
     this.afterCommit.runAfterAnswer(() => this.answerRequest(address));
   }
 
+  // Work after the answer still shares the event loop with the next request:
+  // for an address without a link, the same statements as a link's (the
+  // supersede of older links, matching no row) in the same transaction.
   private async answerRequest(address: string): Promise<void> {
     const person = address ? await this.people.findForSignIn(address) : null;
     await this.em.transactional(async () => {
@@ -72,6 +78,7 @@ export class PasswordResetService {
         await this.mailLink(person, 'forgot_password');
         return;
       }
+      await this.tokens.revoke(NO_ONE, 'password_reset');
       await this.audit.record({
         action: 'auth.password.reset_requested',
         outcome: 'failure',

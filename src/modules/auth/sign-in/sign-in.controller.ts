@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { RateLimit } from '../../../common/http/rate-limit/rate-limit.guard';
+import { typedEmail } from '../rate-limit-accounts';
 import type { Response } from 'express';
 import { FormView, Public } from '../../../common/http/decorators';
 import type { AppRequest } from '../../../common/http/principal';
@@ -34,7 +35,7 @@ export class SignInController {
 
   // Every refused sign-in is the same 401 on this form (@Candidate()).
   @Post('login')
-  @UseGuards(ThrottlerGuard, LocalAuthGuard)
+  @UseGuards(RateLimit(typedEmail), LocalAuthGuard)
   @FormView('auth/login', LOGIN_LOCALS)
   async signIn(@Req() req: AppRequest, @Candidate() candidate: SignInCandidate, @Res() res: Response) {
     const { token, stage } = await this.auth.signIn(

@@ -75,24 +75,30 @@ describe('SignInService.checkCredentials', () => {
     expect(reason()).toBe('disabled');
   });
 
-  it('counts a wrong password against the person, and nothing for an unknown email', async () => {
+  it('counts a wrong password against the person; an unknown email runs the same count against no one', async () => {
     users.findForSignIn.mockResolvedValue(person);
     hasher.verify.mockResolvedValue(false);
     await auth.checkCredentials('a@example.test', 'wrong');
     expect(lockout.recordFailure).toHaveBeenCalledWith('p1');
     users.findForSignIn.mockResolvedValue(null);
     await auth.checkCredentials('nobody@example.test', 'wrong');
-    expect(lockout.recordFailure).toHaveBeenCalledTimes(1);
+    // The same statements (timing tells nothing), for an id no person has.
+    expect(lockout.recordFailure).toHaveBeenCalledTimes(2);
+    const [noOne] = lockout.recordFailure.mock.calls[1] as [string];
+    expect(noOne).not.toBe('p1');
+    expect(lockout.isLocked).toHaveBeenLastCalledWith(noOne);
+    expect(audit.record.mock.lastCall?.[0].details).toEqual({ reason: 'unknown_account' });
   });
 
-  it('refuses a locked person even with the right password, after the same hash, without counting it', async () => {
+  it('refuses a locked person even with the right password, after the same hash and statements', async () => {
     users.findForSignIn.mockResolvedValue(person);
     hasher.verify.mockResolvedValue(true);
     lockout.isLocked.mockResolvedValue(true);
     await expect(auth.checkCredentials('a@example.test', 'pw')).resolves.toBeNull();
     expect(hasher.verify).toHaveBeenCalled();
     expect(lockout.isLocked).toHaveBeenCalledWith('p1');
-    expect(lockout.recordFailure).not.toHaveBeenCalled();
+    // The same statements as a wrong password: while locked, LockoutService counts nothing.
+    expect(lockout.recordFailure).toHaveBeenCalledWith('p1');
     expect(reason()).toBe('locked');
   });
 

@@ -12,6 +12,9 @@ import { LockoutService } from '../lockout/lockout.service';
 import type { SessionStage } from '../sessions/session.entity';
 import { SessionsService, type SessionClient } from '../sessions/sessions.service';
 
+// The id no person or organization has: an unknown address's queries run against it and match no row.
+const NO_ONE = '00000000-0000-0000-0000-000000000000';
+
 export const SIGN_IN_FAILED = 'The email address or password is not right, or the account cannot sign in right now.';
 
 export interface SignInCandidate {
@@ -53,8 +56,12 @@ export class SignInService {
 
   /**
    * The person these credentials belong to, or null (and the failure
-   * audited). Unknown emails cost one argon2 verification too, so timing does
-   * not tell which accounts exist.
+   * audited). A known and an unknown address do the same work, so timing
+   * does not tell which accounts exist: one argon2 verification (a dummy one
+   * for an unknown address), the organization's two-factor rule, the lockout
+   * read, and for a refusal one transaction with its audit entry and the
+   * lockout count (for an unknown address, or a locked account, the same
+   * conditional statements, changing no row).
    */
   async checkCredentials(email: unknown, password: unknown): Promise<SignInCandidate | null> {
     if (typeof email !== 'string' || typeof password !== 'string' || password.length > 1024 || email.length > 254) {
@@ -62,32 +69,33 @@ export class SignInService {
       return this.failed(typeof email === 'string' ? email.slice(0, 254) : '', 'malformed', null);
     }
     const person = await this.people.findForSignIn(email);
-    if (!person) {
-      await this.hasher.verifyDummy(password);
-      return this.failed(email, 'unknown_account', null);
-    }
-    const ok = await this.hasher.verify(person.passwordHash, password);
-    const twoFactor = Boolean(person.totpEnabledAt);
-    const candidate: SignInCandidate = {
+    let ok = false;
+    if (person) ok = await this.hasher.verify(person.passwordHash, password);
+    else await this.hasher.verifyDummy(password);
+    const twoFactor = Boolean(person?.totpEnabledAt);
+    const orgRequiresTwoFactor = await this.organizations.requiresTwoFactor(person?.organizationId ?? NO_ONE);
+    const candidate: SignInCandidate | null = person && {
       personId: person.id,
       email: person.email,
       organizationId: person.organizationId,
       role: person.role,
       twoFactor,
-      mustEnrol: !twoFactor && (await this.organizations.requiresTwoFactor(person.organizationId)),
+      mustEnrol: !twoFactor && orgRequiresTwoFactor,
     };
     // Decided after the hash (the same work either way) on the row as it is
     // now: guesses racing the one that locks the account are refused too.
-    if (await this.lockout.isLocked(person.id)) return this.failed(email, 'locked', candidate);
-    if (!ok) {
+    const locked = await this.lockout.isLocked(person?.id ?? NO_ONE);
+    if (!candidate || !ok || locked) {
+      const reason: SignInFailure = !candidate ? 'unknown_account' : locked ? 'locked' : 'wrong_password';
       // The failure, its count and a lockout it starts commit together (one write, not two).
+      // A locked account's or an unknown address's count changes nothing (conditional statements).
       await this.em.transactional(async () => {
-        await this.failed(email, 'wrong_password', candidate);
-        await this.lockout.recordFailure(person.id);
+        await this.failed(email, reason, candidate);
+        await this.lockout.recordFailure(person?.id ?? NO_ONE);
       });
       return null;
     }
-    if (person.status !== 'active') return this.failed(email, 'disabled', candidate);
+    if (person?.status !== 'active') return this.failed(email, 'disabled', candidate);
     return candidate;
   }
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { RateLimit } from '../../../common/http/rate-limit/rate-limit.guard';
 import type { Response } from 'express';
 import { FormView, Public } from '../../../common/http/decorators';
 import type { AppRequest, Principal } from '../../../common/http/principal';
@@ -36,7 +36,7 @@ export class TwoFactorController {
 
   // A refused code comes back on the page (401, TWO_FACTOR_FAILED).
   @Post()
-  @UseGuards(ThrottlerGuard)
+  @UseGuards(RateLimit())
   @FormView(VIEW, (req) => ({ title: TITLE, email: req.user?.email }))
   async verify(@Req() req: AppRequest, @Res() res: Response, @Body() body: TwoFactorCodeDto) {
     const away = elsewhere(req.user);
