@@ -6,7 +6,12 @@ import type { AuditService } from '../../../platform/audit/audit.service';
 import type { MailService } from '../../../platform/mail/mail.service';
 import type { SignInService } from '../sign-in/sign-in.service';
 import type { SessionsService } from '../sessions/sessions.service';
-import { TWO_FACTOR_FAILED, TWO_FACTOR_PENDING_SECONDS, TwoFactorSignInService } from './two-factor-sign-in.service';
+import {
+  TWO_FACTOR_CODE_REUSED,
+  TWO_FACTOR_FAILED,
+  TWO_FACTOR_PENDING_SECONDS,
+  TwoFactorSignInService,
+} from './two-factor-sign-in.service';
 import type { TwoFactorRow } from './two-factor.store';
 import type { CheckedCode, TwoFactorService } from './two-factor.service';
 
@@ -47,6 +52,7 @@ describe('TwoFactorSignInService.verify', () => {
       | 'isLocked'
       | 'checkCode'
       | 'spendCode'
+      | 'isSpentCode'
       | 'recordFailure'
       | 'unusedRecoveryCodes'
       | 'personActor'
@@ -69,6 +75,7 @@ describe('TwoFactorSignInService.verify', () => {
       isLocked: jest.fn().mockResolvedValue(false),
       checkCode: jest.fn().mockResolvedValue(null),
       spendCode: jest.fn().mockResolvedValue(true),
+      isSpentCode: jest.fn().mockResolvedValue(false),
       recordFailure: jest.fn().mockResolvedValue(undefined),
       unusedRecoveryCodes: jest.fn().mockResolvedValue(7),
       personActor: jest.fn().mockReturnValue({ type: 'person', id: 'p1', label: row.email }),
@@ -119,12 +126,16 @@ describe('TwoFactorSignInService.verify', () => {
     expect(mail.enqueue).not.toHaveBeenCalled();
   });
 
-  it('refuses a right code whose step was already used (replay), counting a failure', async () => {
+  it('refuses a right code whose step was already used (replay), saying so, without counting a failure', async () => {
     twoFactor.checkCode.mockResolvedValue({ method: 'totp', step: 42 });
     twoFactor.spendCode.mockResolvedValue(false);
-    await expect(service.verify(user, '123456')).rejects.toMatchObject(REFUSED);
+    twoFactor.isSpentCode.mockResolvedValue(true);
+    await expect(service.verify(user, '123456')).rejects.toMatchObject({
+      kind: 'unauthenticated',
+      message: TWO_FACTOR_CODE_REUSED,
+    });
     expect(auth.completeTwoFactor).not.toHaveBeenCalled();
-    expect(twoFactor.recordFailure).toHaveBeenCalledWith('p1');
+    expect(twoFactor.recordFailure).not.toHaveBeenCalled();
     expect(actions()).toEqual(['auth.login.failed']);
   });
 
