@@ -62,7 +62,7 @@ const db = new Database(env('DATABASE_PATH'));
 applyPragmas(db);
 
 // What every request reads, as the owning repositories read it: the session
-// (auth), its person (people), the organization's name (organizations).
+// (auth), its person (people), the organization's name and idle timeout (organizations).
 const findSession = db.prepare<[string], SessionRow>(
   `select id, person_id as personId, last_seen_at as lastSeenAt, expires_at as expiresAt, ended_at as endedAt,
               stage, confirmed_at as confirmedAt
@@ -71,7 +71,9 @@ const findSession = db.prepare<[string], SessionRow>(
 const findPerson = db.prepare<[string], PersonRow>(
   `select id, name, email, role, status, organization_id as organizationId from people where id = ?`,
 );
-const organizationName = db.prepare<[string], { name: string }>('select name from organizations where id = ?');
+const organizationName = db.prepare<[string], { name: string; sessionIdleSeconds: number | null }>(
+  'select name, session_idle_seconds as sessionIdleSeconds from organizations where id = ?',
+);
 // The dashboard's sign-in security card: the person, the secrets, the organization's rule, the codes left.
 const securityProfile = db.prepare<[string], { totpEnabledAt: number | null; organizationId: string | null }>(
   `select id, email, name, status, role, organization_id as organizationId,

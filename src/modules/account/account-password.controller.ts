@@ -7,7 +7,6 @@ import { setFlash } from '../../common/view/flash';
 import { AccountPageLocals } from './account.controller';
 import { AccountService } from './account.service';
 import { PasswordChangeDto } from './dto/password-change.dto';
-import { PasswordPolicy } from '../people/password-policy';
 
 const LOCALS = () => ({
   title: 'Change your password',
@@ -23,15 +22,12 @@ const LOCALS = () => ({
 @Controller('account/password')
 @UseInterceptors(AccountPageLocals)
 export class AccountPasswordController {
-  constructor(
-    private readonly account: AccountService,
-    private readonly policy: PasswordPolicy,
-  ) {}
+  constructor(private readonly account: AccountService) {}
 
   @Get()
   @Render('account/password')
-  edit() {
-    return { ...LOCALS(), passwordMinLength: this.policy.minLength, values: {} };
+  async edit(@CurrentUser() user: Principal) {
+    return { ...LOCALS(), ...(await this.account.passwordRules(user.personId)), values: {} };
   }
 
   @Post()

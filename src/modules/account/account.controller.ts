@@ -22,7 +22,6 @@ import { BackupEmailDto } from './dto/backup-email.dto';
 import { ConfirmLinkDto } from './dto/confirm-link.dto';
 import { EmailChangeDto } from './dto/email-change.dto';
 import { PhraseDto } from './dto/phrase.dto';
-import { PasswordPolicy } from '../people/password-policy';
 import { ProfileDto } from './dto/profile.dto';
 
 const SHOW_LOCALS = () => ({
@@ -39,18 +38,15 @@ const LINK_PAGE = 'account/confirm-link';
  */
 @Injectable()
 export class AccountPageLocals implements NestInterceptor {
-  constructor(
-    private readonly account: AccountService,
-    private readonly policy: PasswordPolicy,
-  ) {}
+  constructor(private readonly account: AccountService) {}
 
   async intercept(context: ExecutionContext, next: CallHandler) {
     const req = context.switchToHttp().getRequest<AppRequest>();
     if (req.formView === 'account/show' && req.user) {
       req.formLocals = { ...req.formLocals, ...(await this.account.page(req.user.personId)) };
     }
-    if (req.formView === 'account/password') {
-      req.formLocals = { ...req.formLocals, passwordMinLength: this.policy.minLength };
+    if (req.formView === 'account/password' && req.user) {
+      req.formLocals = { ...req.formLocals, ...(await this.account.passwordRules(req.user.personId)) };
     }
     return next.handle();
   }

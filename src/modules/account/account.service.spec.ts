@@ -75,7 +75,7 @@ describe('AccountService', () => {
       em as unknown as EntityManager,
       {} as AuditLogService,
       users as unknown as PeopleService,
-      {} as OrganizationsService,
+      { passwordMinLength: () => Promise.resolve(null) } as unknown as OrganizationsService,
       new PasswordPolicy({ passwordMinLength: 12 } as AppConfig),
       tokens as unknown as AuthTokensService,
       sessions as unknown as SessionsService,

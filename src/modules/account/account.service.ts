@@ -190,6 +190,13 @@ export class AccountService {
     }
   }
 
+  /** The password rules that hold for this person: their organization's minimum, or the install's. */
+  async passwordRules(personId: string): Promise<{ passwordMinLength: number; passwordHelp: string }> {
+    const person = await this.get(personId);
+    const minLength = this.policy.effectiveMinLength(await this.organizations.passwordMinLength(person.organizationId));
+    return { passwordMinLength: minLength, passwordHelp: this.policy.describe(minLength) };
+  }
+
   /**
    * Current password required; the new one checked by the policy; every other
    * session of the person ends, this one stays (and counts as confirmed).
@@ -208,7 +215,12 @@ export class AccountService {
     if (input.newPassword === input.currentPassword) {
       errors.newPassword = 'Choose a password different from your current one.';
     } else {
-      const reason = await this.policy.check(input.newPassword, { email: person.email, name: person.name });
+      const { passwordMinLength } = await this.passwordRules(person.id);
+      const reason = await this.policy.check(
+        input.newPassword,
+        { email: person.email, name: person.name },
+        passwordMinLength,
+      );
       if (reason) errors.newPassword = reason;
     }
     if (!errors.newPassword && input.confirmPassword !== input.newPassword) {

@@ -16,6 +16,14 @@ export class Organization extends BaseEntity {
   @Property({ type: 'boolean' })
   requireTwoFactor = false;
 
+  /** At least the install's PASSWORD_MIN_LENGTH; null: the install's. */
+  @Property({ type: 'integer', nullable: true })
+  passwordMinLength: number | null = null;
+
+  /** At most the install's SESSION_IDLE_SECONDS; null: the install's. */
+  @Property({ type: 'integer', nullable: true })
+  sessionIdleSeconds: number | null = null;
+
   constructor(name: string) {
     super();
     this.name = name;

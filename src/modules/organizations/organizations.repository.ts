@@ -61,6 +61,21 @@ export class OrganizationsRepository {
     return (await this.sql.get<{ name: string }>('select name from organizations where id = ?', [id]))?.name ?? null;
   }
 
+  /** What every request of a signed-in member needs of their organization: one primary-key read. */
+  sessionPolicy(id: string): Promise<{ name: string; sessionIdleSeconds: number | null } | undefined> {
+    return this.sql.get('select name, session_idle_seconds as sessionIdleSeconds from organizations where id = ?', [
+      id,
+    ]);
+  }
+
+  async passwordMinLength(id: string): Promise<number | null> {
+    const row = await this.sql.get<{ n: number | null }>(
+      'select password_min_length as n from organizations where id = ?',
+      [id],
+    );
+    return row?.n ?? null;
+  }
+
   async requiresTwoFactor(id: string): Promise<boolean> {
     const row = await this.sql.get<{ required: number }>(
       'select require_two_factor as required from organizations where id = ?',

@@ -1,7 +1,9 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import { InputRefused, NotFound } from '../../common/errors/app-error';
+import { InputRefused, NotFound, type FieldErrors } from '../../common/errors/app-error';
+import { APP_CONFIG } from '../../common/config.module';
+import type { AppConfig } from '../../config/app.config';
 import { toPage, type Page, type PageRequest } from '../../common/pagination';
 import { AppEvents } from '../../platform/events/app-events.service';
 import { AuditService } from '../../platform/audit/audit.service';
@@ -9,6 +11,17 @@ import type { OrganizationNames } from '../../platform/audit/organization-names'
 import { MemberCounts } from './member-counts';
 import { Organization } from './organization.entity';
 import { OrganizationsRepository, type OrganizationRow } from './organizations.repository';
+
+export interface OrganizationSettingsInput {
+  name: string;
+  /** Null: the install's. */
+  passwordMinLength: number | null;
+  /** Null: the install's. */
+  sessionIdleSeconds: number | null;
+}
+
+// The audit's names for the settings (a detail never has "password" in its name).
+const DETAIL_NAMES = { name: 'name', passwordMinLength: 'minLength', sessionIdleSeconds: 'idleSeconds' } as const;
 
 const NAME_TAKEN = 'An organization with this name already exists.';
 
@@ -27,6 +40,7 @@ export class OrganizationsService implements OrganizationNames {
     private readonly audit: AuditService,
     private readonly events: AppEvents,
     private readonly members: MemberCounts,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async list(request: PageRequest, search?: string): Promise<Page<OrganizationRow & { peopleCount: number }>> {
@@ -48,6 +62,70 @@ export class OrganizationsService implements OrganizationNames {
 
   nameOf(id: string): Promise<string | null> {
     return this.orgs.nameOf(id);
+  }
+
+  /** The organization's name and its own idle timeout (null: the install's), for the session lookup. */
+  sessionPolicy(id: string): Promise<{ name: string; sessionIdleSeconds: number | null } | undefined> {
+    return this.orgs.sessionPolicy(id);
+  }
+
+  /** The organization's own minimum password length, or null for the install's (and for no organization). */
+  passwordMinLength(organizationId: string | null): Promise<number | null> {
+    return organizationId ? this.orgs.passwordMinLength(organizationId) : Promise.resolve(null);
+  }
+
+  /**
+   * An organization admin's settings: name, minimum password length (never
+   * below the install's), idle timeout (never above the install's). Null
+   * means the install's value. Audited with what changed.
+   */
+  async updateSettings(id: string, input: OrganizationSettingsInput): Promise<boolean> {
+    const errors: FieldErrors = {};
+    const name = cleanName(input.name);
+    const { passwordMinLength, sessionIdleSeconds } = input;
+    if (passwordMinLength !== null && (passwordMinLength < this.config.passwordMinLength || passwordMinLength > 64)) {
+      errors.passwordMinLength = `Choose from ${this.config.passwordMinLength} (this install's minimum) to 64 characters.`;
+    }
+    const maxIdleMinutes = Math.floor(this.config.sessionIdleSeconds / 60);
+    if (
+      sessionIdleSeconds !== null &&
+      (sessionIdleSeconds < 60 || sessionIdleSeconds > this.config.sessionIdleSeconds)
+    ) {
+      errors.sessionIdleMinutes = `Choose from 1 to ${maxIdleMinutes} minutes (this install's idle timeout).`;
+    }
+    if (Object.keys(errors).length > 0) throw new InputRefused(errors);
+    return this.em.transactional(async (em) => {
+      const org = await this.get(id);
+      if (await this.orgs.nameTaken(name, id)) throw new InputRefused({ name: NAME_TAKEN });
+      const before = {
+        name: org.name,
+        passwordMinLength: org.passwordMinLength,
+        sessionIdleSeconds: org.sessionIdleSeconds,
+      };
+      const after = { name, passwordMinLength, sessionIdleSeconds };
+      const changed = (Object.keys(after) as (keyof typeof after)[]).filter((key) => before[key] !== after[key]);
+      if (changed.length === 0) return false;
+      if (name !== org.name) org.rename(name);
+      org.passwordMinLength = passwordMinLength;
+      org.sessionIdleSeconds = sessionIdleSeconds;
+      await em.flush();
+      await this.audit.record({
+        action: 'organization.settings_changed',
+        target: { type: 'organization', id: org.id, label: org.name },
+        organizationId: org.id,
+        // What changed, and every setting as it now is (null: the install's).
+        details: {
+          changed: changed.map((key) => DETAIL_NAMES[key]),
+          name,
+          minLength: passwordMinLength,
+          idleSeconds: sessionIdleSeconds,
+        },
+      });
+      if (changed.includes('name')) {
+        this.events.emit('organization.renamed', { organizationId: org.id, name, previousName: before.name });
+      }
+      return true;
+    });
   }
 
   /** Whether people of this organization must use two-factor (false for no organization). */

@@ -20,13 +20,22 @@ export class PasswordPolicy {
     return this.config.passwordMinLength;
   }
 
-  describe(): string {
-    return `At least ${this.minLength} characters. A passphrase of a few unrelated words works well. Common or easily guessed passwords, and ones containing your email address or name, are refused.`;
+  /** An organization's minimum (never below the install's), or the install's. */
+  effectiveMinLength(organizationMinLength: number | null): number {
+    return Math.max(this.minLength, organizationMinLength ?? 0);
+  }
+
+  describe(minLength = this.minLength): string {
+    return `At least ${minLength} characters. A passphrase of a few unrelated words works well. Common or easily guessed passwords, and ones containing your email address or name, are refused.`;
   }
 
   /** The reason the password is refused, or null when it is acceptable. */
-  async check(password: string, person: { email: string; name?: string }): Promise<string | null> {
-    const reason = this.checkRules(password, person);
+  async check(
+    password: string,
+    person: { email: string; name?: string },
+    minLength = this.minLength,
+  ): Promise<string | null> {
+    const reason = this.checkRules(password, person, minLength);
     if (reason) return reason;
     const verdict = await passwordStrength(password, [person.email, ...(person.name ?? '').split(/\s+/)]);
     if (verdict.score < MIN_SCORE) {
@@ -35,9 +44,9 @@ export class PasswordPolicy {
     return null;
   }
 
-  private checkRules(password: string, person: { email: string; name?: string }): string | null {
+  private checkRules(password: string, person: { email: string; name?: string }, minLength: number): string | null {
     const length = [...password].length;
-    if (length < this.minLength) return `Use at least ${this.minLength} characters.`;
+    if (length < minLength) return `Use at least ${minLength} characters.`;
     if (length > PASSWORD_MAX_LENGTH) return `Use at most ${PASSWORD_MAX_LENGTH} characters.`;
     const lower = password.toLowerCase();
     const email = person.email.trim().toLowerCase();

@@ -50,7 +50,8 @@ export class PasswordResetController {
       title: RESET_TITLE,
       token,
       email: link.email,
-      passwordMinLength: this.policy.minLength,
+      passwordMinLength: link.passwordMinLength,
+      passwordHelp: this.policy.describe(link.passwordMinLength),
       strength: null,
       values: {},
     });

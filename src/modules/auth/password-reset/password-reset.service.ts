@@ -12,6 +12,7 @@ import { MailService } from '../../../platform/mail/mail.service';
 import { PasswordPolicy } from '../../people/password-policy';
 import { passwordStrength, strengthView } from '../../people/password-strength';
 import { normalizeEmail, personActor, personTarget, type Person } from '../../people/person.entity';
+import { OrganizationsService } from '../../organizations/organizations.service';
 import { PeopleService } from '../../people/people.service';
 import { AuthTokensService } from '../auth-tokens.service';
 import { LockoutService } from '../lockout/lockout.service';
@@ -25,6 +26,8 @@ export interface ResetLink {
   personId: string;
   email: string;
   name: string;
+  /** The person's organization's minimum, or the install's. */
+  passwordMinLength: number;
 }
 
 // A link that is used, superseded, expired or altered: the reset page says so instead of its form (400).
@@ -54,6 +57,7 @@ export class PasswordResetService {
     private readonly mail: MailService,
     private readonly clock: Clock,
     private readonly afterCommit: AfterCommit,
+    private readonly organizations: OrganizationsService,
   ) {}
 
   /**
@@ -112,7 +116,10 @@ export class PasswordResetService {
     const valid = await this.tokens.check(token, 'password_reset');
     const person = valid ? await this.people.findById(valid.personId) : null;
     if (person?.status !== 'active') throw linkGone();
-    return { personId: person.id, email: person.email, name: person.name };
+    const passwordMinLength = this.policy.effectiveMinLength(
+      await this.organizations.passwordMinLength(person.organizationId),
+    );
+    return { personId: person.id, email: person.email, name: person.name, passwordMinLength };
   }
 
   /**
@@ -125,14 +132,15 @@ export class PasswordResetService {
   async reset(token: unknown, password: string, confirmPassword: string): Promise<void> {
     const link = await this.link(token);
     const errors: FieldErrors = {};
-    const weak = await this.policy.check(password, { email: link.email, name: link.name });
+    const weak = await this.policy.check(password, { email: link.email, name: link.name }, link.passwordMinLength);
     if (weak) errors.password = weak;
     if (confirmPassword !== password) errors.confirmPassword = 'The two passwords are not the same: type it again.';
     if (Object.keys(errors).length > 0) {
       // The meter shows the server's verdict on the refused password.
       const strength = weak ? await passwordStrength(password, [link.email, ...link.name.split(/\s+/)]) : null;
       throw new InputRefused(errors, {
-        passwordMinLength: this.policy.minLength,
+        passwordMinLength: link.passwordMinLength,
+        passwordHelp: this.policy.describe(link.passwordMinLength),
         strength: strength ? strengthView(strength.score, true) : null,
       });
     }

@@ -127,11 +127,15 @@ export class SessionsService {
       await this.sessions.end(sid, now, 'expired');
       return null;
     }
-    if (+now - row.lastSeenAt >= this.config.sessionIdleSeconds * 1000) {
+    // An organization may sign its people out sooner than the install does.
+    const org = person.organizationId ? await this.organizations.sessionPolicy(person.organizationId) : undefined;
+    const idleSeconds = Math.min(this.config.sessionIdleSeconds, org?.sessionIdleSeconds ?? Infinity);
+    if (+now - row.lastSeenAt >= idleSeconds * 1000) {
       await this.sessions.end(sid, now, 'idle');
       return null;
     }
-    if (+now - row.lastSeenAt >= this.touchEveryMs) await this.sessions.touch(sid, now);
+    const touchEvery = idleSeconds === this.config.sessionIdleSeconds ? this.touchEveryMs : touchEveryMs(idleSeconds);
+    if (+now - row.lastSeenAt >= touchEvery) await this.sessions.touch(sid, now);
     return {
       personId: row.personId,
       sessionId: row.id,
@@ -139,7 +143,7 @@ export class SessionsService {
       email: person.email,
       role: person.role,
       orgId: person.organizationId,
-      orgName: person.organizationId ? await this.organizations.nameOf(person.organizationId) : null,
+      orgName: org?.name ?? null,
       stage: row.stage,
       confirmedAt: row.confirmedAt !== null ? new Date(row.confirmedAt) : null,
     };
