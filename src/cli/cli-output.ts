@@ -1,3 +1,4 @@
+import { describeDatabaseError, isDatabaseError } from '../common/error-info';
 import { AppError } from '../common/errors/app-error';
 
 export interface CliIo {
@@ -32,13 +33,17 @@ export function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
-/** One line for any error: field messages for forms, never a stack trace. */
+/**
+ * One line for any error: field messages for forms, never a stack trace, and
+ * never a database error's SQL or values (its words and code instead).
+ */
 export function describeError(err: unknown): string {
   if (err instanceof AppError && err.fields) {
     return Object.entries(err.fields)
       .map(([field, message]) => `${field}: ${message}`)
       .join(' ');
   }
+  if (!(err instanceof CliError) && isDatabaseError(err)) return describeDatabaseError(err);
   if (err instanceof Error) return oneLine(err.message);
   return oneLine(String(err));
 }
