@@ -1,10 +1,12 @@
 import { Command, Option } from 'nest-commander';
 import { InputRefused } from '../common/errors/app-error';
+import { ProfileDto } from '../modules/account/dto/profile.dto';
 import { OrganizationsService } from '../modules/organizations/organizations.service';
 import { ROLES, type Role } from '../modules/people/person.entity';
 import { PeopleService } from '../modules/people/people.service';
 import { asString, CliCommand, CliContext } from './cli-command';
 import { CliError, CliOutput } from './cli-output';
+import { checkOptions } from './option-rules';
 
 interface UserCreateOptions {
   email: string;
@@ -60,6 +62,8 @@ export class UserCreateCommand extends CliCommand<UserCreateOptions> {
   }
 
   protected async execute(_params: string[], options: UserCreateOptions): Promise<void> {
+    // A given name follows the rules of the profile form's name.
+    const name = options.name === undefined ? undefined : (await checkOptions(ProfileDto, { name: options.name })).name;
     await this.cli.migrate();
     const person = await this.cli.inContext(async () => {
       let organizationId: string | null = null;
@@ -71,7 +75,7 @@ export class UserCreateCommand extends CliCommand<UserCreateOptions> {
       return this.people
         .createPerson({
           email: options.email,
-          name: options.name ?? options.email.trim().split('@')[0],
+          name: name ?? options.email.trim().split('@')[0],
           password: options.password,
           role: options.role,
           organizationId,
