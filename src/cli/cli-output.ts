@@ -1,11 +1,14 @@
 import { describeDatabaseError, isDatabaseError } from '../common/error-info';
 import { AppError } from '../common/errors/app-error';
+import type { CliStdin } from './cli-input';
 
 export interface CliIo {
   /** Configuration source; the real environment (merged over `.env`) when absent. */
   env?: Record<string, string | undefined>;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Where secrets are read from (`--password-stdin`, the prompt); the process's stdin when absent. */
+  stdin?: CliStdin;
 }
 
 /** A failure the operator can act on; its message is printed as is. */

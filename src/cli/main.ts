@@ -8,6 +8,7 @@ import { describeError } from './cli-output';
 runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  stdin: process.stdin,
 }).then(
   (code) => {
     process.exitCode = code;
