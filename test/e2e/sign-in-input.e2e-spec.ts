@@ -1,4 +1,5 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
+import { AuditService } from '../../src/platform/audit/audit.service';
 import { withContext } from '../../src/platform/database/request-context';
 import { Client } from '../utils/http';
 import { textOf } from '../utils/html';
@@ -78,12 +79,35 @@ describe('sign-in form input', () => {
   });
 
   it('exports a formula-looking email defused in the audit CSV', async () => {
-    const formula = '=HYPERLINK("http://evil.test","click")@x.test';
-    const res = await new Client(t.server).submit('/login', { email: formula, password: 'whatever-password-1' });
-    expect([400, 401]).toContain(res.status);
+    const refused = await new Client(t.server).submit('/login', {
+      email: '=HYPERLINK("http://evil.test","click")@x.test',
+      password: 'whatever-password-1',
+    });
+    expect(refused.status).toBe(400);
+    // A valid address can still start like a formula: it is audited, and exported as text.
+    const audited = await new Client(t.server).submit('/login', {
+      email: '=1+2@x.test',
+      password: 'whatever-password-1',
+    });
+    expect(audited.status).toBe(401);
     const { client } = await signedIn(t, 'operator');
     const csv = (await client.get('/admin/audit.csv?action=auth.login.failed').buffer(true)).text;
+    expect(csv).toContain(",'=1+2@x.test,");
+    expect(csv).not.toContain('HYPERLINK');
     // No cell starts with a formula character.
     expect(csv).not.toMatch(/(^|,)"?[=+\-@]/m);
+  });
+
+  it('stores every audit label on one line as it reads (controls and direction overrides as U+FFFD)', async () => {
+    await withContext(t.app, () =>
+      t.app.get(AuditService).record({
+        action: 'auth.login.failed',
+        outcome: 'failure',
+        actor: { type: 'person', id: null, label: 'eve\r\nadmin logged in' },
+        target: { type: 'person', id: null, label: 'eve \u202Etxt.exe' },
+      }),
+    );
+    const last = (await failures()).at(-1)!;
+    expect(last).toEqual({ actor_label: 'eve\uFFFD\uFFFDadmin logged in', target_label: 'eve \uFFFDtxt.exe' });
   });
 });
