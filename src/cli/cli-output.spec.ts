@@ -19,7 +19,7 @@ describe('describeError of a database error', () => {
   it('prints neither the SQL nor its values (a password hash), but the code', () => {
     const line = describeError(driverError());
     expect(line).not.toMatch(/insert into|\$argon2id\$/i);
-    expect(line).toBe('database error (SQLITE_CONSTRAINT_UNIQUE)');
+    expect(line).toBe('SQLITE_CONSTRAINT_UNIQUE: UNIQUE constraint failed: people.email');
     expect(describeError(driverError('SQLITE_BUSY', 'database is locked'))).toBe(
       'the database is busy, try again (SQLITE_BUSY)',
     );

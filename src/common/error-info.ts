@@ -11,7 +11,7 @@ export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-// SQL as the ORM and knex put it into their error messages ("insert into `people` … values (…) - …").
+// SQL as the ORM and knex put it into their error messages ("insert into `t` (…) values (…) - <driver's words>").
 const SQL_TEXT = /\b(insert\s+into|delete\s+from|update\s+\S+\s+set|select\s[\s\S]*?\sfrom\s+[`"]|pragma\s)|\$argon2/i;
 
 /**
@@ -32,10 +32,25 @@ export function isDatabaseBusy(err: unknown): boolean {
   return code === 'SQLITE_LOCKED' || (code?.startsWith('SQLITE_BUSY') ?? false);
 }
 
-/** A database error in words that carry no SQL and no values: what it was, and its code. */
+// SQLite's "near \"…\": syntax error" quotes a piece of the statement, which may be a value.
+const QUOTES_STATEMENT = /\bnear\s+"/i;
+
+/**
+ * A database error in words that carry no SQL and no values: the code and the
+ * driver's own sentence (after knex's "<sql> - ") when it quotes none
+ * ("SQLITE_CONSTRAINT_UNIQUE: UNIQUE constraint failed: people.email", a
+ * trigger's RAISE text), else "database error (<code>)".
+ */
 export function describeDatabaseError(err: unknown): string {
   const code = errorCode(err);
   if (isDatabaseBusy(err)) return `the database is busy, try again (${code})`;
+  const message = errorMessage(err);
+  const dash = message.lastIndexOf(' - ');
+  const words = (dash < 0 ? message : message.slice(dash + 3)).trim();
+  if (words && !SQL_TEXT.test(words) && !QUOTES_STATEMENT.test(words)) {
+    const said = words.split('\n')[0];
+    return code ? `${code}: ${said}` : said;
+  }
   return code ? `database error (${code})` : 'database error';
 }
 

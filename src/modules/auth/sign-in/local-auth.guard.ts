@@ -7,16 +7,6 @@ import { SignInDto } from './dto/sign-in.dto';
 import { SIGN_IN_FAILED, type SignInCandidate } from './sign-in.service';
 import { LocalStrategy } from './local.strategy';
 
-/**
- * Runs the password step and puts the outcome on `req.candidate` (never on
- * `req.user`, which is the signed-in session). Never throws: @Candidate()
- * refuses a failure with the one generic message and 401, on the sign-in form.
- *
- * It hands passport this application's own strategy object rather than the
- * name 'local': passport keeps one strategy per name for the whole process,
- * and any other application built in it (the CLI run in-process, a second
- * test app) would otherwise answer this one's sign-ins.
- */
 // The global pipe's rules (the control-character rule included), run here because guards run before pipes.
 const formPipe = createValidationPipe();
 
@@ -33,6 +23,16 @@ async function refusedInput(body: unknown): Promise<AppError | undefined> {
   }
 }
 
+/**
+ * Runs the password step and puts the outcome on `req.candidate` (never on
+ * `req.user`, which is the signed-in session). Never throws: @Candidate()
+ * refuses a failure with the one generic message and 401, on the sign-in form.
+ *
+ * It hands passport this application's own strategy object rather than the
+ * name 'local': passport keeps one strategy per name for the whole process,
+ * and any other application built in it (the CLI run in-process, a second
+ * test app) would otherwise answer this one's sign-ins.
+ */
 @Injectable()
 export class LocalAuthGuard implements CanActivate {
   constructor(private readonly strategy: LocalStrategy) {}
