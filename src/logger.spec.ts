@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import { runWithRequestInfo } from './common/request-info';
 import { createLogger, requestLogger } from './logger';
+import { driverError } from '../test/utils/driver-error';
 
 // One request through the request logger as the app mounts it, with a line
 // written while it is handled; returns the JSON lines.
@@ -68,5 +69,23 @@ describe('request log', () => {
 
   it('leaves static assets out', () => {
     expect(logOneRequest('/assets/app/css/app.css').map((line) => line.msg)).toEqual(['inside', 'careless']);
+  });
+});
+
+describe('error log lines', () => {
+  it("keep a database error's type and code, never its SQL or values", () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    createLogger({ logLevel: 'info' }, stream).error({ err: driverError() }, 'Unhandled error');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toMatch(/insert into|\$argon2id\$/i);
+    expect(JSON.parse(lines[0])).toMatchObject({
+      err: { type: 'UniqueConstraintViolationException', code: 'SQLITE_CONSTRAINT_UNIQUE' },
+    });
   });
 });

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Params } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino';
+import { databaseErrorForLog, isDatabaseError } from './common/error-info';
 import { currentRequestInfo } from './common/request-info';
 import type { AppConfig } from './config/app.config';
 
@@ -39,7 +40,8 @@ export function createLogger(config: Pick<AppConfig, 'logLevel'>, stream?: Desti
         }),
         // The status only: response headers carry Set-Cookie.
         res: (res: ServerResponse) => ({ statusCode: res.headersSent ? res.statusCode : null }),
-        err: stdSerializers.err,
+        // A database error's message and stack hold the SQL and its values (password hashes among them).
+        err: (err: Error) => (isDatabaseError(err) ? databaseErrorForLog(err) : stdSerializers.err(err)),
       },
       // A line written while a request is handled names it.
       mixin: () => {

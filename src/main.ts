@@ -5,6 +5,7 @@ import 'reflect-metadata';
 process.umask(0o077);
 import { ConfigError, loadAppConfig, type AppConfig } from './config/app.config';
 import { releasePidFile, writePidFile } from './config/pid-file';
+import { safeErrorMessage } from './common/error-info';
 
 async function bootstrap(config: AppConfig): Promise<void> {
   // Loaded after the configuration is known to be good, so a bad value is reported at once.
@@ -42,7 +43,7 @@ try {
   process.exit(1);
 }
 bootstrap(config).catch((err: Error) => {
-  process.stderr.write(`SeatDesk could not start: ${err.message}\n`);
+  process.stderr.write(`SeatDesk could not start: ${safeErrorMessage(err)}\n`);
   releasePidFile(config);
   process.exit(1);
 });

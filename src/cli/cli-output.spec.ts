@@ -1,4 +1,5 @@
 import { InputRefused, NotFound } from '../common/errors/app-error';
+import { driverError } from '../../test/utils/driver-error';
 import { CliError, CliOutput, describeError } from './cli-output';
 
 describe('describeError', () => {
@@ -11,6 +12,17 @@ describe('describeError', () => {
     expect(describeError(new NotFound('Organization not found.'))).toBe('Organization not found.');
     expect(describeError(new CliError('first\n   second\n'))).toBe('first second');
     expect(describeError('plain')).toBe('plain');
+  });
+});
+
+describe('describeError of a database error', () => {
+  it('prints neither the SQL nor its values (a password hash), but the code', () => {
+    const line = describeError(driverError());
+    expect(line).not.toMatch(/insert into|\$argon2id\$/i);
+    expect(line).toBe('SQLITE_CONSTRAINT_UNIQUE: UNIQUE constraint failed: people.email');
+    expect(describeError(driverError('SQLITE_BUSY', 'database is locked'))).toBe(
+      'the database is busy, try again (SQLITE_BUSY)',
+    );
   });
 });
 

@@ -1,10 +1,14 @@
+import { describeDatabaseError, isDatabaseError } from '../common/error-info';
 import { AppError } from '../common/errors/app-error';
+import type { CliStdin } from './cli-input';
 
 export interface CliIo {
   /** Configuration source; the real environment (merged over `.env`) when absent. */
   env?: Record<string, string | undefined>;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Where secrets are read from (`--password-stdin`, the prompt); the process's stdin when absent. */
+  stdin?: CliStdin;
 }
 
 /** A failure the operator can act on; its message is printed as is. */
@@ -32,13 +36,17 @@ export function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
-/** One line for any error: field messages for forms, never a stack trace. */
+/**
+ * One line for any error: field messages for forms, never a stack trace, and
+ * never a database error's SQL or values (its words and code instead).
+ */
 export function describeError(err: unknown): string {
   if (err instanceof AppError && err.fields) {
     return Object.entries(err.fields)
       .map(([field, message]) => `${field}: ${message}`)
       .join(' ');
   }
+  if (!(err instanceof CliError) && isDatabaseError(err)) return describeDatabaseError(err);
   if (err instanceof Error) return oneLine(err.message);
   return oneLine(String(err));
 }

@@ -7,6 +7,7 @@ import { OrganizationsModule } from '../modules/organizations/organizations.modu
 import { PeopleModule } from '../modules/people/people.module';
 import { AuditVerifyCommand } from './audit-verify.command';
 import { CliContext } from './cli-command';
+import { CliInput } from './cli-input';
 import { CliOutput, type CliIo } from './cli-output';
 import { DbBackupCommand } from './db-backup.command';
 import { DbMigrateCommand } from './db-migrate.command';
@@ -61,7 +62,7 @@ export const COMMANDS = [
 
 @Module({})
 export class CliModule {
-  static forRoot(config: AppConfig, io: Pick<CliIo, 'stdout' | 'stderr'>): DynamicModule {
+  static forRoot(config: AppConfig, io: Pick<CliIo, 'stdout' | 'stderr' | 'stdin'>): DynamicModule {
     return {
       module: CliModule,
       // The server's graph without HTTP; each command decides about migrations.
@@ -71,7 +72,13 @@ export class CliModule {
         OrganizationsModule,
         AuthModule,
       ],
-      providers: [{ provide: CliOutput, useValue: new CliOutput(io) }, CliContext, CliProgram, ...COMMANDS],
+      providers: [
+        { provide: CliOutput, useValue: new CliOutput(io) },
+        { provide: CliInput, useValue: new CliInput(io.stdin ?? process.stdin, io.stderr) },
+        CliContext,
+        CliProgram,
+        ...COMMANDS,
+      ],
     };
   }
 }

@@ -1,14 +1,16 @@
 import { Command, Option } from 'nest-commander';
 import { InputRefused } from '../common/errors/app-error';
+import { ProfileDto } from '../modules/account/dto/profile.dto';
 import { OrganizationsService } from '../modules/organizations/organizations.service';
 import { ROLES, type Role } from '../modules/people/person.entity';
 import { PeopleService } from '../modules/people/people.service';
 import { asString, CliCommand, CliContext } from './cli-command';
+import { CliInput, readPassword, type PasswordSources } from './cli-input';
 import { CliError, CliOutput } from './cli-output';
+import { checkOptions } from './option-rules';
 
-interface UserCreateOptions {
+interface UserCreateOptions extends PasswordSources {
   email: string;
-  password: string;
   role: Role;
   org?: string;
   name?: string;
@@ -19,6 +21,7 @@ export class UserCreateCommand extends CliCommand<UserCreateOptions> {
   constructor(
     private readonly cli: CliContext,
     private readonly out: CliOutput,
+    private readonly input: CliInput,
     private readonly people: PeopleService,
     private readonly organizations: OrganizationsService,
   ) {
@@ -31,9 +34,26 @@ export class UserCreateCommand extends CliCommand<UserCreateOptions> {
   }
 
   @Option({
+    flags: '--password-stdin',
+    description: 'read the initial password from standard input (one line; the password policy applies)',
+  })
+  parsePasswordStdin(): boolean {
+    return true;
+  }
+
+  @Option({
+    flags: '--password-file <path>',
+    description: 'read the initial password from this file (its first line break ends it)',
+  })
+  parsePasswordFile(value: string): string {
+    return asString(value);
+  }
+
+  @Option({
     flags: '--password <password>',
-    description: 'initial password; the password policy applies (at least PASSWORD_MIN_LENGTH characters)',
-    required: true,
+    description:
+      'initial password on the command line: visible to other users (ps) and in shell history, so it warns; ' +
+      'without any password option it is asked for on the terminal',
   })
   parsePassword(value: string): string {
     return asString(value);
@@ -60,6 +80,9 @@ export class UserCreateCommand extends CliCommand<UserCreateOptions> {
   }
 
   protected async execute(_params: string[], options: UserCreateOptions): Promise<void> {
+    // A given name follows the rules of the profile form's name.
+    const name = options.name === undefined ? undefined : (await checkOptions(ProfileDto, { name: options.name })).name;
+    const password = await readPassword(this.input, options, (text) => this.out.warn(text));
     await this.cli.migrate();
     const person = await this.cli.inContext(async () => {
       let organizationId: string | null = null;
@@ -71,8 +94,8 @@ export class UserCreateCommand extends CliCommand<UserCreateOptions> {
       return this.people
         .createPerson({
           email: options.email,
-          name: options.name ?? options.email.trim().split('@')[0],
-          password: options.password,
+          name: name ?? options.email.trim().split('@')[0],
+          password,
           role: options.role,
           organizationId,
         })

@@ -337,29 +337,39 @@ describe('the audit chain under concurrent writers', () => {
     expect(await verify()).toMatchObject({ ok: true });
   });
 
-  it('re-reads and links after an entry another process appended between the read and the insert', async () => {
+  it('holds the write lock from reading the chain’s end to the insert: another process appends after it', async () => {
     const other = otherProcess(t.dataDir);
+    // Not waiting: the attempt in the middle of the append is answered at once.
+    other.db.pragma('busy_timeout = 0');
     const execute = Sql.prototype.all;
-    let raced = false;
+    let raced: unknown;
     jest.spyOn(Sql.prototype, 'all').mockImplementation(async function (this: Sql, ...args) {
       const result = await (execute as (...a: unknown[]) => Promise<unknown>).apply(this, args);
-      if (!raced && typeof args[0] === 'string' && LAST_HASH.test(args[0])) {
-        raced = true;
-        other.append((result as { hash: string }[])[0].hash, 'job.appended');
+      if (raced === undefined && typeof args[0] === 'string' && LAST_HASH.test(args[0])) {
+        try {
+          other.append((result as { hash: string }[])[0].hash, 'job.appended');
+          raced = 'appended';
+        } catch (err) {
+          raced = err;
+        }
       }
       return result as never;
     });
     try {
+      // The transaction began IMMEDIATE: nobody can write between its read and its insert.
       await withContext(t.app, () => record('license.revoked'));
+      expect(String(raced)).toMatch(/database is locked/);
+      const [mine] = await sql('select id, action, prev_hash, hash from audit_entries order by id desc limit 1');
+      expect(mine.action).toBe('license.revoked');
+      other.append(mine.hash, 'job.appended');
     } finally {
       other.db.close();
     }
-    expect(raced).toBe(true);
-    const [appended, mine] = await sql(
+    const [mine, appended] = await sql(
       'select id, action, prev_hash, hash from audit_entries order by id desc limit 2',
     ).then((rows) => rows.reverse());
-    expect([appended.action, mine.action]).toEqual(['job.appended', 'license.revoked']);
-    expect(mine.prev_hash).toBe(appended.hash);
+    expect([mine.action, appended.action]).toEqual(['license.revoked', 'job.appended']);
+    expect(appended.prev_hash).toBe(mine.hash);
     expect(await verify()).toMatchObject({ ok: true });
   });
 
@@ -389,23 +399,29 @@ describe('the audit chain under concurrent writers', () => {
     expect(await verify()).toMatchObject({ ok: true });
   });
 
-  it('reads one snapshot in audit:verify while retention trims the chain concurrently', async () => {
+  it('reads one snapshot in audit:verify: retention in another process waits for it', async () => {
     const other = otherProcess(t.dataDir);
+    other.db.pragma('busy_timeout = 0');
     const [{ id: through }] = await sql<{ id: number }>('select id from audit_entries order by id limit 1 offset 3');
     const execute = Sql.prototype.all;
-    let trimmed = false;
+    let trimmed: unknown;
     jest.spyOn(Sql.prototype, 'all').mockImplementation(async function (this: Sql, ...args) {
-      if (!trimmed && typeof args[0] === 'string' && /from audit_entries where id > \?/.test(args[0])) {
-        // The checkpoints are read; another process's retention run commits before the entries are.
-        trimmed = true;
-        other.trim(through);
+      if (trimmed === undefined && typeof args[0] === 'string' && /from audit_entries where id > \?/.test(args[0])) {
+        // The checkpoints are read; another process's retention run tries to commit before the entries are.
+        try {
+          other.trim(through);
+          trimmed = 'trimmed';
+        } catch (err) {
+          trimmed = err;
+        }
       }
       return (execute as (...a: unknown[]) => Promise<unknown>).apply(this, args) as never;
     });
     try {
       const result = await verify();
-      expect(trimmed).toBe(true);
+      expect(String(trimmed)).toMatch(/database is locked/);
       expect(result).toMatchObject({ ok: true, checkpoints: 0 });
+      other.trim(through);
     } finally {
       other.db.close();
     }

@@ -5,10 +5,23 @@ import { promisify } from 'node:util';
 import { PasswordHasher } from '../../src/common/security/password-hasher';
 import { openSqlite } from '../../src/cli/sqlite-file';
 import { PROJECT_ROOT } from '../../src/config/paths';
-import { cli, cliEnv, expectOneLineError, type CliResult } from '../utils/cli';
+import { Readable } from 'node:stream';
+import { cli as runCliTest, cliEnv, expectOneLineError, type CliResult } from '../utils/cli';
 import { tempDataDir } from '../utils/test-app';
 
 const PASSWORD = 'violet-harbour-lantern-42';
+
+/**
+ * Runs the CLI in-process. `--password X` is handed to user:create on standard
+ * input (`--password-stdin`), as scripts should: the option itself warns on
+ * stderr, which is tested with the other password sources in cli-input.
+ */
+function cli(dataDir: string, argv: string[], extra: Record<string, string> = {}): Promise<CliResult> {
+  const at = argv.indexOf('--password');
+  if (argv[0] !== 'user:create' || at < 0) return runCliTest(dataDir, argv, extra);
+  const rest = [...argv.slice(0, at), '--password-stdin', ...argv.slice(at + 2)];
+  return runCliTest(dataDir, rest, extra, Readable.from([`${argv[at + 1]}\n`]));
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -51,6 +64,8 @@ describe('operator CLI', () => {
       for (const flag of [
         '--email <email>',
         '--password <password>',
+        '--password-stdin',
+        '--password-file <path>',
         '--role <role>',
         '--org <name>',
         '--name <name>',

@@ -1,4 +1,6 @@
+import { Readable } from 'node:stream';
 import { runCli } from '../../src/cli/cli';
+import type { CliStdin } from '../../src/cli/cli-input';
 import { TEST_SECRET } from './test-app';
 
 export interface CliResult {
@@ -13,13 +15,19 @@ export function cliEnv(dataDir: string, extra: Record<string, string> = {}): Rec
 }
 
 /** Runs one CLI invocation in-process, as `npm run cli -- …` would. */
-export async function cli(dataDir: string, argv: string[], extra: Record<string, string> = {}): Promise<CliResult> {
+export async function cli(
+  dataDir: string,
+  argv: string[],
+  extra: Record<string, string> = {},
+  stdin: CliStdin = Readable.from([]),
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, {
     env: cliEnv(dataDir, extra),
     stdout: (text) => (stdout += text),
     stderr: (text) => (stderr += text),
+    stdin,
   });
   return { code, stdout, stderr };
 }

@@ -12,6 +12,7 @@ import {
 import type { CsrfUtilities } from './csrf';
 import { RedirectException } from './exceptions';
 import { HttpExceptionFilter } from './http-exception.filter';
+import { driverError } from '../../../test/utils/driver-error';
 
 function host(path: string, extra: Record<string, unknown> = {}) {
   const res = {
@@ -67,6 +68,16 @@ describe('HttpExceptionFilter', () => {
   };
 
   beforeEach(() => logged.mockClear());
+
+  it('logs a database error as a 500 without its SQL or values, and shows the generic page', () => {
+    const res = page('/things/1', driverError());
+    expect(res.statusCode).toBe(500);
+    expect(JSON.stringify(res.rendered)).not.toMatch(/insert into|\$argon2id\$/i);
+    expect(logged).toHaveBeenCalledTimes(1);
+    const [entry] = logged.mock.calls[0] as [{ err: { message?: unknown; stack?: unknown; code?: unknown } }];
+    expect(`${String(entry.err.message)} ${String(entry.err.stack)}`).not.toMatch(/insert into|\$argon2id\$/i);
+    expect(entry.err.code).toBe('SQLITE_CONSTRAINT_UNIQUE');
+  });
 
   describe('each kind of AppError, as a page and as JSON', () => {
     const cases: [string, AppError, number, string, string][] = [

@@ -9,6 +9,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { databaseErrorForLog, isDatabaseError } from '../error-info';
 import { AppError, RateLimited, type FieldErrors } from '../errors/app-error';
 import { CSRF, type CsrfUtilities } from './csrf';
 import { RedirectException } from './exceptions';
@@ -71,7 +72,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const answer = this.answer(exception, req);
     const { status } = answer;
     if (status >= 500) {
-      this.logger.error({ err: exception, path: req.path }, 'Unhandled error');
+      // Whatever logger is in use, a database error is logged without its SQL and values.
+      const err = isDatabaseError(exception) ? databaseErrorForLog(exception) : exception;
+      this.logger.error({ err, path: req.path }, 'Unhandled error');
     }
     if (exception instanceof RateLimited && exception.retryAfterSeconds !== undefined) {
       res.setHeader('Retry-After', String(Math.max(1, Math.ceil(exception.retryAfterSeconds))));

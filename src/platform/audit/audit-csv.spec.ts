@@ -31,6 +31,10 @@ describe('CSV encoding of the audit log', () => {
     expect(csvField(-3)).toBe('-3');
   });
 
+  it('defuses a formula after a leading line break too', () => {
+    expect(csvField('\n=HYPERLINK("x")')).toBe('"\'\n=HYPERLINK(""x"")"');
+  });
+
   it('quotes fields with commas, quotes and line breaks, doubling the quotes (RFC 4180)', () => {
     expect(csvField('Smith, Ann')).toBe('"Smith, Ann"');
     expect(csvField('say "hi"')).toBe('"say ""hi"""');

@@ -5,7 +5,7 @@ export type CsvValue = string | number | null | undefined;
 
 // A spreadsheet runs a cell starting with one of these as a formula (CSV
 // injection); a leading apostrophe makes it text.
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^[=+\-@\t\r\n]/;
 // RFC 4180 quotes a comma, a quote and a line break; a spreadsheet set to
 // split on a semicolon (many locales) or a tab would otherwise start a new
 // cell there, one that could begin with `=`.

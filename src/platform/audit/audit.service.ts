@@ -16,6 +16,15 @@ const ACTION = /^[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_]*)+$/;
 // what their actions are about (see organizationOf).
 const STAFF_ROLES = ['operator', 'helpdesk'];
 
+/**
+ * What a label may not carry into the audit: control characters (line breaks
+ * included), line and paragraph separators and text-direction overrides. The
+ * audit pages and the CSV show a label on one line as it reads; a forged
+ * second line or a reversed name would mislead the reader. Stored as U+FFFD.
+ */
+const UNSHOWABLE = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/gu;
+const label = (text: string): string => text.slice(0, 254).replace(UNSHOWABLE, '\uFFFD');
+
 /** How often an append is retried after another writer linked to the same entry first. */
 const APPEND_ATTEMPTS = 5;
 
@@ -63,11 +72,11 @@ export class AuditService {
       at: +this.clock.now(),
       actorType: actor.type,
       actorId: actor.id,
-      actorLabel: actor.label.slice(0, 254),
+      actorLabel: label(actor.label),
       action: input.action,
       targetType: input.target?.type ?? null,
       targetId: input.target?.id ?? null,
-      targetLabel: input.target?.label?.slice(0, 254) ?? null,
+      targetLabel: typeof input.target?.label === 'string' ? label(input.target.label) : null,
       organizationId: input.organizationId !== undefined ? input.organizationId : this.organizationOf(actor),
       ip: info.ip?.slice(0, 64) ?? null,
       userAgent: info.userAgent?.slice(0, 512) ?? null,

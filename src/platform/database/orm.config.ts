@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { AppConfig } from '../../config/app.config';
 import { PROJECT_ROOT } from '../../config/paths';
 import { MIGRATIONS } from './migrations';
+import { ImmediateBetterSqliteDialect } from './immediate-transactions';
 import { contextEntityManager } from './request-context';
 import type { SqliteConnection, SqliteHandle } from './sql';
 
@@ -53,6 +54,8 @@ export function buildOrmConfig(
     entitiesTs: entities,
     discovery: { warnWhenNoEntities: false },
     extensions: [Migrator, SeedManager],
+    // Transactions take the write lock when they begin (BEGIN IMMEDIATE), waiting within busy_timeout.
+    driverOptions: { client: ImmediateBetterSqliteDialect },
     pool: {
       afterCreate: (conn: PragmaTarget, done: (err: Error | null, conn: PragmaTarget) => void) => {
         try {

@@ -6,6 +6,7 @@ import { Clock } from '../../common/clock';
 import { runWithRequestInfo, systemActor } from '../../common/request-info';
 import type { JobCounts, JobSpec, JobTrigger } from './job.decorator';
 import { JobsRepository } from './jobs.repository';
+import { safeErrorMessage } from '../../common/error-info';
 
 export type JobOutcome = 'succeeded' | 'failed' | 'skipped';
 
@@ -66,7 +67,8 @@ export class JobRunner {
       counts = (await body()) ?? {};
     } catch (err) {
       outcome = 'failed';
-      error = err instanceof Error ? err.message : String(err);
+      // Shown on the jobs page and by `jobs`: a database error's SQL and values never are.
+      error = safeErrorMessage(err);
       this.logger.error({ err, job: spec.name }, `Job ${spec.name} failed`);
     } finally {
       await this.finish(runId, outcome, counts, error ?? null).catch((err: Error) =>

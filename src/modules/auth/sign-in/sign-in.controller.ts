@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { RateLimit } from '../../../common/http/rate-limit/rate-limit.guard';
 import { typedEmail } from '../rate-limit-accounts';
 import type { Response } from 'express';
@@ -9,6 +9,7 @@ import { SignInService, type SignInCandidate } from './sign-in.service';
 import { KnownBrowsersService } from './known-browsers.service';
 import { Candidate, LocalAuthGuard } from './local-auth.guard';
 import { safeNextPath } from './safe-redirect';
+import { SignInDto } from './dto/sign-in.dto';
 import { SessionMiddleware } from '../sessions/session.middleware';
 
 // Where to go after signing in: a path on this site, named in the form only when it is not the default.
@@ -37,7 +38,12 @@ export class SignInController {
   @Post('login')
   @UseGuards(RateLimit(typedEmail), LocalAuthGuard)
   @FormView('auth/login', LOGIN_LOCALS)
-  async signIn(@Req() req: AppRequest, @Candidate() candidate: SignInCandidate, @Res() res: Response) {
+  async signIn(
+    @Req() req: AppRequest,
+    @Body() form: SignInDto,
+    @Candidate() candidate: SignInCandidate,
+    @Res() res: Response,
+  ) {
     const { token, stage } = await this.auth.signIn(
       candidate,
       { ipAddress: req.ip, userAgent: req.get('user-agent'), browserId: this.browsers.identify(req, res) },
@@ -46,7 +52,7 @@ export class SignInController {
     this.session.setCookie(res, token);
     if (stage === 'two_factor') return res.redirect(303, '/login/2fa');
     if (stage === 'enrol') return res.redirect(303, '/account/security');
-    return res.redirect(303, nextIn(req.body));
+    return res.redirect(303, nextIn(form));
   }
 
   @Post('logout')
