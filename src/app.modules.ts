@@ -1,6 +1,7 @@
 import { accountModule } from './modules/account';
 import { authModule } from './modules/auth';
 import { dashboardModule } from './modules/dashboard';
+import { orgSettingsModule } from './modules/org-settings';
 import { organizationsModule } from './modules/organizations';
 import { peopleModule } from './modules/people';
 import { setupModule } from './modules/setup';
@@ -16,6 +17,7 @@ export const APP_MODULES = [
   organizationsModule,
   peopleModule,
   auditPlatform,
+  orgSettingsModule,
   authModule,
   accountModule,
   mailPlatform,

@@ -26,7 +26,6 @@ import { SessionMiddleware } from './sessions/session.middleware';
 import { DisabledPeopleListener } from './sessions/disabled-people.listener';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { SessionsService } from './sessions/sessions.service';
-import { OrgSettingsController } from './two-factor/org-settings.controller';
 import { TwoFactorController } from './two-factor/two-factor.controller';
 import { TwoFactorRepository } from './two-factor/two-factor.repository';
 import { TwoFactorStore } from './two-factor/two-factor.store';
@@ -50,7 +49,7 @@ import { TwoFactorService } from './two-factor/two-factor.service';
       }),
     }),
   ],
-  controllers: [SignInController, PasswordResetController, TwoFactorController, OrgSettingsController],
+  controllers: [SignInController, PasswordResetController, TwoFactorController],
   providers: [
     AuthTokensService,
     AuthTokensRepository,

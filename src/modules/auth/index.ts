@@ -7,7 +7,6 @@ export const authModule = defineModule({
   id: 'auth',
   module: AuthModule,
   tables: ['sessions', 'auth_tokens', 'recovery_codes', 'known_browsers', 'two_factor_secrets'],
-  nav: [{ label: 'Organization settings', href: '/org/settings', icon: 'settings', roles: ['admin'] }],
   audit: {
     'auth.login.succeeded': 'Signed in',
     'auth.login.failed': 'Sign-in refused',

@@ -12,6 +12,7 @@ export const organizationsModule = defineModule({
   audit: {
     'organization.created': 'Organization created',
     'organization.renamed': 'Organization renamed',
+    'organization.settings_changed': 'Organization settings changed',
   },
   ports: [{ provide: OrganizationNames, useExisting: OrganizationsService }],
   events: {

@@ -141,6 +141,16 @@ export class PeopleRepository {
     return row?.n ?? 0;
   }
 
+  /** The organization's active members and admins who have not turned two-factor on. */
+  activeWithoutTwoFactor(organizationId: string): Promise<{ id: string; email: string; name: string }[]> {
+    return this.sql.all(
+      `select id, email, name from people
+        where organization_id = ? and role in ('admin', 'member') and status = 'active' and totp_enabled_at is null
+        order by name, id`,
+      [organizationId],
+    );
+  }
+
   async setTwoFactorEnabledAt(id: string, at: number | null, now: number): Promise<void> {
     await this.sql.run('update people set totp_enabled_at = ?, updated_at = ? where id = ?', [at, now, id]);
   }
@@ -256,11 +266,6 @@ export class PeopleRepository {
       [id, orgId],
     );
     return result.changes;
-  }
-
-  /** A person of this organization only: another organization's person is not found. */
-  findInOrg(orgId: string, id: string): Promise<Person | null> {
-    return this.em.findOne(Person, { id, organizationId: orgId });
   }
 
   add(person: Person): void {

@@ -107,10 +107,9 @@ export class PeopleService implements RecipientPhrases, MemberCounts {
     return toPage(rows, request, (row) => [row.sortKey, row.id]);
   }
 
-  async getInOrg(orgId: string, id: string): Promise<Person> {
-    const person = await this.people.findInOrg(orgId, id);
-    if (!person) throw new NotFound('Person not found.');
-    return person;
+  /** Who a two-factor reminder goes to. */
+  activeWithoutTwoFactor(organizationId: string): Promise<{ id: string; email: string; name: string }[]> {
+    return this.people.activeWithoutTwoFactor(organizationId);
   }
 
   findById(id: string): Promise<Person | null> {

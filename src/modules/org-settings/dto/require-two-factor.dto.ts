@@ -1,5 +1,5 @@
 import { IsIn, IsOptional } from 'class-validator';
-import { FormDto } from '../../../../common/http/form.dto';
+import { FormDto } from '../../../common/http/form.dto';
 
 /** A checkbox: present (ticked) or absent. */
 export class RequireTwoFactorDto extends FormDto {
