@@ -69,10 +69,11 @@ const findSession = db.prepare<[string], SessionRow>(
          from sessions where id = ?`,
 );
 const findPerson = db.prepare<[string], PersonRow>(
-  `select id, name, email, role, status, organization_id as organizationId from people where id = ?`,
+  `select id, name, email, role, status, organization_id as organizationId, time_zone as timeZone
+         from people where id = ?`,
 );
 const organizationName = db.prepare<[string], { name: string; sessionIdleSeconds: number | null }>(
-  'select name, session_idle_seconds as sessionIdleSeconds from organizations where id = ?',
+  'select name, session_idle_seconds as sessionIdleSeconds, time_zone as timeZone from organizations where id = ?',
 );
 // The dashboard's sign-in security card: the person, the secrets, the organization's rule, the codes left.
 const securityProfile = db.prepare<[string], { totpEnabledAt: number | null; organizationId: string | null }>(

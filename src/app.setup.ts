@@ -98,5 +98,6 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
   app.set('view options', { layout: 'layouts/main' });
   app.set('view cache', true);
   app.setLocal('passwordHelp', app.get(PasswordPolicy).describe());
+  app.setLocal('timeZone', config.timeZone);
   return app;
 }

@@ -52,6 +52,15 @@ describe('loadAppConfig', () => {
     }
   });
 
+  it('reads TIME_ZONE as an IANA zone, UTC by default', () => {
+    const zone = (env: Record<string, string>) => loadAppConfig({ DATA_DIR: join(dir, 'data'), ...env }).timeZone;
+    expect(zone({})).toBe('UTC');
+    expect(zone({ TIME_ZONE: 'Europe/Berlin' })).toBe('Europe/Berlin');
+    for (const bad of ['Mars/Olympus_Mons', 'CET; drop table', '+01:00']) {
+      expect(() => zone({ TIME_ZONE: bad })).toThrow(/TIME_ZONE must be an IANA time zone/);
+    }
+  });
+
   it('keeps the per-address rate limit at or above the per-account one', () => {
     const load = (env: Record<string, string>) => loadAppConfig({ DATA_DIR: join(dir, 'data'), ...env });
     expect(load({ LOGIN_RATE_LIMIT: '5' }).loginRateLimitPerAddress).toBe(50);

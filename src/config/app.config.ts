@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isTimeZone } from './time-zone';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP, isIPv4, isIPv6 } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -24,6 +25,8 @@ export interface AppConfig {
   sessionIdleSeconds: number;
   sessionMaxSeconds: number;
   passwordMinLength: number;
+  /** The install's time zone: pages and mail use it for anyone without their own (or their organization's). */
+  timeZone: string;
   jobs: boolean;
   /** null means every folder in plugins/; [] is safe mode */
   plugins: string[] | null;
@@ -106,6 +109,13 @@ export function defaultBaseUrl(host: string, port: number): string {
   if (name === '0.0.0.0') name = '127.0.0.1';
   if (name === '[::]') name = '[::1]';
   return `http://${name}:${port}`;
+}
+
+function parseTimeZone(raw: string): string {
+  if (!isTimeZone(raw)) {
+    throw new ConfigError('TIME_ZONE', `must be an IANA time zone such as UTC or Europe/Berlin, got "${raw}"`);
+  }
+  return raw;
 }
 
 function parseDatabasePath(raw: string): string {
@@ -259,6 +269,7 @@ export function loadAppConfig(env: Env = readEnvironment()): AppConfig {
     sessionIdleSeconds,
     sessionMaxSeconds,
     passwordMinLength: int(env, 'PASSWORD_MIN_LENGTH', 12, 8, 64),
+    timeZone: parseTimeZone(str(env, 'TIME_ZONE', 'UTC')),
     jobs: onOff(env, 'JOBS', true),
     plugins: parsePlugins(env.PLUGINS),
     logLevel,

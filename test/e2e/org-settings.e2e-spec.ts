@@ -49,6 +49,7 @@ describe('organization settings (/org/settings)', () => {
       name: 'Settings Group',
       minLength: 16,
       idleSeconds: 600,
+      timeZone: null,
     });
     // Empty fields go back to the install's values.
     await save(admin.client, { name: 'Settings Group', passwordMinLength: '', sessionIdleMinutes: '' });

@@ -11,6 +11,8 @@ export interface Principal {
   role: RoleName;
   orgId: string | null;
   orgName: string | null;
+  /** The IANA zone this person reads times in: their own, else their organization's, else the install's. */
+  timeZone: string;
   /** `active` once sign-in is complete; see SessionStage. */
   stage: 'active' | 'two_factor' | 'enrol';
   /** When the password was last typed in this session (sign-in or confirmation). */

@@ -25,4 +25,17 @@ describe('date formatting', () => {
     expect(formatDate(start + 2499 * day)).toBe(formatDate(new Date(start + 2499 * day).toISOString()));
     expect(formatDate(start)).toBe('1 Jan 2000');
   });
+
+  it('formats in the reader’s time zone, naming it, with the day as it is there', () => {
+    const late = Date.parse('2026-11-26T23:30:00Z');
+    expect(formatDateTime(late, 'Europe/Berlin')).toBe('27 Nov 2026, 00:30 CET');
+    expect(formatDate(late, 'Europe/Berlin')).toBe('27 Nov 2026');
+    expect(formatDate(late, 'Asia/Kolkata')).toBe('27 Nov 2026');
+    expect(formatDateTime(late, 'Asia/Kolkata')).toBe('27 Nov 2026, 05:00 GMT+5:30');
+    expect(formatDate(late, 'America/New_York')).toBe('26 Nov 2026');
+    // Summer time is the zone's own business.
+    expect(formatDateTime(Date.parse('2026-07-01T12:00:00Z'), 'Europe/Berlin')).toBe('1 Jul 2026, 14:00 CEST');
+    // An unknown zone is UTC, never an error on a page.
+    expect(formatDateTime(late, 'Nowhere/Else')).toBe('26 Nov 2026, 23:30 UTC');
+  });
 });

@@ -1,18 +1,9 @@
-const DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-  timeZone: 'UTC',
-});
-const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+import { isTimeZone } from '../../config/time-zone';
 
 // Intl formatting costs microseconds a call and a list page formats dozens of
-// dates on a few distinct days: remember the text per day (or minute). UTC, so
-// every instant of one unit formats the same; bounded, so it cannot grow.
+// dates on a few distinct days: remember the text per quarter hour (every
+// time zone's offset is a whole number of quarter hours, so every instant of
+// one quarter formats the same day) or per minute. Bounded, so it cannot grow.
 function perUnit(format: Intl.DateTimeFormat, unitMs: number): (date: Date) => string {
   const texts = new Map<number, string>();
   return (date) => {
@@ -26,8 +17,36 @@ function perUnit(format: Intl.DateTimeFormat, unitMs: number): (date: Date) => s
     return text;
   };
 }
-const formatDay = perUnit(DATE, 86_400_000);
-const formatMinute = perUnit(DATE_TIME, 60_000);
+
+interface ZoneFormats {
+  day: (date: Date) => string;
+  minute: (date: Date) => string;
+}
+
+const ZONES = new Map<string, ZoneFormats>();
+
+function zone(timeZone: string): ZoneFormats {
+  let formats = ZONES.get(timeZone);
+  if (!formats) {
+    const tz = isTimeZone(timeZone) ? timeZone : 'UTC';
+    const date = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: tz });
+    const dateTime = new Intl.DateTimeFormat('en-GB', {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+      timeZone: tz,
+      timeZoneName: 'short',
+    });
+    formats = { day: perUnit(date, 900_000), minute: perUnit(dateTime, 60_000) };
+    if (ZONES.size >= 500) ZONES.clear();
+    ZONES.set(timeZone, formats);
+  }
+  return formats;
+}
+const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
 export function toDate(value: unknown): Date | null {
   if (value instanceof Date) return Number.isNaN(+value) ? null : value;
@@ -38,16 +57,16 @@ export function toDate(value: unknown): Date | null {
   return null;
 }
 
-/** "26 Nov 2026" */
-export function formatDate(value: unknown): string {
+/** "26 Nov 2026", as the day is in `timeZone`. */
+export function formatDate(value: unknown, timeZone = 'UTC'): string {
   const date = toDate(value);
-  return date ? formatDay(date) : '';
+  return date ? zone(timeZone).day(date) : '';
 }
 
-/** "26 Nov 2026, 14:20 UTC" */
-export function formatDateTime(value: unknown): string {
+/** "26 Nov 2026, 14:20 UTC", "27 Nov 2026, 00:59 CET": in `timeZone`, named. */
+export function formatDateTime(value: unknown, timeZone = 'UTC'): string {
   const date = toDate(value);
-  return date ? `${formatMinute(date)} UTC` : '';
+  return date ? zone(timeZone).minute(date) : '';
 }
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [

@@ -17,6 +17,8 @@ export const PLUGIN_NAV_SETTING = 'seatdesk.pluginNav';
 export function applyLayoutLocals(req: Request, res: Response, csrf: CsrfUtilities): void {
   const user = (req as AppRequest).user;
   const locals = res.locals as Record<string, unknown>;
+  // Dates on the page in the reader's zone (app.locals.timeZone, the install's, for anyone else).
+  if (user) locals.timeZone = user.timeZone;
   // Half-way through two-factor a session shows nothing of the account; one
   // that must enrol shows who is signed in (to sign out) but no navigation.
   if (user && user.stage !== 'two_factor') {

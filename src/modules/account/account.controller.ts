@@ -23,6 +23,7 @@ import { ConfirmLinkDto } from './dto/confirm-link.dto';
 import { EmailChangeDto } from './dto/email-change.dto';
 import { PhraseDto } from './dto/phrase.dto';
 import { ProfileDto } from './dto/profile.dto';
+import { TimeZoneDto } from './dto/time-zone.dto';
 
 const SHOW_LOCALS = () => ({
   title: 'Account',
@@ -68,6 +69,14 @@ export class AccountController {
   async updateProfile(@CurrentUser() user: Principal, @Body() body: ProfileDto, @Res() res: Response) {
     await this.account.rename(user, body.name);
     setFlash(res, 'success', 'Your name was saved.');
+    return res.redirect(303, '/account');
+  }
+
+  @Post('time-zone')
+  @FormView('account/show', SHOW_LOCALS)
+  async updateTimeZone(@CurrentUser() user: Principal, @Body() body: TimeZoneDto, @Res() res: Response) {
+    await this.account.setTimeZone(user, body.timeZone ?? null);
+    setFlash(res, 'success', 'Your time zone was saved: times are shown in it from now on.');
     return res.redirect(303, '/account');
   }
 

@@ -83,6 +83,7 @@ describe('AccountService', () => {
       mail as unknown as MailService,
       audit as unknown as AuditService,
       new FixedClock(Date.parse('2026-11-26T10:00:00Z')),
+      { timeZone: 'UTC' } as AppConfig,
     );
   });
 

@@ -1,5 +1,7 @@
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/better-sqlite';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../../common/config.module';
+import type { AppConfig } from '../../config/app.config';
 import { Clock } from '../../common/clock';
 import { InputRefused, NotFound, RateLimited, Unauthenticated, type FieldErrors } from '../../common/errors/app-error';
 import { SlidingQuota } from '../../common/http/rate-limit/daily-quota';
@@ -12,6 +14,7 @@ import { REAUTH_LOCKED, ReauthService } from '../auth/reauth.service';
 import { SessionsService } from '../auth/sessions/sessions.service';
 import { MailService } from '../../platform/mail/mail.service';
 import { OrganizationsService } from '../organizations/organizations.service';
+import { timeZoneOptions } from '../../common/view/time-zones';
 import { AuditLogService } from '../../platform/audit/audit-log.service';
 import type { ActivityRow } from '../../platform/audit/audit.repository';
 import { accountView } from './account.view';
@@ -55,6 +58,7 @@ export class AccountService {
     private readonly mail: MailService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   // Uses by person id; in memory, like the forms' rate limits.
@@ -79,7 +83,28 @@ export class AccountService {
   async page(personId: string) {
     const person = await this.get(personId);
     const org = person.organizationId ? await this.organizations.findById(person.organizationId) : null;
-    return accountView(person, org?.name ?? null);
+    const fallback = org?.timeZone ?? this.config.timeZone;
+    return {
+      ...accountView(person, org?.name ?? null),
+      timeZonePicker: {
+        options: timeZoneOptions(person.timeZone),
+        fallbackLabel: `${org?.timeZone ? 'Your organization’s' : 'This install’s'} (${fallback})`,
+      },
+    };
+  }
+
+  /** The person's own time zone, or null for their organization's (else the install's). */
+  async setTimeZone(user: Principal, timeZone: string | null): Promise<void> {
+    const person = await this.get(user.personId);
+    if (person.timeZone === timeZone) return;
+    await this.em.transactional(async () => {
+      await this.people.updateDetails(person.id, { timeZone }, this.clock.now());
+      await this.audit.record({
+        action: 'user.updated',
+        target: personTarget(person),
+        details: { changed: ['timeZone'], timeZone },
+      });
+    });
   }
 
   /** The password typed again (/account/confirm): opens sensitive changes for a while. */

@@ -31,8 +31,17 @@ export class OrgSettingsPageLocals implements NestInterceptor {
   async intercept(context: ExecutionContext, next: CallHandler) {
     const req = context.switchToHttp().getRequest<AppRequest>();
     if (req.formView === 'org/settings' && req.user?.orgId) {
-      const { org, install } = await this.settings.page(req.user.orgId);
-      req.formLocals = { ...req.formLocals, org, install };
+      const { org, install, timeZoneOptions } = await this.settings.page(req.user.orgId);
+      // The zone just chosen stays chosen on the form shown again.
+      const body = req.body as { timeZone?: unknown } | undefined;
+      const chosen = typeof body?.timeZone === 'string' ? body.timeZone : null;
+      req.formLocals = {
+        ...req.formLocals,
+        org,
+        install,
+        timeZoneOptions:
+          chosen === null ? timeZoneOptions : timeZoneOptions.map((o) => ({ ...o, selected: o.value === chosen })),
+      };
     }
     return next.handle();
   }

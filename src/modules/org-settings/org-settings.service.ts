@@ -11,6 +11,7 @@ import { TwoFactorService } from '../auth/two-factor/two-factor.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { PeopleService } from '../people/people.service';
 import type { OrganizationSettingsDto } from './dto/organization-settings.dto';
+import { timeZoneOptions } from '../../common/view/time-zones';
 
 /** Reminders to set up two-factor: one round a day per organization. */
 const REMINDERS_PER_DAY = 1;
@@ -45,6 +46,7 @@ export class OrgSettingsService {
         passwordMinLength: org.passwordMinLength ?? '',
         sessionIdleMinutes: org.sessionIdleSeconds !== null ? Math.round(org.sessionIdleSeconds / 60) : '',
       },
+      timeZoneOptions: timeZoneOptions(org.timeZone),
       install: this.installLimits(),
     };
   }
@@ -54,6 +56,7 @@ export class OrgSettingsService {
     return {
       passwordMinLength: this.config.passwordMinLength,
       sessionIdleMinutes: Math.floor(this.config.sessionIdleSeconds / 60),
+      timeZone: this.config.timeZone,
     };
   }
 
@@ -62,6 +65,7 @@ export class OrgSettingsService {
       name: input.name,
       passwordMinLength: input.passwordMinLength !== undefined ? Number(input.passwordMinLength) : null,
       sessionIdleSeconds: input.sessionIdleMinutes !== undefined ? Number(input.sessionIdleMinutes) * 60 : null,
+      timeZone: input.timeZone ?? null,
     });
   }
 

@@ -1,6 +1,7 @@
 import { defineModule } from '../../platform/module-host/define-module';
 import './organizations.events';
 import { OrganizationNames } from '../../platform/audit/organization-names';
+import { OrganizationTimeZones } from '../../platform/mail/mail-recipients';
 import { OrganizationsModule } from './organizations.module';
 import { OrganizationsService } from './organizations.service';
 
@@ -14,7 +15,10 @@ export const organizationsModule = defineModule({
     'organization.renamed': 'Organization renamed',
     'organization.settings_changed': 'Organization settings changed',
   },
-  ports: [{ provide: OrganizationNames, useExisting: OrganizationsService }],
+  ports: [
+    { provide: OrganizationNames, useExisting: OrganizationsService },
+    { provide: OrganizationTimeZones, useExisting: OrganizationsService },
+  ],
   events: {
     'organization.created': 'An organization was created.',
     'organization.renamed': 'An organization was renamed.',

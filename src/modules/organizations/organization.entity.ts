@@ -24,6 +24,10 @@ export class Organization extends BaseEntity {
   @Property({ type: 'integer', nullable: true })
   sessionIdleSeconds: number | null = null;
 
+  /** Its people's default time zone (each may choose their own); null: the install's. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  timeZone: string | null = null;
+
   constructor(name: string) {
     super();
     this.name = name;

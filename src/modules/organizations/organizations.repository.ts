@@ -35,6 +35,13 @@ export function organizationListQuery(request: PageRequest, search?: string): { 
   };
 }
 
+/** What every request of a signed-in member needs of their organization. */
+export interface SessionPolicyRow {
+  name: string;
+  sessionIdleSeconds: number | null;
+  timeZone: string | null;
+}
+
 @Injectable()
 export class OrganizationsRepository {
   constructor(
@@ -62,10 +69,18 @@ export class OrganizationsRepository {
   }
 
   /** What every request of a signed-in member needs of their organization: one primary-key read. */
-  sessionPolicy(id: string): Promise<{ name: string; sessionIdleSeconds: number | null } | undefined> {
-    return this.sql.get('select name, session_idle_seconds as sessionIdleSeconds from organizations where id = ?', [
+  sessionPolicy(id: string): Promise<SessionPolicyRow | undefined> {
+    return this.sql.get(
+      'select name, session_idle_seconds as sessionIdleSeconds, time_zone as timeZone from organizations where id = ?',
+      [id],
+    );
+  }
+
+  async timeZoneOf(id: string): Promise<string | null> {
+    const row = await this.sql.get<{ tz: string | null }>('select time_zone as tz from organizations where id = ?', [
       id,
     ]);
+    return row?.tz ?? null;
   }
 
   async passwordMinLength(id: string): Promise<number | null> {

@@ -8,9 +8,10 @@ import { toPage, type Page, type PageRequest } from '../../common/pagination';
 import { AppEvents } from '../../platform/events/app-events.service';
 import { AuditService } from '../../platform/audit/audit.service';
 import type { OrganizationNames } from '../../platform/audit/organization-names';
+import type { OrganizationTimeZones } from '../../platform/mail/mail-recipients';
 import { MemberCounts } from './member-counts';
 import { Organization } from './organization.entity';
-import { OrganizationsRepository, type OrganizationRow } from './organizations.repository';
+import { OrganizationsRepository, type OrganizationRow, type SessionPolicyRow } from './organizations.repository';
 
 export interface OrganizationSettingsInput {
   name: string;
@@ -18,10 +19,17 @@ export interface OrganizationSettingsInput {
   passwordMinLength: number | null;
   /** Null: the install's. */
   sessionIdleSeconds: number | null;
+  /** The default time zone of its people; null: the install's. */
+  timeZone: string | null;
 }
 
 // The audit's names for the settings (a detail never has "password" in its name).
-const DETAIL_NAMES = { name: 'name', passwordMinLength: 'minLength', sessionIdleSeconds: 'idleSeconds' } as const;
+const DETAIL_NAMES = {
+  name: 'name',
+  passwordMinLength: 'minLength',
+  sessionIdleSeconds: 'idleSeconds',
+  timeZone: 'timeZone',
+} as const;
 
 const NAME_TAKEN = 'An organization with this name already exists.';
 
@@ -32,7 +40,7 @@ function cleanName(name: string): string {
 }
 
 @Injectable()
-export class OrganizationsService implements OrganizationNames {
+export class OrganizationsService implements OrganizationNames, OrganizationTimeZones {
   constructor(
     private readonly em: EntityManager,
     private readonly orgs: OrganizationsRepository,
@@ -65,8 +73,13 @@ export class OrganizationsService implements OrganizationNames {
   }
 
   /** The organization's name and its own idle timeout (null: the install's), for the session lookup. */
-  sessionPolicy(id: string): Promise<{ name: string; sessionIdleSeconds: number | null } | undefined> {
+  sessionPolicy(id: string): Promise<SessionPolicyRow | undefined> {
     return this.orgs.sessionPolicy(id);
+  }
+
+  /** The organization's default time zone for its people's mail and pages, or null (OrganizationTimeZones). */
+  timeZoneOf(organizationId: string): Promise<string | null> {
+    return this.orgs.timeZoneOf(organizationId);
   }
 
   /** The organization's own minimum password length, or null for the install's (and for no organization). */
@@ -82,7 +95,7 @@ export class OrganizationsService implements OrganizationNames {
   async updateSettings(id: string, input: OrganizationSettingsInput): Promise<boolean> {
     const errors: FieldErrors = {};
     const name = cleanName(input.name);
-    const { passwordMinLength, sessionIdleSeconds } = input;
+    const { passwordMinLength, sessionIdleSeconds, timeZone } = input;
     if (passwordMinLength !== null && (passwordMinLength < this.config.passwordMinLength || passwordMinLength > 64)) {
       errors.passwordMinLength = `Choose from ${this.config.passwordMinLength} (this install's minimum) to 64 characters.`;
     }
@@ -101,13 +114,15 @@ export class OrganizationsService implements OrganizationNames {
         name: org.name,
         passwordMinLength: org.passwordMinLength,
         sessionIdleSeconds: org.sessionIdleSeconds,
+        timeZone: org.timeZone,
       };
-      const after = { name, passwordMinLength, sessionIdleSeconds };
+      const after = { name, passwordMinLength, sessionIdleSeconds, timeZone };
       const changed = (Object.keys(after) as (keyof typeof after)[]).filter((key) => before[key] !== after[key]);
       if (changed.length === 0) return false;
       if (name !== org.name) org.rename(name);
       org.passwordMinLength = passwordMinLength;
       org.sessionIdleSeconds = sessionIdleSeconds;
+      org.timeZone = timeZone;
       await em.flush();
       await this.audit.record({
         action: 'organization.settings_changed',
@@ -119,6 +134,7 @@ export class OrganizationsService implements OrganizationNames {
           name,
           minLength: passwordMinLength,
           idleSeconds: sessionIdleSeconds,
+          timeZone,
         },
       });
       if (changed.includes('name')) {

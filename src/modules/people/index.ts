@@ -1,5 +1,5 @@
 import { defineModule } from '../../platform/module-host/define-module';
-import { RecipientPhrases } from '../../platform/mail/recipient-phrases';
+import { MailRecipients } from '../../platform/mail/mail-recipients';
 import { MemberCounts } from '../organizations/member-counts';
 import { PeopleModule } from './people.module';
 import { PeopleService } from './people.service';
@@ -24,7 +24,7 @@ export const peopleModule = defineModule({
     'user.removed': 'A person was removed from their organization.',
   },
   ports: [
-    { provide: RecipientPhrases, useExisting: PeopleService },
+    { provide: MailRecipients, useExisting: PeopleService },
     { provide: MemberCounts, useExisting: PeopleService },
   ],
 });

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { keysetClause, likeContains, type PageRequest } from '../../common/pagination';
 import { normalizeEmail, Person, type PersonStatus, type Role } from './person.entity';
 import { placeholders, Sql } from '../../platform/database/sql';
+import type { MailRecipient } from '../../platform/mail/mail-recipients';
 
 export interface PersonRow {
   id: string;
@@ -75,10 +76,11 @@ export interface PrincipalRow {
   role: Role;
   status: string;
   organizationId: string | null;
+  timeZone: string | null;
 }
 
 export type PersonDetails = Partial<
-  Pick<Person, 'name' | 'email' | 'antiPhishingPhrase' | 'backupEmail' | 'backupEmailConfirmedAt'>
+  Pick<Person, 'name' | 'email' | 'antiPhishingPhrase' | 'backupEmail' | 'backupEmailConfirmedAt' | 'timeZone'>
 >;
 
 /** Queries about people. Never flushes: the service owns the transaction. */
@@ -110,7 +112,8 @@ export class PeopleRepository {
   /** What a session needs of its person on every request: one primary-key read. */
   principal(id: string): Promise<PrincipalRow | undefined> {
     return this.sql.get<PrincipalRow>(
-      `select id, name, email, role, status, organization_id as organizationId from people where id = ?`,
+      `select id, name, email, role, status, organization_id as organizationId, time_zone as timeZone
+         from people where id = ?`,
       [id],
     );
   }
@@ -157,17 +160,20 @@ export class PeopleRepository {
 
   // Their sign-in email, or else their confirmed backup email when exactly one
   // person has confirmed it. One statement over two indexes (email, backup_email).
-  async phraseForAddress(address: string): Promise<string | null> {
-    const rows = await this.sql.all<{ phrase: string | null; backup: number }>(
-      `select anti_phishing_phrase as phrase, 0 as backup from people where email = ?
+  async mailRecipient(address: string): Promise<MailRecipient | null> {
+    const rows = await this.sql.all<MailRecipient & { backup: number }>(
+      `select anti_phishing_phrase as antiPhishingPhrase, time_zone as timeZone, organization_id as organizationId,
+              0 as backup
+         from people where email = ?
        union all
-       select * from (select anti_phishing_phrase, 1 from people
+       select * from (select anti_phishing_phrase, time_zone, organization_id, 1 from people
          where backup_email = ? and backup_email_confirmed_at is not null limit 2)`,
       [address.toLowerCase(), address.toLowerCase()],
     );
-    const own = rows.find((row) => row.backup === 0);
-    if (own) return own.phrase;
-    return rows.length === 1 ? rows[0].phrase : null;
+    const own = rows.find((row) => row.backup === 0) ?? (rows.length === 1 ? rows[0] : undefined);
+    return own
+      ? { antiPhishingPhrase: own.antiPhishingPhrase, timeZone: own.timeZone, organizationId: own.organizationId }
+      : null;
   }
 
   async updateDetails(id: string, changes: PersonDetails, now: Date): Promise<void> {

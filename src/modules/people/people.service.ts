@@ -7,7 +7,7 @@ import { PasswordHasher } from '../../common/security/password-hasher';
 import { toPage, type Page, type PageRequest } from '../../common/pagination';
 import { AppEvents } from '../../platform/events/app-events.service';
 import { AuditService } from '../../platform/audit/audit.service';
-import type { RecipientPhrases } from '../../platform/mail/recipient-phrases';
+import type { MailRecipient, MailRecipients } from '../../platform/mail/mail-recipients';
 import type { MemberCounts } from '../organizations/member-counts';
 import { PasswordPolicy } from './password-policy';
 import {
@@ -31,7 +31,7 @@ export interface NewPerson {
 }
 
 @Injectable()
-export class PeopleService implements RecipientPhrases, MemberCounts {
+export class PeopleService implements MailRecipients, MemberCounts {
   constructor(
     private readonly em: EntityManager,
     private readonly people: PeopleRepository,
@@ -164,9 +164,9 @@ export class PeopleService implements RecipientPhrases, MemberCounts {
     return this.people.setTwoFactorEnabledAt(personId, at ? +at : null, +this.clock.now());
   }
 
-  /** The mail outbox asks whose phrase to show (RecipientPhrases). */
-  phraseForAddress(address: string): Promise<string | null> {
-    return this.people.phraseForAddress(address);
+  /** The mail outbox asks who reads an address: their phrase and time zone (MailRecipients). */
+  recipient(address: string): Promise<MailRecipient | null> {
+    return this.people.mailRecipient(address);
   }
 
   /** Hashes a new password (argon2: tens of ms), to hand to setPassword() inside a transaction. */

@@ -86,6 +86,10 @@ export class Person extends BaseEntity {
   @Property({ type: Date, nullable: true })
   passwordChangedAt: Date | null = null;
 
+  /** The IANA zone pages and mail show this person's times in; null: the organization's, else the install's. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  timeZone: string | null = null;
+
   constructor(init: { email: string; name: string; passwordHash: string; role: Role; organizationId?: string | null }) {
     super();
     this.email = normalizeEmail(init.email);

@@ -1,5 +1,7 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../../common/config.module';
+import type { AppConfig } from '../../config/app.config';
 import { Clock } from '../../common/clock';
 import { isMailAddress } from '../../common/http/email-address';
 import { NotFound } from '../../common/errors/app-error';
@@ -10,7 +12,7 @@ import { AuditService } from '../audit/audit.service';
 import { MailDeliveryService, type MailDeliveryCounts } from './mail-delivery.service';
 import { MailOutboxRepository, type MailMessageRow, type MailStatus } from './mail-outbox.repository';
 import { MailRenderer, type MailData } from './mail-renderer';
-import { RecipientPhrases } from './recipient-phrases';
+import { MailRecipients, OrganizationTimeZones } from './mail-recipients';
 
 /**
  * The outbox. Other modules call enqueue() inside their own transaction; the
@@ -21,7 +23,9 @@ import { RecipientPhrases } from './recipient-phrases';
 export class MailService {
   constructor(
     private readonly em: EntityManager,
-    private readonly phrases: RecipientPhrases,
+    private readonly recipients: MailRecipients,
+    private readonly organizationZones: OrganizationTimeZones,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly outbox: MailOutboxRepository,
     private readonly renderer: MailRenderer,
     private readonly delivery: MailDeliveryService,
@@ -42,9 +46,15 @@ export class MailService {
     // One plain address, no display name, no list: anything else is a caller's bug
     // (forms check the same rule with @IsEmailAddress()).
     if (!isMailAddress(address)) throw new Error(`Mail recipient "${String(to)}" is not one address`);
+    const recipient = await this.recipients.recipient(address);
     const antiPhishingPhrase =
-      data.antiPhishingPhrase !== undefined ? data.antiPhishingPhrase : await this.phrases.phraseForAddress(address);
-    const rendered = this.renderer.render(template, { ...data, antiPhishingPhrase });
+      data.antiPhishingPhrase !== undefined ? data.antiPhishingPhrase : (recipient?.antiPhishingPhrase ?? null);
+    // Times in the reader's zone: their own, their organization's, or the install's.
+    const timeZone =
+      recipient?.timeZone ??
+      (recipient?.organizationId ? await this.organizationZones.timeZoneOf(recipient.organizationId) : null) ??
+      this.config.timeZone;
+    const rendered = this.renderer.render(template, { ...data, antiPhishingPhrase, timeZone });
     const id = await this.outbox.insert({ template, to: address, ...rendered, now: +this.clock.now() });
     this.afterCommit.run(() => this.delivery.kick());
     return id;

@@ -144,6 +144,7 @@ export class SessionsService {
       role: person.role,
       orgId: person.organizationId,
       orgName: org?.name ?? null,
+      timeZone: person.timeZone ?? org?.timeZone ?? this.config.timeZone,
       stage: row.stage,
       confirmedAt: row.confirmedAt !== null ? new Date(row.confirmedAt) : null,
     };

@@ -43,6 +43,7 @@ describe('TwoFactorSignInService.verify', () => {
     orgId: 'o1',
     orgName: 'Org',
     stage: 'two_factor',
+    timeZone: 'UTC',
     confirmedAt: new Date(start),
   };
   type TwoFactorMock = jest.Mocked<

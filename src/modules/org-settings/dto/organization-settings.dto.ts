@@ -2,6 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsOptional, Matches } from 'class-validator';
 import { FormDto } from '../../../common/http/form.dto';
 import { IsLineOfText, LINE_OF_TEXT_MESSAGE, trimLine } from '../../../common/http/text-rules';
+import { IsTimeZone } from '../../../common/view/time-zones';
 
 const blankToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value;
@@ -21,4 +22,9 @@ export class OrganizationSettingsDto extends FormDto {
   @IsOptional()
   @Matches(/^\d{1,5}$/, { message: 'Enter a whole number of minutes, or leave it empty.' })
   sessionIdleMinutes?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsTimeZone()
+  timeZone?: string;
 }

@@ -9,6 +9,7 @@ import { Migration20261126000700_organization_name_key } from './Migration202611
 import { Migration20261204000000_two_factor_secrets } from './Migration20261204000000_two_factor_secrets';
 import { Migration20261204000100_people_list } from './Migration20261204000100_people_list';
 import { Migration20261204000200_organization_policies } from './Migration20261204000200_organization_policies';
+import { Migration20261204000300_time_zones } from './Migration20261204000300_time_zones';
 
 // Listed explicitly so compiled code and ts-jest find the same migrations
 // without globbing the file system. Append new ones at the end.
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261204000000_two_factor_secrets', class: Migration20261204000000_two_factor_secrets },
   { name: 'Migration20261204000100_people_list', class: Migration20261204000100_people_list },
   { name: 'Migration20261204000200_organization_policies', class: Migration20261204000200_organization_policies },
+  { name: 'Migration20261204000300_time_zones', class: Migration20261204000300_time_zones },
 ];
