@@ -1,6 +1,7 @@
 import { accountModule } from './modules/account';
 import { authModule } from './modules/auth';
 import { dashboardModule } from './modules/dashboard';
+import { helpdeskModule } from './modules/helpdesk';
 import { organizationsModule } from './modules/organizations';
 import { peopleModule } from './modules/people';
 import { setupModule } from './modules/setup';
@@ -15,6 +16,7 @@ export const APP_MODULES = [
   dashboardModule,
   organizationsModule,
   peopleModule,
+  helpdeskModule,
   auditPlatform,
   authModule,
   accountModule,
