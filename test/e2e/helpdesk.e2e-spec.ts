@@ -104,6 +104,9 @@ describe('helpdesk (/admin/users)', () => {
       expect(names(await search('ann qui'))).toEqual(['Annabel Quist']);
       expect(names(await search('globex'))).toEqual(expect.arrayContaining(['Zoë Quimby', 'Bob Quarry']));
       expect(names(await search('quist nobody'))).toEqual([]);
+      // FTS5 syntax typed into the box is only text.
+      expect(names(await search('"quist*'))).toEqual(['Annabel Quist']);
+      expect(names(await search('quist OR NEAR('))).toEqual([]);
     });
 
     it('finds by the start of the sign-in address when the search has an @', async () => {
@@ -293,6 +296,16 @@ describe('helpdesk (/admin/users)', () => {
       expect(await auditOf(p.person.id, 'user.unlocked')).toEqual([]);
       expect(await auditOf(p.person.id, 'user.sessions_ended')).toEqual([]);
       expect(await mailsTo(p.email)).toHaveLength(1); // the lockout's own mail
+    });
+
+    it('refuses to give access back to a disabled account: its organization decides', async () => {
+      const p = await createPerson(t.app, { name: 'Dora Disabled' });
+      await sql(`update people set status = 'disabled' where id = ?`, p.person.id);
+      const res = await act(agent.client, p.person.id, 'send-reset', VERIFIED);
+      expect(res.status).toBe(409);
+      expect(errorSummary(res.text).join(' ')).toContain('Only an admin of the organization can enable it.');
+      expect(await auditOf(p.person.id, 'user.password_reset_sent')).toEqual([]);
+      expect(await mailsTo(p.email)).toEqual([]);
     });
 
     it('guides a "can\'t sign in" call to the narrowest action, refusing an incomplete checklist on its own page', async () => {

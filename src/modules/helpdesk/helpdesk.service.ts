@@ -144,7 +144,7 @@ export class HelpdeskService {
     };
   }
 
-  /** Why the agent may not act on this person (their own account), or null. */
+  /** Whether the agent may act on this person: anyone they may see, but never their own account. */
   mayAct(actor: Principal, person: Person): boolean {
     return person.id !== actor.personId;
   }
