@@ -1,6 +1,7 @@
 import { accountModule } from './modules/account';
 import { authModule } from './modules/auth';
 import { dashboardModule } from './modules/dashboard';
+import { helpdeskModule } from './modules/helpdesk';
 import { orgSettingsModule } from './modules/org-settings';
 import { organizationsModule } from './modules/organizations';
 import { peopleModule } from './modules/people';
@@ -16,6 +17,7 @@ export const APP_MODULES = [
   dashboardModule,
   organizationsModule,
   peopleModule,
+  helpdeskModule,
   auditPlatform,
   orgSettingsModule,
   authModule,

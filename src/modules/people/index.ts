@@ -8,7 +8,8 @@ import './people.events';
 export const peopleModule = defineModule({
   id: 'people',
   module: PeopleModule,
-  tables: ['people'],
+  // people_search: the FTS5 word index of names and addresses (docs/adr/0005-people-search.md).
+  tables: ['people', 'people_search'],
   nav: [{ label: 'People', href: '/org/users', icon: 'users', roles: ['admin'] }],
   audit: {
     'user.created': 'Account created',

@@ -68,6 +68,80 @@ const KEEPS_AN_ACTIVE_ADMIN = `(role <> 'admin' or status <> 'active' or exists 
 const SECURITY_PROFILE = `select id, email, name, status, role, organization_id as organizationId,
   totp_enabled_at as totpEnabledAt, anti_phishing_phrase as antiPhishingPhrase from people`;
 
+/** A person found by the cross-organization search (helpdesk, operators). */
+export interface PersonSearchRow {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  status: string;
+  organizationId: string | null;
+  lastSignInAt: number | null;
+  lockedUntil: number | null;
+  totpEnabledAt: number | null;
+  /** The keyset cursor: the address (by address) or the row's place in the word index (by words). */
+  sortKey: string | number;
+}
+
+/**
+ * What the cross-organization search looks for: the start of an address
+ * (answered by the unique email index as a range), or the starts of words of
+ * a name or address (answered by the `people_search` FTS5 index).
+ */
+export type PeopleSearch = { by: 'email'; prefix: string } | { by: 'words'; words: readonly string[] };
+
+const SEARCH_COLUMNS = `p.id, p.name, p.email, p.role, p.status, p.organization_id as organizationId,
+  p.last_sign_in_at as lastSignInAt, p.locked_until as lockedUntil, p.totp_enabled_at as totpEnabledAt`;
+
+// The largest code point: every string that starts with `prefix` sorts below
+// prefix + this (SQLite compares text as UTF-8 bytes, and F4 8F BF BF is the
+// greatest valid sequence).
+const AFTER_EVERY_SUFFIX = String.fromCodePoint(0x10ffff);
+
+// An FTS5 query that matches rows having a word starting with each of `words`
+// (all of them): every word quoted, so none is read as FTS5 syntax.
+const ftsPrefixQuery = (words: readonly string[]) => words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' ');
+
+/**
+ * The SQL of one keyset page of the cross-organization search (exported so a
+ * test can EXPLAIN it). By address: a range over `people_email_unique`,
+ * ordered by address. By words: the FTS5 index (SQLite-only syntax, kept
+ * here), ordered by rowid, which FTS5 returns in order; each row is then one
+ * rowid lookup. Neither reads more than `limit + 1` people.
+ */
+export function peopleSearchSql(search: PeopleSearch, request: PageRequest): { sql: string; params: unknown[] } {
+  const cursor = request.after ?? request.before;
+  const backwards = request.before !== null;
+  const op = backwards ? '<' : '>';
+  const order = backwards ? 'desc' : 'asc';
+  const limit = request.limit + 1;
+  if (search.by === 'email') {
+    const keyset = typeof cursor?.[0] === 'string' ? ` and p.email ${op} ?` : '';
+    return {
+      sql: `select ${SEARCH_COLUMNS}, p.email as sortKey from people p
+             where p.email >= ? and p.email < ?${keyset}
+             order by p.email ${order} limit ?`,
+      params: [search.prefix, search.prefix + AFTER_EVERY_SUFFIX, ...(keyset ? [cursor![0]] : []), limit],
+    };
+  }
+  const keyset = typeof cursor?.[0] === 'number' ? ` and s.rowid ${op} ?` : '';
+  return {
+    sql: `select ${SEARCH_COLUMNS}, s.rowid as sortKey from people_search s
+            join people p on p.rowid = s.rowid
+           where people_search match ?${keyset}
+           order by s.rowid ${order} limit ?`,
+    params: [ftsPrefixQuery(search.words), ...(keyset ? [cursor![0]] : []), limit],
+  };
+}
+
+/** An organization admin, to be told of what support did to a fellow admin. */
+export interface AdminContactRow {
+  id: string;
+  name: string;
+  email: string;
+  antiPhishingPhrase: string | null;
+}
+
 /** What a session knows of its person. */
 export interface PrincipalRow {
   id: string;
@@ -235,6 +309,22 @@ export class PeopleRepository {
         order by ${keyset.orderBy}
         limit ?`,
       [...params, request.limit + 1],
+    );
+  }
+
+  /** One keyset page of people of every organization and staff, found by address or words (see peopleSearchSql). */
+  search(search: PeopleSearch, request: PageRequest): Promise<PersonSearchRow[]> {
+    const { sql, params } = peopleSearchSql(search, request);
+    return this.sql.all<PersonSearchRow>(sql, params);
+  }
+
+  /** The organization's active admins, but for `exceptId` (through the organization index). */
+  activeAdminsOf(orgId: string, exceptId: string): Promise<AdminContactRow[]> {
+    return this.sql.all<AdminContactRow>(
+      `select id, name, email, anti_phishing_phrase as antiPhishingPhrase from people
+        where organization_id = ? and role = 'admin' and status = 'active' and id <> ?
+        order by name, id limit 50`,
+      [orgId, exceptId],
     );
   }
 

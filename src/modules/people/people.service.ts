@@ -12,14 +12,24 @@ import type { MemberCounts } from '../organizations/member-counts';
 import { PasswordPolicy } from './password-policy';
 import {
   PeopleRepository,
+  type AdminContactRow,
   type PeopleListFilter,
+  type PeopleSearch,
   type PersonDetails,
+  type PersonSearchRow,
   type PersonRow,
   type PrincipalRow,
   type SecurityProfileRow,
 } from './people.repository';
 
-export type { PersonRow, PrincipalRow, SecurityProfileRow } from './people.repository';
+export type {
+  AdminContactRow,
+  PeopleSearch,
+  PersonRow,
+  PersonSearchRow,
+  PrincipalRow,
+  SecurityProfileRow,
+} from './people.repository';
 import { normalizeEmail, Person, personTarget, ROLES, type Role } from './person.entity';
 
 export interface NewPerson {
@@ -110,6 +120,33 @@ export class PeopleService implements MailRecipients, MemberCounts {
   /** Who a two-factor reminder goes to. */
   activeWithoutTwoFactor(organizationId: string): Promise<{ id: string; email: string; name: string }[]> {
     return this.people.activeWithoutTwoFactor(organizationId);
+  }
+
+  /**
+   * What a search box's text looks for across every organization: with an
+   * `@`, the start of a sign-in address; otherwise the starts of words (up to
+   * five) of a name or address, all of them. Null when there is nothing to
+   * look for.
+   */
+  static parseSearch(text: string): PeopleSearch | null {
+    const query = text.trim().slice(0, 120);
+    if (query.includes('@')) return { by: 'email', prefix: normalizeEmail(query) };
+    const words = query
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean)
+      .slice(0, 5);
+    return words.length > 0 ? { by: 'words', words } : null;
+  }
+
+  /** One page of people (every organization, and staff) matching `search`, through an index either way. */
+  async search(search: PeopleSearch, request: PageRequest): Promise<Page<PersonSearchRow>> {
+    return toPage(await this.people.search(search, request), request, (row) => [row.sortKey]);
+  }
+
+  /** The other active admins of an organization (to tell them what support did to one of them). */
+  activeAdminsOf(orgId: string, exceptId: string): Promise<AdminContactRow[]> {
+    return this.people.activeAdminsOf(orgId, exceptId);
   }
 
   findById(id: string): Promise<Person | null> {

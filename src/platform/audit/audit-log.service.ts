@@ -12,6 +12,8 @@ import {
 } from './audit.repository';
 import { OrganizationNames } from './organization-names';
 
+export type { AuditExportRow } from './audit.repository';
+
 /** Reading the audit log: pages, exports and entries, with organization names for operators. */
 @Injectable()
 export class AuditLogService {
@@ -39,6 +41,18 @@ export class AuditLogService {
   /** What a person did and what was done to their account, newest first (their /account/activity). */
   async activity(personId: string, request: PageRequest): Promise<Page<ActivityRow>> {
     return toPage(await this.repo.activity(personId, request), request, (row) => [row.id]);
+  }
+
+  /**
+   * The newest `limit` entries done to one target (a person's sign-in
+   * attempts, the changes to their account), newest first: only `actions`
+   * when given, never those in `except`. Reads the target's index entries only.
+   */
+  forTarget(
+    targetId: string,
+    options: { actions?: readonly string[]; except?: readonly string[]; limit: number },
+  ): Promise<AuditExportRow[]> {
+    return this.repo.forTarget(targetId, options);
   }
 
   knownActions(organizationId?: string): Promise<string[]> {

@@ -97,6 +97,31 @@ export class AuditRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * The newest entries about one target, newest first: only `actions` when
+   * given, never `except`. A walk down the (target_id, id) index (the `+`
+   * keeps the action out of index choice), reading that target's entries only.
+   */
+  forTarget(
+    targetId: string,
+    options: { actions?: readonly string[]; except?: readonly string[]; limit: number },
+  ): Promise<AuditExportRow[]> {
+    const where = ['a.target_id = ?'];
+    const params: unknown[] = [targetId];
+    if (options.actions?.length) {
+      where.push(`+a.action in (${options.actions.map(() => '?').join(', ')})`);
+      params.push(...options.actions);
+    }
+    if (options.except?.length) {
+      where.push(`+a.action not in (${options.except.map(() => '?').join(', ')})`);
+      params.push(...options.except);
+    }
+    return this.sql.all<AuditExportRow>(
+      `select ${EXPORT_COLUMNS} from audit_entries a where ${where.join(' and ')} order by a.id desc limit ?`,
+      [...params, options.limit],
+    );
+  }
+
   private async fetch(filter: AuditFilter, request: AuditPageRequest, columns: string): Promise<AuditListRow[]> {
     const bounds = await this.idBounds(filter);
     if (!bounds) return [];

@@ -86,15 +86,22 @@ export class LockoutService {
     return wasLocked;
   }
 
-  /** Lifts a lockout by hand (CLI, helpdesk), audited `user.unlocked`; returns whether one was in force. */
-  unlockAccount(person: { id: string; email: string; organizationId: string | null }): Promise<boolean> {
+  /**
+   * Lifts a lockout by hand (CLI, helpdesk), audited `user.unlocked` with the
+   * reason when one is given; returns whether one was in force. Joins the
+   * caller's transaction when there is one.
+   */
+  unlockAccount(
+    person: { id: string; email: string; organizationId: string | null },
+    reason?: string,
+  ): Promise<boolean> {
     return this.em.transactional(async () => {
       const wasLocked = await this.clear(person.id);
       await this.audit.record({
         action: 'user.unlocked',
         target: personTarget(person),
         organizationId: person.organizationId,
-        details: { wasLocked },
+        details: reason !== undefined ? { wasLocked, reason } : { wasLocked },
       });
       return wasLocked;
     });

@@ -97,15 +97,29 @@ export class PasswordResetService {
   /** `user:reset-link`: a new single-use link for an operator to pass on (older links stop working). */
   async createLink(person: Person): Promise<string> {
     return this.em.transactional(async () => {
-      const token = await this.tokens.issue(person.id, 'password_reset', this.config.resetTokenTtlSeconds);
+      const { url } = await this.issueLink(person.id);
       await this.audit.record({
         action: 'auth.password.reset_requested',
         target: personTarget(person),
         organizationId: person.organizationId,
         details: { via: 'cli', minutes: this.linkMinutes },
       });
-      return this.linkUrl(token);
+      return url;
     });
+  }
+
+  /**
+   * A new single-use link (older ones stop working), valid `validSeconds`
+   * (default: RESET_TOKEN_TTL_SECONDS, the self-service link's validity),
+   * inside the caller's transaction; the caller audits and sends it (the
+   * helpdesk sends one valid 12 hours). The token is for the mail only.
+   */
+  async issueLink(
+    personId: string,
+    validSeconds = this.config.resetTokenTtlSeconds,
+  ): Promise<{ token: string; url: string; minutes: number }> {
+    const token = await this.tokens.issue(personId, 'password_reset', validSeconds);
+    return { token, url: this.linkUrl(token), minutes: Math.round(validSeconds / 60) };
   }
 
   /**

@@ -10,6 +10,7 @@ import { Migration20261204000000_two_factor_secrets } from './Migration202612040
 import { Migration20261204000100_people_list } from './Migration20261204000100_people_list';
 import { Migration20261204000200_organization_policies } from './Migration20261204000200_organization_policies';
 import { Migration20261204000300_time_zones } from './Migration20261204000300_time_zones';
+import { Migration20261204000300_people_search } from './Migration20261204000300_people_search';
 
 // Listed explicitly so compiled code and ts-jest find the same migrations
 // without globbing the file system. Append new ones at the end.
@@ -26,4 +27,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261204000100_people_list', class: Migration20261204000100_people_list },
   { name: 'Migration20261204000200_organization_policies', class: Migration20261204000200_organization_policies },
   { name: 'Migration20261204000300_time_zones', class: Migration20261204000300_time_zones },
+  { name: 'Migration20261204000300_people_search', class: Migration20261204000300_people_search },
 ];
