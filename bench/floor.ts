@@ -41,6 +41,7 @@ interface OrganizationRow {
   id: string;
   name: string;
   createdAt: number;
+  suspendedAt: number | null;
   peopleCount?: number;
 }
 
@@ -245,7 +246,13 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       breadcrumbs: [{ label: 'Organizations' }],
       q,
       isSearch: q !== '',
-      rows: found.rows,
+      // As the organizations controller shows each row's status.
+      rows: found.rows.map((r) => ({
+        ...r,
+        ...(r.suspendedAt !== null
+          ? { status: 'suspended', statusLabel: 'Suspended', statusColor: 'secondary' }
+          : { status: 'active', statusLabel: 'Active', statusColor: 'green' }),
+      })),
       ...pageLinks('/admin/organizations', { q }, found),
     });
   } else {

@@ -12,10 +12,14 @@ export const organizationsModule = defineModule({
   audit: {
     'organization.created': 'Organization created',
     'organization.renamed': 'Organization renamed',
+    'organization.suspended': 'Organization suspended',
+    'organization.reactivated': 'Organization reactivated',
   },
   ports: [{ provide: OrganizationNames, useExisting: OrganizationsService }],
   events: {
     'organization.created': 'An organization was created.',
     'organization.renamed': 'An organization was renamed.',
+    'organization.suspended': "An organization was suspended (its people's sessions end).",
+    'organization.reactivated': 'A suspended organization was reactivated.',
   },
 });

@@ -16,6 +16,10 @@ export class Organization extends BaseEntity {
   @Property({ type: 'boolean' })
   requireTwoFactor = false;
 
+  /** While set, the organization's people cannot sign in (changed by conditional statements only). */
+  @Property({ type: Date, nullable: true })
+  suspendedAt: Date | null = null;
+
   constructor(name: string) {
     super();
     this.name = name;

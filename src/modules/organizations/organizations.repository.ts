@@ -9,6 +9,7 @@ export interface OrganizationRow {
   id: string;
   name: string;
   createdAt: number;
+  suspendedAt: number | null;
 }
 
 /** The list's SQL (also run by bench/floor.ts, so both do the same work). */
@@ -26,7 +27,7 @@ export function organizationListQuery(request: PageRequest, search?: string): { 
     params.push(...keyset.params);
   }
   return {
-    sql: `select o.id, o.name, o.created_at as createdAt
+    sql: `select o.id, o.name, o.created_at as createdAt, o.suspended_at as suspendedAt
          from organizations o
         ${where.length ? `where ${where.join(' and ')}` : ''}
         order by ${keyset.orderBy}
@@ -67,6 +68,33 @@ export class OrganizationsRepository {
       [id],
     );
     return row?.required === 1;
+  }
+
+  /** What sign-in and the session lookup need of an organization: one primary-key read. */
+  signInRules(id: string): Promise<{ name: string; required: number; suspended: number } | undefined> {
+    return this.sql.get(
+      `select name, require_two_factor as required, suspended_at is not null as suspended
+         from organizations where id = ?`,
+      [id],
+    );
+  }
+
+  /** Suspends an organization that is not suspended; 1 or 0 rows. */
+  async suspend(id: string, now: number): Promise<number> {
+    const result = await this.sql.run(
+      'update organizations set suspended_at = ?, updated_at = ? where id = ? and suspended_at is null',
+      [now, now, id],
+    );
+    return result.changes;
+  }
+
+  /** Lifts a suspension; 1 or 0 rows. */
+  async reactivate(id: string, now: number): Promise<number> {
+    const result = await this.sql.run(
+      'update organizations set suspended_at = null, updated_at = ? where id = ? and suspended_at is not null',
+      [now, id],
+    );
+    return result.changes;
   }
 
   findById(id: string): Promise<Organization | null> {

@@ -123,6 +123,11 @@ export class SessionsService {
       await this.sessions.end(sid, now, 'person-disabled');
       return null;
     }
+    const org = await this.organizations.signInRules(person.organizationId);
+    if (org.suspended) {
+      await this.sessions.end(sid, now, 'organization-suspended');
+      return null;
+    }
     if (+now >= row.expiresAt) {
       await this.sessions.end(sid, now, 'expired');
       return null;
@@ -139,7 +144,7 @@ export class SessionsService {
       email: person.email,
       role: person.role,
       orgId: person.organizationId,
-      orgName: person.organizationId ? await this.organizations.nameOf(person.organizationId) : null,
+      orgName: org.name,
       stage: row.stage,
       confirmedAt: row.confirmedAt !== null ? new Date(row.confirmedAt) : null,
     };
