@@ -4,6 +4,7 @@ import { dashboardModule } from './modules/dashboard';
 import { organizationsModule } from './modules/organizations';
 import { peopleModule } from './modules/people';
 import { setupModule } from './modules/setup';
+import { staffModule } from './modules/staff';
 import { auditPlatform } from './platform/audit';
 import { jobsPlatform } from './platform/jobs';
 import { mailPlatform } from './platform/mail';
@@ -15,6 +16,7 @@ export const APP_MODULES = [
   dashboardModule,
   organizationsModule,
   peopleModule,
+  staffModule,
   auditPlatform,
   authModule,
   accountModule,

@@ -33,6 +33,7 @@ describe('at 360 px wide', () => {
   it.each([
     ['the dashboard', '/dashboard'],
     ['the organization list', '/admin/organizations'],
+    ['the staff list', '/admin/staff'],
     ['the account page', '/account'],
   ])('shows %s without sideways page scrolling', async (_name, path) => {
     await page.goto(`${baseUrl}${path}`);
@@ -62,6 +63,7 @@ describe('at 360 px wide', () => {
     expect(hrefs).toEqual([
       '/dashboard',
       '/admin/organizations',
+      '/admin/staff',
       '/admin/audit',
       '/admin/mail',
       '/admin/jobs',
@@ -84,7 +86,7 @@ describe('at 360 px wide', () => {
     // Tab from the top of the page: skip link, brand, person menu, then the navigation.
     const reached: string[] = [];
     await page.locator('body').focus();
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 12; i++) {
       await page.keyboard.press('Tab');
       reached.push(
         await page.evaluate(() => {
