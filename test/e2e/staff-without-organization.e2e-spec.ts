@@ -4,7 +4,7 @@ import { createOrganization, createPerson } from '../../seeds/factories';
 import { openSqlite } from '../../src/cli/sqlite-file';
 import { FixedClock } from '../../src/common/clock';
 import { totpCode } from '../../src/modules/auth/two-factor/totp';
-import { cli } from '../utils/cli';
+import { cli, expectOneLineError } from '../utils/cli';
 import { textOf } from '../utils/html';
 import { Client } from '../utils/http';
 import { createTestApp, tempDataDir, type TestApp } from '../utils/test-app';
@@ -66,6 +66,17 @@ describe('the migration that detaches staff from organizations', () => {
     expect(orgOf(member.person.id)).toBe(org.id);
     expect(query(dataDir, 'select name, suspended_at as suspendedAt from organizations')).toEqual([
       { name: 'Install Owner Ltd', suspendedAt: null },
+    ]);
+  });
+
+  it('leaves user:create no way to put an operator in an organization', async () => {
+    const argv = ['user:create', '--email', 'ops@owner.test', '--password', 'violet-harbour-lantern-42'];
+    const attached = await cli(dataDir, [...argv, '--role', 'operator', '--org', 'Install Owner Ltd']);
+    expectOneLineError(attached, /^user:create: org: Operators serve every organization and belong to none\.\n$/);
+    const staff = await cli(dataDir, [...argv, '--role', 'operator']);
+    expect(staff.code).toBe(0);
+    expect(query(dataDir, 'select organization_id as o from people where email = ?', 'ops@owner.test')).toEqual([
+      { o: null },
     ]);
   });
 });

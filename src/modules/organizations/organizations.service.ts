@@ -97,7 +97,7 @@ export class OrganizationsService implements OrganizationNames {
   /**
    * Suspends an organization: its people cannot sign in and their sessions
    * end (the auth module listens for the event); nothing is deleted. One
-   * conditional statement; audited. False when it already was.
+   * conditional statement; audited. Already suspended: refused (409).
    */
   async suspend(id: string): Promise<Organization> {
     return this.em.transactional(async () => {
