@@ -41,6 +41,7 @@ interface OrganizationRow {
   id: string;
   name: string;
   createdAt: number;
+  suspendedAt: number | null;
   peopleCount?: number;
 }
 
@@ -62,7 +63,7 @@ const db = new Database(env('DATABASE_PATH'));
 applyPragmas(db);
 
 // What every request reads, as the owning repositories read it: the session
-// (auth), its person (people), the organization's name and idle timeout (organizations).
+// (auth), its person (people), the organization's sign-in rules (organizations).
 const findSession = db.prepare<[string], SessionRow>(
   `select id, person_id as personId, last_seen_at as lastSeenAt, expires_at as expiresAt, ended_at as endedAt,
               stage, confirmed_at as confirmedAt
@@ -73,7 +74,9 @@ const findPerson = db.prepare<[string], PersonRow>(
          from people where id = ?`,
 );
 const organizationName = db.prepare<[string], { name: string; sessionIdleSeconds: number | null }>(
-  'select name, session_idle_seconds as sessionIdleSeconds, time_zone as timeZone from organizations where id = ?',
+  `select name, require_two_factor as required, suspended_at is not null as suspended,
+              session_idle_seconds as sessionIdleSeconds, time_zone as timeZone
+         from organizations where id = ?`,
 );
 // The dashboard's sign-in security card: the person, the secrets, the organization's rule, the codes left.
 const securityProfile = db.prepare<[string], { totpEnabledAt: number | null; organizationId: string | null }>(
@@ -248,7 +251,13 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       breadcrumbs: [{ label: 'Organizations' }],
       q,
       isSearch: q !== '',
-      rows: found.rows,
+      // As the organizations controller shows each row's status.
+      rows: found.rows.map((r) => ({
+        ...r,
+        ...(r.suspendedAt !== null
+          ? { status: 'suspended', statusLabel: 'Suspended', statusColor: 'secondary' }
+          : { status: 'active', statusLabel: 'Active', statusColor: 'green' }),
+      })),
       ...pageLinks('/admin/organizations', { q }, found),
     });
   } else {

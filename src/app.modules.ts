@@ -6,6 +6,7 @@ import { orgSettingsModule } from './modules/org-settings';
 import { organizationsModule } from './modules/organizations';
 import { peopleModule } from './modules/people';
 import { setupModule } from './modules/setup';
+import { staffModule } from './modules/staff';
 import { auditPlatform } from './platform/audit';
 import { jobsPlatform } from './platform/jobs';
 import { mailPlatform } from './platform/mail';
@@ -18,6 +19,7 @@ export const APP_MODULES = [
   organizationsModule,
   peopleModule,
   helpdeskModule,
+  staffModule,
   auditPlatform,
   orgSettingsModule,
   authModule,

@@ -43,8 +43,12 @@ describe('organizations in a real browser', () => {
     await page.getByRole('link', { name: 'Cancel' }).click();
     await page.waitForURL(`${baseUrl}/admin/organizations`);
 
-    // Rename, from the row's link.
+    // Rename, from the organization's page (the row's link).
     await page.getByRole('link', { name: 'Tailspin Toys' }).click();
+    await page.waitForURL(/\/admin\/organizations\/[0-9a-f-]+$/);
+    expect(await page.locator('h1').textContent()).toContain('Tailspin Toys');
+    await checkA11y(page, 'organization page');
+    await page.getByRole('link', { name: 'Rename organization' }).click();
     await page.waitForURL(/\/admin\/organizations\/[0-9a-f-]+\/edit$/);
     expect(await page.locator('h1').textContent()).toContain('Rename organization');
     const name = page.getByLabel('Organization name');

@@ -33,6 +33,7 @@ describe('at 360 px wide', () => {
   it.each([
     ['the dashboard', '/dashboard'],
     ['the organization list', '/admin/organizations'],
+    ['the staff list', '/admin/staff'],
     ['the account page', '/account'],
     ['the helpdesk search', '/admin/users?q=maximiliana'],
   ])('shows %s without sideways page scrolling', async (_name, path) => {
@@ -64,6 +65,7 @@ describe('at 360 px wide', () => {
       '/dashboard',
       '/admin/organizations',
       '/admin/users',
+      '/admin/staff',
       '/admin/audit',
       '/admin/mail',
       '/admin/jobs',

@@ -477,8 +477,10 @@ describe('audit log pages (/admin/audit, /org/audit) and CSV export', () => {
       withContext(t.app, () => t.app.get(EntityManager).execute<T[]>(query, params));
 
     it("keeps an operator's mail actions and own changes out of the organization they belong to", async () => {
-      // Setup puts the first operator in the install's organization; here that is Alpha.
-      const staff = await signedIn(t, 'operator', { organization: alpha, name: 'Staff Operator' });
+      // Setup used to put the first operator in the install's organization (here Alpha): data from before
+      // the migration that detaches staff, or a row edited by hand, must still not file their entries there.
+      const staff = await signedIn(t, 'operator', { name: 'Staff Operator' });
+      await sql('update people set organization_id = ? where id = ?', [alpha.id, staff.person.id]);
       const admin = await signedIn(t, 'admin', { organization: alpha, name: 'Alpha Admin' });
       const to = 'someone@elsewhere-org.test';
       expect((await staff.client.submit('/admin/mail/test', { to })).status).toBe(303);

@@ -1,5 +1,7 @@
+import { EntityManager } from '@mikro-orm/better-sqlite';
 import request from 'supertest';
-import { attrsOf, fieldError, fieldValue, isInvalid } from '../utils/html';
+import { withContext } from '../../src/platform/database/request-context';
+import { attrsOf, fieldError, fieldValue, isInvalid, pageText } from '../utils/html';
 import { Client, csrfFrom } from '../utils/http';
 import { createTestApp, type TestApp } from '../utils/test-app';
 
@@ -74,7 +76,7 @@ describe('first-run setup', () => {
     expect((await request(t.server).get('/dashboard').redirects(0)).headers.location).toBe('/setup');
   });
 
-  it('creates the first operator and their organization once, then closes for good', async () => {
+  it('creates the first operator, belonging to no organization, and the first organization once, then closes for good', async () => {
     const client = new Client(t.server);
     const res = await client.submit('/setup', GOOD);
     expect(res.status).toBe(303);
@@ -90,9 +92,20 @@ describe('first-run setup', () => {
     const orgs = await client.get('/admin/organizations');
     expect(orgs.status).toBe(200);
     expect(orgs.text).toContain('Northwind Security');
+    // The organization named is the first customer organization; the operator serves them all.
     const account = await client.get('/account');
     expect(account.text).toContain('olive@northwind.test');
-    expect(account.text).toContain('Northwind Security');
+    expect(account.text).not.toContain('Northwind Security');
+    const dashboard = await client.get('/dashboard');
+    expect(pageText(dashboard.text)).toContain('You are signed in as Operator.');
+    const [operator] = await withContext(t.app, () =>
+      t.app
+        .get(EntityManager)
+        .execute<{ organizationId: string | null }[]>(
+          `select organization_id as organizationId from people where email = 'olive@northwind.test'`,
+        ),
+    );
+    expect(operator.organizationId).toBeNull();
   });
 });
 

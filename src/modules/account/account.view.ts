@@ -21,6 +21,7 @@ const FAILURE_REASONS: Record<string, string> = {
   code_reused: 'a two-factor code that had just been used',
   locked: 'the account was locked',
   disabled: 'the account is disabled',
+  organization_suspended: 'the organization is suspended',
 };
 
 const SIGN_IN_METHODS: Record<string, string> = {

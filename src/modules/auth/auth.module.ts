@@ -24,6 +24,7 @@ import { Session } from './sessions/session.entity';
 import { SessionGuard } from './sessions/session.guard';
 import { SessionMiddleware } from './sessions/session.middleware';
 import { DisabledPeopleListener } from './sessions/disabled-people.listener';
+import { SuspendedOrganizationsListener } from './sessions/suspended-organizations.listener';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { SessionsService } from './sessions/sessions.service';
 import { TwoFactorController } from './two-factor/two-factor.controller';
@@ -70,6 +71,7 @@ import { TwoFactorService } from './two-factor/two-factor.service';
     KnownBrowsersService,
     AccountSessionsService,
     DisabledPeopleListener,
+    SuspendedOrganizationsListener,
   ],
   exports: [
     AccountSessionsService,

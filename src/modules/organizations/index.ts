@@ -14,6 +14,8 @@ export const organizationsModule = defineModule({
     'organization.created': 'Organization created',
     'organization.renamed': 'Organization renamed',
     'organization.settings_changed': 'Organization settings changed',
+    'organization.suspended': 'Organization suspended',
+    'organization.reactivated': 'Organization reactivated',
   },
   ports: [
     { provide: OrganizationNames, useExisting: OrganizationsService },
@@ -22,5 +24,7 @@ export const organizationsModule = defineModule({
   events: {
     'organization.created': 'An organization was created.',
     'organization.renamed': 'An organization was renamed.',
+    'organization.suspended': "An organization was suspended (its people's sessions end).",
+    'organization.reactivated': 'A suspended organization was reactivated.',
   },
 });

@@ -28,6 +28,10 @@ export class Organization extends BaseEntity {
   @Property({ type: 'string', length: 64, nullable: true })
   timeZone: string | null = null;
 
+  /** While set, the organization's people cannot sign in (changed by conditional statements only). */
+  @Property({ type: Date, nullable: true })
+  suspendedAt: Date | null = null;
+
   constructor(name: string) {
     super();
     this.name = name;

@@ -9,6 +9,7 @@ export interface OrganizationRow {
   id: string;
   name: string;
   createdAt: number;
+  suspendedAt: number | null;
 }
 
 /** The list's SQL (also run by bench/floor.ts, so both do the same work). */
@@ -26,20 +27,13 @@ export function organizationListQuery(request: PageRequest, search?: string): { 
     params.push(...keyset.params);
   }
   return {
-    sql: `select o.id, o.name, o.created_at as createdAt
+    sql: `select o.id, o.name, o.created_at as createdAt, o.suspended_at as suspendedAt
          from organizations o
         ${where.length ? `where ${where.join(' and ')}` : ''}
         order by ${keyset.orderBy}
         limit ?`,
     params: [...params, request.limit + 1],
   };
-}
-
-/** What every request of a signed-in member needs of their organization. */
-export interface SessionPolicyRow {
-  name: string;
-  sessionIdleSeconds: number | null;
-  timeZone: string | null;
 }
 
 @Injectable()
@@ -68,14 +62,6 @@ export class OrganizationsRepository {
     return (await this.sql.get<{ name: string }>('select name from organizations where id = ?', [id]))?.name ?? null;
   }
 
-  /** What every request of a signed-in member needs of their organization: one primary-key read. */
-  sessionPolicy(id: string): Promise<SessionPolicyRow | undefined> {
-    return this.sql.get(
-      'select name, session_idle_seconds as sessionIdleSeconds, time_zone as timeZone from organizations where id = ?',
-      [id],
-    );
-  }
-
   async timeZoneOf(id: string): Promise<string | null> {
     const row = await this.sql.get<{ tz: string | null }>('select time_zone as tz from organizations where id = ?', [
       id,
@@ -97,6 +83,43 @@ export class OrganizationsRepository {
       [id],
     );
     return row?.required === 1;
+  }
+
+  /** What sign-in and the session lookup need of an organization: one primary-key read. */
+  signInRules(id: string): Promise<
+    | {
+        name: string;
+        required: number;
+        suspended: number;
+        sessionIdleSeconds: number | null;
+        timeZone: string | null;
+      }
+    | undefined
+  > {
+    return this.sql.get(
+      `select name, require_two_factor as required, suspended_at is not null as suspended,
+              session_idle_seconds as sessionIdleSeconds, time_zone as timeZone
+         from organizations where id = ?`,
+      [id],
+    );
+  }
+
+  /** Suspends an organization that is not suspended; 1 or 0 rows. */
+  async suspend(id: string, now: number): Promise<number> {
+    const result = await this.sql.run(
+      'update organizations set suspended_at = ?, updated_at = ? where id = ? and suspended_at is null',
+      [now, now, id],
+    );
+    return result.changes;
+  }
+
+  /** Lifts a suspension; 1 or 0 rows. */
+  async reactivate(id: string, now: number): Promise<number> {
+    const result = await this.sql.run(
+      'update organizations set suspended_at = null, updated_at = ? where id = ? and suspended_at is not null',
+      [now, id],
+    );
+    return result.changes;
   }
 
   findById(id: string): Promise<Organization | null> {

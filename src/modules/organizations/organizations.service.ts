@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import { InputRefused, NotFound, type FieldErrors } from '../../common/errors/app-error';
+import { Conflict, FORM_LEVEL, InputRefused, NotFound, type FieldErrors } from '../../common/errors/app-error';
 import { APP_CONFIG } from '../../common/config.module';
 import type { AppConfig } from '../../config/app.config';
 import { toPage, type Page, type PageRequest } from '../../common/pagination';
@@ -9,9 +9,9 @@ import { AppEvents } from '../../platform/events/app-events.service';
 import { AuditService } from '../../platform/audit/audit.service';
 import type { OrganizationNames } from '../../platform/audit/organization-names';
 import type { OrganizationTimeZones } from '../../platform/mail/mail-recipients';
-import { MemberCounts } from './member-counts';
+import { MemberCounts, type OrganizationPersonRow, type OrganizationUsage } from './member-counts';
 import { Organization } from './organization.entity';
-import { OrganizationsRepository, type OrganizationRow, type SessionPolicyRow } from './organizations.repository';
+import { OrganizationsRepository, type OrganizationRow } from './organizations.repository';
 
 export interface OrganizationSettingsInput {
   name: string;
@@ -32,6 +32,33 @@ const DETAIL_NAMES = {
 } as const;
 
 const NAME_TAKEN = 'An organization with this name already exists.';
+
+/** What signing in needs to know of a person's organization. */
+export interface SignInRules {
+  requiresTwoFactor: boolean;
+  /** Suspended: its people cannot sign in, and their sessions are refused. */
+  suspended: boolean;
+  name: string | null;
+  /** Its own idle timeout (at most the install's); null: the install's. */
+  sessionIdleSeconds: number | null;
+  /** Its people's default time zone; null: the install's. */
+  timeZone: string | null;
+}
+
+const NO_RULES: SignInRules = {
+  requiresTwoFactor: false,
+  suspended: false,
+  name: null,
+  sessionIdleSeconds: null,
+  timeZone: null,
+};
+
+/** An organization's page: the organization, how its accounts are used, its first people. */
+export interface OrganizationOverview {
+  org: Organization;
+  usage: OrganizationUsage;
+  people: OrganizationPersonRow[];
+}
 
 function cleanName(name: string): string {
   const clean = (name ?? '').trim().replace(/\s+/g, ' ');
@@ -70,11 +97,6 @@ export class OrganizationsService implements OrganizationNames, OrganizationTime
 
   nameOf(id: string): Promise<string | null> {
     return this.orgs.nameOf(id);
-  }
-
-  /** The organization's name and its own idle timeout (null: the install's), for the session lookup. */
-  sessionPolicy(id: string): Promise<SessionPolicyRow | undefined> {
-    return this.orgs.sessionPolicy(id);
   }
 
   /** The organization's default time zone for its people's mail and pages, or null (OrganizationTimeZones). */
@@ -147,6 +169,74 @@ export class OrganizationsService implements OrganizationNames, OrganizationTime
   /** Whether people of this organization must use two-factor (false for no organization). */
   requiresTwoFactor(organizationId: string | null): Promise<boolean> {
     return organizationId ? this.orgs.requiresTwoFactor(organizationId) : Promise.resolve(false);
+  }
+
+  /**
+   * Sign-in's and the session lookup's one read of a person's organization
+   * (nothing for no organization: staff). An organization that no longer
+   * exists signs no one in.
+   */
+  async signInRules(organizationId: string | null): Promise<SignInRules> {
+    if (!organizationId) return NO_RULES;
+    const row = await this.orgs.signInRules(organizationId);
+    if (!row) return { ...NO_RULES, suspended: true };
+    return {
+      requiresTwoFactor: row.required === 1,
+      suspended: row.suspended === 1,
+      name: row.name,
+      sessionIdleSeconds: row.sessionIdleSeconds,
+      timeZone: row.timeZone,
+    };
+  }
+
+  /** The organization, its usage counts and its first `limit` people (operators' organization page). */
+  async overview(id: string, limit: number): Promise<OrganizationOverview> {
+    const org = await this.get(id);
+    const [usage, people] = await Promise.all([
+      this.members.usageOf(org.id),
+      this.members.firstPeopleOf(org.id, limit),
+    ]);
+    return { org, usage, people };
+  }
+
+  /**
+   * Suspends an organization: its people cannot sign in and their sessions
+   * end (the auth module listens for the event); nothing is deleted. One
+   * conditional statement; audited. Already suspended: refused (409).
+   */
+  async suspend(id: string): Promise<Organization> {
+    return this.em.transactional(async () => {
+      const org = await this.get(id);
+      const changed = await this.orgs.suspend(id, +this.clock.now());
+      if (changed === 0)
+        throw new Conflict('This organization is already suspended.', {
+          [FORM_LEVEL]: 'This organization is already suspended.',
+        });
+      await this.audit.record({
+        action: 'organization.suspended',
+        target: { type: 'organization', id: org.id, label: org.name },
+        organizationId: org.id,
+      });
+      this.events.emit('organization.suspended', { organizationId: org.id, name: org.name });
+      return org;
+    });
+  }
+
+  /** Lifts a suspension: its people can sign in again. Audited; nothing happens when it was not suspended. */
+  async reactivate(id: string): Promise<{ org: Organization; changed: boolean }> {
+    return this.em.transactional(async () => {
+      const org = await this.get(id);
+      const changed = (await this.orgs.reactivate(id, +this.clock.now())) === 1;
+      if (changed) {
+        await this.audit.record({
+          action: 'organization.reactivated',
+          target: { type: 'organization', id: org.id, label: org.name },
+          organizationId: org.id,
+        });
+        this.events.emit('organization.reactivated', { organizationId: org.id, name: org.name });
+      }
+      return { org, changed };
+    });
   }
 
   /**

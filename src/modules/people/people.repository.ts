@@ -65,6 +65,25 @@ const KEEPS_AN_ACTIVE_ADMIN = `(role <> 'admin' or status <> 'active' or exists 
   select 1 from people other where other.organization_id = people.organization_id and other.id <> people.id
      and other.role = 'admin' and other.status = 'active'))`;
 
+// The same for the install's operators: true for a row whose change cannot
+// leave the install without an active operator. Part of the one statement
+// that makes the change, so two operators disabling each other at once
+// cannot both succeed.
+const KEEPS_AN_ACTIVE_OPERATOR = `(role <> 'operator' or status <> 'active' or exists (
+  select 1 from people other where other.role = 'operator' and other.status = 'active' and other.id <> people.id))`;
+
+/** A staff member (operator or helpdesk) as the staff list shows them. */
+export interface StaffRow {
+  id: string;
+  name: string;
+  email: string;
+  role: 'operator' | 'helpdesk';
+  status: string;
+  lastSignInAt: number | null;
+  lockedUntil: number | null;
+  totpEnabledAt: number | null;
+}
+
 const SECURITY_PROFILE = `select id, email, name, status, role, organization_id as organizationId,
   totp_enabled_at as totpEnabledAt, anti_phishing_phrase as antiPhishingPhrase from people`;
 
@@ -360,6 +379,82 @@ export class PeopleRepository {
     const result = await this.sql.run(
       `delete from people where id = ? and organization_id = ? and role in ('admin', 'member') and ${KEEPS_AN_ACTIVE_ADMIN}`,
       [id, orgId],
+    );
+    return result.changes;
+  }
+
+  /** How an organization's accounts are used (its people, never staff), in one statement. */
+  async usageOf(orgId: string, now: number) {
+    const row = await this.sql.get<{ people: number; admins: number; locked: number; twoFactorOn: number }>(
+      `select count(*) as people,
+              coalesce(sum(role = 'admin'), 0) as admins,
+              coalesce(sum(status = 'active' and locked_until > ?), 0) as locked,
+              coalesce(sum(totp_enabled_at is not null), 0) as twoFactorOn
+         from people where organization_id = ? and role in ('admin', 'member')`,
+      [now, orgId],
+    );
+    return row ?? { people: 0, admins: 0, locked: 0, twoFactorOn: 0 };
+  }
+
+  /** An organization's first people by name (never staff): a short list for its page. */
+  firstInOrg(orgId: string, limit: number) {
+    return this.sql.all<{
+      id: string;
+      name: string;
+      email: string;
+      role: 'admin' | 'member';
+      status: string;
+      lockedUntil: number | null;
+      totpEnabledAt: number | null;
+      lastSignInAt: number | null;
+    }>(
+      `select id, name, email, role, status, locked_until as lockedUntil, totp_enabled_at as totpEnabledAt,
+              last_sign_in_at as lastSignInAt
+         from people where organization_id = ? and role in ('admin', 'member')
+        order by name, id limit ?`,
+      [orgId, limit],
+    );
+  }
+
+  /** The ids of an organization's people (their sessions end when it is suspended). */
+  async idsInOrg(orgId: string): Promise<string[]> {
+    const rows = await this.sql.all<{ id: string }>('select id from people where organization_id = ?', [orgId]);
+    return rows.map((row) => row.id);
+  }
+
+  /** The install's staff (operators, then helpdesk), by name. A short list: no paging. */
+  listStaff(): Promise<StaffRow[]> {
+    return this.sql.all<StaffRow>(
+      `select id, name, email, role, status, last_sign_in_at as lastSignInAt, locked_until as lockedUntil,
+              totp_enabled_at as totpEnabledAt
+         from people where organization_id is null and role in ('operator', 'helpdesk')
+        order by role desc, name, id limit 500`,
+    );
+  }
+
+  /** An operator or helpdesk member; anyone else is not found. */
+  findStaff(id: string): Promise<Person | null> {
+    return this.em.findOne(Person, { id, role: { $in: ['operator', 'helpdesk'] } });
+  }
+
+  /** Disables or re-enables a staff member; disabling keeps an active operator. 1 or 0 rows. */
+  async setStaffStatus(id: string, status: PersonStatus, now: number): Promise<number> {
+    const guard = status === 'disabled' ? ` and ${KEEPS_AN_ACTIVE_OPERATOR}` : '';
+    const result = await this.sql.run(
+      `update people set status = ?, updated_at = ?
+        where id = ? and role in ('operator', 'helpdesk')${guard}`,
+      [status, now, id],
+    );
+    return result.changes;
+  }
+
+  /** Makes a staff member an operator or helpdesk; demoting keeps an active operator. 1 or 0 rows. */
+  async setStaffRole(id: string, role: 'operator' | 'helpdesk', now: number): Promise<number> {
+    const guard = role === 'helpdesk' ? ` and ${KEEPS_AN_ACTIVE_OPERATOR}` : '';
+    const result = await this.sql.run(
+      `update people set role = ?, updated_at = ?
+        where id = ? and role in ('operator', 'helpdesk')${guard}`,
+      [role, now, id],
     );
     return result.changes;
   }

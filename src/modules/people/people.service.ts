@@ -8,7 +8,7 @@ import { toPage, type Page, type PageRequest } from '../../common/pagination';
 import { AppEvents } from '../../platform/events/app-events.service';
 import { AuditService } from '../../platform/audit/audit.service';
 import type { MailRecipient, MailRecipients } from '../../platform/mail/mail-recipients';
-import type { MemberCounts } from '../organizations/member-counts';
+import type { MemberCounts, OrganizationPersonRow, OrganizationUsage } from '../organizations/member-counts';
 import { PasswordPolicy } from './password-policy';
 import {
   PeopleRepository,
@@ -20,6 +20,7 @@ import {
   type PersonRow,
   type PrincipalRow,
   type SecurityProfileRow,
+  type StaffRow,
 } from './people.repository';
 
 export type {
@@ -29,6 +30,7 @@ export type {
   PersonSearchRow,
   PrincipalRow,
   SecurityProfileRow,
+  StaffRow,
 } from './people.repository';
 import { normalizeEmail, Person, personTarget, ROLES, type Role } from './person.entity';
 
@@ -54,7 +56,7 @@ export class PeopleService implements MailRecipients, MemberCounts {
 
   /**
    * Creates an active person. Joins the caller's transaction when there is one
-   * (setup creates the organization and its operator together).
+   * (setup creates the first organization and the operator together).
    */
   async createPerson(input: NewPerson): Promise<Person> {
     const email = normalizeEmail(input.email);
@@ -69,6 +71,9 @@ export class PeopleService implements MailRecipients, MemberCounts {
     }
     if (input.role === 'helpdesk' && input.organizationId) {
       errors.organization = 'Helpdesk staff serve every organization and belong to none.';
+    }
+    if (input.role === 'operator' && input.organizationId) {
+      errors.organization = 'Operators serve every organization and belong to none.';
     }
     const weak = await this.policy.check(input.password, { email, name });
     if (weak) errors.password = weak;
@@ -190,6 +195,46 @@ export class PeopleService implements MailRecipients, MemberCounts {
   /** The organizations module's list shows how many people each organization has (MemberCounts). */
   countByOrganizations(organizationIds: readonly string[]): Promise<Map<string, number>> {
     return this.people.countByOrganizations(organizationIds);
+  }
+
+  /** An organization's page: how its accounts are used (MemberCounts). */
+  usageOf(organizationId: string): Promise<OrganizationUsage> {
+    return this.people.usageOf(organizationId, +this.clock.now());
+  }
+
+  /** An organization's page: its first people by name (MemberCounts). */
+  firstPeopleOf(organizationId: string, limit: number): Promise<OrganizationPersonRow[]> {
+    return this.people.firstInOrg(organizationId, limit);
+  }
+
+  /** Everyone of an organization (a suspension ends their sessions). */
+  idsInOrganization(organizationId: string): Promise<string[]> {
+    return this.people.idsInOrg(organizationId);
+  }
+
+  /** The install's operators and helpdesk. */
+  listStaff(): Promise<StaffRow[]> {
+    return this.people.listStaff();
+  }
+
+  async getStaff(id: string): Promise<Person> {
+    const person = await this.people.findStaff(id);
+    if (!person) throw new NotFound('Staff member not found.');
+    return person;
+  }
+
+  /**
+   * Disables or re-enables a staff member in one conditional statement:
+   * false when disabling would leave the install without an active operator.
+   * The caller holds the transaction, audits and emits.
+   */
+  async setStaffStatus(id: string, status: 'active' | 'disabled'): Promise<boolean> {
+    return (await this.people.setStaffStatus(id, status, +this.clock.now())) === 1;
+  }
+
+  /** As setStaffStatus, for the role: false when demoting the last active operator. */
+  async setStaffRole(id: string, role: 'operator' | 'helpdesk'): Promise<boolean> {
+    return (await this.people.setStaffRole(id, role, +this.clock.now())) === 1;
   }
 
   countActiveWithoutTwoFactor(organizationId: string): Promise<number> {

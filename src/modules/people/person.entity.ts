@@ -31,8 +31,7 @@ export const personTarget = (person: { id: string; email: string }) => ({
 
 @Entity({ tableName: 'people' })
 export class Person extends BaseEntity {
-  // Operators and helpdesk belong to no organization (except the operator
-  // created at setup, whose organization is the one that runs the install).
+  // Operators and helpdesk belong to no organization: they serve them all.
   // The organizations module owns the organization; people hold its id only
   // (the foreign key stays in the schema).
   @Property({ type: 'string', length: 36, fieldName: 'organization_id', nullable: true })

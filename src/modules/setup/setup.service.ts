@@ -47,9 +47,11 @@ export class SetupService {
       throw new InputRefused({ confirmPassword: 'The two passwords are not the same.' });
     }
     // One transaction: two browsers racing through setup cannot both create an operator.
+    // The organization named is the first customer organization; the operator
+    // serves every organization and belongs to none.
     await this.em.transactional(async () => {
       await this.assertOpen();
-      const org = await this.orgs.create(input.orgName).catch((err: unknown) => {
+      await this.orgs.create(input.orgName).catch((err: unknown) => {
         if (err instanceof InputRefused && err.fields?.name) throw new InputRefused({ orgName: err.fields.name });
         throw err;
       });
@@ -58,13 +60,13 @@ export class SetupService {
         name: input.name,
         password: input.password,
         role: 'operator',
-        organizationId: org.id,
+        organizationId: null,
       });
       await this.audit.record({
         action: 'setup.completed',
         actor: { type: 'person', id: operator.id, label: operator.email },
         target: { type: 'person', id: operator.id, label: operator.email },
-        organizationId: org.id,
+        organizationId: null,
       });
     });
     this.closed = true;

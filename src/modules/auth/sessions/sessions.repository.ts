@@ -76,6 +76,21 @@ export class SessionsRepository {
     );
   }
 
+  /** Ends every open session of these people (an organization's, when it is suspended). */
+  async endAllOfMany(personIds: readonly string[], now: Date, reason: string): Promise<number> {
+    let ended = 0;
+    // In slices: SQLite binds at most a few thousand parameters per statement.
+    for (let start = 0; start < personIds.length; start += 500) {
+      const slice = personIds.slice(start, start + 500);
+      ended += await this.em.nativeUpdate(
+        Session,
+        { personId: { $in: slice }, endedAt: null },
+        { endedAt: now, endReason: reason },
+      );
+    }
+    return ended;
+  }
+
   async update(id: string, changes: Partial<Pick<Session, 'stage' | 'confirmedAt' | 'browserId'>>): Promise<void> {
     await this.em.nativeUpdate(Session, { id, endedAt: null }, changes);
   }

@@ -41,6 +41,15 @@ describe('SessionsService.resolve', () => {
       organizationId: null,
     })),
   };
+  const organizations = {
+    signInRules: jest.fn(async (_id: string | null) => ({
+      requiresTwoFactor: false,
+      suspended: false,
+      name: null,
+      sessionIdleSeconds: null,
+      timeZone: null,
+    })),
+  };
   const token = (signer = jwt, exp = Math.floor(start / 1000) + 3600) =>
     signer.signAsync({ sid: 's1', iat: Math.floor(start / 1000), exp });
 
@@ -58,7 +67,7 @@ describe('SessionsService.resolve', () => {
       jwt,
       clock,
       people as unknown as PeopleService,
-      {} as OrganizationsService,
+      organizations as unknown as OrganizationsService,
     );
   });
 
@@ -69,6 +78,18 @@ describe('SessionsService.resolve', () => {
     expect(verify).toHaveBeenCalledTimes(1);
     expect(repo.find).toHaveBeenCalledTimes(3);
     verify.mockRestore();
+  });
+
+  it('refuses, and ends, the session of a person whose organization is suspended', async () => {
+    organizations.signInRules.mockResolvedValueOnce({
+      requiresTwoFactor: false,
+      suspended: true,
+      name: null,
+      sessionIdleSeconds: null,
+      timeZone: null,
+    });
+    expect(await service.resolve(await token())).toBeNull();
+    expect(repo.end).toHaveBeenCalledWith('s1', clock.now(), 'organization-suspended');
   });
 
   it('refuses a remembered token once it has expired', async () => {

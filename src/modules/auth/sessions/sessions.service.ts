@@ -123,13 +123,17 @@ export class SessionsService {
       await this.sessions.end(sid, now, 'person-disabled');
       return null;
     }
+    const org = await this.organizations.signInRules(person.organizationId);
+    if (org.suspended) {
+      await this.sessions.end(sid, now, 'organization-suspended');
+      return null;
+    }
     if (+now >= row.expiresAt) {
       await this.sessions.end(sid, now, 'expired');
       return null;
     }
     // An organization may sign its people out sooner than the install does.
-    const org = person.organizationId ? await this.organizations.sessionPolicy(person.organizationId) : undefined;
-    const idleSeconds = Math.min(this.config.sessionIdleSeconds, org?.sessionIdleSeconds ?? Infinity);
+    const idleSeconds = Math.min(this.config.sessionIdleSeconds, org.sessionIdleSeconds ?? Infinity);
     if (+now - row.lastSeenAt >= idleSeconds * 1000) {
       await this.sessions.end(sid, now, 'idle');
       return null;
@@ -143,8 +147,8 @@ export class SessionsService {
       email: person.email,
       role: person.role,
       orgId: person.organizationId,
-      orgName: org?.name ?? null,
-      timeZone: person.timeZone ?? org?.timeZone ?? this.config.timeZone,
+      orgName: org.name,
+      timeZone: person.timeZone ?? org.timeZone ?? this.config.timeZone,
       stage: row.stage,
       confirmedAt: row.confirmedAt !== null ? new Date(row.confirmedAt) : null,
     };

@@ -24,15 +24,26 @@ describe('SignInService.checkCredentials', () => {
   let lockout: jest.Mocked<Pick<LockoutService, 'isLocked' | 'recordFailure'>>;
   let auth: SignInService;
 
+  let organizations: jest.Mocked<Pick<OrganizationsService, 'signInRules'>>;
+
   beforeEach(() => {
     users = { findForSignIn: jest.fn() };
+    organizations = {
+      signInRules: jest.fn().mockResolvedValue({
+        requiresTwoFactor: false,
+        suspended: false,
+        name: null,
+        sessionIdleSeconds: null,
+        timeZone: null,
+      }),
+    };
     hasher = { verify: jest.fn(), verifyDummy: jest.fn().mockResolvedValue(false) };
     audit = { record: jest.fn().mockResolvedValue(undefined) };
     lockout = { isLocked: jest.fn().mockResolvedValue(false), recordFailure: jest.fn().mockResolvedValue(false) };
     auth = new SignInService(
       { transactional: (work: () => Promise<unknown>) => work() } as unknown as EntityManager,
       users as unknown as PeopleService,
-      { requiresTwoFactor: jest.fn().mockResolvedValue(false) } as unknown as OrganizationsService,
+      organizations as unknown as OrganizationsService,
       hasher as unknown as PasswordHasher,
       {} as SessionsService,
       audit as unknown as AuditService,
@@ -73,6 +84,22 @@ describe('SignInService.checkCredentials', () => {
     await expect(auth.checkCredentials('a@example.test', 'pw')).resolves.toBeNull();
     expect(hasher.verify).toHaveBeenCalled();
     expect(reason()).toBe('disabled');
+  });
+
+  it('refuses a person of a suspended organization even with the right password, after the same work', async () => {
+    users.findForSignIn.mockResolvedValue({ ...person, organizationId: 'o1' } as Person);
+    organizations.signInRules.mockResolvedValue({
+      requiresTwoFactor: false,
+      suspended: true,
+      name: 'Acme',
+      sessionIdleSeconds: null,
+      timeZone: null,
+    });
+    hasher.verify.mockResolvedValue(true);
+    await expect(auth.checkCredentials('a@example.test', 'pw')).resolves.toBeNull();
+    expect(hasher.verify).toHaveBeenCalled();
+    expect(organizations.signInRules).toHaveBeenCalledWith('o1');
+    expect(reason()).toBe('organization_suspended');
   });
 
   it('counts a wrong password against the person; an unknown email runs the same count against no one', async () => {

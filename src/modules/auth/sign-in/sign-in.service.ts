@@ -30,7 +30,8 @@ export interface SignInCandidate {
 }
 
 /** Why a sign-in failed: for the audit log and helpdesk only, never for the page. */
-export type SignInFailure = 'unknown_account' | 'wrong_password' | 'disabled' | 'locked' | 'malformed';
+export type SignInFailure =
+  'unknown_account' | 'wrong_password' | 'disabled' | 'organization_suspended' | 'locked' | 'malformed';
 
 const personActor = (c: SignInCandidate): Actor => ({
   type: 'person',
@@ -73,14 +74,14 @@ export class SignInService {
     if (person) ok = await this.hasher.verify(person.passwordHash, password);
     else await this.hasher.verifyDummy(password);
     const twoFactor = Boolean(person?.totpEnabledAt);
-    const orgRequiresTwoFactor = await this.organizations.requiresTwoFactor(person?.organizationId ?? NO_ONE);
+    const orgRules = await this.organizations.signInRules(person?.organizationId ?? NO_ONE);
     const candidate: SignInCandidate | null = person && {
       personId: person.id,
       email: person.email,
       organizationId: person.organizationId,
       role: person.role,
       twoFactor,
-      mustEnrol: !twoFactor && orgRequiresTwoFactor,
+      mustEnrol: !twoFactor && orgRules.requiresTwoFactor,
     };
     // Decided after the hash (the same work either way) on the row as it is
     // now: guesses racing the one that locks the account are refused too.
@@ -96,6 +97,8 @@ export class SignInService {
       return null;
     }
     if (person?.status !== 'active') return this.failed(email, 'disabled', candidate);
+    // Staff belong to no organization; anyone else's must not be suspended.
+    if (person.organizationId && orgRules.suspended) return this.failed(email, 'organization_suspended', candidate);
     return candidate;
   }
 

@@ -11,6 +11,7 @@ import { Migration20261204000100_people_list } from './Migration20261204000100_p
 import { Migration20261204000200_organization_policies } from './Migration20261204000200_organization_policies';
 import { Migration20261204000300_time_zones } from './Migration20261204000300_time_zones';
 import { Migration20261204000300_people_search } from './Migration20261204000300_people_search';
+import { Migration20261204000900_staff_without_organization } from './Migration20261204000900_staff_without_organization';
 
 // Listed explicitly so compiled code and ts-jest find the same migrations
 // without globbing the file system. Append new ones at the end.
@@ -28,4 +29,8 @@ export const MIGRATIONS = [
   { name: 'Migration20261204000200_organization_policies', class: Migration20261204000200_organization_policies },
   { name: 'Migration20261204000300_time_zones', class: Migration20261204000300_time_zones },
   { name: 'Migration20261204000300_people_search', class: Migration20261204000300_people_search },
+  {
+    name: 'Migration20261204000900_staff_without_organization',
+    class: Migration20261204000900_staff_without_organization,
+  },
 ];
