@@ -84,6 +84,9 @@ describe('org admins manage their people (/org/users/:id)', () => {
     const demote = await submit(admin.client, page, `${page}/role`, { role: 'member' });
     expect(demote.status).toBe(409);
     expect(pageText(demote.text)).toContain("Lonely Admin is the organization's only active admin");
+    // Shown on the person's page again, with the person on it.
+    expect(heading(demote.text)).toBe('Lonely Admin');
+    expect(pageText(demote.text)).toContain(admin.email);
     expect((await personRow(admin.person.id)).role).toBe('admin');
     // Their own account is not theirs to disable or remove.
     expect((await admin.client.get(`${page}/disable`)).status).toBe(200);

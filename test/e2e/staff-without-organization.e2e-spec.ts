@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createOrganization, createPerson } from '../../seeds/factories';
@@ -70,10 +71,11 @@ describe('the migration that detaches staff from organizations', () => {
   });
 
   it('leaves user:create no way to put an operator in an organization', async () => {
-    const argv = ['user:create', '--email', 'ops@owner.test', '--password', 'violet-harbour-lantern-42'];
-    const attached = await cli(dataDir, [...argv, '--role', 'operator', '--org', 'Install Owner Ltd']);
+    const argv = ['user:create', '--email', 'ops@owner.test', '--password-stdin'];
+    const password = () => Readable.from(['violet-harbour-lantern-42\n']);
+    const attached = await cli(dataDir, [...argv, '--role', 'operator', '--org', 'Install Owner Ltd'], {}, password());
     expectOneLineError(attached, /^user:create: org: Operators serve every organization and belong to none\.\n$/);
-    const staff = await cli(dataDir, [...argv, '--role', 'operator']);
+    const staff = await cli(dataDir, [...argv, '--role', 'operator'], {}, password());
     expect(staff.code).toBe(0);
     expect(query(dataDir, 'select organization_id as o from people where email = ?', 'ops@owner.test')).toEqual([
       { o: null },

@@ -64,10 +64,22 @@ export const FormView = (view: string, locals?: FormViewSpec['locals']) =>
     } satisfies NestInterceptor),
   );
 
-/** Marks the request so a refusal from here on comes back on this form. */
+/**
+ * Marks the request so a refusal from here on comes back on this form. Adds
+ * to what a page-locals interceptor of the controller already put there.
+ */
 export function useFormView(req: AppRequest, spec: FormViewSpec): void {
   req.formView = spec.view;
-  req.formLocals = spec.locals?.(req) ?? {};
+  req.formLocals = { ...req.formLocals, ...(spec.locals?.(req) ?? {}) };
+}
+
+/**
+ * The @FormView of the handler being called. A controller's interceptor that
+ * loads a refused form's page locals reads it here: controller interceptors
+ * run before the handler's own, so `req.formView` is not set yet for them.
+ */
+export function formViewOf(context: ExecutionContext): FormViewSpec | undefined {
+  return Reflect.getMetadata(FORM_VIEW, context.getHandler()) as FormViewSpec | undefined;
 }
 
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {

@@ -14,7 +14,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { CurrentUser, FormView, Public, RecentAuth } from '../../common/http/decorators';
+import { CurrentUser, FormView, formViewOf, Public, RecentAuth } from '../../common/http/decorators';
 import type { AppRequest, Principal } from '../../common/http/principal';
 import { setFlash } from '../../common/view/flash';
 import { AccountService } from './account.service';
@@ -43,10 +43,11 @@ export class AccountPageLocals implements NestInterceptor {
 
   async intercept(context: ExecutionContext, next: CallHandler) {
     const req = context.switchToHttp().getRequest<AppRequest>();
-    if (req.formView === 'account/show' && req.user) {
+    const view = formViewOf(context)?.view;
+    if (view === 'account/show' && req.user) {
       req.formLocals = { ...req.formLocals, ...(await this.account.page(req.user.personId)) };
     }
-    if (req.formView === 'account/password' && req.user) {
+    if (view === 'account/password' && req.user) {
       req.formLocals = { ...req.formLocals, ...(await this.account.passwordRules(req.user.personId)) };
     }
     return next.handle();

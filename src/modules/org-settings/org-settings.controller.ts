@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { ConfirmFormDto } from '../../common/http/form.dto';
-import { FormView, OrgScope, RecentAuth, Roles } from '../../common/http/decorators';
+import { FormView, formViewOf, OrgScope, RecentAuth, Roles } from '../../common/http/decorators';
 import type { AppRequest } from '../../common/http/principal';
 import { setFlash } from '../../common/view/flash';
 import { TwoFactorService } from '../auth/two-factor/two-factor.service';
@@ -30,7 +30,7 @@ export class OrgSettingsPageLocals implements NestInterceptor {
 
   async intercept(context: ExecutionContext, next: CallHandler) {
     const req = context.switchToHttp().getRequest<AppRequest>();
-    if (req.formView === 'org/settings' && req.user?.orgId) {
+    if (formViewOf(context)?.view === 'org/settings' && req.user?.orgId) {
       const { org, install, timeZoneOptions } = await this.settings.page(req.user.orgId);
       // The zone just chosen stays chosen on the form shown again.
       const body = req.body as { timeZone?: unknown } | undefined;

@@ -16,7 +16,7 @@ import type { Response } from 'express';
 import { Clock } from '../../common/clock';
 import { ConfirmFormDto } from '../../common/http/form.dto';
 import { UuidParam } from '../../common/http/id-params';
-import { CurrentUser, FormView, OrgScope, Roles } from '../../common/http/decorators';
+import { CurrentUser, FormView, formViewOf, OrgScope, Roles } from '../../common/http/decorators';
 import type { AppRequest, Principal } from '../../common/http/principal';
 import { pageLinks, pageRequest } from '../../common/pagination';
 import { setFlash } from '../../common/view/flash';
@@ -68,9 +68,11 @@ export class MemberPageLocals implements NestInterceptor {
   async intercept(context: ExecutionContext, next: CallHandler) {
     const req = context.switchToHttp().getRequest<AppRequest>();
     const id = req.params.id;
-    if (req.formView?.startsWith('people/') && req.user?.orgId && typeof id === 'string') {
+    const form = formViewOf(context);
+    if (form?.view.startsWith('people/') && req.user?.orgId && typeof id === 'string') {
+      // Another organization's person (or staff) is not found, before the input is even read.
       const person = await this.members.get(req.user.orgId, id);
-      const kind = req.formLocals?.confirmKind as Confirmation | undefined;
+      const kind = form.locals?.(req).confirmKind as Confirmation | undefined;
       const view = memberView(person, +this.clock.now(), req.user.personId);
       req.formLocals = { ...req.formLocals, ...personPage(person.name, view, kind) };
     }

@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { Clock } from '../../common/clock';
-import { CurrentUser, FormView, Roles } from '../../common/http/decorators';
+import { CurrentUser, FormView, formViewOf, Roles } from '../../common/http/decorators';
 import { ConfirmFormDto } from '../../common/http/form.dto';
 import { UuidParam } from '../../common/http/id-params';
 import type { AppRequest, Principal } from '../../common/http/principal';
@@ -70,10 +70,11 @@ export class StaffPageLocals implements NestInterceptor {
   async intercept(context: ExecutionContext, next: CallHandler) {
     const req = context.switchToHttp().getRequest<AppRequest>();
     const id = req.params.id;
-    if (req.formView?.startsWith('staff/') && req.formView !== 'staff/new' && req.user && typeof id === 'string') {
+    const form = formViewOf(context)?.view;
+    if (form?.startsWith('staff/') && form !== 'staff/new' && req.user && typeof id === 'string') {
       const person = await this.staff.get(id);
       const view = staffView(person, +this.clock.now(), req.user.personId);
-      req.formLocals = { ...req.formLocals, ...staffPage(view, req.formView === 'staff/confirm') };
+      req.formLocals = { ...req.formLocals, ...staffPage(view, form === 'staff/confirm') };
     }
     return next.handle();
   }

@@ -1,0 +1,149 @@
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { createOrganization, createPerson, type CreatedPerson } from '../../seeds/factories';
+import { IS_PUBLIC, ROLES } from '../../src/common/http/decorators';
+import type { RoleName } from '../../src/common/http/principal';
+import { csrfFrom } from '../utils/html';
+import { Client } from '../utils/http';
+import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
+
+// Every route of the people, helpdesk, staff and organization pages, read from
+// the app's own routing table (controllers, paths, @Roles), requested as each
+// kind of visitor: who may not gets 403 (or the sign-in page), who may never
+// gets a 500, and another organization's ids are 404.
+
+interface Route {
+  method: 'GET' | 'POST';
+  path: string;
+  roles: RoleName[] | undefined;
+}
+
+const SCOPE = /^\/(org\/users|org\/settings|admin\/users|admin\/staff|admin\/organizations)(\/|$)/;
+
+function routingTable(t: TestApp): Route[] {
+  const discovery = t.app.get(DiscoveryService);
+  const scanner = t.app.get(MetadataScanner);
+  const routes: Route[] = [];
+  for (const wrapper of discovery.getControllers()) {
+    const type = wrapper.metatype as (new (...args: unknown[]) => unknown) | undefined;
+    if (!type) continue;
+    const base = String(Reflect.getMetadata(PATH_METADATA, type) ?? '');
+    for (const key of scanner.getAllMethodNames(type.prototype as object)) {
+      const handler = (type.prototype as Record<string, unknown>)[key] as object;
+      const sub = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
+      const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+      if (sub === undefined || (method !== RequestMethod.GET && method !== RequestMethod.POST)) continue;
+      if (Reflect.getMetadata(IS_PUBLIC, handler) ?? Reflect.getMetadata(IS_PUBLIC, type)) continue;
+      const path = `/${[base, sub]
+        .map((p) => p.replace(/^\/|\/$/g, ''))
+        .filter(Boolean)
+        .join('/')}`;
+      if (!SCOPE.test(path)) continue;
+      const roles = (Reflect.getMetadata(ROLES, handler) ?? Reflect.getMetadata(ROLES, type)) as RoleName[] | undefined;
+      routes.push({ method: method === RequestMethod.GET ? 'GET' : 'POST', path, roles });
+    }
+  }
+  return routes;
+}
+
+describe('role × route matrix (people, helpdesk, staff, organizations)', () => {
+  let t: TestApp;
+  let routes: Route[];
+  const actors: Record<string, { client: Client; role: RoleName | null; orgId: string | null }> = {};
+  let memberA: CreatedPerson;
+  let orgA: string;
+  let orgB: string;
+  let helpdeskPerson: CreatedPerson;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await createOperator(t);
+    const a = await createOrganization(t.app, 'Matrix A');
+    const b = await createOrganization(t.app, 'Matrix B');
+    orgA = a.id;
+    orgB = b.id;
+    memberA = await createPerson(t.app, { role: 'member', organization: a });
+    helpdeskPerson = await createPerson(t.app, { role: 'helpdesk' });
+    actors.anonymous = { client: new Client(t.server), role: null, orgId: null };
+    actors.member = { client: (await signedIn(t, 'member', { organization: a })).client, role: 'member', orgId: orgA };
+    actors.adminA = { client: (await signedIn(t, 'admin', { organization: a })).client, role: 'admin', orgId: orgA };
+    actors.adminB = { client: (await signedIn(t, 'admin', { organization: b })).client, role: 'admin', orgId: orgB };
+    actors.helpdesk = { client: (await signedIn(t, 'helpdesk')).client, role: 'helpdesk', orgId: null };
+    actors.operator = { client: (await signedIn(t, 'operator')).client, role: 'operator', orgId: null };
+    routes = routingTable(t);
+  });
+  afterAll(() => t.close());
+
+  /** The route's path with its ids filled in: something of organization A, or the staff member. */
+  const concrete = (path: string) =>
+    path
+      .replace(/^\/admin\/organizations\/:id/, `/admin/organizations/${orgA}`)
+      .replace(/^\/admin\/staff\/:id/, `/admin/staff/${helpdeskPerson.person.id}`)
+      .replace(/:id/, memberA.person.id);
+
+  it('reads a routing table that covers the pages of the issue', () => {
+    const paths = routes.map((r) => `${r.method} ${r.path}`);
+    for (const expected of [
+      'GET /org/users',
+      'GET /org/users/:id',
+      'POST /org/users/:id/disable',
+      'GET /org/settings',
+      'GET /admin/users',
+      'GET /admin/users/:id',
+      'POST /admin/users/:id/unlock',
+      'GET /admin/staff',
+      'GET /admin/organizations',
+    ]) {
+      expect(paths).toContain(expected);
+    }
+    expect(routes.every((r) => r.roles !== undefined)).toBe(true);
+  });
+
+  it('answers every GET as its roles say, and never with a 500', async () => {
+    const table: string[] = [];
+    for (const route of routes.filter((r) => r.method === 'GET')) {
+      const path = concrete(route.path);
+      for (const [name, actor] of Object.entries(actors)) {
+        const res = await actor.client.get(path);
+        const allowed = actor.role !== null && (route.roles ?? []).includes(actor.role);
+        let expected: number[];
+        if (actor.role === null) expected = [303];
+        else if (!allowed) expected = [403];
+        // An admin of another organization learns nothing about A's people.
+        else if (name === 'adminB' && path.includes(memberA.person.id)) expected = [404];
+        else expected = [200, 303];
+        if (!expected.includes(res.status))
+          table.push(`${name} GET ${path}: ${res.status}, expected ${expected.join('/')}`);
+        if (actor.role === null && res.status === 303) expect(res.headers.location).toMatch(/^\/login/);
+      }
+    }
+    expect(table).toEqual([]);
+  });
+
+  it('refuses every POST to whoever may not, changing nothing', async () => {
+    const table: string[] = [];
+    for (const route of routes.filter((r) => r.method === 'POST')) {
+      const path = concrete(route.path);
+      for (const [name, actor] of Object.entries(actors)) {
+        const allowed = actor.role !== null && (route.roles ?? []).includes(actor.role);
+        const otherOrganization = allowed && name === 'adminB' && path.includes(memberA.person.id);
+        if (allowed && !otherOrganization) continue; // their own actions are each tested where they are built
+        const csrf = actor.role === null ? '' : csrfFrom((await actor.client.get('/dashboard')).text);
+        const res = await actor.client.agent
+          .post(path)
+          .type('form')
+          .send({ _csrf: csrf, reason: 'other', note: 'matrix', role: 'admin', name: 'Renamed by matrix' })
+          .redirects(0);
+        const expected = otherOrganization ? [404] : actor.role === null ? [303, 403] : [403];
+        if (!expected.includes(res.status))
+          table.push(`${name} POST ${path}: ${res.status}, expected ${expected.join('/')}`);
+      }
+    }
+    expect(table).toEqual([]);
+    // Organization A and its member are as they were.
+    expect((await actors.adminA.client.get(`/org/users/${memberA.person.id}`)).status).toBe(200);
+    expect((await actors.operator.client.get(`/admin/organizations/${orgA}`)).text).toContain('Matrix A');
+    expect(orgB).toBeDefined();
+  });
+});
