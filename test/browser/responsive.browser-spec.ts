@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { createOrganization, createPerson } from '../../seeds/factories';
 import { browserSuite, signInThroughForm } from '../utils/browser';
-import type { TestApp } from '../utils/test-app';
+import { createOperator, type TestApp } from '../utils/test-app';
 
 const PHONE = { width: 360, height: 740 };
 
@@ -36,6 +36,9 @@ describe('at 360 px wide', () => {
     ['the staff list', '/admin/staff'],
     ['the account page', '/account'],
     ['the helpdesk search', '/admin/users?q=maximiliana'],
+    ['the jobs page', '/admin/jobs'],
+    ['the audit log', '/admin/audit'],
+    ['the mail outbox', '/admin/mail'],
   ])('shows %s without sideways page scrolling', async (_name, path) => {
     await page.goto(`${baseUrl}${path}`);
     const { scrollWidth, clientWidth } = await page.evaluate(() => ({
@@ -111,5 +114,48 @@ describe('at 360 px wide', () => {
     const signOutBox = await signOut.boundingBox();
     expect(signOutBox!.x).toBeGreaterThanOrEqual(0);
     expect(signOutBox!.x + signOutBox!.width).toBeLessThanOrEqual(PHONE.width);
+  });
+});
+
+describe('an organization admin at 360 px wide', () => {
+  let t: TestApp;
+  let baseUrl: string;
+  let context: BrowserContext;
+  let page: Page;
+  let memberPath: string;
+  browserSuite(
+    { context: { viewport: PHONE, isMobile: true, hasTouch: true }, keepCookies: true },
+    (s) => ({ t, baseUrl, context, page } = s),
+  );
+
+  beforeAll(async () => {
+    await createOperator(t); // setup is done
+    const org = await createOrganization(t.app, 'Regional Veterinary Clinics Cooperative of the Northern Valleys');
+    const admin = await createPerson(t.app, {
+      role: 'admin',
+      organization: org,
+      name: 'Maximiliana Wolfeschlegelsteinhausen-Bergerdorff',
+    });
+    const member = await createPerson(t.app, {
+      role: 'member',
+      organization: org,
+      email: 'bartholomew.featherstonehaugh-cholmondeley@northern-valleys-veterinary.example',
+    });
+    memberPath = `/org/users/${member.person.id}`;
+    const signIn = await context.newPage();
+    await signInThroughForm(signIn, baseUrl, admin.email, admin.password);
+    await signIn.close();
+  });
+
+  it.each([
+    ['the people list', () => '/org/users'],
+    ['a filtered people list', () => '/org/users?status=active&twoFactor=off&sort=lastSignIn'],
+    ['a person', () => memberPath],
+    ['the disable confirmation', () => `${memberPath}/disable`],
+    ['the organization settings', () => '/org/settings'],
+  ])('shows %s without sideways page scrolling', async (_name, path) => {
+    await page.goto(`${baseUrl}${path()}`);
+    const { scrollWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth }));
+    expect(scrollWidth).toBeLessThanOrEqual(PHONE.width);
   });
 });
