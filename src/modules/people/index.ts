@@ -8,7 +8,7 @@ import './people.events';
 export const peopleModule = defineModule({
   id: 'people',
   module: PeopleModule,
-  tables: ['people'],
+  tables: ['people', 'invitations'],
   nav: [{ label: 'People', href: '/org/users', icon: 'users', roles: ['admin'] }],
   audit: {
     'user.created': 'Account created',
@@ -16,12 +16,18 @@ export const peopleModule = defineModule({
     'user.enabled': 'Account enabled again',
     'user.role_changed': 'Role changed',
     'user.removed': 'Removed from the organization',
+    'user.invited': 'Invited by email',
+    'user.invitation_resent': 'Invitation sent again',
+    'user.invitation_revoked': 'Invitation revoked',
+    'user.invitation_accepted': 'Invitation accepted',
+    'user.imported': 'People imported from CSV',
   },
   events: {
     'user.created': 'A person was added.',
     'user.role_changed': "A person's role in their organization changed.",
     'user.disabled': 'An account was disabled (its sessions end).',
     'user.removed': 'A person was removed from their organization.',
+    'user.invited': 'A person was invited by email (they have no password until they accept).',
   },
   ports: [
     { provide: RecipientPhrases, useExisting: PeopleService },

@@ -8,6 +8,7 @@ import { Migration20261126000600_audit_chain } from './Migration20261126000600_a
 import { Migration20261126000700_organization_name_key } from './Migration20261126000700_organization_name_key';
 import { Migration20261204000000_two_factor_secrets } from './Migration20261204000000_two_factor_secrets';
 import { Migration20261204000100_people_list } from './Migration20261204000100_people_list';
+import { Migration20261204000200_invitations } from './Migration20261204000200_invitations';
 
 // Listed explicitly so compiled code and ts-jest find the same migrations
 // without globbing the file system. Append new ones at the end.
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261126000700_organization_name_key', class: Migration20261126000700_organization_name_key },
   { name: 'Migration20261204000000_two_factor_secrets', class: Migration20261204000000_two_factor_secrets },
   { name: 'Migration20261204000100_people_list', class: Migration20261204000100_people_list },
+  { name: 'Migration20261204000200_invitations', class: Migration20261204000200_invitations },
 ];
