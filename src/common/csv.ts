@@ -13,6 +13,11 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 // cell there, one that could begin with `=`.
 const NEEDS_QUOTES = /[",;\t\r\n]/;
 
+/** Whether a spreadsheet would run this text as a formula if it began a cell. */
+export function looksLikeFormula(text: string): boolean {
+  return FORMULA_START.test(text);
+}
+
 /** One RFC 4180 field: text that could be a formula is defused, then quoted when needed. */
 export function csvField(value: CsvValue): string {
   if (value === null || value === undefined) return '';

@@ -63,4 +63,29 @@ describe('inviting a member in a real browser', () => {
     await Promise.all([page.waitForURL(/\/dashboard$/), page.getByRole('button', { name: 'Sign in' }).click()]);
     await expectHeading(page, 'Dashboard');
   });
+
+  it('shows the people pages and the invitation page without sideways scrolling at 360 px', async () => {
+    const org = await createOrganization(t.app, 'Regional Veterinary Clinics Cooperative of the Northern Valleys');
+    const admin = await createPerson(t.app, { role: 'admin', organization: org });
+    await signInThroughForm(page, baseUrl, admin.email, admin.password);
+    await page.setViewportSize({ width: 360, height: 740 });
+    const fits = async (path: string) => {
+      await page.goto(`${baseUrl}${path}`);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect({ path, width }).toEqual({ path, width: 360 });
+    };
+    for (const path of ['/org/users', '/org/users/invite', '/org/users/import']) await fits(path);
+    await page.goto(`${baseUrl}/org/users/invite`);
+    await page.getByLabel('Email address').fill('narrow@example.test');
+    await Promise.all([
+      page.waitForURL(/\/org\/users\/[0-9a-f-]{36}$/),
+      page.getByRole('button', { name: 'Send invitation' }).click(),
+    ]);
+    await fits(new URL(page.url()).pathname);
+    await t.app.get(MailService).whenIdle();
+    const [mail] = (await mailFiles(t.dataDir)).filter((m) => m.to.includes('narrow@example.test'));
+    const link = mail.links.find((href) => new URL(href).pathname.startsWith('/invitations/'))!;
+    await page.context().clearCookies();
+    await fits(new URL(link).pathname);
+  });
 });

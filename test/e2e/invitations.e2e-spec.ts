@@ -3,6 +3,7 @@ import request from 'supertest';
 import { createOrganization } from '../../seeds/factories';
 import { withContext } from '../../src/platform/database/request-context';
 import { MailService } from '../../src/platform/mail/mail.service';
+import { InvitationsService } from '../../src/modules/people/invitations.service';
 import { Client } from '../utils/http';
 import { errorSummary, fieldError, flashMessages, heading, pageText, tableRows } from '../utils/html';
 import { linkTo, mailFiles, type ParsedMail } from '../utils/mail';
@@ -90,6 +91,8 @@ describe('invitations (/org/users/invite, /invitations/:token)', () => {
     // Before accepting, they cannot sign in (the generic answer).
     const early = await new Client(t.server).signIn(email, PASSWORD);
     expect(early.status).toBe(401);
+    const unknown = await new Client(t.server).signIn('nobody-at-all@example.test', PASSWORD);
+    expect(errorSummary(early.text)).toEqual(errorSummary(unknown.text));
 
     const form = await request(t.server).get(path);
     expect(form.status).toBe(200);
@@ -184,6 +187,29 @@ describe('invitations (/org/users/invite, /invitations/:token)', () => {
     expect(signIn.status).not.toBe(303);
   });
 
+  it('the service invites staff too (no organization), for the operators’ pages to come', async () => {
+    const operator = await personByEmail((await createOperator(t)).email);
+    const invitations = t.app.get(InvitationsService);
+    const by = { personId: operator.id, organizationId: null, grantable: ['helpdesk'] as const };
+    const refused = withContext(t.app, () => invitations.invite(by, { email: 'op2@example.test', role: 'operator' }));
+    await expect(refused).rejects.toThrow('You can invite people as helpdesk only.');
+    const invited = await withContext(t.app, () =>
+      invitations.invite(by, { email: 'desk@example.test', name: 'Desk Person', role: 'helpdesk' }),
+    );
+    const [mail] = await mailsTo('desk@example.test');
+    expect(mail.subject).toBe('You are invited to SeatDesk');
+    const path = invitationPath(mail);
+    expect(pageText((await request(t.server).get(path)).text)).toContain(
+      'You are invited to join SeatDesk as desk@example.test',
+    );
+    expect((await accept(path, { name: 'Desk Person' })).status).toBe(303);
+    const [row] = await sql<{ status: string; role: string; organizationId: string | null }>(
+      'select status, role, organization_id as organizationId from people where id = ?',
+      invited.id,
+    );
+    expect(row).toEqual({ status: 'active', role: 'helpdesk', organizationId: null });
+  });
+
   it('checks the name and password of an acceptance by the house rules', async () => {
     const { admin } = await orgWithAdmin('Rules');
     await invite(admin.client, { email: 'rules@example.test' });
@@ -195,5 +221,27 @@ describe('invitations (/org/users/invite, /invitations/:token)', () => {
     expect(fieldError(mismatch.text, 'confirmPassword')).toBe('The two passwords are not the same: type it again.');
     expect((await personByEmail('rules@example.test')).status).toBe('invited');
     expect((await accept(path)).status).toBe(303);
+  });
+});
+
+describe('POST /invitations/:token is rate-limited like the other public forms', () => {
+  it('answers 429 past LOGIN_RATE_LIMIT for one link, before doing any work', async () => {
+    const t = await createTestApp({ LOGIN_RATE_LIMIT: '2' });
+    try {
+      await createOperator(t);
+      const client = new Client(t.server);
+      const path = `/invitations/${'x'.repeat(43)}`;
+      const statuses: number[] = [];
+      let last = '';
+      for (let i = 0; i < 3; i++) {
+        const res = await client.submit('/login', { name: 'N', password: PASSWORD, confirmPassword: PASSWORD }, path);
+        statuses.push(res.status);
+        last = res.text;
+      }
+      expect(statuses).toEqual([400, 400, 429]);
+      expect(pageText(last)).toContain('Too many attempts');
+    } finally {
+      await t.close();
+    }
   });
 });

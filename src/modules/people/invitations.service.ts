@@ -4,6 +4,7 @@ import { isEmail } from 'class-validator';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Clock } from '../../common/clock';
 import { APP_CONFIG } from '../../common/config.module';
+import { looksLikeFormula } from '../../common/csv';
 import { isMailAddress } from '../../common/http/email-address';
 import { isLineOfText, LINE_OF_TEXT_MESSAGE } from '../../common/http/text-rules';
 import { Conflict, FORM_LEVEL, InputRefused, NotFound, type FieldErrors } from '../../common/errors/app-error';
@@ -46,7 +47,8 @@ export interface Invitee {
 export interface InvitationView {
   email: string;
   name: string;
-  organizationName: string;
+  /** Null for staff, who belong to no organization. */
+  organizationName: string | null;
 }
 
 // A link that is used, replaced, revoked, expired or altered: the page says so instead of its form (400).
@@ -58,9 +60,6 @@ const linkGone = () =>
 
 const EMAIL_TAKEN = 'A person with this email address already exists.';
 const MAX_NAME = 120;
-
-/** A name a spreadsheet would run as a formula when the list is opened (CSV injection). */
-export const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** The invitee's name until they choose their own: the address's local part. */
 const nameFromEmail = (email: string) => [...email.split('@')[0]].slice(0, MAX_NAME).join('') || email;
@@ -95,7 +94,7 @@ export class InvitationsService {
     if (!isEmail(email) || !isMailAddress(email)) errors.email = 'Enter an email address like name@example.com.';
     if (name !== '' && !isLineOfText(name)) errors.name = LINE_OF_TEXT_MESSAGE;
     else if ([...name].length > MAX_NAME) errors.name = `Enter a name of at most ${MAX_NAME} characters.`;
-    else if (FORMULA_START.test(name))
+    else if (looksLikeFormula(name))
       errors.name = 'A name cannot start with =, +, - or @ (a spreadsheet would run it as a formula).';
     if (!(ROLES as readonly string[]).includes(input.role)) {
       errors.role = `Unknown role “${input.role}”: choose ${by.grantable.join(' or ')}.`;
@@ -283,12 +282,12 @@ export class InvitationsService {
     return invitation;
   }
 
-  private async organizationName(organizationId: string | null): Promise<string> {
-    const name = organizationId ? await this.organizations.nameOf(organizationId) : null;
-    return name ?? 'SeatDesk';
+  // Staff (operators, helpdesk) belong to no organization: their invitation names none.
+  private async organizationName(organizationId: string | null): Promise<string | null> {
+    return organizationId ? await this.organizations.nameOf(organizationId) : null;
   }
 
-  private async sendLink(person: { email: string; name: string }, organizationName: string, token: string) {
+  private async sendLink(person: { email: string; name: string }, organizationName: string | null, token: string) {
     await this.mail.enqueue('invitation', person.email, {
       name: person.name,
       organizationName,
