@@ -14,6 +14,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { Clock } from '../../common/clock';
+import { InputRefused } from '../../common/errors/app-error';
 import { ConfirmFormDto } from '../../common/http/form.dto';
 import { UuidParam } from '../../common/http/id-params';
 import { CurrentUser, FormView, OrgScope, Roles } from '../../common/http/decorators';
@@ -192,15 +193,21 @@ export class OrgPeopleController {
     @Res() res: Response,
   ) {
     const by = orgInviter(user, orgId);
+    const csv = body.csvFile || body.csv || '';
+    if (csv.trim() === '') {
+      throw new InputRefused({
+        csv: 'Paste the CSV or choose a file: a header row (email, name, role), then one person a line.',
+      });
+    }
     if (body.step === 'import') {
-      const id = await this.imports.start(by, body.csv);
+      const id = await this.imports.start(by, csv);
       return res.redirect(303, `/org/users/import/${id}`);
     }
-    const report = reportView(await this.imports.check(by, body.csv));
+    const report = reportView(await this.imports.check(by, csv));
     return res.status(report.good ? 200 : 400).render('people/import', {
       ...IMPORT_PAGE,
       report,
-      csv: body.csv,
+      csv,
       values: {},
     });
   }
