@@ -15,8 +15,6 @@ import { randomUUID } from 'node:crypto';
 // Org admins import people from a CSV (checked first, then all or nothing,
 // each invited by email) and download the people list as CSV.
 describe('people CSV (/org/users/import, /org/users.csv)', () => {
-  // Every test signs in people (argon2), slow on a busy machine.
-  jest.setTimeout(60_000);
   let t: TestApp;
 
   const sql = <T>(query: string, ...params: unknown[]) =>
