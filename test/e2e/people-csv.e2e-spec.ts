@@ -183,6 +183,8 @@ describe('people CSV (/org/users/import, /org/users.csv)', () => {
       { email: 'a2@example.test', role: 'member' as const },
       { email: 'taken-meanwhile@example.test', role: 'member' as const },
     ];
+    const taken = await sql(`select id from people where email = 'taken-meanwhile@example.test'`);
+    expect(taken).toHaveLength(1);
     await expect(
       withContext(t.app, () => t.app.get(EntityManager).transactional(() => invitations.inviteChecked(by, rows))),
     ).rejects.toThrow(InputRefused);
