@@ -61,6 +61,14 @@ const linkGone = () =>
 const EMAIL_TAKEN = 'A person with this email address already exists.';
 const MAX_NAME = 120;
 
+// The driver's unique-constraint error for the sign-in address. Read by its
+// message, not `instanceof`: the native driver's errors need not share this
+// module's Error (test runners load each file in a realm of its own).
+const emailTakenMeanwhile = (err: unknown) =>
+  typeof err === 'object' &&
+  err !== null &&
+  /UNIQUE constraint failed: people\.email/.test(String((err as { message?: unknown }).message));
+
 /** The invitee's name until they choose their own: the address's local part. */
 const nameFromEmail = (email: string) => [...email.split('@')[0]].slice(0, MAX_NAME).join('') || email;
 
@@ -142,7 +150,7 @@ export class InvitationsService {
           now + INVITATION_TTL_SECONDS * 1000,
         );
       } catch (err) {
-        if (err instanceof Error && /UNIQUE constraint failed: people\.email/.test(err.message)) {
+        if (emailTakenMeanwhile(err)) {
           throw new InputRefused({ email: `${email}: ${EMAIL_TAKEN}` });
         }
         throw err;
