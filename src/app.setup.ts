@@ -84,7 +84,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
   const gate = app.get(SetupGate);
   app.use(gate.use.bind(gate));
   app.use(layoutLocals(app.get<CsrfUtilities>(CSRF)));
-  app.use(bodyParsers());
+  // A CSV of up to 10,000 people, pasted into the import form or uploaded as a file.
+  app.use(bodyParsers({ '/org/users/import': { limit: 2_000_000, file: 'csvFile' } }));
   app.use(apiCredentialsGate);
 
   const plugins = app.get(PluginRegistry);

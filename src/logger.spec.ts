@@ -61,6 +61,14 @@ describe('request log', () => {
     expect(lines.find((line) => line.msg === 'inside')?.reqId).toBe(id);
   });
 
+  it('leaves the token of an invitation link out of the path', () => {
+    const lines = logOneRequest('/invitations/secret-invitation-token');
+    expect(JSON.stringify(lines)).not.toMatch(/secret/);
+    expect(lines.find((line) => line.msg === 'request completed')).toMatchObject({
+      req: { url: '/invitations/[redacted]' },
+    });
+  });
+
   it('logs a failed request as errored, still without secrets', () => {
     const lines = logOneRequest('/dashboard?q=secret', 500);
     expect(JSON.stringify(lines)).not.toMatch(/secret/);

@@ -11,8 +11,11 @@ export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
 type LoggedRequest = IncomingMessage & { id?: number; originalUrl?: string };
 
+// A path segment that is a secret: the token of an invitation link.
+const SECRET_IN_PATH = /^(\/invitations\/)[^/]+/;
+
 // Query strings can carry reset tokens and cookies carry sessions: neither is
-// logged. The serializers keep only these fields of any request or response
+// logged, nor an invitation link's token in its path. The serializers keep only these fields of any request or response
 // logged under `req` or `res`; redaction is the net under everything else.
 export function createLogger(config: Pick<AppConfig, 'logLevel'>, stream?: DestinationStream): Logger {
   return pino(
@@ -34,7 +37,7 @@ export function createLogger(config: Pick<AppConfig, 'logLevel'>, stream?: Desti
         req: (req: LoggedRequest) => ({
           id: req.id,
           method: req.method,
-          url: (req.originalUrl ?? req.url ?? '').split('?')[0],
+          url: (req.originalUrl ?? req.url ?? '').split('?')[0].replace(SECRET_IN_PATH, '$1[redacted]'),
           remoteAddress: req.socket?.remoteAddress,
           userAgent: req.headers?.['user-agent'],
         }),

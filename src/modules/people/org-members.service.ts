@@ -17,6 +17,8 @@ export interface ActingAdmin {
 
 const lastAdmin = (person: Person) =>
   `${person.name} is the organization's only active admin. Make someone else an admin first.`;
+const notYet = (person: Person) =>
+  `${person.name} has not accepted the invitation yet: resend it, or revoke it to remove them.`;
 // Shown on the page of the form that asked, above it.
 const refused = (message: string) => new Conflict(message, { [FORM_LEVEL]: message });
 
@@ -70,6 +72,7 @@ export class OrgMembersService {
       if (person.id === by.personId) {
         throw refused('You cannot disable your own account. Ask another admin.');
       }
+      if (person.status === 'invited') throw refused(notYet(person));
       if (person.status === 'disabled') return person;
       const changed = await this.people.setStatusInOrg(by.orgId, id, 'disabled', +this.clock.now());
       if (changed === 0) throw refused(lastAdmin(person));
@@ -82,6 +85,7 @@ export class OrgMembersService {
   async enable(by: ActingAdmin, id: string): Promise<Person> {
     return this.em.transactional(async () => {
       const person = await this.get(by.orgId, id);
+      if (person.status === 'invited') throw refused(notYet(person));
       if (person.status === 'active') return person;
       await this.people.setStatusInOrg(by.orgId, id, 'active', +this.clock.now());
       await this.audit.record({ action: 'user.enabled', target: personTarget(person), organizationId: by.orgId });

@@ -53,20 +53,27 @@ export function sortHeader(base: string, filter: PeopleListFilter, sort: PeopleS
   };
 }
 
-export type PersonState = 'active' | 'locked' | 'disabled';
+export type PersonState = 'active' | 'locked' | 'disabled' | 'invited';
 
 /** What a list row shows about a person's access, and until when a lockout lasts. */
 export function personState(row: Pick<PersonRow, 'status' | 'lockedUntil'>, now: number) {
+  if (row.status === 'invited') return { state: 'invited' as PersonState, label: 'Invited', color: 'yellow' };
   if (row.status === 'disabled') return { state: 'disabled' as PersonState, label: 'Disabled', color: 'secondary' };
   if (row.lockedUntil !== null && row.lockedUntil > now)
     return { state: 'locked' as PersonState, label: 'Locked', color: 'red', lockedUntil: row.lockedUntil };
   return { state: 'active' as PersonState, label: 'Active', color: 'green' };
 }
 
-const STATUS_LABELS: Record<string, string> = { active: 'Active', locked: 'Locked', disabled: 'Disabled' };
+const STATUS_LABELS: Record<string, string> = {
+  active: 'Active',
+  locked: 'Locked',
+  disabled: 'Disabled',
+  invited: 'Invited',
+};
 const ROLE_FILTER_LABELS: Record<string, string> = { admin: 'Organization admins', member: 'Members' };
 
-function listHref(base: string, filter: PeopleListFilter): string {
+/** The list (or its CSV) with this filter and order. */
+export function listHref(base: string, filter: PeopleListFilter): string {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(peopleListParams(filter))) if (value) search.set(name, value);
   const query = search.toString();

@@ -14,6 +14,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { Clock } from '../../common/clock';
+import { InputRefused } from '../../common/errors/app-error';
 import { ConfirmFormDto } from '../../common/http/form.dto';
 import { UuidParam } from '../../common/http/id-params';
 import { CurrentUser, FormView, formViewOf, OrgScope, Roles } from '../../common/http/decorators';
@@ -21,10 +22,15 @@ import type { AppRequest, Principal } from '../../common/http/principal';
 import { pageLinks, pageRequest } from '../../common/pagination';
 import { setFlash } from '../../common/view/flash';
 import { ROLE_LABELS } from '../../common/view/navigation';
+import { InviteDto } from './dto/invite.dto';
 import { MemberRoleDto } from './dto/member-role.dto';
+import { PeopleImportDto } from './dto/people-import.dto';
+import { InvitationsService, type Inviter } from './invitations.service';
 import { OrgMembersService, type ActingAdmin } from './org-members.service';
+import { PeopleImportService, reportView } from './people-import.service';
 import {
   filterChips,
+  listHref,
   parsePeopleList,
   peopleListParams,
   personState,
@@ -44,6 +50,11 @@ const CONFIRMATIONS = {
     button: 'Disable account',
     says: 'They will be signed out everywhere at once and cannot sign in until an admin enables the account again. Nothing of theirs is deleted.',
   },
+  revoke: {
+    title: 'Revoke invitation',
+    button: 'Revoke invitation',
+    says: 'The invitation link stops working and the invited person is removed from the list. You can invite them again later.',
+  },
   remove: {
     title: 'Remove from the organization',
     button: 'Remove person',
@@ -53,6 +64,21 @@ const CONFIRMATIONS = {
 type Confirmation = keyof typeof CONFIRMATIONS;
 
 const acting = (user: Principal, orgId: string): ActingAdmin => ({ personId: user.personId, orgId });
+// An org admin invites admins and members of their organization: never above their own role, never staff.
+const orgInviter = (user: Principal, orgId: string): Inviter => ({
+  personId: user.personId,
+  organizationId: orgId,
+  grantable: ['admin', 'member'],
+});
+
+const INVITE_PAGE = {
+  title: 'Invite a person',
+  breadcrumbs: [LIST, { label: 'Invite a person' }],
+};
+const IMPORT_PAGE = {
+  title: 'Import people from CSV',
+  breadcrumbs: [LIST, { label: 'Import from CSV' }],
+};
 
 /**
  * What a refused form on a person's pages is shown again with: the person,
@@ -99,6 +125,8 @@ export class OrgPeopleController {
   constructor(
     private readonly people: PeopleService,
     private readonly members: OrgMembersService,
+    private readonly invitations: InvitationsService,
+    private readonly imports: PeopleImportService,
     private readonly clock: Clock,
   ) {}
 
@@ -125,6 +153,80 @@ export class OrgPeopleController {
         twoFactorOn: row.totpEnabledAt !== null,
       })),
       ...pageLinks('/org/users', peopleListParams(filter), page),
+      headerActions: [
+        { href: listHref('/org/users.csv', filter), label: 'Download CSV', icon: 'download' },
+        { href: '/org/users/import', label: 'Import CSV', icon: 'upload' },
+      ],
+    };
+  }
+
+  @Get('invite')
+  @Render('people/invite')
+  invitePage() {
+    return { ...INVITE_PAGE, values: { role: 'member' } };
+  }
+
+  @Post('invite')
+  @FormView('people/invite', () => INVITE_PAGE)
+  async invite(
+    @OrgScope() orgId: string,
+    @CurrentUser() user: Principal,
+    @Body() body: InviteDto,
+    @Res() res: Response,
+  ) {
+    const invited = await this.invitations.invite(orgInviter(user, orgId), body);
+    setFlash(res, 'success', `An invitation is on its way to ${invited.email}. The link works for 7 days.`);
+    return res.redirect(303, `/org/users/${invited.id}`);
+  }
+
+  @Get('import')
+  @Render('people/import')
+  importPage() {
+    return { ...IMPORT_PAGE, values: {} };
+  }
+
+  // Step one checks the file and writes nothing; step two (the button the report offers) imports it.
+  @Post('import')
+  @FormView('people/import', () => IMPORT_PAGE)
+  async importCsv(
+    @OrgScope() orgId: string,
+    @CurrentUser() user: Principal,
+    @Body() body: PeopleImportDto,
+    @Res() res: Response,
+  ) {
+    const by = orgInviter(user, orgId);
+    const csv = body.csvFile || body.csv || '';
+    if (csv.trim() === '') {
+      throw new InputRefused({
+        csv: 'Paste the CSV or choose a file: a header row (email, name, role), then one person a line.',
+      });
+    }
+    if (body.step === 'import') {
+      const id = await this.imports.start(by, csv);
+      return res.redirect(303, `/org/users/import/${id}`);
+    }
+    const report = reportView(await this.imports.check(by, csv));
+    return res.status(report.good ? 200 : 400).render('people/import', {
+      ...IMPORT_PAGE,
+      report,
+      csv,
+      values: {},
+    });
+  }
+
+  @Get('import/:importId')
+  @Render('people/import-status')
+  importStatus(@OrgScope() orgId: string, @UuidParam('importId') id: string) {
+    const progress = this.imports.progress(orgId, id);
+    return {
+      title: 'Importing people',
+      breadcrumbs: [LIST, { label: 'Import from CSV', href: '/org/users/import' }, { label: 'Progress' }],
+      progress,
+      running: progress.state === 'running',
+      // The page reloads itself while the import runs (a meta refresh: no script under the CSP).
+      refreshSeconds: progress.state === 'running' ? 1 : undefined,
+      done: progress.state === 'done',
+      percent: progress.total > 0 ? Math.floor((progress.written / progress.total) * 100) : 100,
     };
   }
 
@@ -132,7 +234,49 @@ export class OrgPeopleController {
   @Render('people/show')
   async show(@OrgScope() orgId: string, @UuidParam() id: string, @CurrentUser() user: Principal) {
     const person = await this.members.get(orgId, id);
-    return { ...personPage(person.name, memberView(person, +this.clock.now(), user.personId)), values: {} };
+    const invitation = person.status === 'invited' ? await this.invitations.ofPerson(person.id) : null;
+    const now = +this.clock.now();
+    return {
+      ...personPage(person.name, memberView(person, now, user.personId)),
+      invitation: invitation && { ...invitation, expired: invitation.expiresAt <= now },
+      values: {},
+    };
+  }
+
+  @Post(':id/resend')
+  @FormView('people/show')
+  async resend(
+    @OrgScope() orgId: string,
+    @UuidParam() id: string,
+    @Body() _body: ConfirmFormDto,
+    @Res() res: Response,
+  ) {
+    const invitation = await this.invitations.resend(orgId, id);
+    setFlash(
+      res,
+      'success',
+      `A new invitation is on its way to ${invitation.email}; the previous link no longer works.`,
+    );
+    return res.redirect(303, `/org/users/${id}`);
+  }
+
+  @Get(':id/revoke')
+  @Render('people/confirm')
+  async confirmRevoke(@OrgScope() orgId: string, @UuidParam() id: string, @CurrentUser() user: Principal) {
+    return this.confirmation(orgId, id, user, 'revoke');
+  }
+
+  @Post(':id/revoke')
+  @FormView('people/confirm', () => ({ confirmKind: 'revoke' }))
+  async revoke(
+    @OrgScope() orgId: string,
+    @UuidParam() id: string,
+    @Body() _body: ConfirmFormDto,
+    @Res() res: Response,
+  ) {
+    const invitation = await this.invitations.revoke(orgId, id);
+    setFlash(res, 'success', `The invitation to ${invitation.email} is revoked.`);
+    return res.redirect(303, '/org/users');
   }
 
   @Post(':id/role')

@@ -6,5 +6,6 @@ declare module '../../platform/events/app-events' {
     'user.role_changed': AppEventBase & { personId: string; from: string; to: string };
     'user.disabled': AppEventBase & { personId: string };
     'user.removed': AppEventBase & { personId: string; email: string };
+    'user.invited': AppEventBase & { personId: string; email: string; role: string };
   }
 }

@@ -20,7 +20,7 @@ export interface PersonRow {
 
 export const PEOPLE_SORTS = ['name', 'email', 'role', 'lastSignIn'] as const;
 export type PeopleSort = (typeof PEOPLE_SORTS)[number];
-export const PEOPLE_STATUS_FILTERS = ['active', 'locked', 'disabled'] as const;
+export const PEOPLE_STATUS_FILTERS = ['active', 'locked', 'disabled', 'invited'] as const;
 export type PeopleStatusFilter = (typeof PEOPLE_STATUS_FILTERS)[number];
 
 /** What an organization's people list is narrowed and ordered by. */
@@ -309,6 +309,9 @@ export class PeopleRepository {
         break;
       case 'disabled':
         where.push(`p.status = 'disabled'`);
+        break;
+      case 'invited':
+        where.push(`p.status = 'invited'`);
         break;
       case undefined:
         break;

@@ -5,7 +5,7 @@ import { BaseEntity } from '../../platform/database/base.entity';
 export const ROLES = ['operator', 'helpdesk', 'admin', 'member'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const PERSON_STATUSES = ['active', 'disabled'] as const;
+export const PERSON_STATUSES = ['active', 'disabled', 'invited'] as const;
 export type PersonStatus = (typeof PERSON_STATUSES)[number];
 
 /** Emails are compared trimmed and lower-cased everywhere. */

@@ -22,6 +22,7 @@ export function memberView(person: Person, now: number, actingAdminId: string) {
     role: person.role,
     ...personState({ status: person.status, lockedUntil }, now),
     disabled: person.status === 'disabled',
+    invited: person.status === 'invited',
     twoFactorOn: person.totpEnabledAt !== null,
     failedSignIns: person.failedSignIns,
     isSelf: person.id === actingAdminId,

@@ -71,7 +71,8 @@ export class SignInService {
     }
     const person = await this.people.findForSignIn(email);
     let ok = false;
-    if (person) ok = await this.hasher.verify(person.passwordHash, password);
+    // An invited person has no password yet (an empty hash): the same work as an unknown address.
+    if (person?.passwordHash) ok = await this.hasher.verify(person.passwordHash, password);
     else await this.hasher.verifyDummy(password);
     const twoFactor = Boolean(person?.totpEnabledAt);
     const orgRules = await this.organizations.signInRules(person?.organizationId ?? NO_ONE);

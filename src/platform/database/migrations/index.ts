@@ -12,6 +12,7 @@ import { Migration20261204000200_organization_policies } from './Migration202612
 import { Migration20261204000300_time_zones } from './Migration20261204000300_time_zones';
 import { Migration20261204000300_people_search } from './Migration20261204000300_people_search';
 import { Migration20261204000900_staff_without_organization } from './Migration20261204000900_staff_without_organization';
+import { Migration20261204000200_invitations } from './Migration20261204000200_invitations';
 
 // Listed explicitly so compiled code and ts-jest find the same migrations
 // without globbing the file system. Append new ones at the end.
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
     name: 'Migration20261204000900_staff_without_organization',
     class: Migration20261204000900_staff_without_organization,
   },
+  { name: 'Migration20261204000200_invitations', class: Migration20261204000200_invitations },
 ];
