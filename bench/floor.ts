@@ -8,11 +8,28 @@ import { deriveKeyBytes } from '../src/common/security/keys';
 import { navFor, ROLE_LABELS, type NavItem } from '../src/common/view/navigation';
 import { createViewEngine } from '../src/common/view/view-engine';
 import { VIEWS_DIR } from '../src/config/paths';
-import { organizationListQuery } from '../src/modules/organizations/organizations.repository';
-import { peopleCountSql } from '../src/modules/people/people.repository';
+import { foundPersonView } from '../src/modules/helpdesk/helpdesk.view';
+import { organizationListQuery, organizationNamesSql } from '../src/modules/organizations/organizations.repository';
+import {
+  filterChips,
+  parsePeopleList,
+  peopleListParams,
+  personState,
+  sortHeader,
+} from '../src/modules/people/people-list';
+import {
+  peopleCountSql,
+  peopleListSql,
+  peopleSearchSql,
+  type PeopleSort,
+  type PersonRow as ListedPersonRow,
+  type PersonSearchRow,
+} from '../src/modules/people/people.repository';
+import { PeopleService } from '../src/modules/people/people.service';
 import { applyPragmas } from '../src/platform/database/orm.config';
 
-// The floor: what /admin/organizations and /dashboard cost with nothing but
+// The floor: what /admin/organizations, /dashboard, an organization's people
+// list (/org/users) and the helpdesk search (/admin/users?q=) cost with nothing but
 // node:http, better-sqlite3 prepared statements and Handlebars templates
 // compiled once. Same session cookie (HS256 JWT naming a session row), same
 // SQL, same templates, helpers and partials, same headers and bytes; only the
@@ -35,6 +52,7 @@ interface PersonRow {
   role: keyof typeof ROLE_LABELS;
   status: string;
   organizationId: string | null;
+  timeZone: string | null;
 }
 
 interface OrganizationRow {
@@ -53,6 +71,7 @@ const env = (name: string): string => {
 
 const appSecret = env('APP_SECRET');
 const navItems = JSON.parse(env('FLOOR_NAV')) as NavItem[];
+const installTimeZone = process.env.FLOOR_TIME_ZONE ?? 'UTC';
 // The app's defaults (plain http, so no __Host- prefix and no Secure).
 const SESSION_IDLE_MS = 1800 * 1000;
 const TOUCH_EVERY_MS = 60_000;
@@ -73,7 +92,10 @@ const findPerson = db.prepare<[string], PersonRow>(
   `select id, name, email, role, status, organization_id as organizationId, time_zone as timeZone
          from people where id = ?`,
 );
-const organizationName = db.prepare<[string], { name: string; sessionIdleSeconds: number | null }>(
+const organizationName = db.prepare<
+  [string],
+  { name: string; sessionIdleSeconds: number | null; timeZone: string | null }
+>(
   `select name, require_two_factor as required, suspended_at is not null as suspended,
               session_idle_seconds as sessionIdleSeconds, time_zone as timeZone
          from organizations where id = ?`,
@@ -117,6 +139,15 @@ function countPeople(ids: string[]): Map<string, number> {
     countStatements.set(ids.length, statement);
   }
   return new Map(statement.all(...ids).map((row) => [row.organizationId, row.n]));
+}
+
+// The people module's list and search SQL itself, and the organizations
+// module's names for a page of results; prepared once per shape.
+const statements = new Map<string, Statement<unknown[], unknown>>();
+function all<T>(query: { sql: string; params: unknown[] }): T[] {
+  let statement = statements.get(query.sql);
+  if (!statement) statements.set(query.sql, (statement = db.prepare(query.sql)));
+  return statement.all(...query.params) as T[];
 }
 
 // HS256 with the key the app derives for session tokens.
@@ -172,7 +203,18 @@ const compile = (view: string) => {
   return template;
 };
 const layout = compile('layouts/main');
-const pages = { organizations: compile('organizations/index'), dashboard: compile('dashboard/index') };
+const pages = {
+  organizations: compile('organizations/index'),
+  dashboard: compile('dashboard/index'),
+  people: compile('people/index'),
+  helpdesk: compile('helpdesk/index'),
+};
+const ROUTES: Record<string, keyof typeof pages> = {
+  '/admin/organizations': 'organizations',
+  '/dashboard': 'dashboard',
+  '/org/users': 'people',
+  '/admin/users': 'helpdesk',
+};
 const RUNTIME = { allowProtoMethodsByDefault: true, allowProtoPropertiesByDefault: true };
 
 // The security headers the app's helmet configuration sends, as one constant list.
@@ -205,8 +247,7 @@ function send(res: ServerResponse, status: number, body: string, cookie?: string
 
 function handle(req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? '/', 'http://floor');
-  const page =
-    url.pathname === '/admin/organizations' ? 'organizations' : url.pathname === '/dashboard' ? 'dashboard' : null;
+  const page = ROUTES[url.pathname] ?? null;
   if (req.method !== 'GET' || !page) return send(res, 404, 'Not found');
 
   const now = Date.now();
@@ -228,8 +269,11 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     return send(res, 303, '');
   }
   if (now - row.lastSeenAt >= TOUCH_EVERY_MS) touchSession.run(now, row.id);
-  const orgName = row.organizationId ? (organizationName.get(row.organizationId)?.name ?? null) : null;
+  const org = row.organizationId ? organizationName.get(row.organizationId) : undefined;
+  const orgName = org?.name ?? null;
   if (page === 'organizations' && row.role !== 'operator') return send(res, 403, 'Forbidden');
+  if (page === 'people' && (row.role !== 'admin' || !row.organizationId)) return send(res, 403, 'Forbidden');
+  if (page === 'helpdesk' && row.role !== 'helpdesk' && row.role !== 'operator') return send(res, 403, 'Forbidden');
 
   const csrf = csrfToken(cookies);
   const locals: Record<string, unknown> = {
@@ -238,6 +282,7 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     csrfToken: csrf,
     flash: [],
     cache: true,
+    timeZone: row.timeZone ?? org?.timeZone ?? installTimeZone,
   };
   if (page === 'organizations') {
     const query = Object.fromEntries(url.searchParams);
@@ -260,6 +305,10 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       })),
       ...pageLinks('/admin/organizations', { q }, found),
     });
+  } else if (page === 'people') {
+    Object.assign(locals, peoplePage(row.organizationId!, Object.fromEntries(url.searchParams), now));
+  } else if (page === 'helpdesk') {
+    Object.assign(locals, helpdeskPage(Object.fromEntries(url.searchParams), now));
   } else {
     Object.assign(locals, {
       title: 'Dashboard',
@@ -282,6 +331,61 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   const cookie =
     cookies.get(CSRF_COOKIE) === csrf ? undefined : `${CSRF_COOKIE}=${csrf}; Path=/; HttpOnly; SameSite=Lax`;
   send(res, 200, layout(locals, RUNTIME), cookie);
+}
+
+// As the people controller and service build /org/users.
+function peoplePage(orgId: string, query: Record<string, string>, now: number) {
+  const filter = parsePeopleList(query);
+  const request = pageRequest(query, 2);
+  const rows = all<ListedPersonRow>(peopleListSql(orgId, filter, request, now));
+  const found = toPage(rows, request, (r) => [r.sortKey, r.id]);
+  const header = (sort: PeopleSort) => sortHeader('/org/users', filter, sort);
+  return {
+    title: 'People',
+    breadcrumbs: [{ label: 'People' }],
+    filter,
+    q: filter.search ?? '',
+    isFiltered: Boolean(filter.search || filter.role || filter.status || filter.twoFactor),
+    chips: filterChips('/org/users', filter),
+    allHref: '/org/users',
+    sortBy: { name: header('name'), email: header('email'), role: header('role'), lastSignIn: header('lastSignIn') },
+    rows: found.rows.map((r) => ({
+      ...r,
+      roleLabel: ROLE_LABELS[r.role],
+      ...personState(r, now),
+      twoFactorOn: r.totpEnabledAt !== null,
+    })),
+    ...pageLinks('/org/users', peopleListParams(filter), found),
+  };
+}
+
+// As the helpdesk controller and service build /admin/users (no person finders registered).
+function helpdeskPage(query: Record<string, string>, now: number) {
+  const q = (query.q ?? '').trim().slice(0, 120);
+  const request = pageRequest(query, 1);
+  const search = PeopleService.parseSearch(q);
+  const found = search
+    ? toPage(all<PersonSearchRow>(peopleSearchSql(search, request)), request, (r) => [r.sortKey])
+    : { rows: [] as PersonSearchRow[], nextCursor: null, prevCursor: null };
+  const ids = [...new Set(found.rows.map((r) => r.organizationId).filter((id): id is string => id !== null))];
+  const names = new Map(
+    ids.length
+      ? all<{ id: string; name: string }>({ sql: organizationNamesSql(ids.length), params: ids }).map((r) => [
+          r.id,
+          r.name,
+        ])
+      : [],
+  );
+  return {
+    title: 'People',
+    breadcrumbs: [{ label: 'People' }],
+    q,
+    searched: search !== null,
+    rows: found.rows.map((r) =>
+      foundPersonView({ ...r, organizationName: r.organizationId ? (names.get(r.organizationId) ?? null) : null }, now),
+    ),
+    ...pageLinks('/admin/users', { q }, found),
+  };
 }
 
 function securityCard(personId: string) {

@@ -18,8 +18,8 @@ import { generateOrganizations, measure, signInAt, type RouteFigures } from './l
 // figures to read: absolute ones drift on a shared machine. Not a pass/fail
 // test.
 
-const ROOT = join(__dirname, '..');
-const SECRET = 'bench-secret-for-the-hot-path-0123456789abcdef';
+export const ROOT = join(__dirname, '..');
+export const SECRET = 'bench-secret-for-the-hot-path-0123456789abcdef';
 // BENCH_ORGANIZATIONS=100 runs one scale only.
 const SCALES = [
   { label: '1×', organizations: 100 },
@@ -29,7 +29,7 @@ const SCALES = [
     !process.env.BENCH_ORGANIZATIONS || process.env.BENCH_ORGANIZATIONS.split(',').includes(String(s.organizations)),
 );
 const ROUTES = ['/admin/organizations', '/dashboard'];
-const LOAD = {
+export const LOAD = {
   amount: 0,
   warmup: 0,
   connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
@@ -40,14 +40,14 @@ const LOAD = {
 // plus BENCH_NODE_FLAGS (space-separated) to try others.
 const START_SCRIPT = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } })
   .scripts.start;
-const NODE_FLAGS = [
+export const NODE_FLAGS = [
   ...START_SCRIPT.split(/\s+/).filter((word) => word.startsWith('--')),
   ...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
 ];
-const SERVER_CORE = '1';
-const CLIENT_CORE = '0';
+export const SERVER_CORE = '1';
+export const CLIENT_CORE = '0';
 
-interface Server {
+export interface Server {
   name: string;
   baseUrl: string;
   child: ChildProcess;
@@ -81,7 +81,7 @@ async function seed(dataDir: string, count: number) {
 }
 
 /** A server process on the server core, ready once `probe` answers at all. */
-async function start(name: string, args: string[], env: Record<string, string>, probe: string): Promise<Server> {
+export async function start(name: string, args: string[], env: Record<string, string>, probe: string): Promise<Server> {
   const port = await freePort();
   const child = spawn('taskset', ['-c', SERVER_CORE, process.execPath, ...args], {
     cwd: ROOT,
@@ -127,7 +127,7 @@ const withoutCsrf = (html: string) => html.replace(/name="_csrf" value="[^"]*"/g
 const HEADERS_THAT_VARY = new Set(['date', 'connection', 'keep-alive', 'content-length', 'set-cookie']);
 
 /** Whether both servers answer `path` with the same page (and which headers only one sends). */
-async function compare(app: Server, floor: Server, path: string, cookie: string): Promise<string> {
+export async function compare(app: Server, floor: Server, path: string, cookie: string): Promise<string> {
   const [a, b] = await Promise.all(
     [app, floor].map((s) => fetch(`${s.baseUrl}${path}`, { headers: { cookie }, redirect: 'manual' })),
   );
@@ -154,7 +154,7 @@ async function compare(app: Server, floor: Server, path: string, cookie: string)
 }
 
 /** The Cookie header of a browser that has seen one page since signing in (its CSRF cookie is current). */
-async function browserCookie(app: Server, email: string, password: string): Promise<string> {
+export async function browserCookie(app: Server, email: string, password: string): Promise<string> {
   const cookie = await signInAt(app.baseUrl, email, password);
   const res = await fetch(`${app.baseUrl}/dashboard`, { headers: { cookie }, redirect: 'manual' });
   await res.text();
@@ -171,10 +171,10 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-type Figures = RouteFigures & { cpuPerRequest: number };
+export type Figures = RouteFigures & { cpuPerRequest: number };
 
 /** measure(), plus the server's CPU time per answered request (µs): steadier than req/s on a busy machine. */
-async function measureWithCpu(server: Server, route: string, cookie: string): Promise<Figures> {
+export async function measureWithCpu(server: Server, route: string, cookie: string): Promise<Figures> {
   if (LOAD.warmupSeconds)
     await measure(server, route, cookie, { ...LOAD, seconds: LOAD.warmupSeconds, warmupSeconds: 0 });
   const before = cpuMs(server.child.pid!);

@@ -12,6 +12,10 @@ export interface OrganizationRow {
   suspendedAt: number | null;
 }
 
+/** The names of `count` organizations by id (also run by bench/floor.ts). */
+export const organizationNamesSql = (count: number) =>
+  `select id, name from organizations where id in (${placeholders(count)})`;
+
 /** The list's SQL (also run by bench/floor.ts, so both do the same work). */
 export function organizationListQuery(request: PageRequest, search?: string): { sql: string; params: unknown[] } {
   const where: string[] = [];
@@ -51,10 +55,7 @@ export class OrganizationsRepository {
 
   async namesOf(ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.sql.all<{ id: string; name: string }>(
-      `select id, name from organizations where id in (${placeholders(ids.length)})`,
-      ids,
-    );
+    const rows = await this.sql.all<{ id: string; name: string }>(organizationNamesSql(ids.length), ids);
     return new Map(rows.map((row) => [row.id, row.name]));
   }
 

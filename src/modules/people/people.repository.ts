@@ -41,6 +41,63 @@ const SORT_COLUMNS: Record<PeopleSort, string> = {
   lastSignIn: 'coalesce(p.last_sign_in_at, 0)',
 };
 
+/**
+ * The SQL of one keyset page of an organization's people (never staff),
+ * filtered and sorted (exported so bench/floor.ts runs the same statement).
+ * Each order walks its (organization_id, <column>, id) index.
+ */
+export function peopleListSql(
+  orgId: string,
+  filter: PeopleListFilter,
+  request: PageRequest,
+  now: number,
+): { sql: string; params: unknown[] } {
+  const where = [`p.organization_id = ?`, `p.role in ('admin', 'member')`];
+  const params: unknown[] = [orgId];
+  if (filter.search) {
+    where.push(`(p.name like ? escape '\\' or p.email like ? escape '\\')`);
+    params.push(likeContains(filter.search), likeContains(filter.search.toLowerCase()));
+  }
+  if (filter.role) {
+    where.push('p.role = ?');
+    params.push(filter.role);
+  }
+  switch (filter.status) {
+    case 'active':
+      where.push(`p.status = 'active' and (p.locked_until is null or p.locked_until <= ?)`);
+      params.push(now);
+      break;
+    case 'locked':
+      where.push(`p.status = 'active' and p.locked_until > ?`);
+      params.push(now);
+      break;
+    case 'disabled':
+      where.push(`p.status = 'disabled'`);
+      break;
+    case 'invited':
+      where.push(`p.status = 'invited'`);
+      break;
+    case undefined:
+      break;
+  }
+  if (filter.twoFactor) where.push(`p.totp_enabled_at is ${filter.twoFactor === 'on' ? 'not null' : 'null'}`);
+  const column = SORT_COLUMNS[filter.sort];
+  const keyset = keysetClause(request, column, 'p.id', filter.direction);
+  if (keyset.where) {
+    where.push(keyset.where);
+    params.push(...keyset.params);
+  }
+  return {
+    sql: `select p.id, p.name, p.email, p.role, p.status, p.last_sign_in_at as lastSignInAt,
+              p.locked_until as lockedUntil, p.totp_enabled_at as totpEnabledAt, ${column} as sortKey
+         from people p
+        where ${where.join(' and ')}
+        order by ${keyset.orderBy}
+        limit ?`,
+    params: [...params, request.limit + 1],
+  };
+}
+
 /** People per organization for `count` organization ids (also run by bench/floor.ts). */
 export const peopleCountSql = (count: number) =>
   `select organization_id as organizationId, count(*) as n from people
@@ -288,50 +345,8 @@ export class PeopleRepository {
 
   /** One keyset page of an organization's people (never staff), filtered and sorted; plain rows. */
   listInOrg(orgId: string, filter: PeopleListFilter, request: PageRequest, now: number): Promise<PersonRow[]> {
-    const where = [`p.organization_id = ?`, `p.role in ('admin', 'member')`];
-    const params: unknown[] = [orgId];
-    if (filter.search) {
-      where.push(`(p.name like ? escape '\\' or p.email like ? escape '\\')`);
-      params.push(likeContains(filter.search), likeContains(filter.search.toLowerCase()));
-    }
-    if (filter.role) {
-      where.push('p.role = ?');
-      params.push(filter.role);
-    }
-    switch (filter.status) {
-      case 'active':
-        where.push(`p.status = 'active' and (p.locked_until is null or p.locked_until <= ?)`);
-        params.push(now);
-        break;
-      case 'locked':
-        where.push(`p.status = 'active' and p.locked_until > ?`);
-        params.push(now);
-        break;
-      case 'disabled':
-        where.push(`p.status = 'disabled'`);
-        break;
-      case 'invited':
-        where.push(`p.status = 'invited'`);
-        break;
-      case undefined:
-        break;
-    }
-    if (filter.twoFactor) where.push(`p.totp_enabled_at is ${filter.twoFactor === 'on' ? 'not null' : 'null'}`);
-    const column = SORT_COLUMNS[filter.sort];
-    const keyset = keysetClause(request, column, 'p.id', filter.direction);
-    if (keyset.where) {
-      where.push(keyset.where);
-      params.push(...keyset.params);
-    }
-    return this.sql.all<PersonRow>(
-      `select p.id, p.name, p.email, p.role, p.status, p.last_sign_in_at as lastSignInAt,
-              p.locked_until as lockedUntil, p.totp_enabled_at as totpEnabledAt, ${column} as sortKey
-         from people p
-        where ${where.join(' and ')}
-        order by ${keyset.orderBy}
-        limit ?`,
-      [...params, request.limit + 1],
-    );
+    const { sql, params } = peopleListSql(orgId, filter, request, now);
+    return this.sql.all<PersonRow>(sql, params);
   }
 
   /** One keyset page of people of every organization and staff, found by address or words (see peopleSearchSql). */
