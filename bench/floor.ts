@@ -10,18 +10,11 @@ import { createViewEngine } from '../src/common/view/view-engine';
 import { VIEWS_DIR } from '../src/config/paths';
 import { foundPersonView } from '../src/modules/helpdesk/helpdesk.view';
 import { organizationListQuery, organizationNamesSql } from '../src/modules/organizations/organizations.repository';
-import {
-  filterChips,
-  parsePeopleList,
-  peopleListParams,
-  personState,
-  sortHeader,
-} from '../src/modules/people/people-list';
+import { parsePeopleList, peopleListView } from '../src/modules/people/people-list';
 import {
   peopleCountSql,
   peopleListSql,
   peopleSearchSql,
-  type PeopleSort,
   type PersonRow as ListedPersonRow,
   type PersonSearchRow,
 } from '../src/modules/people/people.repository';
@@ -339,24 +332,7 @@ function peoplePage(orgId: string, query: Record<string, string>, now: number) {
   const request = pageRequest(query, 2);
   const rows = all<ListedPersonRow>(peopleListSql(orgId, filter, request, now));
   const found = toPage(rows, request, (r) => [r.sortKey, r.id]);
-  const header = (sort: PeopleSort) => sortHeader('/org/users', filter, sort);
-  return {
-    title: 'People',
-    breadcrumbs: [{ label: 'People' }],
-    filter,
-    q: filter.search ?? '',
-    isFiltered: Boolean(filter.search || filter.role || filter.status || filter.twoFactor),
-    chips: filterChips('/org/users', filter),
-    allHref: '/org/users',
-    sortBy: { name: header('name'), email: header('email'), role: header('role'), lastSignIn: header('lastSignIn') },
-    rows: found.rows.map((r) => ({
-      ...r,
-      roleLabel: ROLE_LABELS[r.role],
-      ...personState(r, now),
-      twoFactorOn: r.totpEnabledAt !== null,
-    })),
-    ...pageLinks('/org/users', peopleListParams(filter), found),
-  };
+  return peopleListView(filter, found, now);
 }
 
 // As the helpdesk controller and service build /admin/users (no person finders registered).

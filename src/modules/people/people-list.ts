@@ -1,3 +1,5 @@
+import { pageLinks, type Page } from '../../common/pagination';
+import { ROLE_LABELS } from '../../common/view/navigation';
 import {
   PEOPLE_SORTS,
   PEOPLE_STATUS_FILTERS,
@@ -95,4 +97,30 @@ export function filterChips(base: string, filter: PeopleListFilter): { label: st
       href: listHref(base, { ...filter, twoFactor: undefined }),
     });
   return chips;
+}
+
+/** Everything the /org/users page shows of one page of the list (the controller's and the floor bench's). */
+export function peopleListView(filter: PeopleListFilter, page: Page<PersonRow>, now: number) {
+  const header = (sort: PeopleSort) => sortHeader('/org/users', filter, sort);
+  return {
+    title: 'People',
+    breadcrumbs: [{ label: 'People' }],
+    filter,
+    q: filter.search ?? '',
+    isFiltered: Boolean(filter.search || filter.role || filter.status || filter.twoFactor),
+    chips: filterChips('/org/users', filter),
+    allHref: '/org/users',
+    sortBy: { name: header('name'), email: header('email'), role: header('role'), lastSignIn: header('lastSignIn') },
+    rows: page.rows.map((row) => ({
+      ...row,
+      roleLabel: ROLE_LABELS[row.role],
+      ...personState(row, now),
+      twoFactorOn: row.totpEnabledAt !== null,
+    })),
+    ...pageLinks('/org/users', peopleListParams(filter), page),
+    headerActions: [
+      { href: listHref('/org/users.csv', filter), label: 'Download CSV', icon: 'download' },
+      { href: '/org/users/import', label: 'Import CSV', icon: 'upload' },
+    ],
+  };
 }

@@ -19,7 +19,7 @@ import { ConfirmFormDto } from '../../common/http/form.dto';
 import { UuidParam } from '../../common/http/id-params';
 import { CurrentUser, FormView, formViewOf, OrgScope, Roles } from '../../common/http/decorators';
 import type { AppRequest, Principal } from '../../common/http/principal';
-import { pageLinks, pageRequest } from '../../common/pagination';
+import { pageRequest } from '../../common/pagination';
 import { setFlash } from '../../common/view/flash';
 import { ROLE_LABELS } from '../../common/view/navigation';
 import { InviteDto } from './dto/invite.dto';
@@ -28,16 +28,7 @@ import { PeopleImportDto } from './dto/people-import.dto';
 import { InvitationsService, type Inviter } from './invitations.service';
 import { OrgMembersService, type ActingAdmin } from './org-members.service';
 import { PeopleImportService, reportView } from './people-import.service';
-import {
-  filterChips,
-  listHref,
-  parsePeopleList,
-  peopleListParams,
-  personState,
-  sortHeader,
-  type PeopleListQuery,
-} from './people-list';
-import type { PeopleSort } from './people.repository';
+import { parsePeopleList, peopleListView, type PeopleListQuery } from './people-list';
 import { PeopleService } from './people.service';
 import { memberView } from './person.view';
 
@@ -135,29 +126,7 @@ export class OrgPeopleController {
   async index(@OrgScope() orgId: string, @Query() query: PeopleListQuery) {
     const filter = parsePeopleList(query);
     const page = await this.people.listInOrg(orgId, filter, pageRequest(query, 2));
-    const now = this.clock.now().getTime();
-    const header = (sort: PeopleSort) => sortHeader('/org/users', filter, sort);
-    return {
-      title: 'People',
-      breadcrumbs: [{ label: 'People' }],
-      filter,
-      q: filter.search ?? '',
-      isFiltered: Boolean(filter.search || filter.role || filter.status || filter.twoFactor),
-      chips: filterChips('/org/users', filter),
-      allHref: '/org/users',
-      sortBy: { name: header('name'), email: header('email'), role: header('role'), lastSignIn: header('lastSignIn') },
-      rows: page.rows.map((row) => ({
-        ...row,
-        roleLabel: ROLE_LABELS[row.role],
-        ...personState(row, now),
-        twoFactorOn: row.totpEnabledAt !== null,
-      })),
-      ...pageLinks('/org/users', peopleListParams(filter), page),
-      headerActions: [
-        { href: listHref('/org/users.csv', filter), label: 'Download CSV', icon: 'download' },
-        { href: '/org/users/import', label: 'Import CSV', icon: 'upload' },
-      ],
-    };
+    return peopleListView(filter, page, this.clock.now().getTime());
   }
 
   @Get('invite')
