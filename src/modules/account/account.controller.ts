@@ -1,20 +1,7 @@
-import {
-  Body,
-  CallHandler,
-  Controller,
-  ExecutionContext,
-  Get,
-  Injectable,
-  NestInterceptor,
-  Post,
-  Query,
-  Render,
-  Req,
-  Res,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Body, Controller, Get, Injectable, Post, Query, Render, Req, Res, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
-import { CurrentUser, FormView, formViewOf, Public, RecentAuth } from '../../common/http/decorators';
+import { CurrentUser, FormView, Public, RecentAuth, type FormViewSpec } from '../../common/http/decorators';
+import { FormPageLocals } from '../../common/http/form-page-locals';
 import type { AppRequest, Principal } from '../../common/http/principal';
 import { setFlash } from '../../common/view/flash';
 import { AccountService } from './account.service';
@@ -38,19 +25,16 @@ const LINK_PAGE = 'account/confirm-link';
  * again within the whole page; the password form needs the policy's length.
  */
 @Injectable()
-export class AccountPageLocals implements NestInterceptor {
-  constructor(private readonly account: AccountService) {}
+export class AccountPageLocals extends FormPageLocals {
+  constructor(private readonly account: AccountService) {
+    super();
+  }
 
-  async intercept(context: ExecutionContext, next: CallHandler) {
-    const req = context.switchToHttp().getRequest<AppRequest>();
-    const view = formViewOf(context)?.view;
-    if (view === 'account/show' && req.user) {
-      req.formLocals = { ...req.formLocals, ...(await this.account.page(req.user.personId)) };
-    }
-    if (view === 'account/password' && req.user) {
-      req.formLocals = { ...req.formLocals, ...(await this.account.passwordRules(req.user.personId)) };
-    }
-    return next.handle();
+  protected async locals(req: AppRequest, form: FormViewSpec) {
+    if (!req.user) return undefined;
+    if (form.view === 'account/show') return this.account.page(req.user.personId);
+    if (form.view === 'account/password') return this.account.passwordRules(req.user.personId);
+    return undefined;
   }
 }
 

@@ -1,19 +1,8 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Injectable,
-  Post,
-  Render,
-  Res,
-  UseInterceptors,
-  type CallHandler,
-  type ExecutionContext,
-  type NestInterceptor,
-} from '@nestjs/common';
+import { Body, Controller, Get, Injectable, Post, Render, Res, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
 import { ConfirmFormDto } from '../../common/http/form.dto';
-import { FormView, formViewOf, OrgScope, RecentAuth, Roles } from '../../common/http/decorators';
+import { FormView, OrgScope, RecentAuth, Roles, type FormViewSpec } from '../../common/http/decorators';
+import { FormPageLocals } from '../../common/http/form-page-locals';
 import type { AppRequest } from '../../common/http/principal';
 import { setFlash } from '../../common/view/flash';
 import { TwoFactorService } from '../auth/two-factor/two-factor.service';
@@ -25,25 +14,23 @@ const LOCALS = () => ({ title: 'Organization settings', breadcrumbs: [{ label: '
 
 /** A refused settings form comes back within the whole page: its other parts are loaded here. */
 @Injectable()
-export class OrgSettingsPageLocals implements NestInterceptor {
-  constructor(private readonly settings: OrgSettingsService) {}
+export class OrgSettingsPageLocals extends FormPageLocals {
+  constructor(private readonly settings: OrgSettingsService) {
+    super();
+  }
 
-  async intercept(context: ExecutionContext, next: CallHandler) {
-    const req = context.switchToHttp().getRequest<AppRequest>();
-    if (formViewOf(context)?.view === 'org/settings' && req.user?.orgId) {
-      const { org, install, timeZoneOptions } = await this.settings.page(req.user.orgId);
-      // The zone just chosen stays chosen on the form shown again.
-      const body = req.body as { timeZone?: unknown } | undefined;
-      const chosen = typeof body?.timeZone === 'string' ? body.timeZone : null;
-      req.formLocals = {
-        ...req.formLocals,
-        org,
-        install,
-        timeZoneOptions:
-          chosen === null ? timeZoneOptions : timeZoneOptions.map((o) => ({ ...o, selected: o.value === chosen })),
-      };
-    }
-    return next.handle();
+  protected async locals(req: AppRequest, form: FormViewSpec) {
+    if (form.view !== 'org/settings' || !req.user?.orgId) return undefined;
+    const { org, install, timeZoneOptions } = await this.settings.page(req.user.orgId);
+    // The zone just chosen stays chosen on the form shown again.
+    const body = req.body as { timeZone?: unknown } | undefined;
+    const chosen = typeof body?.timeZone === 'string' ? body.timeZone : null;
+    return {
+      org,
+      install,
+      timeZoneOptions:
+        chosen === null ? timeZoneOptions : timeZoneOptions.map((o) => ({ ...o, selected: o.value === chosen })),
+    };
   }
 }
 

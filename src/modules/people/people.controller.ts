@@ -1,23 +1,11 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Injectable,
-  Post,
-  Query,
-  Render,
-  Res,
-  UseInterceptors,
-  type CallHandler,
-  type ExecutionContext,
-  type NestInterceptor,
-} from '@nestjs/common';
+import { Body, Controller, Get, Injectable, Post, Query, Render, Res, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
 import { Clock } from '../../common/clock';
 import { InputRefused } from '../../common/errors/app-error';
 import { ConfirmFormDto } from '../../common/http/form.dto';
 import { UuidParam } from '../../common/http/id-params';
-import { CurrentUser, FormView, formViewOf, OrgScope, Roles } from '../../common/http/decorators';
+import { CurrentUser, FormView, OrgScope, Roles, type FormViewSpec } from '../../common/http/decorators';
+import { FormPageLocals } from '../../common/http/form-page-locals';
 import type { AppRequest, Principal } from '../../common/http/principal';
 import { pageRequest } from '../../common/pagination';
 import { setFlash } from '../../common/view/flash';
@@ -76,24 +64,21 @@ const IMPORT_PAGE = {
  * loaded here because validation runs before the handler.
  */
 @Injectable()
-export class MemberPageLocals implements NestInterceptor {
+export class MemberPageLocals extends FormPageLocals {
   constructor(
     private readonly members: OrgMembersService,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    super();
+  }
 
-  async intercept(context: ExecutionContext, next: CallHandler) {
-    const req = context.switchToHttp().getRequest<AppRequest>();
+  protected async locals(req: AppRequest, form: FormViewSpec) {
     const id = req.params.id;
-    const form = formViewOf(context);
-    if (form?.view.startsWith('people/') && req.user?.orgId && typeof id === 'string') {
-      // Another organization's person (or staff) is not found, before the input is even read.
-      const person = await this.members.get(req.user.orgId, id);
-      const kind = form.locals?.(req).confirmKind as Confirmation | undefined;
-      const view = memberView(person, +this.clock.now(), req.user.personId);
-      req.formLocals = { ...req.formLocals, ...personPage(person.name, view, kind) };
-    }
-    return next.handle();
+    if (!form.view.startsWith('people/') || !req.user?.orgId || typeof id !== 'string') return undefined;
+    // Another organization's person (or staff) is not found, before the input is even read.
+    const person = await this.members.get(req.user.orgId, id);
+    const kind = form.locals?.(req).confirmKind as Confirmation | undefined;
+    return personPage(person.name, memberView(person, +this.clock.now(), req.user.personId), kind);
   }
 }
 

@@ -1,19 +1,8 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Injectable,
-  Post,
-  Render,
-  Res,
-  UseInterceptors,
-  type CallHandler,
-  type ExecutionContext,
-  type NestInterceptor,
-} from '@nestjs/common';
+import { Body, Controller, Get, Injectable, Post, Render, Res, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
 import { Clock } from '../../common/clock';
-import { CurrentUser, FormView, formViewOf, Roles } from '../../common/http/decorators';
+import { CurrentUser, FormView, Roles, type FormViewSpec } from '../../common/http/decorators';
+import { FormPageLocals } from '../../common/http/form-page-locals';
 import { ConfirmFormDto } from '../../common/http/form.dto';
 import { UuidParam } from '../../common/http/id-params';
 import type { AppRequest, Principal } from '../../common/http/principal';
@@ -61,22 +50,21 @@ function staffPage(member: ReturnType<typeof staffView>, confirmDisable = false)
 
 /** What a refused form on a staff member's pages is shown again with (validation runs before the handler). */
 @Injectable()
-export class StaffPageLocals implements NestInterceptor {
+export class StaffPageLocals extends FormPageLocals {
   constructor(
     private readonly staff: StaffService,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    super();
+  }
 
-  async intercept(context: ExecutionContext, next: CallHandler) {
-    const req = context.switchToHttp().getRequest<AppRequest>();
+  protected async locals(req: AppRequest, form: FormViewSpec) {
     const id = req.params.id;
-    const form = formViewOf(context)?.view;
-    if (form?.startsWith('staff/') && form !== 'staff/new' && req.user && typeof id === 'string') {
-      const person = await this.staff.get(id);
-      const view = staffView(person, +this.clock.now(), req.user.personId);
-      req.formLocals = { ...req.formLocals, ...staffPage(view, form === 'staff/confirm') };
+    if (!form.view.startsWith('staff/') || form.view === 'staff/new' || !req.user || typeof id !== 'string') {
+      return undefined;
     }
-    return next.handle();
+    const person = await this.staff.get(id);
+    return staffPage(staffView(person, +this.clock.now(), req.user.personId), form.view === 'staff/confirm');
   }
 }
 
