@@ -223,6 +223,21 @@ function printComparison(rows: Row[]): void {
   console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   for (const c of cells) console.log(line(c));
   console.log("(latencies in ms; CPU: the server process's user + system time per answered request)");
+  warnAboutFailures(rows);
+}
+
+/** This process and every thread it starts (autocannon's worker) on the client core; then `dist/` built. */
+export function pinClientAndBuild(): void {
+  spawnSync('taskset', ['-a', '-p', '-c', CLIENT_CORE, String(process.pid)], { stdio: 'ignore' });
+  const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) throw new Error('npm run build failed');
+}
+
+/** Says which measured routes got answers other than 2xx (their figures mean little). */
+export function warnAboutFailures(rows: { scale: string; app: RouteFigures; floor: RouteFigures }[]): void {
   for (const r of rows) {
     for (const f of [r.app, r.floor]) {
       if (f.non2xx > 0 || f.errors > 0) {
@@ -233,13 +248,7 @@ function printComparison(rows: Row[]): void {
 }
 
 export async function run(): Promise<void> {
-  // This process and every thread it starts (autocannon's worker) on the client core.
-  spawnSync('taskset', ['-a', '-p', '-c', CLIENT_CORE, String(process.pid)], { stdio: 'ignore' });
-  const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  if (build.status !== 0) throw new Error('npm run build failed');
+  pinClientAndBuild();
 
   console.log(
     `hot path: SeatDesk (node ${[...NODE_FLAGS, 'dist/src/main.js'].join(' ')}, default settings) and its floor ` +

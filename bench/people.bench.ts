@@ -1,6 +1,5 @@
 import { NestFactory } from '@nestjs/core';
 import Database from 'better-sqlite3';
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,12 +20,13 @@ import {
   LOAD,
   measureWithCpu,
   NODE_FLAGS,
-  ROOT,
   SECRET,
   SERVER_CORE,
   start,
   type Figures,
   type Server,
+  pinClientAndBuild,
+  warnAboutFailures,
 } from './hot-path.bench';
 
 // An organization's people list (/org/users) and the helpdesk search
@@ -317,22 +317,11 @@ function printComparison(rows: Row[]): void {
     "(p99 in ms; CPU: the server process's user + system time per answered request; " +
       'floor÷SeatDesk CPU is SeatDesk÷floor CPU per request, the cost SeatDesk adds)',
   );
-  for (const r of rows) {
-    for (const f of [r.app, r.floor]) {
-      if (f.non2xx > 0 || f.errors > 0) {
-        console.warn(`WARNING: ${r.scale} ${f.route} had ${f.non2xx} non-2xx answers and ${f.errors} errors/timeouts`);
-      }
-    }
-  }
+  warnAboutFailures(rows);
 }
 
 export async function run(): Promise<void> {
-  spawnSync('taskset', ['-a', '-p', '-c', CLIENT_CORE, String(process.pid)], { stdio: 'ignore' });
-  const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  if (build.status !== 0) throw new Error('npm run build failed');
+  pinClientAndBuild();
   console.log(
     `people: SeatDesk (dist/) and its floor (bench/floor.ts) on core ${SERVER_CORE}, autocannon on core ` +
       `${CLIENT_CORE}; ${LOAD.connections} connections, ${LOAD.seconds} s per route after ${LOAD.warmupSeconds} s ` +

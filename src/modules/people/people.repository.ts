@@ -4,6 +4,7 @@ import { keysetClause, likeContains, type PageRequest } from '../../common/pagin
 import { normalizeEmail, Person, type PersonStatus, type Role } from './person.entity';
 import { placeholders, Sql } from '../../platform/database/sql';
 import type { MailRecipient } from '../../platform/mail/mail-recipients';
+import type { OrganizationPersonRow } from '../organizations/member-counts';
 
 export interface PersonRow {
   id: string;
@@ -416,16 +417,7 @@ export class PeopleRepository {
 
   /** An organization's first people by name (never staff): a short list for its page. */
   firstInOrg(orgId: string, limit: number) {
-    return this.sql.all<{
-      id: string;
-      name: string;
-      email: string;
-      role: 'admin' | 'member';
-      status: string;
-      lockedUntil: number | null;
-      totpEnabledAt: number | null;
-      lastSignInAt: number | null;
-    }>(
+    return this.sql.all<OrganizationPersonRow>(
       `select id, name, email, role, status, locked_until as lockedUntil, totp_enabled_at as totpEnabledAt,
               last_sign_in_at as lastSignInAt
          from people where organization_id = ? and role in ('admin', 'member')
