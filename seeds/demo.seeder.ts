@@ -8,6 +8,9 @@ import { OrganizationsService } from '../src/modules/organizations/organizations
 import { PasswordPolicy } from '../src/modules/people/password-policy';
 import type { Role } from '../src/modules/people/person.entity';
 import { PeopleService } from '../src/modules/people/people.service';
+import { Clock } from '../src/common/clock';
+import { CatalogService } from '../src/modules/catalog/catalog.service';
+import { LicensesService } from '../src/modules/licenses/licenses.service';
 import type { SeedOutput } from './database.seeder';
 import { randomPassword } from './factories';
 
@@ -26,6 +29,13 @@ export const DEMO_PEOPLE: DemoPerson[] = [
   { email: 'member3@demo.seatdesk.test', name: 'Dmitri Haugen', role: 'member' },
   { email: 'helpdesk@demo.seatdesk.test', name: 'Esme Takahashi', role: 'helpdesk' },
   { email: 'operator@demo.seatdesk.test', name: 'Farid Novak', role: 'operator' },
+];
+
+/** The demo organization's licenses, on the default catalog (db:seed adds it first). */
+export const DEMO_LICENSES = [
+  { sku: 'SD-TS', edition: 'Premium', termMonths: 12, seats: 10, expiresInDays: 200, autoRenew: true },
+  { sku: 'SD-ES', edition: 'Business', termMonths: 12, seats: 25, expiresInDays: 21, autoRenew: false },
+  { sku: 'SD-MS', edition: 'Standard', termMonths: 12, seats: 5, expiresInDays: -5, autoRenew: false },
 ];
 
 export interface DemoAccount {
@@ -66,6 +76,7 @@ export class DemoSeeder {
             });
           created.push({ email: spec.email, role: spec.role, password });
         }
+        await this.licenses(app, org.id);
         return created;
       });
     });
@@ -74,7 +85,9 @@ export class DemoSeeder {
       out.line(`Demo data already exists (organization "${DEMO_ORGANIZATION}"): nothing created.`);
       return [];
     }
-    out.line(`Created the organization "${DEMO_ORGANIZATION}" and ${accounts.length} people.`);
+    out.line(
+      `Created the organization "${DEMO_ORGANIZATION}" with ${accounts.length} people and ${DEMO_LICENSES.length} licenses.`,
+    );
     out.line('Their passwords are shown only this once:');
     out.line();
     out.table(
@@ -84,6 +97,28 @@ export class DemoSeeder {
     out.line();
     out.line(`Sign in at ${config.baseUrl}/login`);
     return accounts;
+  }
+
+  private async licenses(app: INestApplicationContext, organizationId: string): Promise<void> {
+    const catalog = app.get(CatalogService);
+    const now = +app.get(Clock).now();
+    for (const spec of DEMO_LICENSES) {
+      const product = await catalog.productBySku(spec.sku);
+      const plan =
+        product &&
+        (await catalog.plans(product.id)).find((p) => p.edition === spec.edition && p.termMonths === spec.termMonths);
+      if (!product || !plan) throw new Error(`the demo needs the default catalog's ${spec.sku} ${spec.edition} plan`);
+      const expiresAt = now + spec.expiresInDays * 86_400_000;
+      await app.get(LicensesService).create({
+        organizationId,
+        productId: product.id,
+        planId: plan.id,
+        seats: spec.seats,
+        startsAt: expiresAt - 365 * 86_400_000,
+        expiresAt,
+        autoRenew: spec.autoRenew,
+      });
+    }
   }
 }
 

@@ -1,7 +1,9 @@
 import { accountModule } from './modules/account';
 import { authModule } from './modules/auth';
+import { catalogModule } from './modules/catalog';
 import { dashboardModule } from './modules/dashboard';
 import { helpdeskModule } from './modules/helpdesk';
+import { licensesModule } from './modules/licenses';
 import { orgSettingsModule } from './modules/org-settings';
 import { organizationsModule } from './modules/organizations';
 import { peopleModule } from './modules/people';
@@ -18,6 +20,8 @@ export const APP_MODULES = [
   dashboardModule,
   organizationsModule,
   peopleModule,
+  licensesModule,
+  catalogModule,
   helpdeskModule,
   staffModule,
   auditPlatform,

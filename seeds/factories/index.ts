@@ -1,5 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { Clock } from '../../src/common/clock';
+import type { ProductRow } from '../../src/modules/catalog/catalog.service';
+import { CatalogService } from '../../src/modules/catalog/catalog.service';
+import { LicensesService } from '../../src/modules/licenses/licenses.service';
 import { withContext } from '../../src/platform/database/request-context';
 import { Organization } from '../../src/modules/organizations/organization.entity';
 import { OrganizationsService } from '../../src/modules/organizations/organizations.service';
@@ -59,4 +63,49 @@ export async function createPerson(app: INestApplicationContext, spec: PersonSpe
     }),
   );
   return { person, email: person.email, password };
+}
+
+export interface ProductSpec {
+  sku?: string;
+  name?: string;
+  platforms?: string;
+  agentVersion?: string;
+}
+
+/** A catalog product with its default plan. */
+export async function createProduct(app: INestApplicationContext, spec: ProductSpec = {}): Promise<ProductRow> {
+  const id = unique().toUpperCase();
+  return withContext(app, () =>
+    app.get(CatalogService).createProduct({
+      sku: spec.sku ?? `SKU-${id.slice(-8)}`,
+      name: spec.name ?? `Product ${id.slice(-4)}`,
+      platforms: spec.platforms ?? 'windows,macos,android,ios',
+      agentVersion: spec.agentVersion ?? '8.2.0',
+    }),
+  );
+}
+
+export interface LicenseSpec {
+  organization: Organization;
+  product?: ProductRow;
+  seats?: number;
+  /** Days from the app clock's now (negative: in the past). */
+  expiresInDays?: number;
+  autoRenew?: boolean;
+}
+
+/** A license (and its product, unless given) with its product key. */
+export async function createLicense(app: INestApplicationContext, spec: LicenseSpec) {
+  const product = spec.product ?? (await createProduct(app));
+  const now = +app.get(Clock).now();
+  return withContext(app, () =>
+    app.get(LicensesService).create({
+      organizationId: spec.organization.id,
+      productId: product.id,
+      seats: spec.seats ?? 5,
+      startsAt: Math.min(now, now + (spec.expiresInDays ?? 365) * 86_400_000 - 365 * 86_400_000),
+      expiresAt: now + (spec.expiresInDays ?? 365) * 86_400_000,
+      autoRenew: spec.autoRenew ?? false,
+    }),
+  );
 }

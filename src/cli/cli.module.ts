@@ -3,6 +3,8 @@ import { InjectCommander } from 'nest-commander';
 import { AppModule } from '../app.module';
 import type { AppConfig } from '../config/app.config';
 import { AuthModule } from '../modules/auth/auth.module';
+import { CatalogModule } from '../modules/catalog/catalog.module';
+import { LicensesModule } from '../modules/licenses/licenses.module';
 import { OrganizationsModule } from '../modules/organizations/organizations.module';
 import { PeopleModule } from '../modules/people/people.module';
 import { AuditVerifyCommand } from './audit-verify.command';
@@ -14,7 +16,9 @@ import { DbMigrateCommand } from './db-migrate.command';
 import { DbRestoreCommand } from './db-restore.command';
 import { DbSeedCommand } from './db-seed.command';
 import { JobsListCommand, JobsRunCommand } from './jobs.command';
+import { LicenseCreateCommand } from './license-create.command';
 import { OrgCreateCommand } from './org-create.command';
+import { ProductCreateCommand } from './product-create.command';
 import { UserCreateCommand } from './user-create.command';
 import { UserResetLinkCommand } from './user-reset-link.command';
 import { UserUnlockCommand } from './user-unlock.command';
@@ -55,6 +59,8 @@ export const COMMANDS = [
   UserUnlockCommand,
   UserResetLinkCommand,
   UserReset2faCommand,
+  ProductCreateCommand,
+  LicenseCreateCommand,
   AuditVerifyCommand,
   JobsListCommand,
   JobsRunCommand,
@@ -71,6 +77,8 @@ export class CliModule {
         PeopleModule,
         OrganizationsModule,
         AuthModule,
+        CatalogModule,
+        LicensesModule,
       ],
       providers: [
         { provide: CliOutput, useValue: new CliOutput(io) },

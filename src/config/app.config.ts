@@ -39,6 +39,8 @@ export interface AppConfig {
   trustProxy: string | number | false;
   auditRetentionDays: number;
   smtpTimeoutSeconds: number;
+  /** Days a license stays usable after its expiry (grace) before it expires. */
+  graceDays: number;
 }
 
 export class ConfigError extends Error {
@@ -278,6 +280,7 @@ export function loadAppConfig(env: Env = readEnvironment()): AppConfig {
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     auditRetentionDays: int(env, 'AUDIT_RETENTION_DAYS', 365, 1, 36_500),
     smtpTimeoutSeconds: int(env, 'SMTP_TIMEOUT_SECONDS', 20, 1, 600),
+    graceDays: int(env, 'GRACE_DAYS', 14, 0, 90),
   };
 
   try {

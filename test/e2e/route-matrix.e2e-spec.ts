@@ -1,14 +1,14 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { createOrganization, createPerson, type CreatedPerson } from '../../seeds/factories';
+import { createLicense, createOrganization, createPerson, type CreatedPerson } from '../../seeds/factories';
 import { IS_PUBLIC, ROLES } from '../../src/common/http/decorators';
 import type { RoleName } from '../../src/common/http/principal';
 import { csrfFrom } from '../utils/html';
 import { Client } from '../utils/http';
 import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
 
-// Every route of the people, helpdesk, staff and organization pages, read from
+// Every route of the people, helpdesk, staff, organization, license and catalog pages, read from
 // the app's own routing table (controllers, paths, @Roles), requested as each
 // kind of visitor: who may not gets 403 (or the sign-in page), who may never
 // gets a 500, and another organization's ids are 404.
@@ -19,7 +19,8 @@ interface Route {
   roles: RoleName[] | undefined;
 }
 
-const SCOPE = /^\/(org\/users|org\/settings|admin\/users|admin\/staff|admin\/organizations)(\/|$)/;
+const SCOPE =
+  /^\/(org\/users|org\/settings|admin\/users|admin\/staff|admin\/organizations|licenses|admin\/licenses|admin\/catalog)(\/|$)/;
 
 function routingTable(t: TestApp): Route[] {
   const discovery = t.app.get(DiscoveryService);
@@ -47,7 +48,7 @@ function routingTable(t: TestApp): Route[] {
   return routes;
 }
 
-describe('role × route matrix (people, helpdesk, staff, organizations)', () => {
+describe('role × route matrix (people, helpdesk, staff, organizations, licenses, catalog)', () => {
   let t: TestApp;
   let routes: Route[];
   const actors: Record<string, { client: Client; role: RoleName | null; orgId: string | null }> = {};
@@ -55,6 +56,8 @@ describe('role × route matrix (people, helpdesk, staff, organizations)', () => 
   let orgA: string;
   let orgB: string;
   let helpdeskPerson: CreatedPerson;
+  let licenseA: string;
+  let productA: string;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -64,6 +67,9 @@ describe('role × route matrix (people, helpdesk, staff, organizations)', () => 
     orgA = a.id;
     orgB = b.id;
     memberA = await createPerson(t.app, { role: 'member', organization: a });
+    const { license } = await createLicense(t.app, { organization: a });
+    licenseA = license.id;
+    productA = license.product.id;
     helpdeskPerson = await createPerson(t.app, { role: 'helpdesk' });
     actors.anonymous = { client: new Client(t.server), role: null, orgId: null };
     actors.member = { client: (await signedIn(t, 'member', { organization: a })).client, role: 'member', orgId: orgA };
@@ -80,9 +86,14 @@ describe('role × route matrix (people, helpdesk, staff, organizations)', () => 
     path
       .replace(/^\/admin\/organizations\/:id/, `/admin/organizations/${orgA}`)
       .replace(/^\/admin\/staff\/:id/, `/admin/staff/${helpdeskPerson.person.id}`)
+      .replace(/^\/admin\/catalog\/:id/, `/admin/catalog/${productA}`)
+      .replace(/^\/(admin\/)?licenses\/:id/, (_, admin: string | undefined) => `/${admin ?? ''}licenses/${licenseA}`)
       .replace(/:id\b/, memberA.person.id)
       // Any other parameter (an import's id, say) names nothing that exists.
       .replace(/:[A-Za-z]+/g, 'no-such-thing');
+
+  /** Whether the path names something of organization A. */
+  const ofA = (path: string) => path.includes(memberA.person.id) || path.includes(licenseA);
 
   it('reads a routing table that covers the pages of the issue', () => {
     const paths = routes.map((r) => `${r.method} ${r.path}`);
@@ -96,6 +107,10 @@ describe('role × route matrix (people, helpdesk, staff, organizations)', () => 
       'POST /admin/users/:id/unlock',
       'GET /admin/staff',
       'GET /admin/organizations',
+      'GET /licenses/:id',
+      'POST /licenses/:id/reset-key',
+      'GET /admin/licenses/:id',
+      'POST /admin/catalog/:id/plans',
     ]) {
       expect(paths).toContain(expected);
     }
@@ -113,7 +128,7 @@ describe('role × route matrix (people, helpdesk, staff, organizations)', () => 
         if (actor.role === null) expected = [303];
         else if (!allowed) expected = [403];
         // An admin of another organization learns nothing about A's people.
-        else if (name === 'adminB' && path.includes(memberA.person.id)) expected = [404];
+        else if (name === 'adminB' && ofA(path)) expected = [404];
         else if (path.includes('no-such-thing')) expected = [404];
         else expected = [200, 303];
         if (!expected.includes(res.status))
@@ -130,7 +145,7 @@ describe('role × route matrix (people, helpdesk, staff, organizations)', () => 
       const path = concrete(route.path);
       for (const [name, actor] of Object.entries(actors)) {
         const allowed = actor.role !== null && (route.roles ?? []).includes(actor.role);
-        const otherOrganization = allowed && name === 'adminB' && path.includes(memberA.person.id);
+        const otherOrganization = allowed && name === 'adminB' && ofA(path);
         if (allowed && !otherOrganization) continue; // their own actions are each tested where they are built
         const csrf = actor.role === null ? '' : csrfFrom((await actor.client.get('/dashboard')).text);
         const res = await actor.client.agent

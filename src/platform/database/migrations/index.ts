@@ -1,3 +1,5 @@
+import { Migration20261205000200_licenses } from './Migration20261205000200_licenses';
+import { Migration20261205000100_catalog } from './Migration20261205000100_catalog';
 import { Migration20261126000000_initial } from './Migration20261126000000_initial';
 import { Migration20261126000100_platform } from './Migration20261126000100_platform';
 import { Migration20261126000200_mail } from './Migration20261126000200_mail';
@@ -35,4 +37,6 @@ export const MIGRATIONS = [
     class: Migration20261204000900_staff_without_organization,
   },
   { name: 'Migration20261204000200_invitations', class: Migration20261204000200_invitations },
+  { name: 'Migration20261205000100_catalog', class: Migration20261205000100_catalog },
+  { name: 'Migration20261205000200_licenses', class: Migration20261205000200_licenses },
 ];

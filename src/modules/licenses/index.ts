@@ -1,0 +1,32 @@
+import { defineModule } from '../../platform/module-host/define-module';
+import './licenses.events';
+import { LicensesLapseJob } from './licenses-lapse.job';
+import { LicensesModule } from './licenses.module';
+
+export const licensesModule = defineModule({
+  id: 'licenses',
+  module: LicensesModule,
+  tables: ['licenses', 'license_events'],
+  nav: [
+    { label: 'Licenses', href: '/licenses', icon: 'certificate', roles: ['admin', 'member'] },
+    { label: 'Licenses', href: '/admin/licenses', icon: 'certificate', roles: ['operator'] },
+  ],
+  audit: {
+    'license.created': 'License created',
+    'license.extended': 'License term extended',
+    'license.suspended': 'License suspended',
+    'license.reactivated': 'License reactivated',
+    'license.cancelled': 'License cancelled',
+    'license.grace_started': 'License entered its grace period',
+    'license.expired': 'License expired',
+    'license.renewed': 'License renewed',
+    'license.auto_renew_changed': 'License auto-renew changed',
+    'license.key_reset': 'Product key replaced',
+    'license.key_revealed': 'Product key revealed',
+  },
+  events: {
+    'license.created': 'A license was created for an organization.',
+    'license.status_changed': 'A license changed status (grace, expired, suspended, reactivated, cancelled).',
+  },
+  jobs: [LicensesLapseJob],
+});

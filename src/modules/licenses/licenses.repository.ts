@@ -1,0 +1,203 @@
+import { Injectable } from '@nestjs/common';
+import { keysetClause, type PageRequest } from '../../common/pagination';
+import { placeholders, Sql } from '../../platform/database/sql';
+
+export const LICENSE_STATUSES = ['active', 'grace', 'expired', 'suspended', 'cancelled'] as const;
+export type LicenseStatus = (typeof LICENSE_STATUSES)[number];
+
+export interface LicenseRow {
+  id: string;
+  organizationId: string;
+  productId: string;
+  planId: string;
+  keyHint: string;
+  seats: number;
+  seatsUsed: number;
+  startsAt: number;
+  expiresAt: number;
+  autoRenew: boolean;
+  status: LicenseStatus;
+  statusChangedAt: number;
+  createdAt: number;
+}
+
+export interface NewLicenseRow extends Omit<LicenseRow, 'seatsUsed' | 'statusChangedAt'> {
+  keyDigest: string;
+  keySealed: string;
+}
+
+export interface LicenseEventRow {
+  id: number;
+  at: number;
+  kind: string;
+  fromStatus: LicenseStatus | null;
+  toStatus: LicenseStatus | null;
+  actorLabel: string | null;
+  details: string | null;
+}
+
+export interface LicenseListFilter {
+  organizationId?: string;
+  status?: LicenseStatus;
+}
+
+const LICENSE = `select l.id, l.organization_id as organizationId, l.product_id as productId, l.plan_id as planId,
+  l.key_hint as keyHint, l.seats, l.seats_used as seatsUsed, l.starts_at as startsAt, l.expires_at as expiresAt,
+  l.auto_renew as autoRenew, l.status, l.status_changed_at as statusChangedAt, l.created_at as createdAt
+  from licenses l`;
+
+type StoredLicense = Omit<LicenseRow, 'autoRenew'> & { autoRenew: number };
+const license = (row: StoredLicense | undefined): LicenseRow | undefined =>
+  row && { ...row, autoRenew: row.autoRenew === 1 };
+
+/** The list's SQL: by expiry (soonest first), then id; keyset. */
+export function licenseListQuery(filter: LicenseListFilter, request: PageRequest) {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.organizationId) {
+    where.push('l.organization_id = ?');
+    params.push(filter.organizationId);
+  }
+  if (filter.status) {
+    where.push('l.status = ?');
+    params.push(filter.status);
+  }
+  const keyset = keysetClause(request, 'l.expires_at', 'l.id');
+  if (keyset.where) {
+    where.push(keyset.where);
+    params.push(...keyset.params);
+  }
+  return {
+    sql: `${LICENSE} ${where.length ? `where ${where.join(' and ')}` : ''} order by ${keyset.orderBy} limit ?`,
+    params: [...params, request.limit + 1],
+  };
+}
+
+/**
+ * The licenses module's tables (licenses, license_events): plain rows
+ * through `Sql`, in the caller's transaction. Status changes and seat
+ * counts are single conditional statements: the row changes only from the
+ * states that allow it, so two racing requests cannot both succeed.
+ */
+@Injectable()
+export class LicensesRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async insert(row: NewLicenseRow): Promise<void> {
+    await this.sql.run(
+      `insert into licenses (id, organization_id, product_id, plan_id, key_digest, key_sealed, key_hint, seats,
+         seats_used, starts_at, expires_at, auto_renew, status, status_changed_at, created_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        row.id,
+        row.organizationId,
+        row.productId,
+        row.planId,
+        row.keyDigest,
+        row.keySealed,
+        row.keyHint,
+        row.seats,
+        row.startsAt,
+        row.expiresAt,
+        row.autoRenew ? 1 : 0,
+        row.status,
+        row.createdAt,
+        row.createdAt,
+        row.createdAt,
+      ],
+    );
+  }
+
+  async byId(id: string): Promise<LicenseRow | undefined> {
+    return license(await this.sql.get<StoredLicense>(`${LICENSE} where l.id = ?`, [id]));
+  }
+
+  async byKeyDigest(digest: string): Promise<LicenseRow | undefined> {
+    return license(await this.sql.get<StoredLicense>(`${LICENSE} where l.key_digest = ?`, [digest]));
+  }
+
+  async list(filter: LicenseListFilter, request: PageRequest): Promise<LicenseRow[]> {
+    const { sql, params } = licenseListQuery(filter, request);
+    return (await this.sql.all<StoredLicense>(sql, params)).map((row) => license(row)!);
+  }
+
+  async sealedKey(id: string): Promise<string | undefined> {
+    return (await this.sql.get<{ sealed: string }>('select key_sealed as sealed from licenses where id = ?', [id]))
+      ?.sealed;
+  }
+
+  /** Moves the license to `to` when it is in one of `from`. 1 or 0 rows. */
+  async transition(id: string, from: readonly LicenseStatus[], to: LicenseStatus, now: number): Promise<number> {
+    const result = await this.sql.run(
+      `update licenses set status = ?, status_changed_at = ?, updated_at = ?
+        where id = ? and status in (${placeholders(from.length)})`,
+      [to, now, now, id, ...from],
+    );
+    return result.changes;
+  }
+
+  /**
+   * A new expiry, later than the current one, for a license that is not
+   * suspended or cancelled; it becomes (or stays) active. 1 or 0 rows.
+   */
+  async extend(id: string, expiresAt: number, now: number): Promise<number> {
+    const result = await this.sql.run(
+      `update licenses set expires_at = ?, status = 'active',
+              status_changed_at = case when status = 'active' then status_changed_at else ? end, updated_at = ?
+        where id = ? and status in ('active', 'grace', 'expired') and expires_at < ?`,
+      [expiresAt, now, now, id, expiresAt],
+    );
+    return result.changes;
+  }
+
+  async setAutoRenew(id: string, on: boolean, now: number): Promise<number> {
+    const result = await this.sql.run(
+      `update licenses set auto_renew = ?, updated_at = ? where id = ? and auto_renew <> ?`,
+      [on ? 1 : 0, now, id, on ? 1 : 0],
+    );
+    return result.changes;
+  }
+
+  async replaceKey(id: string, key: { digest: string; sealed: string; hint: string }, now: number): Promise<number> {
+    const result = await this.sql.run(
+      `update licenses set key_digest = ?, key_sealed = ?, key_hint = ?, updated_at = ? where id = ?`,
+      [key.digest, key.sealed, key.hint, now, id],
+    );
+    return result.changes;
+  }
+
+  async addEvent(licenseId: string, event: Omit<LicenseEventRow, 'id'>): Promise<void> {
+    await this.sql.run(
+      `insert into license_events (license_id, at, kind, from_status, to_status, actor_label, details)
+       values (?, ?, ?, ?, ?, ?, ?)`,
+      [licenseId, event.at, event.kind, event.fromStatus, event.toStatus, event.actorLabel, event.details],
+    );
+  }
+
+  /** The newest events first. */
+  events(licenseId: string, limit = 50): Promise<LicenseEventRow[]> {
+    return this.sql.all<LicenseEventRow>(
+      `select id, at, kind, from_status as fromStatus, to_status as toStatus, actor_label as actorLabel, details
+         from license_events where license_id = ? order by id desc limit ?`,
+      [licenseId, limit],
+    );
+  }
+
+  /** Organizations whose licenses carry a key ending in this group (the helpdesk's partial-key search). */
+  async organizationsByKeyHint(hint: string): Promise<string[]> {
+    const rows = await this.sql.all<{ organizationId: string }>(
+      'select distinct organization_id as organizationId from licenses where key_hint = ? limit 5',
+      [hint],
+    );
+    return rows.map((row) => row.organizationId);
+  }
+
+  /** Licenses in `status` whose expiry is at or before `cutoff` (the lapse job), a batch at a time. */
+  async dueFor(status: LicenseStatus, cutoff: number, limit: number): Promise<LicenseRow[]> {
+    const rows = await this.sql.all<StoredLicense>(
+      `${LICENSE} where l.status = ? and l.expires_at <= ? order by l.expires_at, l.id limit ?`,
+      [status, cutoff, limit],
+    );
+    return rows.map((row) => license(row)!);
+  }
+}
