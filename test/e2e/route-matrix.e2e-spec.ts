@@ -94,7 +94,10 @@ describe('role × route matrix (people, helpdesk, staff, organizations)', () => 
       'GET /admin/users',
       'GET /admin/users/:id',
       'POST /admin/users/:id/unlock',
+      'POST /admin/users/:id/resend-invitation',
       'GET /admin/staff',
+      'POST /admin/staff/:id/resend',
+      'POST /admin/staff/:id/revoke',
       'GET /admin/organizations',
     ]) {
       expect(paths).toContain(expected);
