@@ -138,6 +138,9 @@ describe('staff by invitation (/admin/staff)', () => {
     const { id } = await personByEmail(email);
     const page = `/admin/staff/${id}`;
 
+    const confirmDisable = await operator.client.get(`${page}/disable`);
+    expect(confirmDisable.status).toBe(303);
+    expect(confirmDisable.headers.location).toBe(page);
     const disable = await operator.client.submit(page, {}, `${page}/disable`);
     expect(disable.status).toBe(409);
     expect(errorSummary(disable.text)).toEqual([

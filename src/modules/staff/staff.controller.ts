@@ -177,10 +177,12 @@ export class StaffController {
     );
   }
 
+  // An invited staff member has nothing to disable (their page offers revoking instead).
   @Get(':id/disable')
-  @Render('staff/confirm')
-  async confirmDisable(@UuidParam() id: string, @CurrentUser() user: Principal) {
-    return { ...(await this.page(id, user, 'disable')), values: {} };
+  async confirmDisable(@UuidParam() id: string, @CurrentUser() user: Principal, @Res() res: Response) {
+    const page = await this.page(id, user, 'disable');
+    if (page.member.invited) return res.redirect(303, `/admin/staff/${id}`);
+    return res.render('staff/confirm', { ...page, values: {} });
   }
 
   @Post(':id/disable')
