@@ -44,10 +44,10 @@ const staffInviter = (operatorId: string): Inviter => ({
  * admins invite their people), disable and re-enable them, change their
  * role, send a password link. An invited staff member has no password and
  * is never an active operator: their role and status stay as invited until
- * they accept, or the invitation is revoked. The install always keeps an active operator:
- * each change that could take the last one away is one conditional statement
- * (the people module's), so two operators disabling each other at once
- * cannot both succeed.
+ * they accept, or the invitation is revoked. The install always keeps an
+ * active operator: each change that could take the last one away is one
+ * conditional statement (the people module's), so two operators disabling
+ * each other at once cannot both succeed.
  */
 @Injectable()
 export class StaffService {
