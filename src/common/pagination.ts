@@ -90,6 +90,11 @@ export function likeContains(term: string): string {
   return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** Escapes LIKE wildcards and matches values that start with `term`. */
+export function likeStartsWith(term: string): string {
+  return `${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 /**
  * The WHERE fragment, parameters and direction that fetch one keyset page
  * ordered by `column, idColumn`, ascending or descending (the query asks for

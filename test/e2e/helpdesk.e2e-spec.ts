@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { createOrganization, createPerson, randomPassword, type CreatedPerson } from '../../seeds/factories';
 import { peopleSearchSql } from '../../src/modules/people/people.repository';
+import { InvitationsService } from '../../src/modules/people/invitations.service';
 import { PeopleService } from '../../src/modules/people/people.service';
 import { withContext } from '../../src/platform/database/request-context';
 import { MailService } from '../../src/platform/mail/mail.service';
@@ -342,6 +343,142 @@ describe('helpdesk (/admin/users)', () => {
     });
   });
 
+  describe('resending an invitation', () => {
+    const inviteTo = (organizationId: string | null, email: string, role: 'admin' | 'member' | 'helpdesk') =>
+      withContext(t.app, () =>
+        t.app.get(InvitationsService).invite(
+          {
+            personId: null,
+            organizationId,
+            grantable: organizationId ? ['admin', 'member'] : ['operator', 'helpdesk'],
+          },
+          { email, role },
+        ),
+      );
+    const invitationLinks = async (email: string) =>
+      (await mailsTo(email))
+        .flatMap((mail) => mail.links.map((href) => new URL(href)))
+        .filter((url) => url.pathname.startsWith('/invitations/'))
+        .map((url) => url.pathname);
+
+    it("resends an invited admin's invitation with a reason: audited, the new link mailed, the other admins told", async () => {
+      const org = await createOrganization(t.app, 'Invites Co');
+      const other = await createPerson(t.app, { role: 'admin', organization: org, name: 'Olga Admin' });
+      const member = await createPerson(t.app, { role: 'member', organization: org });
+      const invited = await inviteTo(org.id, 'ines.invited@example.test', 'admin');
+      const [first] = await invitationLinks(invited.email);
+
+      const health = await agent.client.get(`/admin/users/${invited.id}`);
+      expect(health.text).toMatch(/data-state="invited">Invited</);
+      expect(textOf(health.text, '[data-invitation]')).toContain('the link works until');
+      expect(health.text).toContain(`href="/admin/users/${invited.id}/resend-invitation"`);
+      // No password to reset, nothing to unlock: the other actions are not offered.
+      expect(health.text).not.toContain('/send-reset"');
+      expect(health.text).not.toContain('/cant-sign-in"');
+
+      const page = await agent.client.get(`/admin/users/${invited.id}/resend-invitation`);
+      expect(page.status).toBe(200);
+      expect(heading(page.text)).toBe(`Resend invitation: ${invited.name}`);
+      const res = await act(agent.client, invited.id, 'resend-invitation', {
+        reason: 'link_expired',
+        note: 'Ticket 5150',
+      });
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe(`/admin/users/${invited.id}`);
+      const shown = await agent.client.get(res.headers.location);
+      expect(flashMessages(shown.text)).toEqual([
+        `A new invitation is on its way to ${invited.email}; the previous link no longer works.`,
+      ]);
+      expect(textOf(shown.text, '#security-changes')).toContain(
+        'Invitation sent again — The link expired: Ticket 5150',
+      );
+
+      const [entry] = await auditOf(invited.id, 'user.invitation_resent');
+      expect(entry).toMatchObject({
+        actorLabel: agent.email,
+        organizationId: org.id,
+        details: { reason: 'The link expired: Ticket 5150' },
+      });
+      const links = await invitationLinks(invited.email);
+      expect(links).toHaveLength(2);
+      expect(links[1]).not.toBe(first);
+      expect((await new Client(t.server).get(first)).status).toBe(400);
+      expect((await new Client(t.server).get(links[1])).status).toBe(200);
+
+      const notices = await mailsTo(other.email);
+      expect(notices.map((m) => m.subject)).toEqual([`Support helped ${invited.name}, an admin of Invites Co`]);
+      expect(notices[0].text).toContain('a new invitation link was sent to its owner');
+      expect(await mailsTo(member.email)).toEqual([]);
+    });
+
+    it('needs a reason (and a note with Other); nothing is sent without one', async () => {
+      const org = await createOrganization(t.app, 'Reasons Co');
+      const invited = await inviteTo(org.id, 'rory.reasons@example.test', 'member');
+      const missing = await act(agent.client, invited.id, 'resend-invitation', { reason: '', note: '' });
+      expect(missing.status).toBe(400);
+      expect(fieldError(missing.text, 'reason')).toBe('Choose why the invitation should be sent again.');
+      expect(heading(missing.text)).toBe(`Resend invitation: ${invited.name}`);
+      const other = await act(agent.client, invited.id, 'resend-invitation', { reason: 'other', note: '' });
+      expect(other.status).toBe(400);
+      expect(fieldError(other.text, 'note')).toContain('a note is needed when the reason is Other');
+      expect(await auditOf(invited.id, 'user.invitation_resent')).toEqual([]);
+      expect(await mailsTo(invited.email)).toHaveLength(1);
+    });
+
+    it('refuses it for someone not invited, and the other actions for someone invited', async () => {
+      const active = await createPerson(t.app, { name: 'Alan Accepted' });
+      const page = await agent.client.get(`/admin/users/${active.person.id}/resend-invitation`);
+      expect(page.status).toBe(303);
+      expect(page.headers.location).toBe(`/admin/users/${active.person.id}`);
+      // Posted anyway (the form is not offered): the token comes from the account page.
+      const res = await agent.client.submit(
+        `/admin/users/${active.person.id}`,
+        { reason: 'link_expired' },
+        `/admin/users/${active.person.id}/resend-invitation`,
+      );
+      expect(res.status).toBe(409);
+      expect(errorSummary(res.text)).toEqual([
+        'Alan Accepted has no open invitation: they accepted it already. Help them sign in instead.',
+      ]);
+      expect(await auditOf(active.person.id, 'user.invitation_resent')).toEqual([]);
+
+      const org = await createOrganization(t.app, 'Not Yet Co');
+      const invited = await inviteTo(org.id, 'nat.notyet@example.test', 'member');
+      for (const [action, fields] of [
+        ['send-reset', VERIFIED],
+        ['end-sessions', { reason: 'lost_device' }],
+      ] as const) {
+        const refused = await act(agent.client, invited.id, action, fields);
+        expect([action, refused.status]).toEqual([action, 409]);
+        expect(errorSummary(refused.text).join(' ')).toContain('resend the invitation instead');
+      }
+      expect(await mailsTo(invited.email)).toHaveLength(1);
+    });
+
+    it('leaves invited staff to operators: helpdesk 403, an operator resends it', async () => {
+      const operator = await signedIn(t, 'operator');
+      const invited = await inviteTo(null, 'stella.staff@example.test', 'helpdesk');
+      expect((await agent.client.get(`/admin/users/${invited.id}/resend-invitation`)).status).toBe(403);
+      const refused = await agent.client.agent
+        .post(`/admin/users/${invited.id}/resend-invitation`)
+        .type('form')
+        .send({ reason: 'link_expired', _csrf: await csrf(agent.client) })
+        .redirects(0);
+      expect(refused.status).toBe(403);
+      expect(await mailsTo(invited.email)).toHaveLength(1);
+
+      const res = await act(operator.client, invited.id, 'resend-invitation', { reason: 'mail_not_received' });
+      expect(res.status).toBe(303);
+      const [entry] = await auditOf(invited.id, 'user.invitation_resent');
+      expect(entry).toMatchObject({
+        actorLabel: operator.email,
+        organizationId: null,
+        details: { reason: 'The invitation email did not arrive' },
+      });
+      expect(await invitationLinks(invited.email)).toHaveLength(2);
+    });
+  });
+
   describe('limits', () => {
     it('keeps helpdesk off staff accounts; operators act on anyone but themselves', async () => {
       const operator = await signedIn(t, 'operator');
@@ -376,7 +513,9 @@ describe('helpdesk (/admin/users)', () => {
         '/admin/users?q=a',
         `/admin/users/${id}`,
         `/admin/users/${id}/cant-sign-in`,
-        ...['unlock', 'send-reset', 'reset-2fa', 'end-sessions'].map((a) => `/admin/users/${id}/${a}`),
+        ...['unlock', 'send-reset', 'reset-2fa', 'end-sessions', 'resend-invitation'].map(
+          (a) => `/admin/users/${id}/${a}`,
+        ),
       ];
       for (const role of ['admin', 'member'] as const) {
         const { client } = await signedIn(t, role);
@@ -406,7 +545,7 @@ describe('helpdesk (/admin/users)', () => {
 
     it('needs the CSRF token on every action', async () => {
       const p = await createPerson(t.app);
-      for (const action of ['unlock', 'send-reset', 'reset-2fa', 'end-sessions']) {
+      for (const action of ['unlock', 'send-reset', 'reset-2fa', 'end-sessions', 'resend-invitation']) {
         expect((await agent.client.postWithoutCsrf(`/admin/users/${p.person.id}/${action}`, VERIFIED)).status).toBe(
           403,
         );

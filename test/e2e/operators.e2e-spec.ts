@@ -150,38 +150,7 @@ describe('operators: organizations and staff', () => {
       expect(helpdesk.person.organizationId).toBeNull();
     });
 
-    it('creates a staff member without an organization and mails them a link to choose their password', async () => {
-      const email = 'new.helper@example.test';
-      const res = await operator.client.submit(
-        '/admin/staff/new',
-        { name: 'Nina Helper', email, role: 'helpdesk' },
-        '/admin/staff',
-      );
-      expect(res.status).toBe(303);
-      const [person] = await sql<{ id: string; role: string; organizationId: string | null; status: string }>(
-        'select id, role, organization_id as organizationId, status from people where email = ?',
-        email,
-      );
-      expect(person).toMatchObject({ role: 'helpdesk', organizationId: null, status: 'active' });
-      expect(res.headers.location).toBe(`/admin/staff/${person.id}`);
-      expect(flashMessages((await operator.client.get(res.headers.location)).text)).toEqual([
-        `Nina Helper was added as Helpdesk. A link to choose their password was sent to ${email}.`,
-      ]);
-
-      const [mail] = await t.mailTo(email);
-      expect(mail.subject).toContain('choose your password');
-      expect(mail.text).toContain('as Helpdesk');
-      const token = tokenIn(mail, '/reset-password');
-      const chosen = 'a-password-of-her-own-77';
-      const set = await new Client(t.server).submit(
-        '/forgot-password',
-        { token, password: chosen, confirmPassword: chosen },
-        '/reset-password',
-      );
-      expect(set.status).toBe(303);
-      expect((await new Client(t.server).signIn(email, chosen)).status).toBe(303);
-      expect((await auditOf(person.id, 'user.created'))[0].actorLabel).toBe(operator.email);
-    });
+    // Inviting staff (the invitation, its acceptance, resending and revoking): staff-invitations.e2e-spec.ts.
 
     it('refuses a taken address and a role that is not staff, beside the fields', async () => {
       const taken = await operator.client.submit(

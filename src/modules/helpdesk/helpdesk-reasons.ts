@@ -17,8 +17,17 @@ export const END_SESSIONS_REASONS = {
   other: 'Other',
 } as const;
 
+/** Why an invitation is sent again (the link goes to the address it was sent to: no identity check). */
+export const RESEND_INVITATION_REASONS = {
+  link_expired: 'The link expired',
+  mail_not_received: 'The invitation email did not arrive',
+  org_admin: 'Asked by the org admin',
+  other: 'Other',
+} as const;
+
 export type BackInReason = keyof typeof BACK_IN_REASONS;
 export type EndSessionsReason = keyof typeof END_SESSIONS_REASONS;
+export type ResendInvitationReason = keyof typeof RESEND_INVITATION_REASONS;
 
 export const OTHER_NEEDS_NOTE = 'Say why in a few words: a note is needed when the reason is Other.';
 

@@ -19,8 +19,8 @@ import { UuidParam } from '../../common/http/id-params';
 import type { AppRequest, Principal } from '../../common/http/principal';
 import { pageLinks, pageRequest } from '../../common/pagination';
 import { setFlash } from '../../common/view/flash';
-import { BackInActionDto, EndSessionsDto } from './dto/helpdesk-action.dto';
-import { BACK_IN_REASONS, END_SESSIONS_REASONS, reasonText } from './helpdesk-reasons';
+import { BackInActionDto, EndSessionsDto, ResendInvitationDto } from './dto/helpdesk-action.dto';
+import { BACK_IN_REASONS, END_SESSIONS_REASONS, RESEND_INVITATION_REASONS, reasonText } from './helpdesk-reasons';
 import { HelpdeskService, type HelpdeskAction } from './helpdesk.service';
 import { actionPage, foundPersonView, guidedPage, healthView, HELPDESK_ACTIONS, LIST } from './helpdesk.view';
 
@@ -176,6 +176,27 @@ export class HelpdeskController {
       'success',
       `${person.name} is signed out everywhere (${count} ${count === 1 ? 'session' : 'sessions'} ended).`,
     );
+    return res.redirect(303, `/admin/users/${id}`);
+  }
+
+  // Only an invited person has an invitation to resend: anyone else's account page is where this leads.
+  @Get(':id/resend-invitation')
+  async resendInvitationPage(@UuidParam() id: string, @CurrentUser() user: Principal, @Res() res: Response) {
+    const person = await this.helpdesk.person(user, id);
+    if (person.status !== 'invited') return res.redirect(303, `/admin/users/${id}`);
+    return res.render('helpdesk/action', { ...actionPage(person, 'resend-invitation'), values: {} });
+  }
+
+  @Post(':id/resend-invitation')
+  async resendInvitation(
+    @UuidParam() id: string,
+    @CurrentUser() user: Principal,
+    @Body() body: ResendInvitationDto,
+    @Res() res: Response,
+  ) {
+    const reason = reasonText(RESEND_INVITATION_REASONS[body.reason], body.note);
+    const person = await this.helpdesk.resendInvitation(user, id, reason);
+    setFlash(res, 'success', `A new invitation is on its way to ${person.email}; the previous link no longer works.`);
     return res.redirect(303, `/admin/users/${id}`);
   }
 

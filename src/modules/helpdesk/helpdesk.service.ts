@@ -13,6 +13,7 @@ import { PasswordResetService } from '../auth/password-reset/password-reset.serv
 import { SessionsService } from '../auth/sessions/sessions.service';
 import { TwoFactorService } from '../auth/two-factor/two-factor.service';
 import { OrganizationsService } from '../organizations/organizations.service';
+import { InvitationsService } from '../people/invitations.service';
 import { PeopleService, type PersonSearchRow } from '../people/people.service';
 import { personTarget, type Person } from '../people/person.entity';
 import { PersonFinders } from './person-finders';
@@ -24,7 +25,7 @@ export const SUPPORT_RESET_LINK_SECONDS = 12 * 60 * 60;
 export const ATTEMPTS_SHOWN = 20;
 const SIGN_IN_ACTIONS = ['auth.login.succeeded', 'auth.login.failed'] as const;
 
-export type HelpdeskAction = 'unlock' | 'send-reset' | 'reset-2fa' | 'end-sessions';
+export type HelpdeskAction = 'unlock' | 'send-reset' | 'reset-2fa' | 'end-sessions' | 'resend-invitation';
 
 /** A search result: the person, their organization's name (null: staff) and how a finder found them. */
 export interface FoundPerson extends PersonSearchRow {
@@ -38,6 +39,7 @@ const ADMIN_NOTICES: Record<HelpdeskAction, string> = {
   'send-reset': 'a link to choose a new password was sent to its owner',
   'reset-2fa': 'its two-factor sign-in was turned off',
   'end-sessions': 'it was signed out everywhere',
+  'resend-invitation': 'a new invitation link was sent to its owner (the previous one stops working)',
 };
 
 // Shown on the form that asked, above it.
@@ -67,6 +69,7 @@ export class HelpdeskService {
     private readonly audit: AuditService,
     private readonly auditLog: AuditLogService,
     private readonly mail: MailService,
+    private readonly invitations: InvitationsService,
     private readonly finders: PersonFinders,
     private readonly clock: Clock,
   ) {}
@@ -115,8 +118,9 @@ export class HelpdeskService {
   async health(actor: Principal, id: string) {
     const person = await this.person(actor, id);
     const now = +this.clock.now();
-    const [organizationName, twoFactor, openSessions, attempts, changes] = await Promise.all([
+    const [organizationName, invitation, twoFactor, openSessions, attempts, changes] = await Promise.all([
       person.organizationId ? this.organizations.nameOf(person.organizationId) : Promise.resolve(null),
+      person.status === 'invited' ? this.invitations.ofPerson(person.id) : Promise.resolve(null),
       this.twoFactor.status(person.id),
       this.sessions.listOpen(person.id),
       this.auditLog.forTarget(person.id, { actions: SIGN_IN_ACTIONS, limit: ATTEMPTS_SHOWN }),
@@ -126,6 +130,7 @@ export class HelpdeskService {
     return {
       person,
       organizationName,
+      invitation: invitation && { sentAt: invitation.sentAt, expiresAt: invitation.expiresAt },
       now,
       lockedUntil,
       failedSignIns: person.failedSignIns,
@@ -221,11 +226,37 @@ export class HelpdeskService {
     });
   }
 
-  // The person, when the agent may act on them now.
-  private async actionable(actor: Principal, id: string, options: { disabledToo?: boolean } = {}): Promise<Person> {
+  /**
+   * Mails an invited person a new invitation link (the previous one stops
+   * working): the mail is their notice. Audited `user.invitation_resent`
+   * with the reason; anyone not invited (any more) is refused.
+   */
+  async resendInvitation(actor: Principal, id: string, reason: string): Promise<Person> {
+    return this.em.transactional(async () => {
+      const person = await this.actionable(actor, id, { invited: true });
+      if (person.status !== 'invited') {
+        throw refused(`${person.name} has no open invitation: they accepted it already. Help them sign in instead.`);
+      }
+      await this.invitations.resend(person.organizationId, person.id, reason);
+      await this.tellOtherAdmins(person, 'resend-invitation');
+      return person;
+    });
+  }
+
+  // The person, when the agent may act on them now. Only resending reaches an invited person.
+  private async actionable(
+    actor: Principal,
+    id: string,
+    options: { disabledToo?: boolean; invited?: boolean } = {},
+  ): Promise<Person> {
     const person = await this.person(actor, id);
     if (!this.mayAct(actor, person)) {
       throw new Forbidden('This is your own account: use your account pages, or ask another operator.');
+    }
+    if (person.status === 'invited' && !options.invited) {
+      throw refused(
+        `${person.name} has not accepted their invitation yet and has no password or sessions: resend the invitation instead.`,
+      );
     }
     if (person.status === 'disabled' && !options.disabledToo) {
       throw refused(

@@ -4,7 +4,7 @@ import type { AuditExportRow } from '../../platform/audit/audit-log.service';
 import { MODULE_CATALOG } from '../../platform/module-host/module-catalog';
 import { personState } from '../people/people-list';
 import type { Person } from '../people/person.entity';
-import { BACK_IN_REASONS, END_SESSIONS_REASONS } from './helpdesk-reasons';
+import { BACK_IN_REASONS, END_SESSIONS_REASONS, RESEND_INVITATION_REASONS } from './helpdesk-reasons';
 import type { FoundPerson, HelpdeskAction, HelpdeskService } from './helpdesk.service';
 
 export const LIST = { label: 'People', href: '/admin/users' };
@@ -84,6 +84,8 @@ export function healthView(health: Awaited<ReturnType<HelpdeskService['health']>
     ...state,
     locked: health.lockedUntil !== null,
     disabled: person.status === 'disabled',
+    invited: person.status === 'invited',
+    invitation: health.invitation && { ...health.invitation, expired: health.invitation.expiresAt <= health.now },
     failedSignIns: health.failedSignIns,
     failureAddresses: health.failureAddresses,
     lastSignInAt: person.lastSignInAt,
@@ -138,6 +140,14 @@ export const ACTIONS: Record<
     checklist: false,
     danger: true,
   },
+  'resend-invitation': {
+    title: 'Resend invitation',
+    button: 'Resend invitation',
+    says: 'A new invitation link, valid 7 days, is mailed to the address they were invited at; the previous link stops working. The email is their notice.',
+    reasons: RESEND_INVITATION_REASONS,
+    checklist: false,
+    danger: false,
+  },
 };
 
 export const HELPDESK_ACTIONS = Object.keys(ACTIONS) as HelpdeskAction[];
@@ -167,7 +177,8 @@ export function actionPage(person: Person | HealthView, kind: HelpdeskAction, va
 export function guidedPage(health: HealthView, values: Record<string, unknown> = {}) {
   const self = { label: health.name, href: `/admin/users/${health.id}` };
   const offers: { kind: HelpdeskAction; label: string; when: string; primary: boolean }[] = [];
-  if (!health.disabled && health.mayAct) {
+  // An invited person has no password to get back: their page offers a new invitation instead.
+  if (!health.disabled && !health.invited && health.mayAct) {
     if (health.locked) {
       offers.push({
         kind: 'unlock',

@@ -184,8 +184,11 @@ export class InvitationsService {
     return (await this.invitations.ofPerson(personId)) ?? null;
   }
 
-  /** A new link by email; the old one stops working. */
-  async resend(organizationId: string | null, personId: string): Promise<InvitationRow> {
+  /**
+   * A new link by email; the old one stops working. `reason`: why support
+   * sent it (kept in the audit entry, as the helpdesk's other actions do).
+   */
+  async resend(organizationId: string | null, personId: string, reason?: string): Promise<InvitationRow> {
     return this.em.transactional(async () => {
       const invitation = await this.invitations.ofPerson(personId);
       if (!invitation || invitation.organizationId !== organizationId) throw new NotFound('Invitation not found.');
@@ -199,7 +202,12 @@ export class InvitationsService {
       );
       if (changed === 0) throw new NotFound('Invitation not found.');
       const person = { id: personId, email: invitation.email, name: invitation.name };
-      await this.audit.record({ action: 'user.invitation_resent', target: personTarget(person), organizationId });
+      await this.audit.record({
+        action: 'user.invitation_resent',
+        target: personTarget(person),
+        organizationId,
+        ...(reason === undefined ? {} : { details: { reason } }),
+      });
       await this.sendLink(person, await this.organizationName(organizationId), token);
       return invitation;
     });

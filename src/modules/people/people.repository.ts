@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
-import { keysetClause, likeContains, type PageRequest } from '../../common/pagination';
+import { keysetClause, likeContains, likeStartsWith, type PageRequest } from '../../common/pagination';
 import { normalizeEmail, Person, type PersonStatus, type Role } from './person.entity';
 import { placeholders, Sql } from '../../platform/database/sql';
 import type { MailRecipient } from '../../platform/mail/mail-recipients';
@@ -432,13 +432,29 @@ export class PeopleRepository {
     return rows.map((row) => row.id);
   }
 
-  /** The install's staff (operators, then helpdesk), by name. A short list: no paging. */
-  listStaff(): Promise<StaffRow[]> {
+  /**
+   * One keyset page of the install's staff by name (then id), narrowed to
+   * names containing `search` or addresses starting with it. Staff are a few
+   * dozen rows at most, so a `like` over them (no index of its own) is fine.
+   */
+  listStaff(search: string | undefined, request: PageRequest): Promise<StaffRow[]> {
+    const where = [`organization_id is null`, `role in ('operator', 'helpdesk')`];
+    const params: unknown[] = [];
+    if (search) {
+      where.push(`(name like ? escape '\\' or email like ? escape '\\')`);
+      params.push(likeContains(search), likeStartsWith(normalizeEmail(search)));
+    }
+    const keyset = keysetClause(request, 'name', 'id');
+    if (keyset.where) {
+      where.push(keyset.where);
+      params.push(...keyset.params);
+    }
     return this.sql.all<StaffRow>(
       `select id, name, email, role, status, last_sign_in_at as lastSignInAt, locked_until as lockedUntil,
               totp_enabled_at as totpEnabledAt
-         from people where organization_id is null and role in ('operator', 'helpdesk')
-        order by role desc, name, id limit 500`,
+         from people where ${where.join(' and ')}
+        order by ${keyset.orderBy} limit ?`,
+      [...params, request.limit + 1],
     );
   }
 
@@ -447,23 +463,29 @@ export class PeopleRepository {
     return this.em.findOne(Person, { id, role: { $in: ['operator', 'helpdesk'] } });
   }
 
-  /** Disables or re-enables a staff member; disabling keeps an active operator. 1 or 0 rows. */
+  /**
+   * Disables or re-enables a staff member (never an invited one: they have no
+   * password yet); disabling keeps an active operator. 1 or 0 rows.
+   */
   async setStaffStatus(id: string, status: PersonStatus, now: number): Promise<number> {
     const guard = status === 'disabled' ? ` and ${KEEPS_AN_ACTIVE_OPERATOR}` : '';
     const result = await this.sql.run(
       `update people set status = ?, updated_at = ?
-        where id = ? and role in ('operator', 'helpdesk')${guard}`,
+        where id = ? and role in ('operator', 'helpdesk') and status <> 'invited'${guard}`,
       [status, now, id],
     );
     return result.changes;
   }
 
-  /** Makes a staff member an operator or helpdesk; demoting keeps an active operator. 1 or 0 rows. */
+  /**
+   * Makes a staff member (not an invited one) an operator or helpdesk;
+   * demoting keeps an active operator. 1 or 0 rows.
+   */
   async setStaffRole(id: string, role: 'operator' | 'helpdesk', now: number): Promise<number> {
     const guard = role === 'helpdesk' ? ` and ${KEEPS_AN_ACTIVE_OPERATOR}` : '';
     const result = await this.sql.run(
       `update people set role = ?, updated_at = ?
-        where id = ? and role in ('operator', 'helpdesk')${guard}`,
+        where id = ? and role in ('operator', 'helpdesk') and status <> 'invited'${guard}`,
       [role, now, id],
     );
     return result.changes;

@@ -231,9 +231,10 @@ export class PeopleService implements MailRecipients, MemberCounts {
     return this.people.idsInOrg(organizationId);
   }
 
-  /** The install's operators and helpdesk. */
-  listStaff(): Promise<StaffRow[]> {
-    return this.people.listStaff();
+  /** One page (by name, then id) of the install's operators and helpdesk, optionally searched. */
+  async listStaff(search: string | undefined, request: PageRequest): Promise<Page<StaffRow>> {
+    const text = search?.trim().slice(0, 120) || undefined;
+    return toPage(await this.people.listStaff(text, request), request, (row) => [row.name, row.id]);
   }
 
   async getStaff(id: string): Promise<Person> {

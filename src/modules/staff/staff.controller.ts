@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Injectable, Post, Render, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Injectable, Post, Query, Render, Res, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
 import { Clock } from '../../common/clock';
 import { CurrentUser, FormView, Roles, type FormViewSpec } from '../../common/http/decorators';
@@ -6,24 +6,25 @@ import { FormPageLocals } from '../../common/http/form-page-locals';
 import { ConfirmFormDto } from '../../common/http/form.dto';
 import { UuidParam } from '../../common/http/id-params';
 import type { AppRequest, Principal } from '../../common/http/principal';
+import { pageLinks, pageRequest } from '../../common/pagination';
 import { setFlash } from '../../common/view/flash';
 import { ROLE_LABELS } from '../../common/view/navigation';
+import { personState } from '../people/people-list';
 import type { Person } from '../people/person.entity';
 import { NewStaffDto } from './dto/new-staff.dto';
 import { StaffRoleDto } from './dto/staff-role.dto';
-import { StaffService } from './staff.service';
+import { StaffService, type StaffInvitation } from './staff.service';
 
 const LIST = { label: 'Staff', href: '/admin/staff' };
-const NEW_LOCALS = () => ({ title: 'New staff member', breadcrumbs: [LIST, { label: 'New staff member' }] });
+const NEW_LOCALS = () => ({ title: 'Invite a staff member', breadcrumbs: [LIST, { label: 'Invite a staff member' }] });
 
-// The same states as the people lists: green active, red locked, gray disabled.
-function state(status: string, lockedUntil: number | null, now: number) {
-  if (status === 'disabled') return { state: 'disabled', label: 'Disabled', color: 'secondary' };
-  if (lockedUntil !== null && lockedUntil > now) return { state: 'locked', label: 'Locked', color: 'red', lockedUntil };
-  return { state: 'active', label: 'Active', color: 'green' };
-}
+/** Staff per page of the list. */
+export const STAFF_PAGE_SIZE = 50;
 
-function staffView(person: Person, now: number, actingId: string) {
+// The same states as the people lists: green active, yellow invited, red locked, gray disabled.
+const state = (status: string, lockedUntil: number | null, now: number) => personState({ status, lockedUntil }, now);
+
+function staffView(person: Person, now: number, actingId: string, invitation: StaffInvitation | null = null) {
   return {
     id: person.id,
     name: person.name,
@@ -32,6 +33,8 @@ function staffView(person: Person, now: number, actingId: string) {
     roleLabel: ROLE_LABELS[person.role],
     ...state(person.status, person.lockedUntil ? +person.lockedUntil : null, now),
     disabled: person.status === 'disabled',
+    invited: person.status === 'invited',
+    invitation: invitation && { ...invitation, expired: invitation.expiresAt <= now },
     twoFactorOn: person.totpEnabledAt !== null,
     createdAt: person.createdAt,
     lastSignInAt: person.lastSignInAt,
@@ -39,11 +42,14 @@ function staffView(person: Person, now: number, actingId: string) {
   };
 }
 
-function staffPage(member: ReturnType<typeof staffView>, confirmDisable = false) {
+type StaffPageKind = 'disable' | 'revoke';
+const CONFIRM_TITLES: Record<StaffPageKind, string> = { disable: 'Disable account', revoke: 'Revoke invitation' };
+
+function staffPage(member: ReturnType<typeof staffView>, confirm?: StaffPageKind) {
   const self = { label: member.name, href: `/admin/staff/${member.id}` };
   return {
-    title: confirmDisable ? `Disable account: ${member.name}` : member.name,
-    breadcrumbs: confirmDisable ? [LIST, self, { label: 'Disable account' }] : [LIST, { label: member.name }],
+    title: confirm ? `${CONFIRM_TITLES[confirm]}: ${member.name}` : member.name,
+    breadcrumbs: confirm ? [LIST, self, { label: CONFIRM_TITLES[confirm] }] : [LIST, { label: member.name }],
     member,
   };
 }
@@ -64,7 +70,10 @@ export class StaffPageLocals extends FormPageLocals {
       return undefined;
     }
     const person = await this.staff.get(id);
-    return staffPage(staffView(person, +this.clock.now(), req.user.personId), form.view === 'staff/confirm');
+    const view = staffView(person, +this.clock.now(), req.user.personId, await this.staff.invitationOf(person));
+    if (form.view === 'staff/confirm') return staffPage(view, 'disable');
+    if (form.view === 'staff/revoke') return staffPage(view, 'revoke');
+    return staffPage(view);
   }
 }
 
@@ -80,18 +89,22 @@ export class StaffController {
 
   @Get()
   @Render('staff/index')
-  async index() {
+  async index(@Query() query: Record<string, unknown>) {
     const now = +this.clock.now();
-    const rows = await this.staff.list();
+    const q = typeof query.q === 'string' ? query.q.trim().slice(0, 120) : '';
+    const page = await this.staff.list(q || undefined, pageRequest(query, 2, STAFF_PAGE_SIZE));
     return {
       title: 'Staff',
       breadcrumbs: [{ label: 'Staff' }],
-      rows: rows.map((row) => ({
+      q,
+      chips: q ? [{ label: `Matching “${q}”`, href: '/admin/staff' }] : [],
+      rows: page.rows.map((row) => ({
         ...row,
         roleLabel: ROLE_LABELS[row.role],
         ...state(row.status, row.lockedUntil, now),
         twoFactorOn: row.totpEnabledAt !== null,
       })),
+      ...pageLinks('/admin/staff', { q: q || undefined }, page),
     };
   }
 
@@ -103,21 +116,48 @@ export class StaffController {
 
   @Post()
   @FormView('staff/new', NEW_LOCALS)
-  async create(@Body() body: NewStaffDto, @Res() res: Response) {
-    const person = await this.staff.create(body);
+  async create(@Body() body: NewStaffDto, @CurrentUser() user: Principal, @Res() res: Response) {
+    const invited = await this.staff.invite(user.personId, body);
     setFlash(
       res,
       'success',
-      `${person.name} was added as ${ROLE_LABELS[person.role]}. A link to choose their password was sent to ${person.email}.`,
+      `An invitation to join as ${ROLE_LABELS[body.role]} is on its way to ${invited.email}. The link works for 7 days.`,
     );
-    return res.redirect(303, `/admin/staff/${person.id}`);
+    return res.redirect(303, `/admin/staff/${invited.id}`);
   }
 
   @Get(':id')
   @Render('staff/show')
   async show(@UuidParam() id: string, @CurrentUser() user: Principal) {
-    const person = await this.staff.get(id);
-    return { ...staffPage(staffView(person, +this.clock.now(), user.personId)), values: {} };
+    return { ...(await this.page(id, user)), values: {} };
+  }
+
+  @Post(':id/resend')
+  @FormView('staff/show')
+  async resend(@UuidParam() id: string, @Body() _body: ConfirmFormDto, @Res() res: Response) {
+    const invitation = await this.staff.resendInvitation(id);
+    setFlash(
+      res,
+      'success',
+      `A new invitation is on its way to ${invitation.email}; the previous link no longer works.`,
+    );
+    return res.redirect(303, `/admin/staff/${id}`);
+  }
+
+  // Only an open invitation can be revoked: anyone else's page is where this leads.
+  @Get(':id/revoke')
+  async confirmRevoke(@UuidParam() id: string, @CurrentUser() user: Principal, @Res() res: Response) {
+    const page = await this.page(id, user, 'revoke');
+    if (!page.member.invited) return res.redirect(303, `/admin/staff/${id}`);
+    return res.render('staff/revoke', { ...page, values: {} });
+  }
+
+  @Post(':id/revoke')
+  @FormView('staff/revoke')
+  async revoke(@UuidParam() id: string, @Body() _body: ConfirmFormDto, @Res() res: Response) {
+    const invitation = await this.staff.revokeInvitation(id);
+    setFlash(res, 'success', `The invitation to ${invitation.email} is revoked.`);
+    return res.redirect(303, '/admin/staff');
   }
 
   @Post(':id/role')
@@ -137,11 +177,12 @@ export class StaffController {
     );
   }
 
+  // An invited staff member has nothing to disable (their page offers revoking instead).
   @Get(':id/disable')
-  @Render('staff/confirm')
-  async confirmDisable(@UuidParam() id: string, @CurrentUser() user: Principal) {
-    const person = await this.staff.get(id);
-    return { ...staffPage(staffView(person, +this.clock.now(), user.personId), true), values: {} };
+  async confirmDisable(@UuidParam() id: string, @CurrentUser() user: Principal, @Res() res: Response) {
+    const page = await this.page(id, user, 'disable');
+    if (page.member.invited) return res.redirect(303, `/admin/staff/${id}`);
+    return res.render('staff/confirm', { ...page, values: {} });
   }
 
   @Post(':id/disable')
@@ -171,5 +212,11 @@ export class StaffController {
     const person = await this.staff.sendResetLink(id);
     setFlash(res, 'success', `A link to choose a new password was sent to ${person.email}.`);
     return res.redirect(303, `/admin/staff/${id}`);
+  }
+
+  private async page(id: string, user: Principal, confirm?: StaffPageKind) {
+    const person = await this.staff.get(id);
+    const invitation = await this.staff.invitationOf(person);
+    return staffPage(staffView(person, +this.clock.now(), user.personId, invitation), confirm);
   }
 }

@@ -123,30 +123,27 @@ export class PasswordResetService {
   }
 
   /**
-   * An operator has a link mailed to a person: a new staff member chooses
-   * their first password with it (`staff_created`), anyone else a new one
-   * (`operator`). Older links stop working. Joins the caller's transaction;
-   * the operator is the audit entry's actor.
+   * An operator has a link mailed to a person to choose a new password
+   * (`via: operator`). Older links stop working. Joins the caller's
+   * transaction; the operator is the audit entry's actor.
    */
-  async sendLink(person: Person, via: 'staff_created' | 'operator', extra: { roleLabel?: string } = {}): Promise<void> {
+  async sendLink(person: Person): Promise<void> {
     await this.em.transactional(async () => {
       const { token } = await this.issueLink(person.id);
       const sender = currentRequestInfo().actor?.label;
-      await this.mail.enqueue(via === 'staff_created' ? 'staff-welcome' : 'password-reset', person.email, {
+      await this.mail.enqueue('password-reset', person.email, {
         name: person.name,
         token,
         linkMinutes: this.linkMinutes,
         requestedAt: +this.clock.now(),
-        invitedBy: sender,
         sentBy: sender ?? 'An operator',
-        roleLabel: extra.roleLabel,
         antiPhishingPhrase: person.antiPhishingPhrase,
       });
       await this.audit.record({
         action: 'auth.password.reset_requested',
         target: personTarget(person),
         organizationId: person.organizationId,
-        details: { via, minutes: this.linkMinutes },
+        details: { via: 'operator', minutes: this.linkMinutes },
       });
     });
   }

@@ -6,8 +6,10 @@ import {
   BACK_IN_REASONS,
   END_SESSIONS_REASONS,
   OTHER_NEEDS_NOTE,
+  RESEND_INVITATION_REASONS,
   type BackInReason,
   type EndSessionsReason,
+  type ResendInvitationReason,
 } from '../helpdesk-reasons';
 
 abstract class ReasonedDto extends FormDto {
@@ -49,4 +51,10 @@ export class BackInActionDto extends ReasonedDto {
 export class EndSessionsDto extends ReasonedDto {
   @IsIn(Object.keys(END_SESSIONS_REASONS), { message: 'Choose why their sessions should end.' })
   reason: EndSessionsReason;
+}
+
+/** Resending an invitation mails a new link to the address it was sent to: a reason is enough. */
+export class ResendInvitationDto extends ReasonedDto {
+  @IsIn(Object.keys(RESEND_INVITATION_REASONS), { message: 'Choose why the invitation should be sent again.' })
+  reason: ResendInvitationReason;
 }
