@@ -2,6 +2,7 @@ import { accountModule } from './modules/account';
 import { authModule } from './modules/auth';
 import { catalogModule } from './modules/catalog';
 import { dashboardModule } from './modules/dashboard';
+import { devicesModule } from './modules/devices';
 import { helpdeskModule } from './modules/helpdesk';
 import { licensesModule } from './modules/licenses';
 import { orgSettingsModule } from './modules/org-settings';
@@ -21,6 +22,7 @@ export const APP_MODULES = [
   organizationsModule,
   peopleModule,
   licensesModule,
+  devicesModule,
   catalogModule,
   helpdeskModule,
   staffModule,

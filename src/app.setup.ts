@@ -16,7 +16,8 @@ import { createViewEngine } from './common/view/view-engine';
 import { MODULE_CATALOG } from './platform/module-host/module-catalog';
 import type { AppConfig } from './config/app.config';
 import { NODE_MODULES_DIR, PROJECT_ROOT, VIEWS_DIR } from './config/paths';
-import { apiCredentialsGate, SessionMiddleware } from './modules/auth/sessions/session.middleware';
+import { ApiCredentials } from './modules/auth/sessions/api-credentials';
+import { SessionMiddleware } from './modules/auth/sessions/session.middleware';
 import { requestContext } from './platform/database/request-context';
 import { PluginRegistry } from './platform/plugin-host/plugin-registry';
 import { mountPluginViews } from './platform/plugin-host/plugin-views';
@@ -86,7 +87,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
   app.use(layoutLocals(app.get<CsrfUtilities>(CSRF)));
   // A CSV of up to 10,000 people, pasted into the import form or uploaded as a file.
   app.use(bodyParsers({ '/org/users/import': { limit: 2_000_000, file: 'csvFile' } }));
-  app.use(apiCredentialsGate);
+  const apiCredentials = app.get(ApiCredentials);
+  app.use(apiCredentials.use.bind(apiCredentials));
 
   const plugins = app.get(PluginRegistry);
   const views = createViewEngine([{ dir: join(VIEWS_DIR, 'partials') }, ...plugins.partialDirs()]);

@@ -3,6 +3,8 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { createLicense, createOrganization, createPerson, type CreatedPerson } from '../../seeds/factories';
 import { IS_PUBLIC, ROLES } from '../../src/common/http/decorators';
+import { DevicesService } from '../../src/modules/devices/devices.service';
+import { withContext } from '../../src/platform/database/request-context';
 import type { RoleName } from '../../src/common/http/principal';
 import { csrfFrom } from '../utils/html';
 import { Client } from '../utils/http';
@@ -20,7 +22,7 @@ interface Route {
 }
 
 const SCOPE =
-  /^\/(org\/users|org\/settings|admin\/users|admin\/staff|admin\/organizations|licenses|admin\/licenses|admin\/catalog)(\/|$)/;
+  /^\/(org\/users|org\/settings|admin\/users|admin\/staff|admin\/organizations|licenses|admin\/licenses|admin\/catalog|devices)(\/|$)/;
 
 function routingTable(t: TestApp): Route[] {
   const discovery = t.app.get(DiscoveryService);
@@ -57,6 +59,7 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
   let orgB: string;
   let helpdeskPerson: CreatedPerson;
   let licenseA: string;
+  let deviceA: string;
   let productA: string;
 
   beforeAll(async () => {
@@ -72,7 +75,19 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
     productA = license.product.id;
     helpdeskPerson = await createPerson(t.app, { role: 'helpdesk' });
     actors.anonymous = { client: new Client(t.server), role: null, orgId: null };
-    actors.member = { client: (await signedIn(t, 'member', { organization: a })).client, role: 'member', orgId: orgA };
+    const memberActor = await signedIn(t, 'member', { organization: a });
+    actors.member = { client: memberActor.client, role: 'member', orgId: orgA };
+    // A device of the member's own, so their allowed pages open.
+    deviceA = (
+      await withContext(t.app, () =>
+        t.app
+          .get(DevicesService)
+          .addByHand(
+            { organizationId: orgA },
+            { name: 'Matrix PC', platform: 'windows', licenseId: licenseA, ownerId: memberActor.person.id },
+          ),
+      )
+    ).id;
     actors.adminA = { client: (await signedIn(t, 'admin', { organization: a })).client, role: 'admin', orgId: orgA };
     actors.adminB = { client: (await signedIn(t, 'admin', { organization: b })).client, role: 'admin', orgId: orgB };
     actors.helpdesk = { client: (await signedIn(t, 'helpdesk')).client, role: 'helpdesk', orgId: null };
@@ -87,13 +102,14 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
       .replace(/^\/admin\/organizations\/:id/, `/admin/organizations/${orgA}`)
       .replace(/^\/admin\/staff\/:id/, `/admin/staff/${helpdeskPerson.person.id}`)
       .replace(/^\/admin\/catalog\/:id/, `/admin/catalog/${productA}`)
+      .replace(/^\/devices\/:id/, `/devices/${deviceA}`)
       .replace(/^\/(admin\/)?licenses\/:id/, (_, admin: string | undefined) => `/${admin ?? ''}licenses/${licenseA}`)
       .replace(/:id\b/, memberA.person.id)
       // Any other parameter (an import's id, say) names nothing that exists.
       .replace(/:[A-Za-z]+/g, 'no-such-thing');
 
   /** Whether the path names something of organization A. */
-  const ofA = (path: string) => path.includes(memberA.person.id) || path.includes(licenseA);
+  const ofA = (path: string) => [memberA.person.id, licenseA, deviceA].some((id) => path.includes(id));
 
   it('reads a routing table that covers the pages of the issue', () => {
     const paths = routes.map((r) => `${r.method} ${r.path}`);
@@ -114,6 +130,9 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
       'POST /licenses/:id/reset-key',
       'GET /admin/licenses/:id',
       'POST /admin/catalog/:id/plans',
+      'GET /devices/:id',
+      'POST /devices/:id/move',
+      'GET /devices/seats',
     ]) {
       expect(paths).toContain(expected);
     }

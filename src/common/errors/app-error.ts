@@ -10,7 +10,8 @@ export type FieldErrors = Record<string, string>;
 export const FORM_LEVEL = '_form';
 
 /** The closed set of ways a request can fail on purpose. */
-export type ErrorKind = 'input_refused' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited';
+export type ErrorKind =
+  'input_refused' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'gone' | 'rate_limited';
 
 /** Each kind's HTTP status, the same for pages and JSON. */
 export const ERROR_STATUS: Readonly<Record<ErrorKind, number>> = {
@@ -19,6 +20,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorKind, number>> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  gone: 410,
   rate_limited: 429,
 };
 
@@ -40,8 +42,17 @@ export abstract class AppError extends Error {
     this.name = new.target.name;
   }
 
+  /** A machine-readable reason for JSON clients (the `error` of an /api answer), e.g. `no_seat_available`. */
+  code?: string;
+
   get status(): number {
     return ERROR_STATUS[this.kind];
+  }
+
+  /** Names the reason for JSON clients; pages never show it. */
+  withCode(code: string): this {
+    this.code = code;
+    return this;
   }
 
   /** The messages to show beside the form's fields: the fields, or the message for the whole form. */
@@ -99,6 +110,15 @@ export class Conflict extends AppError {
 
   constructor(message: string, fields?: FieldErrors) {
     super(message, fields);
+  }
+}
+
+/** 410: it existed, and is no more (an expired license, a withdrawn release, a link past its time). */
+export class Gone extends AppError {
+  readonly kind = 'gone' as const;
+
+  constructor(message = '') {
+    super(message);
   }
 }
 

@@ -29,6 +29,7 @@ const HEADINGS: Record<number, [string, string]> = {
   404: ['Page not found', 'The page you asked for does not exist, or it is not yours to see.'],
   405: ['Not allowed', 'This page cannot be used that way.'],
   409: ['This cannot be done now', 'Something changed meanwhile. Go back, reload the page and try again.'],
+  410: ['This is no longer available', 'What you asked for existed, but has expired or been withdrawn.'],
   413: ['Too much data', 'What you sent is larger than SeatDesk accepts.'],
   429: ['Too many attempts', 'Wait a minute before you try again.'],
   500: ['Something went wrong on our side', 'The problem has been logged. Try again in a moment.'],
@@ -43,6 +44,8 @@ interface Answer {
   form?: FieldErrors;
   /** Field messages for JSON clients. */
   fields?: FieldErrors;
+  /** The `error` of a JSON answer, when the failure names one. */
+  code?: string;
 }
 
 /**
@@ -84,7 +87,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (isJsonPath(req.path)) {
       res.status(status).json({
         statusCode: status,
-        error: statusText(status),
+        error: answer.code ?? statusText(status),
         message: answer.message ?? heading,
         ...(answer.fields ? { fields: answer.fields } : {}),
       });
@@ -121,6 +124,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
         message: exception.message || undefined,
         form: showsForm(exception) ? exception.fieldMessages : undefined,
         fields: exception.fields,
+        code: exception.code,
       };
     }
     // The framework's own: no route (404), the throttler (429), the parsers (400,
@@ -163,6 +167,7 @@ function showsForm(error: AppError): boolean {
       return error.message !== '';
     case 'forbidden':
     case 'not_found':
+    case 'gone':
       return false;
   }
 }

@@ -19,8 +19,19 @@ export interface Principal {
   confirmedAt: Date | null;
 }
 
+/** What a bearer token on /api names: a device (its agent), later an API key. */
+export interface ApiClient {
+  type: 'device';
+  id: string;
+  organizationId: string;
+  /** What the audit log shows for it (a device's name). */
+  label: string;
+}
+
 export type AppRequest = Request & {
   user?: Principal;
+  /** Under /api: who the bearer token belongs to (set before routing, never from a cookie). */
+  apiClient?: ApiClient;
   /** Set from @FormView(): where a refused form is shown again. */
   formView?: string;
   formLocals?: Record<string, unknown>;

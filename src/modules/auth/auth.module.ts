@@ -22,6 +22,7 @@ import { PasswordResetService } from './password-reset/password-reset.service';
 import { ReauthService } from './reauth.service';
 import { Session } from './sessions/session.entity';
 import { SessionGuard } from './sessions/session.guard';
+import { ApiCredentials } from './sessions/api-credentials';
 import { SessionMiddleware } from './sessions/session.middleware';
 import { DisabledPeopleListener } from './sessions/disabled-people.listener';
 import { SuspendedOrganizationsListener } from './sessions/suspended-organizations.listener';
@@ -59,6 +60,7 @@ import { TwoFactorService } from './two-factor/two-factor.service';
     SessionsRepository,
     LocalStrategy,
     SessionMiddleware,
+    ApiCredentials,
     SessionGuard,
     LockoutService,
     PasswordResetService,
@@ -79,6 +81,7 @@ import { TwoFactorService } from './two-factor/two-factor.service';
     SignInService,
     SessionsService,
     SessionMiddleware,
+    ApiCredentials,
     SessionGuard,
     LockoutService,
     PasswordResetService,

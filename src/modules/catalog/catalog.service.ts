@@ -5,6 +5,7 @@ import { Clock } from '../../common/clock';
 import { InputRefused, NotFound, type FieldErrors } from '../../common/errors/app-error';
 import { parseAmount } from '../../common/money';
 import { AuditService } from '../../platform/audit/audit.service';
+import { AppEvents } from '../../platform/events/app-events.service';
 import { CatalogRepository, type PlanRow, type ProductRow } from './catalog.repository';
 import { parsePlatforms, PLATFORMS, type Platform } from './platforms';
 
@@ -54,6 +55,7 @@ export class CatalogService {
     private readonly em: EntityManager,
     private readonly catalog: CatalogRepository,
     private readonly audit: AuditService,
+    private readonly events: AppEvents,
     private readonly clock: Clock,
   ) {}
 
@@ -152,6 +154,13 @@ export class CatalogService {
           action: 'product.updated',
           target: productTarget({ ...before, ...changes }),
           details: changed,
+        });
+      }
+      if (before.agentVersion !== changes.agentVersion) {
+        this.events.emit('product.agent_version_changed', {
+          productId: id,
+          from: before.agentVersion,
+          to: changes.agentVersion,
         });
       }
       return { ...before, ...changes };

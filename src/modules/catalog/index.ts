@@ -1,4 +1,5 @@
 import { defineModule } from '../../platform/module-host/define-module';
+import './catalog.events';
 import { CatalogModule } from './catalog.module';
 
 export const catalogModule = defineModule({
@@ -12,5 +13,9 @@ export const catalogModule = defineModule({
     'plan.created': 'Plan added',
     'plan.upgrade_added': 'Upgrade path added',
     'plan.upgrade_removed': 'Upgrade path removed',
+  },
+  events: {
+    'product.agent_version_changed':
+      "A product's current agent version changed (devices on older agents become at risk).",
   },
 });

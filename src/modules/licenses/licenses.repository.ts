@@ -200,4 +200,27 @@ export class LicensesRepository {
     );
     return rows.map((row) => license(row)!);
   }
+
+  /**
+   * Takes one seat of a license that can be used (active or in grace): the
+   * one statement that keeps a license from ever having more devices than
+   * seats, however many activations race for the last one. 1 or 0 rows.
+   */
+  async takeSeat(id: string, now: number): Promise<number> {
+    const result = await this.sql.run(
+      `update licenses set seats_used = seats_used + 1, updated_at = ?
+        where id = ? and seats_used < seats and status in ('active', 'grace')`,
+      [now, id],
+    );
+    return result.changes;
+  }
+
+  /** Gives a seat back (a device removed or moved away). */
+  async releaseSeat(id: string, now: number): Promise<number> {
+    const result = await this.sql.run(
+      `update licenses set seats_used = seats_used - 1, updated_at = ? where id = ? and seats_used > 0`,
+      [now, id],
+    );
+    return result.changes;
+  }
 }

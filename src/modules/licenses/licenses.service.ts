@@ -168,6 +168,7 @@ export class LicensesService {
         from: dateOf(license.expiresAt),
         to: dateOf(expiresAt),
       });
+      if (license.status !== 'active') this.statusChanged(license, 'active');
       return this.get(null, id);
     });
   }
@@ -247,6 +248,19 @@ export class LicensesService {
     if ('problem' in reading) return reading;
     const license = await this.licenses.byKeyDigest(keyDigest(reading.key));
     return license ? { license } : { unknown: true };
+  }
+
+  /**
+   * Takes a seat for a device, in the caller's transaction; false when the
+   * license has none free or cannot be used (expired, suspended, cancelled).
+   */
+  async takeSeat(licenseId: string): Promise<boolean> {
+    return (await this.licenses.takeSeat(licenseId, +this.clock.now())) === 1;
+  }
+
+  /** Frees a device's seat, in the caller's transaction. */
+  async releaseSeat(licenseId: string): Promise<void> {
+    await this.licenses.releaseSeat(licenseId, +this.clock.now());
   }
 
   /**

@@ -356,6 +356,15 @@ export class PeopleRepository {
     return this.sql.all<PersonSearchRow>(sql, params);
   }
 
+  /** Names and addresses of people of one organization, by id (an owner column of another list). */
+  async namesIn(orgId: string, ids: readonly string[]): Promise<{ id: string; name: string; email: string }[]> {
+    if (ids.length === 0) return [];
+    return this.sql.all(
+      `select id, name, email from people where organization_id = ? and id in (${placeholders(ids.length)})`,
+      [orgId, ...ids],
+    );
+  }
+
   /** The organization's active admins, but for `exceptId` (through the organization index). */
   activeAdminsOf(orgId: string, exceptId: string): Promise<AdminContactRow[]> {
     return this.sql.all<AdminContactRow>(

@@ -149,6 +149,12 @@ export class PeopleService implements MailRecipients, MemberCounts {
     return toPage(await this.people.search(search, request), request, (row) => [row.sortKey]);
   }
 
+  /** People of one organization by id: name and address (the owner column of the device list). */
+  async namesIn(orgId: string, ids: readonly string[]): Promise<Map<string, { name: string; email: string }>> {
+    const rows = await this.people.namesIn(orgId, [...new Set(ids)]);
+    return new Map(rows.map((row) => [row.id, { name: row.name, email: row.email }]));
+  }
+
   /** The other active admins of an organization (to tell them what support did to one of them). */
   activeAdminsOf(orgId: string, exceptId: string): Promise<AdminContactRow[]> {
     return this.people.activeAdminsOf(orgId, exceptId);

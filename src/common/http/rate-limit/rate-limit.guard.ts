@@ -84,8 +84,8 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 }
 
-// req.ip is the socket's address, or the forwarded one when TRUST_PROXY trusts the hop.
-function clientAddress(req: AppRequest): string {
+/** req.ip is the socket's address, or the forwarded one when TRUST_PROXY trusts the hop. */
+export function clientAddress(req: AppRequest): string {
   return req.ip ?? req.socket?.remoteAddress ?? 'unknown';
 }
 

@@ -5,7 +5,7 @@ import { Unauthenticated } from '../../../common/errors/app-error';
 import { ALLOW_STAGES, IS_PUBLIC, RECENT_AUTH, RECENT_AUTH_SECONDS } from '../../../common/http/decorators';
 import { RedirectException } from '../../../common/http/exceptions';
 import type { AppRequest, Principal } from '../../../common/http/principal';
-import { API_NEEDS_TOKEN } from './session.middleware';
+import { API_NEEDS_TOKEN } from './api-credentials';
 
 // Where a session that has not finished signing in is sent.
 const STAGE_HOME: Record<Exclude<Principal['stage'], 'active'>, string> = {

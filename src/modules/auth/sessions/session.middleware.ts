@@ -2,32 +2,12 @@ import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
 import { cookieName, cookieOptions } from '../../../common/http/cookies';
 import { SESSION_COOKIE } from '../../../common/http/csrf';
-import { Unauthenticated } from '../../../common/errors/app-error';
 import type { AppRequest } from '../../../common/http/principal';
 import { setCurrentActor } from '../../../common/request-info';
 import type { AppConfig } from '../../../config/app.config';
 import { APP_CONFIG } from '../../../common/config.module';
+import { isApiPath } from './api-credentials';
 import { SessionsService } from './sessions.service';
-
-/** The JSON API: bearer tokens only, never the session cookie (so no CSRF check either). */
-export const isApiPath = (path: string) => path === '/api' || path.startsWith('/api/');
-
-export const API_NEEDS_TOKEN = 'Use an API key: /api accepts bearer tokens only, never the session cookie.';
-
-/**
- * Answers every /api request that carries no valid bearer token with a JSON
- * 401, before routing: a cookie never signs an API call in, and the API does
- * not tell strangers which of its addresses exist. No bearer token is valid
- * yet (API keys arrive with the device API), so today every /api call is 401.
- * Mounted after the body parsers, so an unreadable body is still its own 400.
- */
-export function apiCredentialsGate(req: AppRequest, _res: Response, next: NextFunction): void {
-  if (isApiPath(req.path) && !req.user) {
-    next(new Unauthenticated(API_NEEDS_TOKEN));
-    return;
-  }
-  next();
-}
 
 /**
  * Resolves the session cookie to `req.user` for every request outside /api

@@ -1,0 +1,21 @@
+import { defineModule } from '../../platform/module-host/define-module';
+import { DevicesStaleJob } from './devices-stale.job';
+import { DevicesModule } from './devices.module';
+
+export const devicesModule = defineModule({
+  id: 'devices',
+  module: DevicesModule,
+  tables: ['devices', 'device_summary'],
+  nav: [{ label: 'Devices', href: '/devices', icon: 'device-laptop', roles: ['admin', 'member'] }],
+  audit: {
+    'device.activated': 'Device activated',
+    'device.reactivated': 'Device activated again (new token)',
+    'device.added': 'Device added by hand',
+    'device.updated': 'Device changed',
+    'device.moved': 'Device moved to another license',
+    'device.removed': 'Device removed',
+    'device.agent_updated': 'Device agent updated',
+    'device.marked_stale': 'Devices marked stale',
+  },
+  jobs: [DevicesStaleJob],
+});
