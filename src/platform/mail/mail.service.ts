@@ -14,6 +14,13 @@ import { MailOutboxRepository, type MailMessageRow, type MailStatus } from './ma
 import { MailRenderer, type MailData } from './mail-renderer';
 import { MailRecipients, OrganizationTimeZones } from './mail-recipients';
 
+/** One message for enqueueMany(). */
+export interface MailItem {
+  template: string;
+  to: string;
+  data?: MailData;
+}
+
 /**
  * The outbox. Other modules call enqueue() inside their own transaction; the
  * message is delivered after the commit, at once, without the request waiting,
@@ -42,22 +49,49 @@ export class MailService {
    * recipient's own phrase is looked up, so every mail to a person carries it.
    */
   async enqueue(template: string, to: string, data: MailData = {}): Promise<number> {
-    const address = typeof to === 'string' ? to.trim() : '';
-    // One plain address, no display name, no list: anything else is a caller's bug
-    // (forms check the same rule with @IsEmailAddress()).
-    if (!isMailAddress(address)) throw new Error(`Mail recipient "${String(to)}" is not one address`);
-    const recipient = await this.recipients.recipient(address);
-    const antiPhishingPhrase =
-      data.antiPhishingPhrase !== undefined ? data.antiPhishingPhrase : (recipient?.antiPhishingPhrase ?? null);
-    // Times in the reader's zone: their own, their organization's, or the install's.
-    const timeZone =
-      recipient?.timeZone ??
-      (recipient?.organizationId ? await this.organizationZones.timeZoneOf(recipient.organizationId) : null) ??
-      this.config.timeZone;
-    const rendered = this.renderer.render(template, { ...data, antiPhishingPhrase, timeZone });
-    const id = await this.outbox.insert({ template, to: address, ...rendered, now: +this.clock.now() });
-    this.afterCommit.run(() => this.delivery.kick());
+    const [id] = await this.enqueueMany([{ template, to, data }]);
     return id;
+  }
+
+  /**
+   * enqueue() for many messages at once (an import's invitations): the
+   * recipients and their organizations' time zones are looked up once per
+   * distinct value, each message is rendered with its own data, and the
+   * outbox is written a chunk per statement. One delivery run starts after
+   * the commit. Returns the message ids, in the order given.
+   */
+  async enqueueMany(items: readonly MailItem[]): Promise<number[]> {
+    if (items.length === 0) return [];
+    const addresses = items.map(({ to }) => {
+      const address = typeof to === 'string' ? to.trim() : '';
+      // One plain address, no display name, no list: anything else is a caller's bug
+      // (forms check the same rule with @IsEmailAddress()).
+      if (!isMailAddress(address)) throw new Error(`Mail recipient "${String(to)}" is not one address`);
+      return address;
+    });
+    const recipients = await this.recipients.recipients([...new Set(addresses.map((a) => a.toLowerCase()))]);
+    const zones = new Map<string, string | null>();
+    for (const recipient of recipients.values()) {
+      if (!recipient.timeZone && recipient.organizationId && !zones.has(recipient.organizationId)) {
+        zones.set(recipient.organizationId, await this.organizationZones.timeZoneOf(recipient.organizationId));
+      }
+    }
+    const now = +this.clock.now();
+    const messages = items.map(({ template, data = {} }, i) => {
+      const recipient = recipients.get(addresses[i].toLowerCase());
+      const antiPhishingPhrase =
+        data.antiPhishingPhrase !== undefined ? data.antiPhishingPhrase : (recipient?.antiPhishingPhrase ?? null);
+      // Times in the reader's zone: their own, their organization's, or the install's.
+      const timeZone =
+        recipient?.timeZone ??
+        (recipient?.organizationId ? zones.get(recipient.organizationId) : null) ??
+        this.config.timeZone;
+      const rendered = this.renderer.render(template, { ...data, antiPhishingPhrase, timeZone });
+      return { template, to: addresses[i], ...rendered, now };
+    });
+    const ids = await this.outbox.insertMany(messages);
+    this.afterCommit.run(() => this.delivery.kick());
+    return ids;
   }
 
   /** Delivers what is due now (the `mail.deliver` job). Never call it inside a transaction. */
