@@ -11,7 +11,7 @@ import { Conflict, FORM_LEVEL, InputRefused, NotFound, type FieldErrors } from '
 import type { AppConfig } from '../../config/app.config';
 import { AuditService } from '../../platform/audit/audit.service';
 import { AppEvents } from '../../platform/events/app-events.service';
-import { MailService } from '../../platform/mail/mail.service';
+import { MailService, type MailItem } from '../../platform/mail/mail.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { PasswordPolicy } from './password-policy';
 import { passwordStrength, strengthView } from './password-strength';
@@ -22,6 +22,8 @@ import { normalizeEmail, personTarget, ROLES, type Role } from './person.entity'
 /** How long an invitation link works. */
 export const INVITATION_TTL_SECONDS = 7 * 24 * 3600;
 const INVITATION_DAYS = INVITATION_TTL_SECONDS / 86_400;
+/** Rows an import writes between two progress reports (and turns of the event loop). */
+const INVITE_CHUNK = 500;
 
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
 const WELL_FORMED = /^[\w-]{43}$/;
@@ -127,7 +129,9 @@ export class InvitationsService {
   /**
    * Invites every row, already checked (checkInvitee, addresses unique and
    * not taken), in the caller's transaction: a taken address fails it all.
-   * `progress` is told how many rows are written so far.
+   * Rows are written a chunk at a time, each chunk's people, audit entries and
+   * mails in a few multi-row statements; `progress` is told how many rows are
+   * written after each chunk, and the event loop gets a turn between chunks.
    */
   async inviteChecked(
     by: Inviter,
@@ -137,38 +141,48 @@ export class InvitationsService {
     const organizationName = await this.organizationName(by.organizationId);
     const now = +this.clock.now();
     const done: { id: string; email: string; name: string }[] = [];
-    for (const row of rows) {
-      const email = normalizeEmail(row.email);
-      const name = (row.name ?? '').trim() || nameFromEmail(email);
-      const person = { id: randomUUID(), organizationId: by.organizationId, email, name, role: row.role };
-      const token = randomBytes(32).toString('base64url');
+    for (let start = 0; start < rows.length; start += INVITE_CHUNK) {
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      const chunk = rows.slice(start, start + INVITE_CHUNK).map((row) => {
+        const email = normalizeEmail(row.email);
+        const name = (row.name ?? '').trim() || nameFromEmail(email);
+        const person = { id: randomUUID(), organizationId: by.organizationId, email, name, role: row.role };
+        return { person, token: randomBytes(32).toString('base64url') };
+      });
       try {
         await this.invitations.insertInvited(
-          person,
-          { digest: digest(token), invitedBy: by.personId },
+          chunk.map(({ person, token }) => ({ person, digest: digest(token) })),
+          by.personId,
           now,
           now + INVITATION_TTL_SECONDS * 1000,
         );
       } catch (err) {
         if (emailTakenMeanwhile(err)) {
-          throw new InputRefused({ email: `${email}: ${EMAIL_TAKEN}` });
+          // The statement was undone; name the address someone took meanwhile.
+          const taken = await this.invitations.emailsTaken(chunk.map(({ person }) => person.email));
+          const email = chunk.find(({ person }) => taken.has(person.email))?.person.email;
+          throw new InputRefused({ email: email ? `${email}: ${EMAIL_TAKEN}` : EMAIL_TAKEN });
         }
         throw err;
       }
-      await this.audit.record({
-        action: 'user.invited',
-        target: personTarget(person),
-        organizationId: by.organizationId,
-        details: { role: person.role },
-      });
-      await this.sendLink(person, organizationName, token);
-      this.events.emit('user.invited', {
-        personId: person.id,
-        email,
-        role: person.role,
-        organizationId: by.organizationId,
-      });
-      done.push({ id: person.id, email, name });
+      await this.audit.recordMany(
+        chunk.map(({ person }) => ({
+          action: 'user.invited',
+          target: personTarget(person),
+          organizationId: by.organizationId,
+          details: { role: person.role },
+        })),
+      );
+      await this.mail.enqueueMany(chunk.map(({ person, token }) => this.linkMail(person, organizationName, token)));
+      for (const { person } of chunk) {
+        this.events.emit('user.invited', {
+          personId: person.id,
+          email: person.email,
+          role: person.role,
+          organizationId: by.organizationId,
+        });
+        done.push({ id: person.id, email: person.email, name: person.name });
+      }
       progress?.(done.length);
     }
     return done;
@@ -296,12 +310,20 @@ export class InvitationsService {
   }
 
   private async sendLink(person: { email: string; name: string }, organizationName: string | null, token: string) {
-    await this.mail.enqueue('invitation', person.email, {
-      name: person.name,
-      organizationName,
-      path: `/invitations/${token}`,
-      days: INVITATION_DAYS,
-      antiPhishingPhrase: null,
-    });
+    await this.mail.enqueueMany([this.linkMail(person, organizationName, token)]);
+  }
+
+  private linkMail(person: { email: string; name: string }, organizationName: string | null, token: string): MailItem {
+    return {
+      template: 'invitation',
+      to: person.email,
+      data: {
+        name: person.name,
+        organizationName,
+        path: `/invitations/${token}`,
+        days: INVITATION_DAYS,
+        antiPhishingPhrase: null,
+      },
+    };
   }
 }
