@@ -7,7 +7,8 @@ import { createOrganization } from '../../seeds/factories';
 import { AfterCommit } from '../../src/platform/database/after-commit';
 import { withContext } from '../../src/platform/database/request-context';
 import type { AppEventMap } from '../../src/platform/events/app-events';
-import { OnAppEvent } from '../../src/platform/events/app-events.service';
+import { AppEvents, OnAppEvent } from '../../src/platform/events/app-events.service';
+import { randomUUID } from 'node:crypto';
 import { AuditIntegrityService } from '../../src/platform/audit/audit-integrity.service';
 import { JobsService } from '../../src/platform/jobs/jobs.service';
 import { AuditService } from '../../src/platform/audit/audit.service';
@@ -159,6 +160,34 @@ describe('audit log, its hash chain and domain events', () => {
     await settle();
     expect(listeners.seen.length).toBe(seenBefore);
     expect(await sql(`select id from organizations where name = 'Rolled Back Org'`)).toEqual([]);
+  });
+
+  it('emits many events after the commit, in order, past a failing listener; none on rollback', async () => {
+    const events = t.app.get(AppEvents);
+    const payloads = ['Many One', 'Many Two', 'Many Three'].map((name) => ({ organizationId: randomUUID(), name }));
+    const seenBefore = listeners.seen.length;
+    const failingBefore = listeners.failing;
+    await expect(
+      withContext(t.app, () =>
+        t.app.get(EntityManager).transactional(async () => {
+          events.emitMany('organization.created', payloads);
+          throw new Error('changed my mind');
+        }),
+      ),
+    ).rejects.toThrow('changed my mind');
+    await settle();
+    expect(listeners.seen.length).toBe(seenBefore);
+
+    await withContext(t.app, () =>
+      t.app.get(EntityManager).transactional(async () => {
+        events.emitMany('organization.created', payloads);
+        await settle();
+        expect(listeners.seen.length).toBe(seenBefore);
+      }),
+    );
+    await settle();
+    expect(listeners.seen.slice(seenBefore).map((e) => e.name)).toEqual(['Many One', 'Many Two', 'Many Three']);
+    expect(listeners.failing - failingBefore).toBe(3);
   });
 
   it('refuses details that name a secret', async () => {
