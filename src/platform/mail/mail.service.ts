@@ -12,13 +12,30 @@ import { AuditService } from '../audit/audit.service';
 import { MailDeliveryService, type MailDeliveryCounts } from './mail-delivery.service';
 import { MailOutboxRepository, type MailMessageRow, type MailStatus } from './mail-outbox.repository';
 import { MailRenderer, type MailData } from './mail-renderer';
-import { MailRecipients, OrganizationTimeZones } from './mail-recipients';
+import { MailRecipients, OrganizationTimeZones, type MailRecipient } from './mail-recipients';
 
 /** One message for enqueueMany(). */
 export interface MailItem {
   template: string;
   to: string;
   data?: MailData;
+  /**
+   * Who reads it, when the caller knows better than a lookup can: a person
+   * created in the same piece of work, before the mail is prepared. Left
+   * out, the reader is looked up by address.
+   */
+  reader?: MailRecipient;
+}
+
+/** A message checked and rendered by MailService.prepare(), ready for enqueuePrepared(). */
+export class PreparedMail {
+  constructor(
+    readonly template: string,
+    readonly to: string,
+    readonly subject: string,
+    readonly text: string,
+    readonly html: string,
+  ) {}
 }
 
 /**
@@ -61,7 +78,16 @@ export class MailService {
    * the commit. Returns the message ids, in the order given.
    */
   async enqueueMany(items: readonly MailItem[]): Promise<number[]> {
-    if (items.length === 0) return [];
+    return this.enqueuePrepared(await this.prepare(items));
+  }
+
+  /**
+   * The first half of enqueueMany(): checks the addresses, looks up the
+   * readers and renders every message, without writing. A caller with many
+   * messages prepares them before its transaction, so rendering never holds
+   * the database, and queues them inside it with enqueuePrepared().
+   */
+  async prepare(items: readonly MailItem[]): Promise<PreparedMail[]> {
     const addresses = items.map(({ to }) => {
       const address = typeof to === 'string' ? to.trim() : '';
       // One plain address, no display name, no list: anything else is a caller's bug
@@ -69,27 +95,38 @@ export class MailService {
       if (!isMailAddress(address)) throw new Error(`Mail recipient "${String(to)}" is not one address`);
       return address;
     });
-    const recipients = await this.recipients.recipients([...new Set(addresses.map((a) => a.toLowerCase()))]);
+    const unnamed = [...new Set(addresses.filter((_, i) => !items[i].reader).map((a) => a.toLowerCase()))];
+    const found = unnamed.length > 0 ? await this.recipients.recipients(unnamed) : new Map<string, MailRecipient>();
+    const readers = items.map(({ reader }, i) => reader ?? found.get(addresses[i].toLowerCase()));
     const zones = new Map<string, string | null>();
-    for (const recipient of recipients.values()) {
-      if (!recipient.timeZone && recipient.organizationId && !zones.has(recipient.organizationId)) {
-        zones.set(recipient.organizationId, await this.organizationZones.timeZoneOf(recipient.organizationId));
+    for (const reader of readers) {
+      if (reader && !reader.timeZone && reader.organizationId && !zones.has(reader.organizationId)) {
+        zones.set(reader.organizationId, await this.organizationZones.timeZoneOf(reader.organizationId));
       }
     }
-    const now = +this.clock.now();
-    const messages = items.map(({ template, data = {} }, i) => {
-      const recipient = recipients.get(addresses[i].toLowerCase());
+    return items.map(({ template, data = {} }, i) => {
+      const reader = readers[i];
       const antiPhishingPhrase =
-        data.antiPhishingPhrase !== undefined ? data.antiPhishingPhrase : (recipient?.antiPhishingPhrase ?? null);
+        data.antiPhishingPhrase !== undefined ? data.antiPhishingPhrase : (reader?.antiPhishingPhrase ?? null);
       // Times in the reader's zone: their own, their organization's, or the install's.
       const timeZone =
-        recipient?.timeZone ??
-        (recipient?.organizationId ? zones.get(recipient.organizationId) : null) ??
-        this.config.timeZone;
+        reader?.timeZone ?? (reader?.organizationId ? zones.get(reader.organizationId) : null) ?? this.config.timeZone;
       const rendered = this.renderer.render(template, { ...data, antiPhishingPhrase, timeZone });
-      return { template, to: addresses[i], ...rendered, now };
+      return new PreparedMail(template, addresses[i], rendered.subject, rendered.text, rendered.html);
     });
-    const ids = await this.outbox.insertMany(messages);
+  }
+
+  /**
+   * The second half of enqueueMany(): stores prepared messages in the
+   * caller's transaction, a chunk per statement; one delivery run starts
+   * after the commit. Returns the message ids, in the order given.
+   */
+  async enqueuePrepared(mails: readonly PreparedMail[]): Promise<number[]> {
+    if (mails.length === 0) return [];
+    const now = +this.clock.now();
+    const ids = await this.outbox.insertMany(
+      mails.map(({ template, to, subject, text, html }) => ({ template, to, subject, text, html, now })),
+    );
     this.afterCommit.run(() => this.delivery.kick());
     return ids;
   }
