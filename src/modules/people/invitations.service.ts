@@ -184,8 +184,9 @@ export class InvitationsService {
    * mails in a few multi-row statements. `progress` is told how many rows
    * are written after each chunk, and the event loop gets a turn between
    * chunks. An import of 10,000 rows held the connection ~7 s written row by
-   * row (each with its own audit savepoint, lookups and rendering) and holds
-   * it ~0.9 s so, on a busy 2-core machine (docs/adr/0006-bulk-writes.md).
+   * row (each with its own audit savepoint, lookups and rendering; 7.6–8.7 s
+   * of CPU) and holds it ~0.9 s so (0.82–0.88 s of CPU), both on a busy
+   * 2-core machine (docs/adr/0006-bulk-writes.md).
    */
   async invitePrepared(
     prepared: PreparedInvitations,
