@@ -7,7 +7,8 @@ import { createOrganization } from '../../seeds/factories';
 import { AfterCommit } from '../../src/platform/database/after-commit';
 import { withContext } from '../../src/platform/database/request-context';
 import type { AppEventMap } from '../../src/platform/events/app-events';
-import { OnAppEvent } from '../../src/platform/events/app-events.service';
+import { AppEvents, OnAppEvent } from '../../src/platform/events/app-events.service';
+import { randomUUID } from 'node:crypto';
 import { AuditIntegrityService } from '../../src/platform/audit/audit-integrity.service';
 import { JobsService } from '../../src/platform/jobs/jobs.service';
 import { AuditService } from '../../src/platform/audit/audit.service';
@@ -159,6 +160,34 @@ describe('audit log, its hash chain and domain events', () => {
     await settle();
     expect(listeners.seen.length).toBe(seenBefore);
     expect(await sql(`select id from organizations where name = 'Rolled Back Org'`)).toEqual([]);
+  });
+
+  it('emits many events after the commit, in order, past a failing listener; none on rollback', async () => {
+    const events = t.app.get(AppEvents);
+    const payloads = ['Many One', 'Many Two', 'Many Three'].map((name) => ({ organizationId: randomUUID(), name }));
+    const seenBefore = listeners.seen.length;
+    const failingBefore = listeners.failing;
+    await expect(
+      withContext(t.app, () =>
+        t.app.get(EntityManager).transactional(async () => {
+          events.emitMany('organization.created', payloads);
+          throw new Error('changed my mind');
+        }),
+      ),
+    ).rejects.toThrow('changed my mind');
+    await settle();
+    expect(listeners.seen.length).toBe(seenBefore);
+
+    await withContext(t.app, () =>
+      t.app.get(EntityManager).transactional(async () => {
+        events.emitMany('organization.created', payloads);
+        await settle();
+        expect(listeners.seen.length).toBe(seenBefore);
+      }),
+    );
+    await settle();
+    expect(listeners.seen.slice(seenBefore).map((e) => e.name)).toEqual(['Many One', 'Many Two', 'Many Three']);
+    expect(listeners.failing - failingBefore).toBe(3);
   });
 
   it('refuses details that name a secret', async () => {
@@ -427,6 +456,106 @@ describe('the audit chain under concurrent writers', () => {
     }
     jest.restoreAllMocks();
     expect(await verify()).toMatchObject({ ok: true, checkpoints: 1 });
+  });
+});
+
+describe('recordMany: a batch of entries as one piece of the chain', () => {
+  let t: TestApp;
+  const sql = <T = { id: number; prev_hash: string; hash: string; action: string; target_id: string }>(
+    query: string,
+    params: unknown[] = [],
+  ) => withContext(t.app, () => t.app.get(EntityManager).execute<T[]>(query, params));
+  const verify = () => withContext(t.app, () => t.app.get(AuditIntegrityService).verify());
+  // More than two full insert chunks and a remainder: 200 + 200 + 32 + 16 + 2.
+  const batch = (action: string, count = 450) =>
+    Array.from({ length: count }, (_, n) => ({
+      action,
+      target: { type: 'license', id: `${action}-${n}` },
+      organizationId: null,
+    }));
+  const recordMany = (inputs: ReturnType<typeof batch>) =>
+    withContext(t.app, () => t.app.get(AuditService).recordMany(inputs));
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+  afterEach(() => jest.restoreAllMocks());
+
+  it('writes every entry in the order given, each linked to the one before, and the chain verifies', async () => {
+    await withContext(t.app, () => t.app.get(AuditService).record({ action: 'license.created', organizationId: null }));
+    const [before] = await sql('select id, hash from audit_entries order by id desc limit 1');
+    await recordMany(batch('license.imported'));
+
+    const rows = await sql(
+      `select id, prev_hash, hash, action, target_id from audit_entries where id > ? order by id`,
+      [before.id],
+    );
+    expect(rows.map((row) => row.target_id)).toEqual(batch('license.imported').map((input) => input.target.id));
+    expect(rows.map((row) => row.id)).toEqual(rows.map((_, n) => before.id + 1 + n));
+    expect(rows[0].prev_hash).toBe(before.hash);
+    for (let n = 1; n < rows.length; n++) expect(rows[n].prev_hash).toBe(rows[n - 1].hash);
+    expect(await verify()).toMatchObject({ ok: true, entries: rows.length + before.id });
+  });
+
+  it('writes nothing of a batch when one of its statements fails, inside a caller’s transaction too', async () => {
+    const run = Sql.prototype.run;
+    let inserts = 0;
+    jest.spyOn(Sql.prototype, 'run').mockImplementation(async function (this: Sql, ...args) {
+      if (typeof args[0] === 'string' && args[0].startsWith('insert into audit_entries') && ++inserts === 3) {
+        throw new Error('disk I/O error');
+      }
+      return (run as (...a: unknown[]) => Promise<unknown>).apply(this, args) as never;
+    });
+    await expect(recordMany(batch('license.refused'))).rejects.toThrow('disk I/O error');
+    expect(inserts).toBe(3);
+
+    inserts = 0;
+    await expect(
+      withContext(t.app, () =>
+        t.app.get(EntityManager).transactional(async () => {
+          await t.app.get(OrganizationsService).create('Refused Batch Org');
+          await t.app.get(AuditService).recordMany(batch('license.refused'));
+        }),
+      ),
+    ).rejects.toThrow('disk I/O error');
+    jest.restoreAllMocks();
+
+    expect(await sql(`select id from audit_entries where action = 'license.refused'`)).toEqual([]);
+    expect(await sql(`select id from organizations where name = 'Refused Batch Org'`)).toEqual([]);
+    expect(await verify()).toMatchObject({ ok: true });
+  });
+
+  it('refuses the whole batch before writing when one entry is not allowed', async () => {
+    const inputs = batch('license.checked', 10);
+    const bad = [...inputs.slice(0, 5), { ...inputs[5], details: { apiKey: 'x' } as never }, ...inputs.slice(6)];
+    await expect(recordMany(bad)).rejects.toThrow(/secrets are never audited/);
+    expect(await sql(`select id from audit_entries where action = 'license.checked'`)).toEqual([]);
+  });
+
+  it('re-reads the chain’s end and chains the whole batch again after another writer appended first', async () => {
+    const [, beforeLast] = await sql('select id, hash from audit_entries order by id desc limit 2');
+    const all = Sql.prototype.all;
+    let stale = true;
+    jest.spyOn(Sql.prototype, 'all').mockImplementation(async function (this: Sql, ...args) {
+      const result = await (all as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+      if (stale && typeof args[0] === 'string' && LAST_HASH.test(args[0])) {
+        // The first read answers as if the newest entry were not there yet: the insert is a fork.
+        stale = false;
+        return [{ hash: beforeLast.hash }] as never;
+      }
+      return result as never;
+    });
+    await withContext(t.app, () =>
+      t.app.get(EntityManager).transactional(async () => {
+        await t.app.get(OrganizationsService).create('Retried Batch Org');
+        await t.app.get(AuditService).recordMany(batch('license.retried', 250));
+      }),
+    );
+    expect(stale).toBe(false);
+    expect(await sql(`select id from audit_entries where action = 'license.retried'`)).toHaveLength(250);
+    expect(await sql(`select id from organizations where name = 'Retried Batch Org'`)).toHaveLength(1);
+    expect(await verify()).toMatchObject({ ok: true });
   });
 });
 

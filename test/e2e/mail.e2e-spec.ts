@@ -7,11 +7,13 @@ import { withContext } from '../../src/platform/database/request-context';
 import type { AppEventMap } from '../../src/platform/events/app-events';
 import { JobsService } from '../../src/platform/jobs/jobs.service';
 import { backoffSeconds, MAIL_MAX_ATTEMPTS } from '../../src/platform/mail/mail-retry';
+import { MailRecipients } from '../../src/platform/mail/mail-recipients';
 import { MailService } from '../../src/platform/mail/mail.service';
 import type { Client } from '../utils/http';
 import { attrOf, currentNavHref, fieldError, fieldValue, isInvalid, pageLink, textOf, textsOf } from '../utils/html';
 import { parseMail } from '../utils/mail';
 import { SmtpPeer } from '../utils/smtp-peer';
+import { createPerson } from '../../seeds/factories';
 import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
 
 interface OutboxRow {
@@ -131,6 +133,60 @@ describe('mail over SMTP', () => {
     const [received] = await peer.waitForMessages(1, { match: (m) => m.envelope.to.includes(to) });
     expect(received.text.indexOf('Your security phrase: velvet otter')).toBe(0);
     expect(received.html).toContain('Your security phrase: <strong>velvet otter</strong>');
+  });
+
+  it('queues many messages at once, each rendered with its own data and its reader’s phrase', async () => {
+    const em = t.app.get(EntityManager);
+    const mail = t.app.get(MailService);
+    const readers = [await createPerson(t.app, { role: 'member' }), await createPerson(t.app, { role: 'member' })];
+    await withContext(t.app, async () => {
+      await em.execute('update people set anti_phishing_phrase = ? where id = ?', [
+        'amber heron',
+        readers[0].person.id,
+      ]);
+      await em.execute('update people set anti_phishing_phrase = ? where id = ?', [
+        'slate badger',
+        readers[1].person.id,
+      ]);
+    });
+    const stranger = 'batch.stranger@example.test';
+    const lookups = jest.spyOn(t.app.get(MailRecipients), 'recipients');
+    const items = [
+      { to: readers[0].email, requestedBy: 'Batch One' },
+      { to: readers[1].email.toUpperCase(), requestedBy: 'Batch Two' },
+      { to: stranger, requestedBy: 'Batch Three', antiPhishingPhrase: 'given phrase' },
+      { to: readers[0].email, requestedBy: 'Batch Four' },
+    ];
+    const ids = await withContext(t.app, () =>
+      em.transactional(() =>
+        mail.enqueueMany(items.map(({ to, ...data }) => ({ template: 'test-message', to, data }))),
+      ),
+    );
+    // Every address looked up in one call, once each.
+    expect(lookups).toHaveBeenCalledTimes(1);
+    expect(new Set(lookups.mock.calls[0][0]).size).toBe(3);
+    lookups.mockRestore();
+
+    expect(ids).toHaveLength(4);
+    for (const [n, id] of ids.entries()) {
+      const [row] = await withContext(t.app, () =>
+        em.execute<{ recipient: string }[]>('select recipient from mail_messages where id = ?', [id]),
+      );
+      expect(row.recipient).toBe(items[n].to);
+    }
+    const received = await peer.waitForMessages(4, { match: (m) => /^Requested by Batch/m.test(m.text) });
+    const byRequester = (name: string) => received.find((m) => m.text.includes(`Requested by ${name}.`));
+    expect(byRequester('Batch One')?.to).toEqual([readers[0].email]);
+    expect(byRequester('Batch One')?.text).toContain('Your security phrase: amber heron');
+    // The address as given; its reader is found whatever its case.
+    expect(byRequester('Batch Two')?.to.map((a) => a.toLowerCase())).toEqual([readers[1].email]);
+    expect(byRequester('Batch Two')?.text).toContain('Your security phrase: slate badger');
+    expect(byRequester('Batch Three')?.to).toEqual([stranger]);
+    expect(byRequester('Batch Three')?.text).toContain('Your security phrase: given phrase');
+    expect(byRequester('Batch Four')?.to).toEqual([readers[0].email]);
+    expect(byRequester('Batch Four')?.text).toContain('Your security phrase: amber heron');
+    await o.settle();
+    for (const id of ids) expect(await o.row(id)).toMatchObject({ status: 'sent', attempts: 1 });
   });
 
   it('delivers only after the commit, and nothing at all when the transaction rolls back', async () => {

@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { parse } from 'csv-parse/sync';
 import { createOrganization, createPerson } from '../../seeds/factories';
+import { AuditIntegrityService } from '../../src/platform/audit/audit-integrity.service';
 import { AfterCommit } from '../../src/platform/database/after-commit';
 import { withContext } from '../../src/platform/database/request-context';
 import { MailService } from '../../src/platform/mail/mail.service';
@@ -194,6 +195,27 @@ describe('people CSV (/org/users/import, /org/users.csv)', () => {
     expect((await mailFiles(t.dataDir)).filter((mail) => mail.to.includes('a1@example.test'))).toEqual([]);
   });
 
+  it('leaves nothing of the rows written before a row refused many rows later, and names its address', async () => {
+    const { org, admin } = await orgWithAdmin('Chunked');
+    await createPerson(t.app, { role: 'member', email: 'row1100@chunked.test' });
+    const by = { personId: admin.person.id, organizationId: org.id, grantable: ['admin', 'member'] as const };
+    const rows = Array.from({ length: 1200 }, (_, n) => ({ email: `row${n}@chunked.test`, role: 'member' as const }));
+    const refused = withContext(t.app, () =>
+      t.app.get(EntityManager).transactional(() => t.app.get(InvitationsService).inviteChecked(by, rows)),
+    );
+    await expect(refused).rejects.toThrow(InputRefused);
+    await expect(refused.catch((err: InputRefused) => err.fields)).resolves.toEqual({
+      email: 'row1100@chunked.test: A person with this email address already exists.',
+    });
+    expect(await peopleIn(org.id)).toEqual([{ email: admin.email, status: 'active' }]);
+    expect(await auditCount('user.invited', org.id)).toBe(0);
+    const [queued] = await sql<{ n: number }>(
+      `select count(*) as n from mail_messages where recipient like '%@chunked.test'`,
+    );
+    expect(queued.n).toBe(0);
+    expect(await withContext(t.app, () => t.app.get(AuditIntegrityService).verify())).toMatchObject({ ok: true });
+  });
+
   it('imports 10,000 rows in the background; the status page refreshes itself and ends on the summary', async () => {
     const { org, admin } = await orgWithAdmin('Bulk');
     const lines = ['email,name,role'];
@@ -216,6 +238,15 @@ describe('people CSV (/org/users/import, /org/users.csv)', () => {
       org.id,
     );
     expect(count.n).toBe(10_000);
+    // Each person's own audit entry in the verified chain, and their own invitation mail.
+    expect(await auditCount('user.invited', org.id)).toBe(10_000);
+    expect(await auditCount('user.imported', org.id)).toBe(1);
+    const [mails] = await sql<{ n: number; readers: number }>(
+      `select count(*) as n, count(distinct recipient) as readers from mail_messages
+        where template = 'invitation' and recipient like 'bulk%@example.test'`,
+    );
+    expect(mails).toEqual({ n: 10_000, readers: 10_000 });
+    expect(await withContext(t.app, () => t.app.get(AuditIntegrityService).verify())).toMatchObject({ ok: true });
   }, 120_000);
 
   it('downloads the list as filtered, every page, with formulas defused', async () => {

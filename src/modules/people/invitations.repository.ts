@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { placeholders, Sql } from '../../platform/database/sql';
+import { placeholders, rowChunks, Sql } from '../../platform/database/sql';
 import { normalizeEmail, type Role } from './person.entity';
 
 /** An invited person's open invitation (the link's digest is never read back). */
@@ -22,6 +22,15 @@ export interface InvitedPersonRow {
   role: Role;
 }
 
+/** One invited person and their link's digest, for insertInvited(). */
+export interface NewInvitation {
+  person: InvitedPersonRow;
+  digest: string;
+}
+
+// Rows per insert statement: 7 bound values each (people), far below SQLite's 32,766.
+const INSERT_CHUNK = 200;
+
 const INVITATION = `select i.person_id as personId, i.organization_id as organizationId, p.email, p.name, p.role,
   i.sent_at as sentAt, i.expires_at as expiresAt
   from invitations i join people p on p.id = i.person_id`;
@@ -36,24 +45,45 @@ const INVITATION = `select i.person_id as personId, i.organization_id as organiz
 export class InvitationsRepository {
   constructor(private readonly sql: Sql) {}
 
-  /** Creates the invited person and their invitation (two statements, in the caller's transaction). */
+  /**
+   * Creates the invited people and their invitations, a chunk of rows per
+   * statement, in the caller's transaction (a taken address fails it).
+   */
   async insertInvited(
-    person: InvitedPersonRow,
-    invitation: { digest: string; invitedBy: string | null },
+    rows: readonly NewInvitation[],
+    invitedBy: string | null,
     now: number,
     expiresAt: number,
   ): Promise<void> {
-    await this.sql.run(
-      `insert into people (id, created_at, updated_at, organization_id, email, name, password_hash, role, status,
-         failed_sign_ins, lockouts)
-       values (?, ?, ?, ?, ?, ?, '', ?, 'invited', 0, 0)`,
-      [person.id, now, now, person.organizationId, normalizeEmail(person.email), person.name, person.role],
-    );
-    await this.sql.run(
-      `insert into invitations (person_id, organization_id, token_hash, invited_by, created_at, sent_at, expires_at)
-       values (?, ?, ?, ?, ?, ?, ?)`,
-      [person.id, person.organizationId, invitation.digest, invitation.invitedBy, now, now, expiresAt],
-    );
+    for (const chunk of rowChunks(rows, INSERT_CHUNK)) {
+      await this.sql.run(
+        `insert into people (id, created_at, updated_at, organization_id, email, name, password_hash, role, status,
+           failed_sign_ins, lockouts)
+         values ${chunk.map(() => "(?, ?, ?, ?, ?, ?, '', ?, 'invited', 0, 0)").join(', ')}`,
+        chunk.flatMap(({ person }) => [
+          person.id,
+          now,
+          now,
+          person.organizationId,
+          normalizeEmail(person.email),
+          person.name,
+          person.role,
+        ]),
+      );
+      await this.sql.run(
+        `insert into invitations (person_id, organization_id, token_hash, invited_by, created_at, sent_at, expires_at)
+         values ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        chunk.flatMap(({ person, digest }) => [
+          person.id,
+          person.organizationId,
+          digest,
+          invitedBy,
+          now,
+          now,
+          expiresAt,
+        ]),
+      );
+    }
   }
 
   /** Which of these addresses (normalized) already belong to someone. */

@@ -11,20 +11,31 @@ import { Conflict, FORM_LEVEL, InputRefused, NotFound, type FieldErrors } from '
 import type { AppConfig } from '../../config/app.config';
 import { AuditService } from '../../platform/audit/audit.service';
 import { AppEvents } from '../../platform/events/app-events.service';
-import { MailService } from '../../platform/mail/mail.service';
+import { MailService, type MailItem, type PreparedMail } from '../../platform/mail/mail.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { PasswordPolicy } from './password-policy';
 import { passwordStrength, strengthView } from './password-strength';
 import { PeopleService } from './people.service';
-import { InvitationsRepository, type InvitationRow } from './invitations.repository';
+import { InvitationsRepository, type InvitationRow, type NewInvitation } from './invitations.repository';
 import { normalizeEmail, personTarget, ROLES, type Role } from './person.entity';
 
 /** How long an invitation link works. */
 export const INVITATION_TTL_SECONDS = 7 * 24 * 3600;
 const INVITATION_DAYS = INVITATION_TTL_SECONDS / 86_400;
+/** Rows an import writes between two progress reports (and turns of the event loop). */
+const INVITE_CHUNK = 500;
 
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
 const WELL_FORMED = /^[\w-]{43}$/;
+
+/** A turn of the event loop: requests waiting for it are accepted meanwhile. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Invitations ready to write (prepareInvitations()): ids, link digests and rendered mails, by chunk. */
+export interface PreparedInvitations {
+  inviter: Inviter;
+  chunks: (NewInvitation & { mail: PreparedMail })[][];
+}
 
 /**
  * Who invites: an org admin (their organization; they grant admin or member)
@@ -134,41 +145,88 @@ export class InvitationsService {
     rows: { email: string; name?: string; role: Role }[],
     progress?: (written: number) => void,
   ): Promise<{ id: string; email: string; name: string }[]> {
+    return this.invitePrepared(await this.prepareInvitations(by, rows), progress);
+  }
+
+  /**
+   * The part of inviting that needs no write: each person's id and link, and
+   * their invitation mail rendered, a chunk at a time with a turn of the event
+   * loop between chunks. An import does this before its transaction, so the
+   * database is held only for the writes (invitePrepared()).
+   */
+  async prepareInvitations(
+    by: Inviter,
+    rows: { email: string; name?: string; role: Role }[],
+  ): Promise<PreparedInvitations> {
     const organizationName = await this.organizationName(by.organizationId);
+    const chunks: PreparedInvitations['chunks'] = [];
+    for (let start = 0; start < rows.length; start += INVITE_CHUNK) {
+      if (start > 0) await nextTurn();
+      const chunk = rows.slice(start, start + INVITE_CHUNK).map((row) => {
+        const email = normalizeEmail(row.email);
+        const name = (row.name ?? '').trim() || nameFromEmail(email);
+        const person = { id: randomUUID(), organizationId: by.organizationId, email, name, role: row.role };
+        return { person, token: randomBytes(32).toString('base64url') };
+      });
+      // The invitee is created with the invitation: no phrase, no zone of their own yet.
+      const reader = { antiPhishingPhrase: null, timeZone: null, organizationId: by.organizationId };
+      const mails = await this.mail.prepare(
+        chunk.map(({ person, token }) => ({ ...this.linkMail(person, organizationName, token), reader })),
+      );
+      chunks.push(chunk.map(({ person, token }, i) => ({ person, digest: digest(token), mail: mails[i] })));
+    }
+    return { inviter: by, chunks };
+  }
+
+  /**
+   * Writes prepared invitations in the caller's transaction, a chunk at a
+   * time: each chunk's people and invitations, `user.invited` entries and
+   * mails in a few multi-row statements. `progress` is told how many rows
+   * are written after each chunk, and the event loop gets a turn between
+   * chunks. An import of 10,000 rows held the connection ~7 s written row by
+   * row (each with its own audit savepoint, lookups and rendering; 7.6–8.7 s
+   * of CPU) and holds it ~0.9 s so (0.82–0.88 s of CPU), both on a busy
+   * 2-core machine (docs/adr/0006-bulk-writes.md).
+   */
+  async invitePrepared(
+    prepared: PreparedInvitations,
+    progress?: (written: number) => void,
+  ): Promise<{ id: string; email: string; name: string }[]> {
+    const by = prepared.inviter;
     const now = +this.clock.now();
     const done: { id: string; email: string; name: string }[] = [];
-    for (const row of rows) {
-      const email = normalizeEmail(row.email);
-      const name = (row.name ?? '').trim() || nameFromEmail(email);
-      const person = { id: randomUUID(), organizationId: by.organizationId, email, name, role: row.role };
-      const token = randomBytes(32).toString('base64url');
+    for (const [n, chunk] of prepared.chunks.entries()) {
+      if (n > 0) await nextTurn();
       try {
-        await this.invitations.insertInvited(
-          person,
-          { digest: digest(token), invitedBy: by.personId },
-          now,
-          now + INVITATION_TTL_SECONDS * 1000,
-        );
+        await this.invitations.insertInvited(chunk, by.personId, now, now + INVITATION_TTL_SECONDS * 1000);
       } catch (err) {
         if (emailTakenMeanwhile(err)) {
-          throw new InputRefused({ email: `${email}: ${EMAIL_TAKEN}` });
+          // The statement was undone; name the address someone took meanwhile.
+          const taken = await this.invitations.emailsTaken(chunk.map(({ person }) => person.email));
+          const email = chunk.find(({ person }) => taken.has(person.email))?.person.email;
+          throw new InputRefused({ email: email ? `${email}: ${EMAIL_TAKEN}` : EMAIL_TAKEN });
         }
         throw err;
       }
-      await this.audit.record({
-        action: 'user.invited',
-        target: personTarget(person),
-        organizationId: by.organizationId,
-        details: { role: person.role },
-      });
-      await this.sendLink(person, organizationName, token);
-      this.events.emit('user.invited', {
-        personId: person.id,
-        email,
-        role: person.role,
-        organizationId: by.organizationId,
-      });
-      done.push({ id: person.id, email, name });
+      await this.audit.recordMany(
+        chunk.map(({ person }) => ({
+          action: 'user.invited',
+          target: personTarget(person),
+          organizationId: by.organizationId,
+          details: { role: person.role },
+        })),
+      );
+      await this.mail.enqueuePrepared(chunk.map(({ mail }) => mail));
+      this.events.emitMany(
+        'user.invited',
+        chunk.map(({ person }) => ({
+          personId: person.id,
+          email: person.email,
+          role: person.role,
+          organizationId: by.organizationId,
+        })),
+      );
+      for (const { person } of chunk) done.push({ id: person.id, email: person.email, name: person.name });
       progress?.(done.length);
     }
     return done;
@@ -304,12 +362,20 @@ export class InvitationsService {
   }
 
   private async sendLink(person: { email: string; name: string }, organizationName: string | null, token: string) {
-    await this.mail.enqueue('invitation', person.email, {
-      name: person.name,
-      organizationName,
-      path: `/invitations/${token}`,
-      days: INVITATION_DAYS,
-      antiPhishingPhrase: null,
-    });
+    await this.mail.enqueueMany([this.linkMail(person, organizationName, token)]);
+  }
+
+  private linkMail(person: { email: string; name: string }, organizationName: string | null, token: string): MailItem {
+    return {
+      template: 'invitation',
+      to: person.email,
+      data: {
+        name: person.name,
+        organizationName,
+        path: `/invitations/${token}`,
+        days: INVITATION_DAYS,
+        antiPhishingPhrase: null,
+      },
+    };
   }
 }

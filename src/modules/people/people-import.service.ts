@@ -154,8 +154,10 @@ export class PeopleImportService {
 
   private async run(by: Inviter, rows: ImportCheck['rows'], progress: ImportProgress): Promise<void> {
     try {
+      // Ids, links and mails are made before the transaction: it only writes.
+      const prepared = await this.invitations.prepareInvitations(by, rows);
       await this.em.transactional(async () => {
-        await this.invitations.inviteChecked(by, rows, (written) => (progress.written = written));
+        await this.invitations.invitePrepared(prepared, (written) => (progress.written = written));
         await this.audit.record({
           action: 'user.imported',
           target: { type: 'organization', id: by.organizationId, label: 'People import' },

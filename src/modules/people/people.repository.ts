@@ -309,22 +309,35 @@ export class PeopleRepository {
     await this.sql.run('update people set totp_enabled_at = ?, updated_at = ? where id = ?', [at, now, id]);
   }
 
-  // Their sign-in email, or else their confirmed backup email when exactly one
-  // person has confirmed it. One statement over two indexes (email, backup_email).
-  async mailRecipient(address: string): Promise<MailRecipient | null> {
-    const rows = await this.sql.all<MailRecipient & { backup: number }>(
-      `select anti_phishing_phrase as antiPhishingPhrase, time_zone as timeZone, organization_id as organizationId,
-              0 as backup
-         from people where email = ?
-       union all
-       select * from (select anti_phishing_phrase, time_zone, organization_id, 1 from people
-         where backup_email = ? and backup_email_confirmed_at is not null limit 2)`,
-      [address.toLowerCase(), address.toLowerCase()],
-    );
-    const own = rows.find((row) => row.backup === 0) ?? (rows.length === 1 ? rows[0] : undefined);
-    return own
-      ? { antiPhishingPhrase: own.antiPhishingPhrase, timeZone: own.timeZone, organizationId: own.organizationId }
-      : null;
+  // For each address (lower case): the person whose sign-in email it is, or
+  // else the one person who confirmed it as their backup email (nobody when
+  // two did). One statement per chunk over two indexes (email, backup_email).
+  async mailRecipients(addresses: readonly string[]): Promise<Map<string, MailRecipient>> {
+    const found = new Map<string, MailRecipient>();
+    const lower = [...new Set(addresses.map((address) => address.toLowerCase()))];
+    for (let i = 0; i < lower.length; i += 500) {
+      const chunk = lower.slice(i, i + 500);
+      const list = placeholders(chunk.length);
+      const rows = await this.sql.all<MailRecipient & { address: string; backup: number }>(
+        `select email as address, anti_phishing_phrase as antiPhishingPhrase, time_zone as timeZone,
+                organization_id as organizationId, 0 as backup
+           from people where email in (${list})
+         union all
+         select backup_email, anti_phishing_phrase, time_zone, organization_id, 1 from people
+          where backup_email in (${list}) and backup_email_confirmed_at is not null`,
+        [...chunk, ...chunk],
+      );
+      const backups = new Map<string, MailRecipient[]>();
+      for (const { address, backup, antiPhishingPhrase, timeZone, organizationId } of rows) {
+        const recipient = { antiPhishingPhrase, timeZone, organizationId };
+        if (backup === 0) found.set(address, recipient);
+        else backups.set(address, [...(backups.get(address) ?? []), recipient]);
+      }
+      for (const [address, readers] of backups) {
+        if (!found.has(address) && readers.length === 1) found.set(address, readers[0]);
+      }
+    }
+    return found;
   }
 
   async updateDetails(id: string, changes: PersonDetails, now: Date): Promise<void> {

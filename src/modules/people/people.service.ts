@@ -272,9 +272,9 @@ export class PeopleService implements MailRecipients, MemberCounts {
     return this.people.setTwoFactorEnabledAt(personId, at ? +at : null, +this.clock.now());
   }
 
-  /** The mail outbox asks who reads an address: their phrase and time zone (MailRecipients). */
-  recipient(address: string): Promise<MailRecipient | null> {
-    return this.people.mailRecipient(address);
+  /** The mail outbox asks who reads each address: their phrase and time zone (MailRecipients). */
+  recipients(addresses: readonly string[]): Promise<Map<string, MailRecipient>> {
+    return this.people.mailRecipients(addresses);
   }
 
   /** Hashes a new password (argon2: tens of ms), to hand to setPassword() inside a transaction. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Sql } from '../database/sql';
+import { rowChunks, Sql } from '../database/sql';
 import { CHAIN_COLUMNS, type ChainedEntry } from './audit-chain';
 
 export type EntryRow = ChainedEntry & { id: number; hash: string };
@@ -12,16 +12,24 @@ export type CheckpointRow = {
   hash: string;
 };
 
-const INSERT = `insert into audit_entries (${CHAIN_COLUMNS.map(([, column]) => column).join(', ')}, hash)
-  values (${CHAIN_COLUMNS.map(() => '?').join(', ')}, ?)`;
+const INSERT = `insert into audit_entries (${CHAIN_COLUMNS.map(([, column]) => column).join(', ')}, hash) values `;
+const ROW = `(${CHAIN_COLUMNS.map(() => '?').join(', ')}, ?)`;
+/** Entries per insert statement: 15 bound values each, far below SQLite's 32,766. */
+const APPEND_CHUNK = 200;
 
 /** The chain's writes and the reads that check it: entries, checkpoints, the retention gate. */
 @Injectable()
 export class AuditChainRepository {
   constructor(private readonly sql: Sql) {}
 
-  async append(entry: ChainedEntry, hash: string): Promise<void> {
-    await this.sql.run(INSERT, [...CHAIN_COLUMNS.map(([field]) => entry[field]), hash]);
+  /** Inserts entries already chained, in order (ids grow with it), a chunk per statement. */
+  async appendMany(entries: readonly { entry: ChainedEntry; hash: string }[]): Promise<void> {
+    for (const chunk of rowChunks(entries, APPEND_CHUNK)) {
+      await this.sql.run(
+        INSERT + chunk.map(() => ROW).join(', '),
+        chunk.flatMap(({ entry, hash }) => [...CHAIN_COLUMNS.map(([field]) => entry[field]), hash]),
+      );
+    }
   }
 
   async lastHash(): Promise<string | null> {

@@ -60,16 +60,38 @@ export class AuditService {
    * append is a transaction of its own.
    */
   async record<D extends AuditDetailsShape>(input: AuditEntryInput<D>): Promise<void> {
+    await this.recordMany([input]);
+  }
+
+  /**
+   * Appends entries, in this order, as one piece of the chain: the chain's end
+   * is read once, the hashes are chained in memory and the entries inserted a
+   * chunk per statement, all in one savepoint of the caller's transaction (or
+   * a transaction of its own). Every entry is written, or none. Bulk writes
+   * (an import) use this rather than one record() per row.
+   */
+  async recordMany<D extends AuditDetailsShape>(inputs: readonly AuditEntryInput<D>[]): Promise<void> {
+    if (inputs.length === 0) return;
+    const info = currentRequestInfo();
+    const at = +this.clock.now();
+    const entries = inputs.map((input) => this.entryOf(input, info, at));
+    await this.append(entries, this.em.isInTransaction());
+  }
+
+  private entryOf(
+    input: AuditEntryInput<AuditDetailsShape>,
+    info: ReturnType<typeof currentRequestInfo>,
+    at: number,
+  ): Omit<ChainedEntry, 'prevHash'> {
     if (!ACTION.test(input.action)) throw new Error(`Audit action "${input.action}" is not <aggregate>.<past-tense>`);
     const outcome = input.outcome ?? 'success';
     if (!AUDIT_OUTCOMES.includes(outcome)) throw new Error(`Audit outcome "${outcome}" is unknown`);
     for (const key of Object.keys(input.details ?? {})) {
       if (SECRET_KEY.test(key)) throw new Error(`Audit details may not carry "${key}": secrets are never audited`);
     }
-    const info = currentRequestInfo();
     const actor = input.actor ?? info.actor ?? systemActor('system');
-    const entry: Omit<ChainedEntry, 'prevHash'> = {
-      at: +this.clock.now(),
+    return {
+      at,
       actorType: actor.type,
       actorId: actor.id,
       actorLabel: label(actor.label),
@@ -83,8 +105,6 @@ export class AuditService {
       outcome,
       details: input.details && Object.keys(input.details).length > 0 ? JSON.stringify(input.details) : null,
     };
-
-    await this.append(entry, this.em.isInTransaction());
   }
 
   /**
@@ -93,15 +113,21 @@ export class AuditService {
    * this process), or a savepoint in the caller's (knex runs sibling
    * savepoints one after another), so a refused attempt is undone without
    * undoing the caller's change. The unique index on prev_hash refuses a fork
-   * by another process; the append then re-reads and tries again.
+   * by another process; the append then re-reads and chains the whole batch again.
    */
-  private async append(entry: Omit<ChainedEntry, 'prevHash'>, nested: boolean): Promise<void> {
+  private async append(entries: Omit<ChainedEntry, 'prevHash'>[], nested: boolean): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.em.transactional(
           async () => {
-            const chained: ChainedEntry = { ...entry, prevHash: await this.previousHash() };
-            await this.chain.append(chained, entryHash(this.key, chained));
+            let prevHash = await this.previousHash();
+            const chained = entries.map((entry) => {
+              const link: ChainedEntry = { ...entry, prevHash };
+              const hash = entryHash(this.key, link);
+              prevHash = hash;
+              return { entry: link, hash };
+            });
+            await this.chain.appendMany(chained);
           },
           { clear: true },
         );

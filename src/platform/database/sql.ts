@@ -24,6 +24,22 @@ export function placeholders(count: number): string {
   return Array.from({ length: count }, () => '?').join(', ');
 }
 
+/**
+ * Rows for multi-row statements (`insert … values (…), (…)`), in order: chunks
+ * of `max` rows, the rest in powers of two, so each statement is prepared in a
+ * handful of sizes rather than one per remainder. Keep `max` times the values
+ * of a row under SQLite's limit of 32,766 bound values.
+ */
+export function* rowChunks<T>(rows: readonly T[], max: number): Generator<T[]> {
+  let i = 0;
+  while (i < rows.length) {
+    const left = rows.length - i;
+    const size = left >= max ? max : 2 ** Math.floor(Math.log2(left));
+    yield rows.slice(i, i + size);
+    i += size;
+  }
+}
+
 // Statements are kept per SQL text, for the texts this layer runs (a few
 // hundred at most: they are constants with a bounded number of variants).
 const STATEMENT_CACHE_LIMIT = 500;

@@ -23,18 +23,28 @@ export class AppEvents {
   ) {}
 
   emit<K extends AppEventName>(name: K, payload: Payload<K>): void {
+    this.emitMany(name, [payload]);
+  }
+
+  /**
+   * Emits one event per payload, in order, as one piece of after-commit work
+   * (an import's ten thousand invitations do not start ten thousand).
+   */
+  emitMany<K extends AppEventName>(name: K, payloads: readonly Payload<K>[]): void {
+    if (payloads.length === 0) return;
     const actor = currentRequestInfo().actor;
-    const event = {
-      occurredAt: this.clock.now().toISOString(),
-      organizationId: null,
-      actor: actor?.label ?? 'system',
-      ...payload,
-    } as AppEventMap[K];
-    this.afterCommit.run(() =>
-      this.emitter.emitAsync(name, event).catch((err: Error) => {
-        this.logger.error({ err, event: name }, 'An event listener failed; the change it reacts to stands');
-      }),
+    const occurredAt = this.clock.now().toISOString();
+    const events = payloads.map(
+      (payload) =>
+        ({ occurredAt, organizationId: null, actor: actor?.label ?? 'system', ...payload }) as AppEventMap[K],
     );
+    this.afterCommit.run(async () => {
+      for (const event of events) {
+        await this.emitter.emitAsync(name, event).catch((err: Error) => {
+          this.logger.error({ err, event: name }, 'An event listener failed; the change it reacts to stands');
+        });
+      }
+    });
   }
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { PageRequest } from '../../common/pagination';
-import { Sql } from '../database/sql';
+import { rowChunks, Sql } from '../database/sql';
 
 export const MAIL_STATUSES = ['queued', 'sending', 'sent', 'failed'] as const;
 export type MailStatus = (typeof MAIL_STATUSES)[number];
@@ -40,6 +40,9 @@ export interface NewMessage {
   now: number;
 }
 
+/** Messages per insert statement: 7 bound values each, far below SQLite's 32,766. */
+const INSERT_CHUNK = 200;
+
 const ROW = `id, template, recipient as "to", subject, status, attempts, last_error as lastError,
   next_attempt_at as nextAttemptAt, sent_at as sentAt, created_at as createdAt`;
 
@@ -48,13 +51,19 @@ const ROW = `id, template, recipient as "to", subject, status, attempts, last_er
 export class MailOutboxRepository {
   constructor(private readonly sql: Sql) {}
 
-  async insert(message: NewMessage): Promise<number> {
-    const [row] = await this.sql.all<{ id: number }>(
-      `insert into mail_messages (template, recipient, subject, text_body, html_body, status, attempts, next_attempt_at, created_at)
-       values (?, ?, ?, ?, ?, 'queued', 0, ?, ?) returning id`,
-      [message.template, message.to, message.subject, message.text, message.html, message.now, message.now],
-    );
-    return row.id;
+  /** Queues messages, a chunk per statement; their ids, in the order given. */
+  async insertMany(messages: readonly NewMessage[]): Promise<number[]> {
+    const ids: number[] = [];
+    for (const chunk of rowChunks(messages, INSERT_CHUNK)) {
+      const rows = await this.sql.all<{ id: number }>(
+        `insert into mail_messages (template, recipient, subject, text_body, html_body, status, attempts, next_attempt_at, created_at)
+         values ${chunk.map(() => "(?, ?, ?, ?, ?, 'queued', 0, ?, ?)").join(', ')} returning id`,
+        chunk.flatMap((m) => [m.template, m.to, m.subject, m.text, m.html, m.now, m.now]),
+      );
+      // Ids grow in the order the rows are inserted; RETURNING's own order is not promised.
+      ids.push(...rows.map((row) => row.id).sort((a, b) => a - b));
+    }
+    return ids;
   }
 
   /**

@@ -7,9 +7,13 @@ export interface MailRecipient {
   organizationId: string | null;
 }
 
-/** A port: who reads mail at an address (their sign-in or confirmed backup email), answered by the people module. */
+/**
+ * A port: who reads mail at each address (their sign-in or confirmed backup
+ * email), answered by the people module. The map is keyed by the address in
+ * lower case; an address nobody reads is left out.
+ */
 export abstract class MailRecipients {
-  abstract recipient(address: string): Promise<MailRecipient | null>;
+  abstract recipients(addresses: readonly string[]): Promise<Map<string, MailRecipient>>;
 }
 
 /** A port: an organization's default time zone, answered by the organizations module. */

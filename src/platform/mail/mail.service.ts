@@ -12,7 +12,31 @@ import { AuditService } from '../audit/audit.service';
 import { MailDeliveryService, type MailDeliveryCounts } from './mail-delivery.service';
 import { MailOutboxRepository, type MailMessageRow, type MailStatus } from './mail-outbox.repository';
 import { MailRenderer, type MailData } from './mail-renderer';
-import { MailRecipients, OrganizationTimeZones } from './mail-recipients';
+import { MailRecipients, OrganizationTimeZones, type MailRecipient } from './mail-recipients';
+
+/** One message for enqueueMany(). */
+export interface MailItem {
+  template: string;
+  to: string;
+  data?: MailData;
+  /**
+   * Who reads it, when the caller knows better than a lookup can: a person
+   * created in the same piece of work, before the mail is prepared. Left
+   * out, the reader is looked up by address.
+   */
+  reader?: MailRecipient;
+}
+
+/** A message checked and rendered by MailService.prepare(), ready for enqueuePrepared(). */
+export class PreparedMail {
+  constructor(
+    readonly template: string,
+    readonly to: string,
+    readonly subject: string,
+    readonly text: string,
+    readonly html: string,
+  ) {}
+}
 
 /**
  * The outbox. Other modules call enqueue() inside their own transaction; the
@@ -42,22 +66,69 @@ export class MailService {
    * recipient's own phrase is looked up, so every mail to a person carries it.
    */
   async enqueue(template: string, to: string, data: MailData = {}): Promise<number> {
-    const address = typeof to === 'string' ? to.trim() : '';
-    // One plain address, no display name, no list: anything else is a caller's bug
-    // (forms check the same rule with @IsEmailAddress()).
-    if (!isMailAddress(address)) throw new Error(`Mail recipient "${String(to)}" is not one address`);
-    const recipient = await this.recipients.recipient(address);
-    const antiPhishingPhrase =
-      data.antiPhishingPhrase !== undefined ? data.antiPhishingPhrase : (recipient?.antiPhishingPhrase ?? null);
-    // Times in the reader's zone: their own, their organization's, or the install's.
-    const timeZone =
-      recipient?.timeZone ??
-      (recipient?.organizationId ? await this.organizationZones.timeZoneOf(recipient.organizationId) : null) ??
-      this.config.timeZone;
-    const rendered = this.renderer.render(template, { ...data, antiPhishingPhrase, timeZone });
-    const id = await this.outbox.insert({ template, to: address, ...rendered, now: +this.clock.now() });
-    this.afterCommit.run(() => this.delivery.kick());
+    const [id] = await this.enqueueMany([{ template, to, data }]);
     return id;
+  }
+
+  /**
+   * enqueue() for many messages at once (an import's invitations): the
+   * recipients and their organizations' time zones are looked up once per
+   * distinct value, each message is rendered with its own data, and the
+   * outbox is written a chunk per statement. One delivery run starts after
+   * the commit. Returns the message ids, in the order given.
+   */
+  async enqueueMany(items: readonly MailItem[]): Promise<number[]> {
+    return this.enqueuePrepared(await this.prepare(items));
+  }
+
+  /**
+   * The first half of enqueueMany(): checks the addresses, looks up the
+   * readers and renders every message, without writing. A caller with many
+   * messages prepares them before its transaction, so rendering never holds
+   * the database, and queues them inside it with enqueuePrepared().
+   */
+  async prepare(items: readonly MailItem[]): Promise<PreparedMail[]> {
+    const addresses = items.map(({ to }) => {
+      const address = typeof to === 'string' ? to.trim() : '';
+      // One plain address, no display name, no list: anything else is a caller's bug
+      // (forms check the same rule with @IsEmailAddress()).
+      if (!isMailAddress(address)) throw new Error(`Mail recipient "${String(to)}" is not one address`);
+      return address;
+    });
+    const unnamed = [...new Set(addresses.filter((_, i) => !items[i].reader).map((a) => a.toLowerCase()))];
+    const found = unnamed.length > 0 ? await this.recipients.recipients(unnamed) : new Map<string, MailRecipient>();
+    const readers = items.map(({ reader }, i) => reader ?? found.get(addresses[i].toLowerCase()));
+    const zones = new Map<string, string | null>();
+    for (const reader of readers) {
+      if (reader && !reader.timeZone && reader.organizationId && !zones.has(reader.organizationId)) {
+        zones.set(reader.organizationId, await this.organizationZones.timeZoneOf(reader.organizationId));
+      }
+    }
+    return items.map(({ template, data = {} }, i) => {
+      const reader = readers[i];
+      const antiPhishingPhrase =
+        data.antiPhishingPhrase !== undefined ? data.antiPhishingPhrase : (reader?.antiPhishingPhrase ?? null);
+      // Times in the reader's zone: their own, their organization's, or the install's.
+      const timeZone =
+        reader?.timeZone ?? (reader?.organizationId ? zones.get(reader.organizationId) : null) ?? this.config.timeZone;
+      const rendered = this.renderer.render(template, { ...data, antiPhishingPhrase, timeZone });
+      return new PreparedMail(template, addresses[i], rendered.subject, rendered.text, rendered.html);
+    });
+  }
+
+  /**
+   * The second half of enqueueMany(): stores prepared messages in the
+   * caller's transaction, a chunk per statement; one delivery run starts
+   * after the commit. Returns the message ids, in the order given.
+   */
+  async enqueuePrepared(mails: readonly PreparedMail[]): Promise<number[]> {
+    if (mails.length === 0) return [];
+    const now = +this.clock.now();
+    const ids = await this.outbox.insertMany(
+      mails.map(({ template, to, subject, text, html }) => ({ template, to, subject, text, html, now })),
+    );
+    this.afterCommit.run(() => this.delivery.kick());
+    return ids;
   }
 
   /** Delivers what is due now (the `mail.deliver` job). Never call it inside a transaction. */
