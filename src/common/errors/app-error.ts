@@ -10,7 +10,8 @@ export type FieldErrors = Record<string, string>;
 export const FORM_LEVEL = '_form';
 
 /** The closed set of ways a request can fail on purpose. */
-export type ErrorKind = 'input_refused' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited';
+export type ErrorKind =
+  'input_refused' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'gone' | 'rate_limited';
 
 /** Each kind's HTTP status, the same for pages and JSON. */
 export const ERROR_STATUS: Readonly<Record<ErrorKind, number>> = {
@@ -19,6 +20,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorKind, number>> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  gone: 410,
   rate_limited: 429,
 };
 
@@ -99,6 +101,15 @@ export class Conflict extends AppError {
 
   constructor(message: string, fields?: FieldErrors) {
     super(message, fields);
+  }
+}
+
+/** 410: it existed, and is no longer available (an expired link, a withdrawn download). */
+export class Gone extends AppError {
+  readonly kind = 'gone' as const;
+
+  constructor(message = '') {
+    super(message);
   }
 }
 

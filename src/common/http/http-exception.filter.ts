@@ -29,6 +29,7 @@ const HEADINGS: Record<number, [string, string]> = {
   404: ['Page not found', 'The page you asked for does not exist, or it is not yours to see.'],
   405: ['Not allowed', 'This page cannot be used that way.'],
   409: ['This cannot be done now', 'Something changed meanwhile. Go back, reload the page and try again.'],
+  410: ['No longer available', 'What you asked for existed, and is no longer available.'],
   413: ['Too much data', 'What you sent is larger than SeatDesk accepts.'],
   429: ['Too many attempts', 'Wait a minute before you try again.'],
   500: ['Something went wrong on our side', 'The problem has been logged. Try again in a moment.'],
@@ -163,6 +164,7 @@ function showsForm(error: AppError): boolean {
       return error.message !== '';
     case 'forbidden':
     case 'not_found':
+    case 'gone':
       return false;
   }
 }
