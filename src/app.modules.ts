@@ -2,6 +2,7 @@ import { accountModule } from './modules/account';
 import { authModule } from './modules/auth';
 import { catalogModule } from './modules/catalog';
 import { dashboardModule } from './modules/dashboard';
+import { downloadsModule } from './modules/downloads';
 import { helpdeskModule } from './modules/helpdesk';
 import { licensesModule } from './modules/licenses';
 import { orgSettingsModule } from './modules/org-settings';
@@ -22,6 +23,7 @@ export const APP_MODULES = [
   peopleModule,
   licensesModule,
   catalogModule,
+  downloadsModule,
   helpdeskModule,
   staffModule,
   auditPlatform,

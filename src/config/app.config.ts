@@ -41,6 +41,8 @@ export interface AppConfig {
   smtpTimeoutSeconds: number;
   /** Days a license stays usable after its expiry (grace) before it expires. */
   graceDays: number;
+  /** The largest installer an operator may upload, in MB (1,000,000 bytes). */
+  uploadMaxMb: number;
 }
 
 export class ConfigError extends Error {
@@ -281,6 +283,7 @@ export function loadAppConfig(env: Env = readEnvironment()): AppConfig {
     auditRetentionDays: int(env, 'AUDIT_RETENTION_DAYS', 365, 1, 36_500),
     smtpTimeoutSeconds: int(env, 'SMTP_TIMEOUT_SECONDS', 20, 1, 600),
     graceDays: int(env, 'GRACE_DAYS', 14, 0, 90),
+    uploadMaxMb: int(env, 'UPLOAD_MAX_MB', 512, 1, 100_000),
   };
 
   try {

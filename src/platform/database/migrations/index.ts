@@ -1,3 +1,4 @@
+import { Migration20261205000400_downloads } from './Migration20261205000400_downloads';
 import { Migration20261205000200_licenses } from './Migration20261205000200_licenses';
 import { Migration20261205000100_catalog } from './Migration20261205000100_catalog';
 import { Migration20261126000000_initial } from './Migration20261126000000_initial';
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261204000200_invitations', class: Migration20261204000200_invitations },
   { name: 'Migration20261205000100_catalog', class: Migration20261205000100_catalog },
   { name: 'Migration20261205000200_licenses', class: Migration20261205000200_licenses },
+  { name: 'Migration20261205000400_downloads', class: Migration20261205000400_downloads },
 ];
