@@ -138,8 +138,9 @@ describe('downloads (/admin/downloads, /downloads)', () => {
     const content = Buffer.from('traversal attempt');
     const dataDirBefore = readdirSync(t.dataDir).sort();
     const parentBefore = readdirSync(join(t.dataDir, '..')).sort();
-    for (const name of ['../../../secret', '..\\..\\evil.exe']) {
-      const version = name.startsWith('..\\') ? '2.0' : '1.0';
+    const names = ['../../../secret', '..\\..\\evil.exe', 'Установка\u202e.exe'];
+    for (const [i, name] of names.entries()) {
+      const version = `${i + 1}.0`;
       const res = await upload({ productId: product.id, platform: 'windows', version }, { content, name });
       expect(res.status).toBe(303);
     }
@@ -147,7 +148,8 @@ describe('downloads (/admin/downloads, /downloads)', () => {
       'select id, file_name, stored_name from releases where product_id = ? order by version',
       product.id,
     );
-    expect(rows.map((r) => r.file_name)).toEqual(['secret', 'evil.exe']);
+    // No folders, no control or direction characters; other letters as they were.
+    expect(rows.map((r) => r.file_name)).toEqual(['secret', 'evil.exe', 'Установка.exe']);
     expect(rows.every((r) => r.stored_name === r.id)).toBe(true);
     // Nothing was written outside the uploads folder.
     expect(readdirSync(t.dataDir).sort()).toEqual(dataDirBefore);
@@ -256,8 +258,12 @@ describe('downloads (/admin/downloads, /downloads)', () => {
     expect(text).toContain(`•••••-•••••-•••••-•••••-${license.keyHint}`);
     expect(attrsOf(page.text, 'a[href^="/licenses/"]', 'href')).toContain(`/licenses/${license.id}`);
     expect(downloadLinks(page.text)).toHaveLength(2);
+    expect(textsOf(page.text, 'a[href^="/downloads/file/"]')).toEqual([
+      'Download Endpoint Shield 8.2 for Windows',
+      'Download Endpoint Shield 8.2 for macOS',
+    ]);
     const notes = all(page.text, '.app-release-notes')[0].innerHTML;
-    expect(notes).toContain('<h4>What is new</h4>');
+    expect(notes).toContain('<h5>What is new</h5>');
     expect(notes.toLowerCase()).not.toMatch(/<script|onerror|javascript:|<img/);
   });
 

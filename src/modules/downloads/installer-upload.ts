@@ -99,6 +99,8 @@ export class InstallerUploadMiddleware implements NestMiddleware {
     this.limit = uploadLimitBytes(config);
     this.upload = multer({
       storage: new HashingStorage(tmp),
+      // Browsers send a file's name as UTF-8.
+      defParamCharset: 'utf8',
       limits: { fileSize: this.limit, files: 1, fields: 20, fieldSize: 200_000, parts: 21 },
     }).single(INSTALLER_FIELD);
   }

@@ -5,7 +5,7 @@ describe('renderReleaseNotes', () => {
     const html = renderReleaseNotes(
       '# 8.3\n\n- **Faster** scans\n- `--quiet` flag\n\n[Changelog](https://example.test/log)',
     );
-    expect(html).toContain('<h4>8.3</h4>');
+    expect(html).toContain('<h5>8.3</h5>');
     expect(html).toContain('<li><strong>Faster</strong> scans</li>');
     expect(html).toContain('<code>--quiet</code>');
     expect(html).toContain('<a href="https://example.test/log" rel="noopener noreferrer nofollow">Changelog</a>');

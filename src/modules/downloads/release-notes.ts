@@ -40,11 +40,13 @@ const ALLOWED: sanitizeHtml.IOptions = {
   allowedSchemesAppliedToAttributes: ['href'],
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',
-  // Headings in notes sit under the page's own: the notes' h1 and h2 become h4.
+  // Headings in notes sit under the page's own ("Release notes" is an h4): h1 and h2 become h5, the rest h6.
   transformTags: {
-    h1: 'h4',
-    h2: 'h4',
-    h3: 'h5',
+    h1: 'h5',
+    h2: 'h5',
+    h3: 'h6',
+    h4: 'h6',
+    h5: 'h6',
     a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer nofollow' }),
   },
 };
