@@ -3,6 +3,7 @@ import { authModule } from './modules/auth';
 import { catalogModule } from './modules/catalog';
 import { dashboardModule } from './modules/dashboard';
 import { devicesModule } from './modules/devices';
+import { downloadsModule } from './modules/downloads';
 import { helpdeskModule } from './modules/helpdesk';
 import { licensesModule } from './modules/licenses';
 import { orgSettingsModule } from './modules/org-settings';
@@ -24,6 +25,7 @@ export const APP_MODULES = [
   licensesModule,
   devicesModule,
   catalogModule,
+  downloadsModule,
   helpdeskModule,
   staffModule,
   auditPlatform,

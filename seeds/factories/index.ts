@@ -1,9 +1,15 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Clock } from '../../src/common/clock';
+import { APP_CONFIG } from '../../src/common/config.module';
+import type { AppConfig } from '../../src/config/app.config';
 import type { ProductRow } from '../../src/modules/catalog/catalog.service';
 import { CatalogService } from '../../src/modules/catalog/catalog.service';
 import { LicensesService } from '../../src/modules/licenses/licenses.service';
+import { DownloadsService } from '../../src/modules/downloads/downloads.service';
+import { uploadsDir } from '../../src/modules/downloads/installer-upload';
 import { withContext } from '../../src/platform/database/request-context';
 import { Organization } from '../../src/modules/organizations/organization.entity';
 import { OrganizationsService } from '../../src/modules/organizations/organizations.service';
@@ -108,4 +114,41 @@ export async function createLicense(app: INestApplicationContext, spec: LicenseS
       autoRenew: spec.autoRenew ?? false,
     }),
   );
+}
+
+export interface ReleaseSpec {
+  product: Pick<ProductRow, 'id'>;
+  platform?: 'windows' | 'macos' | 'android' | 'ios';
+  version?: string;
+  content?: Buffer | string;
+  fileName?: string;
+  notes?: string;
+  /** Make it the current release of its product and platform (default true). */
+  current?: boolean;
+}
+
+/** An uploaded installer (a real file in the data folder), current unless told otherwise. */
+export async function createRelease(app: INestApplicationContext, spec: ReleaseSpec) {
+  const content = Buffer.from(spec.content ?? `installer ${unique()}`);
+  const tmp = join(uploadsDir(app.get<AppConfig>(APP_CONFIG)), 'tmp');
+  mkdirSync(tmp, { recursive: true });
+  const tempPath = join(tmp, `${unique()}.part`);
+  writeFileSync(tempPath, content);
+  const downloads = app.get(DownloadsService);
+  const platform = spec.platform ?? 'windows';
+  const release = await withContext(app, () =>
+    downloads.upload(
+      { productId: spec.product.id, platform, version: spec.version ?? '8.2.0', notes: spec.notes ?? '' },
+      {
+        file: {
+          tempPath,
+          size: content.length,
+          sha256: createHash('sha256').update(content).digest('hex'),
+          clientName: spec.fileName ?? `setup-${platform}.bin`,
+        },
+      },
+      null,
+    ),
+  );
+  return spec.current === false ? release : withContext(app, () => downloads.markCurrent(release.id));
 }

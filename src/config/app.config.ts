@@ -43,6 +43,8 @@ export interface AppConfig {
   graceDays: number;
   /** Device activations a minute per product key and client address. */
   activationRateLimit: number;
+  /** The largest installer an operator may upload, in MB (1,000,000 bytes). */
+  uploadMaxMb: number;
 }
 
 export class ConfigError extends Error {
@@ -284,6 +286,7 @@ export function loadAppConfig(env: Env = readEnvironment()): AppConfig {
     smtpTimeoutSeconds: int(env, 'SMTP_TIMEOUT_SECONDS', 20, 1, 600),
     graceDays: int(env, 'GRACE_DAYS', 14, 0, 90),
     activationRateLimit: int(env, 'ACTIVATION_RATE_LIMIT', 30, 1, 1_000_000),
+    uploadMaxMb: int(env, 'UPLOAD_MAX_MB', 512, 1, 100_000),
   };
 
   try {

@@ -1,7 +1,13 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { createLicense, createOrganization, createPerson, type CreatedPerson } from '../../seeds/factories';
+import {
+  createLicense,
+  createOrganization,
+  createPerson,
+  createRelease,
+  type CreatedPerson,
+} from '../../seeds/factories';
 import { IS_PUBLIC, ROLES } from '../../src/common/http/decorators';
 import { DevicesService } from '../../src/modules/devices/devices.service';
 import { withContext } from '../../src/platform/database/request-context';
@@ -10,7 +16,7 @@ import { csrfFrom } from '../utils/html';
 import { Client } from '../utils/http';
 import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
 
-// Every route of the people, helpdesk, staff, organization, license and catalog pages, read from
+// Every route of the people, helpdesk, staff, organization, license, catalog and download pages, read from
 // the app's own routing table (controllers, paths, @Roles), requested as each
 // kind of visitor: who may not gets 403 (or the sign-in page), who may never
 // gets a 500, and another organization's ids are 404.
@@ -22,7 +28,7 @@ interface Route {
 }
 
 const SCOPE =
-  /^\/(org\/users|org\/settings|admin\/users|admin\/staff|admin\/organizations|licenses|admin\/licenses|admin\/catalog|devices)(\/|$)/;
+  /^\/(org\/users|org\/settings|admin\/users|admin\/staff|admin\/organizations|licenses|admin\/licenses|admin\/catalog|devices|downloads|admin\/downloads)(\/|$)/;
 
 function routingTable(t: TestApp): Route[] {
   const discovery = t.app.get(DiscoveryService);
@@ -61,6 +67,7 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
   let licenseA: string;
   let deviceA: string;
   let productA: string;
+  let releaseA: string;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -73,6 +80,7 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
     const { license } = await createLicense(t.app, { organization: a });
     licenseA = license.id;
     productA = license.product.id;
+    releaseA = (await createRelease(t.app, { product: license.product })).id;
     helpdeskPerson = await createPerson(t.app, { role: 'helpdesk' });
     actors.anonymous = { client: new Client(t.server), role: null, orgId: null };
     const memberActor = await signedIn(t, 'member', { organization: a });
@@ -103,6 +111,7 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
       .replace(/^\/admin\/staff\/:id/, `/admin/staff/${helpdeskPerson.person.id}`)
       .replace(/^\/admin\/catalog\/:id/, `/admin/catalog/${productA}`)
       .replace(/^\/devices\/:id/, `/devices/${deviceA}`)
+      .replace(/^\/admin\/downloads\/:id/, `/admin/downloads/${releaseA}`)
       .replace(/^\/(admin\/)?licenses\/:id/, (_, admin: string | undefined) => `/${admin ?? ''}licenses/${licenseA}`)
       .replace(/:id\b/, memberA.person.id)
       // Any other parameter (an import's id, say) names nothing that exists.
@@ -133,6 +142,12 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
       'GET /devices/:id',
       'POST /devices/:id/move',
       'GET /devices/seats',
+      'GET /downloads',
+      'GET /downloads/file/:releaseId',
+      'GET /admin/downloads',
+      'POST /admin/downloads/new',
+      'GET /admin/downloads/:id/withdraw',
+      'POST /admin/downloads/:id/withdraw',
     ]) {
       expect(paths).toContain(expected);
     }
