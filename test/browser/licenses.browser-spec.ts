@@ -83,6 +83,17 @@ describe('licenses in a real browser', () => {
       'Auto-renew changed',
       'License created',
     ]);
+
+    // Sixteen minutes later revealing asks for the password first, then comes back to the license.
+    t.clock.advance(16 * 60);
+    await page.getByRole('button', { name: 'Reveal key' }).click();
+    await page.waitForURL((url) => url.pathname === '/account/confirm');
+    await page.getByLabel('Password', { exact: true }).fill(admin.password);
+    await page.getByRole('button', { name: 'Confirm password' }).click();
+    await page.waitForURL(`${baseUrl}/licenses/${licenseId}`);
+    await page.getByRole('button', { name: 'Reveal key' }).click();
+    await page.locator('[data-product-key]').waitFor();
+    expect((await page.locator('[data-product-key]').textContent())?.trim()).toBe(key);
   });
 
   it('shows the licenses and a license at 360 px wide without sideways page scrolling', async () => {
