@@ -212,6 +212,11 @@ describe('licenses (/licenses, /admin/licenses)', () => {
     const again = await operator.submit(path, { reason: 'x' }, `${path}/suspend`);
     expect(again.status).toBe(409);
     expect(await audit('license.suspended')).toEqual([expect.stringContaining('Unpaid invoice')]);
+    // The extension's audit entry keeps both expiry dates beside the status change.
+    const [extended] = (await audit('license.extended')).map((details) => JSON.parse(details) as object);
+    expect(extended).toMatchObject({ expires: '2028-01-31', from: 'grace', to: 'active' });
+    expect(extended).toHaveProperty('previousExpiry');
+    expect(textsOf(page.text, '[data-history] li')).toContainEqual(expect.stringContaining('Expires: 2028-01-31'));
     expect(attrOf(page.text, 'form[action$="/extend"]', 'action')).toBeUndefined();
   });
 
