@@ -169,6 +169,7 @@ export class LicensesService {
         previousExpiry: dateOf(license.expiresAt),
         expires: dateOf(expiresAt),
       });
+      if (license.status !== 'active') this.statusChanged(license, 'active');
       return this.get(null, id);
     });
   }
