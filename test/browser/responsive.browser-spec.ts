@@ -39,6 +39,10 @@ describe('at 360 px wide', () => {
     ['the jobs page', '/admin/jobs'],
     ['the audit log', '/admin/audit'],
     ['the mail outbox', '/admin/mail'],
+    ['the license list', '/admin/licenses'],
+    ['the new-license form', '/admin/licenses/new'],
+    ['the catalog', '/admin/catalog'],
+    ['the new-product form', '/admin/catalog/new'],
   ])('shows %s without sideways page scrolling', async (_name, path) => {
     await page.goto(`${baseUrl}${path}`);
     const { scrollWidth, clientWidth } = await page.evaluate(() => ({
@@ -67,6 +71,8 @@ describe('at 360 px wide', () => {
     expect(hrefs).toEqual([
       '/dashboard',
       '/admin/organizations',
+      '/admin/licenses',
+      '/admin/catalog',
       '/admin/users',
       '/admin/staff',
       '/admin/audit',

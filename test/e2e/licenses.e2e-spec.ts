@@ -1,6 +1,9 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { createLicense, createOrganization, createProduct } from '../../seeds/factories';
+import { AfterCommit } from '../../src/platform/database/after-commit';
 import { withContext } from '../../src/platform/database/request-context';
+import type { AppEventMap } from '../../src/platform/events/app-events';
 import { attrOf, errorSummary, fieldError, flashMessages, textOf, textsOf } from '../utils/html';
 import type { Client } from '../utils/http';
 import { createTestApp, signedIn, type TestApp } from '../utils/test-app';
@@ -181,6 +184,12 @@ describe('licenses (/licenses, /admin/licenses)', () => {
   it('operators extend, suspend, reactivate and cancel, each in the history and the audit', async () => {
     const org = await createOrganization(t.app);
     const { license } = await createLicense(t.app, { organization: org, expiresInDays: -3 });
+    const changes: string[] = [];
+    t.app
+      .get(EventEmitter2)
+      .on('license.status_changed', (event: AppEventMap['license.status_changed']) =>
+        changes.push(`${event.from} → ${event.to}`),
+      );
     const path = `/admin/licenses/${license.id}`;
     let page = await operator.get(path);
     expect(textOf(page.text, '[data-state]')).toBe('Grace period');
@@ -212,7 +221,15 @@ describe('licenses (/licenses, /admin/licenses)', () => {
     const again = await operator.submit(path, { reason: 'x' }, `${path}/suspend`);
     expect(again.status).toBe(409);
     expect(await audit('license.suspended')).toEqual([expect.stringContaining('Unpaid invoice')]);
+    // The extension's audit entry keeps both expiry dates beside the status change.
+    const [extended] = (await audit('license.extended')).map((details) => JSON.parse(details) as object);
+    expect(extended).toMatchObject({ expires: '2028-01-31', from: 'grace', to: 'active' });
+    expect(extended).toHaveProperty('previousExpiry');
+    expect(textsOf(page.text, '[data-history] li')).toContainEqual(expect.stringContaining('Expires: 2028-01-31'));
     expect(attrOf(page.text, 'form[action$="/extend"]', 'action')).toBeUndefined();
+    // Webhooks see every status change, the extension out of grace included.
+    await t.app.get(AfterCommit).whenIdle();
+    expect(changes).toEqual(['grace → active', 'active → suspended', 'suspended → active', 'active → cancelled']);
   });
 
   it('the renew-due job moves licenses to grace at expiry and to expired after GRACE_DAYS', async () => {

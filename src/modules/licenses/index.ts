@@ -26,7 +26,8 @@ export const licensesModule = defineModule({
   },
   events: {
     'license.created': 'A license was created for an organization.',
-    'license.status_changed': 'A license changed status (grace, expired, suspended, reactivated, cancelled).',
+    'license.status_changed':
+      'A license changed status (grace, expired, suspended, reactivated, cancelled, extended back to active).',
   },
   jobs: [LicensesLapseJob],
 });

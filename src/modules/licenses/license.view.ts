@@ -74,6 +74,7 @@ const DETAIL_LABELS: Record<string, string> = {
   starts: 'Starts',
   expires: 'Expires',
   expired: 'Expired on',
+  previousExpiry: 'Previous expiry',
   autoRenew: 'Auto-renew',
   from: 'From',
   to: 'To',

@@ -164,9 +164,10 @@ export class LicensesService {
       }
       if ((await this.licenses.extend(id, expiresAt, +this.clock.now())) === 0)
         throw refused('The license changed meanwhile: try again.');
+      // Not `from`/`to`: the audit entry carries the status change under those names.
       await this.record(license, license.product, 'extended', license.status, 'active', {
-        from: dateOf(license.expiresAt),
-        to: dateOf(expiresAt),
+        previousExpiry: dateOf(license.expiresAt),
+        expires: dateOf(expiresAt),
       });
       if (license.status !== 'active') this.statusChanged(license, 'active');
       return this.get(null, id);
