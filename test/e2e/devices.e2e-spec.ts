@@ -73,6 +73,20 @@ describe('devices (/devices)', () => {
     expect(fieldError(nobody.text, 'ownerEmail')).toBe('Nobody in your organization has this address.');
   });
 
+  it('the license page lists the devices on it: links for admins, names for members', async () => {
+    const org = await createOrganization(t.app);
+    const { license, key } = await createLicense(t.app, { organization: org, seats: 5 });
+    const device = await activate(key, 'FRONT-DESK');
+    const admin = await signedIn(t, 'admin', { organization: org });
+    const member = await signedIn(t, 'member', { organization: org });
+    const adminPage = await admin.client.get(`/licenses/${license.id}`);
+    expect(textsOf(adminPage.text, '[data-license-devices] a')).toEqual(['FRONT-DESK']);
+    expect(adminPage.text).toContain(`/devices/${device.deviceId}`);
+    const memberPage = await member.client.get(`/licenses/${license.id}`);
+    expect(textOf(memberPage.text, '[data-license-devices] li')).toContain('FRONT-DESK');
+    expect(memberPage.text).not.toContain(`/devices/${device.deviceId}`);
+  });
+
   it('another organization’s device is 404, and helpdesk and operators have no device pages', async () => {
     const mine = await createOrganization(t.app);
     const theirs = await createOrganization(t.app);

@@ -1,13 +1,10 @@
 import { PLATFORM_LABELS } from '../catalog/platforms';
+import { PROTECTION_VIEW } from '../licenses/license-devices';
 import type { LicenseListItem } from '../licenses/licenses.service';
 import type { DeviceRow } from './devices.repository';
-import { PROTECTIONS, type Protection } from './protection';
+import { PROTECTIONS } from './protection';
 
-export const PROTECTION_VIEW: Record<Protection, { label: string; color: string; icon: string }> = {
-  protected: { label: 'Protected', color: 'green', icon: 'shield-check' },
-  at_risk: { label: 'At risk', color: 'yellow', icon: 'alert-triangle' },
-  unprotected: { label: 'Unprotected', color: 'red', icon: 'shield-x' },
-};
+export { PROTECTION_VIEW };
 
 export const protectionChoices = (selected?: string) =>
   PROTECTIONS.map((value) => ({ value, label: PROTECTION_VIEW[value].label, selected: value === selected }));

@@ -247,6 +247,14 @@ export class DevicesRepository {
     );
   }
 
+  /** The first `limit` devices of a license by name (the license's page). */
+  onLicense(licenseId: string, limit: number): Promise<DeviceRow[]> {
+    return this.sql.all<DeviceRow>(`${DEVICE} where d.license_id = ? order by d.name_key, d.id limit ?`, [
+      licenseId,
+      limit,
+    ]);
+  }
+
   /** Devices per protection of one organization, from the summary the triggers keep. */
   async summaryOf(organizationId: string): Promise<Record<Protection, number>> {
     const rows = await this.sql.all<{ protection: Protection; n: number }>(

@@ -11,6 +11,7 @@ import type { AppConfig } from '../../config/app.config';
 import { AuditService } from '../../platform/audit/audit.service';
 import { CatalogService } from '../catalog/catalog.service';
 import { PLATFORM_LABELS, type Platform } from '../catalog/platforms';
+import type { LicenseDevices } from '../licenses/license-devices';
 import { LicensesService, type LicenseListItem } from '../licenses/licenses.service';
 import { DevicesRepository, nameKey, type DeviceListFilter, type DeviceRow } from './devices.repository';
 import {
@@ -65,7 +66,7 @@ const refused = (message: string) => new Conflict(message, { [FORM_LEVEL]: messa
  * every change, by the license and catalog events, and by the stale job.
  */
 @Injectable()
-export class DevicesService {
+export class DevicesService implements LicenseDevices {
   private readonly activationQuota: SlidingQuota;
   private readonly addressQuota: SlidingQuota;
 
@@ -398,6 +399,11 @@ export class DevicesService {
       const runsOutInDays = free === 0 ? 0 : perDay > 0 ? Math.ceil(free / perDay) : null;
       return { license, seats: license.seats, assigned: license.seatsUsed, seenLast7Days: seen, free, runsOutInDays };
     });
+  }
+
+  /** The license's page lists its devices (LicenseDevices). */
+  devicesOn(licenseId: string, limit: number): Promise<DeviceRow[]> {
+    return this.devices.onLicense(licenseId, limit);
   }
 
   /** Devices per protection: the organization's (from the trigger-kept summary) or one person's. */

@@ -1,6 +1,8 @@
 import { defineModule } from '../../platform/module-host/define-module';
 import { DevicesStaleJob } from './devices-stale.job';
+import { LicenseDevices } from '../licenses/license-devices';
 import { DevicesModule } from './devices.module';
+import { DevicesService } from './devices.service';
 
 export const devicesModule = defineModule({
   id: 'devices',
@@ -18,4 +20,5 @@ export const devicesModule = defineModule({
     'device.marked_stale': 'Devices marked stale',
   },
   jobs: [DevicesStaleJob],
+  ports: [{ provide: LicenseDevices, useExisting: DevicesService }],
 });

@@ -14,7 +14,8 @@ import { planLabel } from '../catalog/catalog.view';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { endOfDay } from './dates';
 import { ExtendLicenseDto, LicenseReasonDto, NewLicenseDto } from './dto/license.dto';
-import { licenseEventView, licenseView, LICENSE_STATUS_VIEW } from './license.view';
+import { LicenseDevices } from './license-devices';
+import { licenseDeviceView, licenseEventView, licenseView, LICENSE_STATUS_VIEW } from './license.view';
 import { LICENSE_STATUSES, type LicenseStatus } from './licenses.repository';
 import { LicensesService } from './licenses.service';
 
@@ -29,6 +30,7 @@ export class AdminLicensePages {
     private readonly licenses: LicensesService,
     private readonly catalog: CatalogService,
     private readonly orgs: OrganizationsService,
+    private readonly devices: LicenseDevices,
     private readonly clock: Clock,
   ) {}
 
@@ -49,7 +51,11 @@ export class AdminLicensePages {
 
   async showPage(id: string) {
     const now = +this.clock.now();
-    const [license, history] = await Promise.all([this.licenses.get(null, id), this.licenses.history(id)]);
+    const [license, history, onIt] = await Promise.all([
+      this.licenses.get(null, id),
+      this.licenses.history(id),
+      this.devices.devicesOn(id, 20),
+    ]);
     const view = licenseView(license, now);
     return {
       title: `${view.productName} for ${(await this.orgs.nameOf(license.organizationId)) ?? 'an organization'}`,
@@ -57,6 +63,9 @@ export class AdminLicensePages {
       license: view,
       organization: { id: license.organizationId, name: await this.orgs.nameOf(license.organizationId) },
       history: history.map(licenseEventView),
+      devices: onIt.map(licenseDeviceView),
+      moreDevices: license.seatsUsed > onIt.length ? license.seatsUsed - onIt.length : 0,
+      isOperator: true,
     };
   }
 }

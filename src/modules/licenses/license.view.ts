@@ -1,4 +1,5 @@
 import { planLabel } from '../catalog/catalog.view';
+import { PROTECTION_VIEW, type LicenseDeviceRow } from './license-devices';
 import type { LicenseEventRow, LicenseStatus } from './licenses.repository';
 import type { LicenseListItem } from './licenses.service';
 import { maskProductKey } from './product-key';
@@ -97,5 +98,13 @@ export function licenseEventView(event: LicenseEventRow) {
       label: DETAIL_LABELS[key] ?? key,
       value: typeof value === 'boolean' ? (value ? 'On' : 'Off') : String(value),
     })),
+  };
+}
+
+export function licenseDeviceView(device: LicenseDeviceRow) {
+  return {
+    ...device,
+    protectionLabel: PROTECTION_VIEW[device.protection].label,
+    protectionColor: PROTECTION_VIEW[device.protection].color,
   };
 }

@@ -9,16 +9,20 @@ import type { AppRequest, Principal } from '../../common/http/principal';
 import { pageLinks, pageRequest } from '../../common/pagination';
 import { setFlash } from '../../common/view/flash';
 import { AutoRenewDto } from './dto/license.dto';
-import { licenseEventView, licenseView } from './license.view';
+import { LicenseDevices } from './license-devices';
+import { licenseDeviceView, licenseEventView, licenseView } from './license.view';
 import { LicensesService } from './licenses.service';
 
 const LIST = { label: 'Licenses', href: '/licenses' };
+/** How many of a license's devices its page lists (the rest: a link to the filtered device list). */
+const DEVICES_SHOWN = 20;
 
 /** The license page around a refused form. */
 @Injectable()
 export class LicensePageLocals extends FormPageLocals {
   constructor(
     private readonly licenses: LicensesService,
+    private readonly devices: LicenseDevices,
     private readonly clock: Clock,
   ) {
     super();
@@ -27,18 +31,28 @@ export class LicensePageLocals extends FormPageLocals {
   protected async locals(req: AppRequest, form: FormViewSpec) {
     const id = req.params.id;
     if (!form.view.startsWith('licenses/') || !req.user?.orgId || typeof id !== 'string') return undefined;
-    return licensePage(this.licenses, req.user.orgId, id, req.user, +this.clock.now());
+    return licensePage(this.licenses, this.devices, req.user.orgId, id, req.user, +this.clock.now());
   }
 }
 
-async function licensePage(licenses: LicensesService, orgId: string, id: string, user: Principal, now: number) {
-  const [license, history] = await Promise.all([licenses.get(orgId, id), licenses.history(id)]);
+async function licensePage(
+  licenses: LicensesService,
+  devices: LicenseDevices,
+  orgId: string,
+  id: string,
+  user: Principal,
+  now: number,
+) {
+  const license = await licenses.get(orgId, id);
+  const [history, onIt] = await Promise.all([licenses.history(id), devices.devicesOn(id, DEVICES_SHOWN)]);
   const view = licenseView(license, now);
   return {
     title: view.productName,
     breadcrumbs: [LIST, { label: view.productName }],
     license: view,
     history: history.map(licenseEventView),
+    devices: onIt.map(licenseDeviceView),
+    moreDevices: license.seatsUsed > onIt.length ? license.seatsUsed - onIt.length : 0,
     canManage: user.role === 'admin',
   };
 }
@@ -50,6 +64,7 @@ async function licensePage(licenses: LicensesService, orgId: string, id: string,
 export class LicensesController {
   constructor(
     private readonly licenses: LicensesService,
+    private readonly devices: LicenseDevices,
     private readonly clock: Clock,
   ) {}
 
@@ -143,6 +158,6 @@ export class LicensesController {
   }
 
   private page(orgId: string, id: string, user: Principal) {
-    return licensePage(this.licenses, orgId, id, user, +this.clock.now());
+    return licensePage(this.licenses, this.devices, orgId, id, user, +this.clock.now());
   }
 }
