@@ -6,7 +6,7 @@ import { withContext } from '../../src/platform/database/request-context';
 import { LicensesService } from '../../src/modules/licenses/licenses.service';
 import { DevicesService } from '../../src/modules/devices/devices.service';
 import { CatalogService } from '../../src/modules/catalog/catalog.service';
-import { attrsOf, fieldError, flashMessages, textOf, textsOf } from '../utils/html';
+import { attrOf, attrsOf, fieldError, flashMessages, textOf, textsOf } from '../utils/html';
 import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
 
 // The device pages: members their own devices, org admins all of the
@@ -80,11 +80,16 @@ describe('devices (/devices)', () => {
     const admin = await signedIn(t, 'admin', { organization: org });
     const member = await signedIn(t, 'member', { organization: org });
     const adminPage = await admin.client.get(`/licenses/${license.id}`);
-    expect(textsOf(adminPage.text, '[data-license-devices] a')).toEqual(['FRONT-DESK']);
+    expect(textsOf(adminPage.text, '[data-license-devices] a')).toEqual(['FRONT-DESK', 'Release seat…']);
     expect(adminPage.text).toContain(`/devices/${device.deviceId}`);
+    // Assign a seat: the device form with this license chosen; release: the device's remove page.
+    expect(attrsOf(adminPage.text, '[data-license-devices] a', 'href')).toContain(`/devices/${device.deviceId}/remove`);
+    const assign = await admin.client.get(`/devices/new?license=${license.id}`);
+    expect(attrOf(assign.text, '#field-licenseId option[selected]', 'value')).toBe(license.id);
     const memberPage = await member.client.get(`/licenses/${license.id}`);
     expect(textOf(memberPage.text, '[data-license-devices] li')).toContain('FRONT-DESK');
     expect(memberPage.text).not.toContain(`/devices/${device.deviceId}`);
+    expect(memberPage.text).not.toContain('Assign a seat');
   });
 
   it('another organization’s device is 404, and helpdesk and operators have no device pages', async () => {

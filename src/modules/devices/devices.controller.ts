@@ -186,8 +186,10 @@ export class DevicesController {
 
   @Get('new')
   @Render('devices/new')
-  async new(@CurrentUser() user: Principal) {
-    return { ...(await this.pages.newPage(user)), values: {} };
+  async new(@CurrentUser() user: Principal, @Query('license') license?: string) {
+    // From a license's "Assign a seat": that license chosen.
+    const values = typeof license === 'string' ? { licenseId: license } : {};
+    return { ...(await this.pages.newPage(user, values)), values };
   }
 
   @Post()
