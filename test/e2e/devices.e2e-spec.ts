@@ -217,6 +217,20 @@ describe('devices (/devices)', () => {
     expect((await protectionOf(device.deviceId)).r).toBe('Agent 8.2.0 is outdated: update to 8.3.0.');
   });
 
+  it('says the reason as of now while the protection stays the same', async () => {
+    const org = await createOrganization(t.app);
+    const { key } = await createLicense(t.app, { organization: org });
+    const device = await activate(key, 'QUIET-PC');
+    await heartbeat(device.deviceToken);
+    t.clock.advance(25 * 3600);
+    await withContext(t.app, () => t.app.get(DevicesService).markStale());
+    t.clock.advance(5 * 86_400);
+    const admin = await signedIn(t, 'admin', { organization: org });
+    const page = await admin.client.get(`/devices/${device.deviceId}`);
+    expect(textOf(page.text, '[data-state]')).toBe('At risk');
+    expect(textOf(page.text, '[data-reason]')).toBe('Not seen for 6 days.');
+  });
+
   it('shows seats per license and reclaims stale seats after a preview', async () => {
     const org = await createOrganization(t.app);
     const { license, key } = await createLicense(t.app, { organization: org, seats: 4 });

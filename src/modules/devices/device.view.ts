@@ -2,7 +2,7 @@ import { PLATFORM_LABELS } from '../catalog/platforms';
 import { PROTECTION_VIEW } from '../licenses/license-devices';
 import type { LicenseListItem } from '../licenses/licenses.service';
 import type { DeviceRow } from './devices.repository';
-import { PROTECTIONS } from './protection';
+import { protectionOf, PROTECTIONS } from './protection';
 
 export { PROTECTION_VIEW };
 
@@ -13,9 +13,23 @@ export const protectionChoices = (selected?: string) =>
 export function deviceView(
   device: DeviceRow,
   names: { licenses: Map<string, LicenseListItem>; owners: Map<string, { name: string; email: string }> },
+  now: number,
 ) {
   const license = names.licenses.get(device.licenseId);
   const owner = device.ownerId ? names.owners.get(device.ownerId) : undefined;
+  // The stored reason was written when the protection last changed ("Not seen for 1 day."); while the
+  // protection is still the same, say it as of now ("Not seen for 9 days.").
+  const live =
+    license &&
+    protectionOf(
+      {
+        licenseStatus: license.status,
+        lastSeenAt: device.lastSeenAt,
+        agentVersion: device.agentVersion,
+        currentAgentVersion: license.product.agentVersion,
+      },
+      now,
+    );
   return {
     ...device,
     platformLabel: PLATFORM_LABELS[device.platform],
@@ -23,6 +37,7 @@ export function deviceView(
     currentAgentVersion: license?.product.agentVersion ?? null,
     ownerName: owner?.name ?? null,
     ownerEmail: owner?.email ?? null,
+    protectionReason: live && live.protection === device.protection ? live.reason : device.protectionReason,
     protectionLabel: PROTECTION_VIEW[device.protection].label,
     protectionColor: PROTECTION_VIEW[device.protection].color,
     placeholder: device.activatedAt === null,

@@ -79,7 +79,7 @@ export class DevicePages {
   async showPage(user: Principal, id: string) {
     const device = await this.devices.get(scopeOf(user), id);
     const names = await this.names(user.orgId!, [device]);
-    const view = deviceView(device, names);
+    const view = deviceView(device, names, +this.clock.now());
     return {
       title: device.name,
       breadcrumbs: [LIST, { label: device.name }],
@@ -179,7 +179,7 @@ export class DevicesController {
         label: `${l.product.name} …${l.keyHint}`,
         selected: l.id === license,
       })),
-      rows: page.rows.map((row) => deviceView(row, names)),
+      rows: page.rows.map((row) => deviceView(row, names, +this.clock.now())),
       ...pageLinks('/devices', params, page),
     };
   }
@@ -244,7 +244,7 @@ export class DevicesController {
       title: 'Reclaim stale seats',
       breadcrumbs: [LIST, { label: 'Reclaim stale seats' }],
       days,
-      rows: preview.map((row) => deviceView(row, names)),
+      rows: preview.map((row) => deviceView(row, names, +this.clock.now())),
     };
   }
 
