@@ -1,5 +1,11 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
-import { createOrganization, createPerson, randomPassword, type CreatedPerson } from '../../seeds/factories';
+import {
+  createLicense,
+  createOrganization,
+  createPerson,
+  randomPassword,
+  type CreatedPerson,
+} from '../../seeds/factories';
 import { peopleSearchSql } from '../../src/modules/people/people.repository';
 import { InvitationsService } from '../../src/modules/people/invitations.service';
 import { PeopleService } from '../../src/modules/people/people.service';
@@ -116,6 +122,28 @@ describe('helpdesk (/admin/users)', () => {
       const none = await search('annabel@');
       expect(names(none)).toEqual([]);
       expect(textOf(none, '.empty')).toContain('matches “annabel@”');
+    });
+
+    it('finds the admins of the organization holding a whole product key, marked "Product key"; a typo finds nobody', async () => {
+      const org = await createOrganization(t.app, 'Keyholder Search');
+      const admin = await createPerson(t.app, { role: 'admin', organization: org, name: 'Kira Keyholder' });
+      await createPerson(t.app, { organization: org, name: 'Milo Member' });
+      const { key } = await createLicense(t.app, { organization: org });
+      const foundByKey = (html: string) =>
+        all(html, 'tbody tr')
+          .filter((tr) => tr.querySelector('.badge')?.text.trim() === 'Product key')
+          .map((tr) => tr.querySelector('td a')?.text.trim());
+
+      // Typed as people read it out: lower case, spaces instead of dashes.
+      const typed = key.toLowerCase().replace(/-/g, ' ');
+      expect(foundByKey(await search(typed))).toEqual([admin.person.name]);
+      expect(foundByKey(await search(key))).toEqual([admin.person.name]);
+
+      // One character wrong: the checksum refuses it, so no lookup and nobody by key.
+      const typo = key.slice(0, -1) + (key.endsWith('Z') ? 'Y' : 'Z');
+      const html = await search(typo.toLowerCase());
+      expect(foundByKey(html)).toEqual([]);
+      expect(names(html)).toEqual([]);
     });
 
     it('shows staff as Staff', async () => {

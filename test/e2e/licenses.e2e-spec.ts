@@ -89,6 +89,19 @@ describe('licenses (/licenses, /admin/licenses)', () => {
     );
     expect(badDate.status).toBe(400);
     expect(fieldError(badDate.text, 'expiresAt')).toBe('Enter a real date as YYYY-MM-DD.');
+    // A well-formed id that names no product (removed meanwhile, or typed by hand): the form again, not a 404 page.
+    const noProduct = await operator.submit(
+      '/admin/licenses/new',
+      {
+        organization: 'Badinput',
+        productId: '00000000-0000-4000-8000-000000000000',
+        seats: '5',
+        expiresAt: '2027-01-01',
+      },
+      '/admin/licenses',
+    );
+    expect(noProduct.status).toBe(400);
+    expect(fieldError(noProduct.text, 'productId')).toBe('Choose a product.');
     expect((await sql<{ n: number }>('select count(*) as n from licenses'))[0].n).toBe(before);
   });
 

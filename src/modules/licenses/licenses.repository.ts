@@ -183,15 +183,6 @@ export class LicensesRepository {
     );
   }
 
-  /** Organizations whose licenses carry a key ending in this group (the helpdesk's partial-key search). */
-  async organizationsByKeyHint(hint: string): Promise<string[]> {
-    const rows = await this.sql.all<{ organizationId: string }>(
-      'select distinct organization_id as organizationId from licenses where key_hint = ? limit 5',
-      [hint],
-    );
-    return rows.map((row) => row.organizationId);
-  }
-
   /** Licenses in `status` whose expiry is at or before `cutoff` (the lapse job), a batch at a time. */
   async dueFor(status: LicenseStatus, cutoff: number, limit: number): Promise<LicenseRow[]> {
     const rows = await this.sql.all<StoredLicense>(

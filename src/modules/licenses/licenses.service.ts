@@ -107,7 +107,9 @@ export class LicensesService {
 
   /** Creates a license and its key; returns both (the key is shown to the operator once, then masked). */
   async create(input: NewLicense): Promise<{ license: LicenseListItem; key: string }> {
-    const product = await this.catalog.product(input.productId);
+    // The form's choice: an id that names no product (removed meanwhile, or typed by hand) is refused beside it.
+    const product = (await this.catalog.productsByIds([input.productId])).get(input.productId);
+    if (!product) throw new InputRefused({ productId: 'Choose a product.' });
     const plans = await this.catalog.plans(product.id);
     const plan = input.planId ? plans.find((p) => p.id === input.planId) : plans[0];
     if (!plan) throw new InputRefused({ planId: `Choose one of ${product.name}'s plans.` });
