@@ -14,13 +14,7 @@ import { PLATFORM_LABELS, type Platform } from '../catalog/platforms';
 import type { LicenseDevices } from '../licenses/license-devices';
 import { LicensesService, type LicenseListItem } from '../licenses/licenses.service';
 import { DevicesRepository, nameKey, type DeviceListFilter, type DeviceRow } from './devices.repository';
-import {
-  AT_RISK_AFTER_MS,
-  PROTECTED_WITHIN_MS,
-  protectionOf,
-  UNPROTECTED_AFTER_MS,
-  type Protection,
-} from './protection';
+import { PROTECTED_WITHIN_MS, protectionOf, UNPROTECTED_AFTER_MS, type Protection } from './protection';
 
 const DAY = 86_400_000;
 const TOKEN_PREFIX = 'sdd_';
@@ -474,7 +468,7 @@ export class DevicesService implements LicenseDevices {
           action: 'device.marked_stale',
           target: { type: 'organization', id: organizationId, label: 'Devices' },
           organizationId,
-          details: { atRisk: org.atRisk, unprotected: org.unprotected, atRiskAfterDays: AT_RISK_AFTER_MS / DAY },
+          details: { atRisk: org.atRisk, unprotected: org.unprotected },
         });
       }
     });

@@ -8,8 +8,6 @@ const DAY = 24 * HOUR;
 
 /** Seen within this long, a device on an active license with a current agent is protected. */
 export const PROTECTED_WITHIN_MS = DAY;
-/** Not seen for this long: at risk at least. */
-export const AT_RISK_AFTER_MS = 7 * DAY;
 /** Not seen for this long: unprotected. */
 export const UNPROTECTED_AFTER_MS = 30 * DAY;
 
@@ -31,8 +29,9 @@ const ago = (ms: number) => {
  * A device's protection and the reason, as people read it:
  * - unprotected: its license expired, was suspended or cancelled, its agent
  *   never reported, or it has not been seen for 30 days;
- * - at risk: not seen for 24 hours (the 7-day line is where the stale job
- *   warns its admins), an outdated agent, or a license in its grace period;
+ * - at risk: not seen for 24 hours (a device silent for a week is one of
+ *   these: protected needs a report within a day), an outdated agent, or a
+ *   license in its grace period;
  * - protected: license active, seen within 24 hours, agent current.
  * The first reason that applies is the one given, worst first.
  */
