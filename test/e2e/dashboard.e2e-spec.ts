@@ -1,14 +1,19 @@
 import { join } from 'node:path';
+import request from 'supertest';
+import { createLicense, createOrganization } from '../../seeds/factories';
 import { PROJECT_ROOT } from '../../src/config/paths';
 import { MODULE_CATALOG } from '../../src/platform/module-host/module-catalog';
-import { textOf, textsOf } from '../utils/html';
+import { attrOf, attrsOf, pageText, textOf, textsOf } from '../utils/html';
 import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
 
 // Cards come from what modules and plugins declare (their manifests), per role.
 describe('dashboard widgets', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ PLUGINS: 'hello' }, { pluginsDir: join(PROJECT_ROOT, 'test/fixtures/plugins') });
+    t = await createTestApp(
+      { PLUGINS: 'hello', ACTIVATION_RATE_LIMIT: '1000' },
+      { pluginsDir: join(PROJECT_ROOT, 'test/fixtures/plugins') },
+    );
     await createOperator(t); // setup done: every page is open
   });
   afterAll(() => t.close());
@@ -30,5 +35,128 @@ describe('dashboard widgets', () => {
     expect(textOf(operator, '#widget-hello-hello #hello-greeting')).toMatch(/^Hello, Test Operator/);
     const member = (await (await signedIn(t, 'member')).client.get('/dashboard')).text;
     expect(textsOf(member, '.card-title')).not.toContain('Hello card');
+  });
+
+  // Devices come in as the agent brings them: activation with the product key, then heartbeats.
+  let n = 0;
+  const activate = async (key: string, name: string) => {
+    const res = await request(t.server)
+      .post('/api/v1/activations')
+      .send({ productKey: key, deviceName: name, platform: 'windows', fingerprint: `dashboard-${++n}` });
+    if (res.status !== 201) throw new Error(`activation: ${res.status} ${res.text}`);
+    return res.body as { deviceId: string; deviceToken: string };
+  };
+  const heartbeat = (token: string, agentVersion: string) =>
+    request(t.server).post('/api/v1/heartbeat').set('Authorization', `Bearer ${token}`).send({ agentVersion });
+  const countsOf = (page: string) =>
+    Object.fromEntries(
+      ['protected', 'at_risk', 'unprotected'].map((key) => [
+        key,
+        textOf(page, `#widget-protection [data-count="${key}"]`),
+      ]),
+    );
+
+  it('shows an admin the organization’s protection, devices needing attention and subscriptions, each number linked', async () => {
+    const org = await createOrganization(t.app);
+    const { license, key } = await createLicense(t.app, { organization: org, seats: 5, expiresInDays: 20 });
+    await createLicense(t.app, { organization: org, seats: 10, expiresInDays: 200 });
+    const admin = await signedIn(t, 'admin', { organization: org });
+    const ok = await activate(key, 'Front-Desk');
+    expect((await heartbeat(ok.deviceToken, '8.2.0')).status).toBeLessThan(300);
+    const old = await activate(key, 'Back-Office');
+    expect((await heartbeat(old.deviceToken, '7.0.0')).status).toBeLessThan(300); // an outdated agent: at risk
+    await activate(key, 'Never-Reported'); // no heartbeat: unprotected
+
+    const page = (await admin.client.get('/dashboard')).text;
+    expect(pageText(page)).not.toContain('Nothing to show yet');
+    // The donut is an image with its numbers in words, and the same numbers as linked text beside it.
+    expect(attrOf(page, '#widget-protection svg', 'role')).toBe('img');
+    expect(textOf(page, '#widget-protection svg title')).toBe('Devices: 1 protected, 1 at risk, 1 unprotected');
+    expect(countsOf(page)).toEqual({ protected: '1', at_risk: '1', unprotected: '1' });
+    expect(attrsOf(page, '#widget-protection [data-count]', 'href')).toEqual([
+      '/devices?protection=protected',
+      '/devices?protection=at_risk',
+      '/devices?protection=unprotected',
+    ]);
+    const unprotected = (await admin.client.get('/devices?protection=unprotected')).text;
+    expect(textsOf(unprotected, 'tbody td > a')).toEqual(['Never-Reported']);
+    // Worst first, with the reason, each linked to its device.
+    expect(textsOf(page, '#widget-attention [data-attention] li > a')).toEqual(['Never-Reported', 'Back-Office']);
+    expect(attrsOf(page, '#widget-attention [data-attention] li > a', 'href')[1]).toBe(`/devices/${old.deviceId}`);
+
+    // Subscriptions: seat use as a bar and in words, days to expiry, an alert under 30 days.
+    const item = `#widget-subscriptions [data-license="${license.id}"]`;
+    expect(textOf(page, `${item} [data-seats]`)).toBe('3 of 5 used');
+    expect(attrOf(page, `${item} svg`, 'role')).toBe('img');
+    expect(attrOf(page, `${item} svg`, 'aria-label')).toMatch(/3 of 5 used seats$/);
+    expect(textOf(page, `${item} [data-days-left]`)).toBe('20 days left');
+    expect(attrOf(page, `${item} a`, 'href')).toBe(`/licenses/${license.id}`);
+    expect(textsOf(page, '#widget-subscriptions [data-expiry-alert]')).toEqual([
+      expect.stringMatching(/…\w+: 20 days left\. Renew it before it expires\.$/),
+    ]);
+    expect(textsOf(page, '#widget-subscriptions [data-seats]')).toHaveLength(2);
+
+    // Quick actions: the pages that exist today (no downloads or support module yet).
+    expect(textsOf(page, '#widget-quick-actions a')).toEqual(['Add device', 'Renew']);
+    expect(attrsOf(page, '#widget-quick-actions a', 'href')).toEqual(['/devices/new', '/licenses']);
+  });
+
+  it('shows a member only their own devices’ counts', async () => {
+    const org = await createOrganization(t.app);
+    const { key } = await createLicense(t.app, { organization: org, seats: 5 });
+    const admin = await signedIn(t, 'admin', { organization: org });
+    const member = await signedIn(t, 'member', { organization: org });
+    const mine = await activate(key, 'Member-Laptop');
+    await heartbeat(mine.deviceToken, '7.0.0');
+    await activate(key, 'Someone-Else');
+    await activate(key, 'Third-PC');
+    const given = await admin.client.submit(`/devices/${mine.deviceId}`, {
+      name: 'Member-Laptop',
+      ownerEmail: member.email,
+    });
+    expect(given.status).toBe(303);
+
+    const page = (await member.client.get('/dashboard')).text;
+    expect(countsOf(page)).toEqual({ protected: '0', at_risk: '1', unprotected: '0' });
+    expect(textOf(page, '#widget-protection svg title')).toBe('Your devices: 0 protected, 1 at risk, 0 unprotected');
+    expect(textsOf(page, '#widget-attention [data-attention] li > a')).toEqual(['Member-Laptop']);
+    expect(textsOf(page, '#widget-quick-actions a')).toEqual(['Add device']);
+    // The admin counts the organization's.
+    expect(countsOf((await admin.client.get('/dashboard')).text)).toEqual({
+      protected: '0',
+      at_risk: '1',
+      unprotected: '2',
+    });
+  });
+
+  it('tells an organization without licenses or devices what to do next', async () => {
+    const org = await createOrganization(t.app);
+    const admin = await signedIn(t, 'admin', { organization: org });
+    const page = (await admin.client.get('/dashboard')).text;
+    expect(textOf(page, '#widget-subscriptions [data-empty] .empty-title')).toBe('No licenses yet');
+    expect(textOf(page, '#widget-subscriptions [data-empty]')).toContain('Ask your SeatDesk provider');
+    expect(textOf(page, '#widget-protection [data-empty] .empty-title')).toBe('No devices yet');
+    expect(attrOf(page, '#widget-protection [data-empty] a', 'href')).toBe('/devices/new');
+    expect(textOf(page, '#widget-attention')).toContain('No device needs attention.');
+    expect(pageText(page)).not.toContain('Nothing to show yet');
+  });
+
+  it('shows each role its own cards and never another’s', async () => {
+    const org = await createOrganization(t.app);
+    const cards = async (role: 'member' | 'admin' | 'helpdesk' | 'operator') => {
+      const { client } = await signedIn(t, role, role === 'member' || role === 'admin' ? { organization: org } : {});
+      return attrsOf((await client.get('/dashboard')).text, 'section.card', 'id');
+    };
+    const orgCards = ['widget-quick-actions', 'widget-subscriptions', 'widget-protection', 'widget-attention'];
+    for (const role of ['member', 'admin'] as const) {
+      const ids = await cards(role);
+      expect(ids).toEqual(expect.arrayContaining(orgCards));
+      expect(ids).not.toContain('widget-install-overview');
+      expect(ids).not.toContain('widget-helpdesk');
+    }
+    for (const role of ['helpdesk', 'operator'] as const) {
+      const ids = await cards(role);
+      for (const id of orgCards) expect(ids).not.toContain(id);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { defineModule } from '../../platform/module-host/define-module';
 import { DevicesStaleJob } from './devices-stale.job';
 import { DevicesModule } from './devices.module';
+import { AttentionWidget, ProtectionWidget } from './devices.widgets';
 
 export const devicesModule = defineModule({
   id: 'devices',
@@ -18,4 +19,20 @@ export const devicesModule = defineModule({
     'device.marked_stale': 'Devices marked stale',
   },
   jobs: [DevicesStaleJob],
+  dashboardWidgets: [
+    {
+      id: 'protection',
+      title: 'Protection',
+      partial: 'devices/protection-widget',
+      roles: ['admin', 'member'],
+      data: ProtectionWidget,
+    },
+    {
+      id: 'attention',
+      title: 'Needs attention',
+      partial: 'devices/attention-widget',
+      roles: ['admin', 'member'],
+      data: AttentionWidget,
+    },
+  ],
 });
