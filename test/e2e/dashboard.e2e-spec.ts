@@ -1,9 +1,13 @@
+import { EntityManager } from '@mikro-orm/better-sqlite';
 import { join } from 'node:path';
 import request from 'supertest';
-import { createLicense, createOrganization } from '../../seeds/factories';
+import { createLicense, createOrganization, createPerson } from '../../seeds/factories';
 import { PROJECT_ROOT } from '../../src/config/paths';
+import { withContext } from '../../src/platform/database/request-context';
+import { MailService } from '../../src/platform/mail/mail.service';
 import { MODULE_CATALOG } from '../../src/platform/module-host/module-catalog';
 import { attrOf, attrsOf, pageText, textOf, textsOf } from '../utils/html';
+import { Client } from '../utils/http';
 import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
 
 // Cards come from what modules and plugins declare (their manifests), per role.
@@ -158,5 +162,103 @@ describe('dashboard widgets', () => {
       const ids = await cards(role);
       for (const id of orgCards) expect(ids).not.toContain(id);
     }
+  });
+});
+
+// Staff get their own cards: operators the install's numbers, helpdesk the people to help.
+describe('staff dashboards', () => {
+  let t: TestApp;
+  const sql = <T>(query: string, ...params: unknown[]) =>
+    withContext(t.app, () => t.app.get(EntityManager).execute<T[]>(query, params));
+  const fail = async (email: string) => {
+    for (let i = 0; i < 3; i++) expect((await new Client(t.server).signIn(email, 'wrong-password-1')).status).toBe(401);
+  };
+  beforeAll(async () => {
+    t = await createTestApp({ ACTIVATION_RATE_LIMIT: '1000', LOCKOUT_MAX_FAILURES: '3' });
+  });
+  afterAll(() => t.close());
+
+  it('shows operators the install overview and helpdesk its card, each number as the data says, linked', async () => {
+    const operator = await signedIn(t, 'operator');
+    const agent = await signedIn(t, 'helpdesk');
+    const orgA = await createOrganization(t.app);
+    const orgB = await createOrganization(t.app);
+    const { key } = await createLicense(t.app, { organization: orgA, seats: 5, expiresInDays: 10 });
+    await createLicense(t.app, { organization: orgB, seats: 10, expiresInDays: 200 });
+    const api = () => request(t.server);
+    const first = await api()
+      .post('/api/v1/activations')
+      .send({ productKey: key, deviceName: 'PC-1', platform: 'windows', fingerprint: 'fingerprint-1' });
+    await api()
+      .post('/api/v1/heartbeat')
+      .set('Authorization', `Bearer ${(first.body as { deviceToken: string }).deviceToken}`)
+      .send({ agentVersion: '8.2.0' });
+    await api()
+      .post('/api/v1/activations')
+      .send({ productKey: key, deviceName: 'PC-2', platform: 'windows', fingerprint: 'fingerprint-2' });
+    // A failed message, a failing job, two lockouts today (one lifted by the agent), two-factor for the operator.
+    const mailId = await withContext(t.app, () => t.app.get(MailService).sendTest('someone@example.test'));
+    await t.app.get(MailService).whenIdle();
+    await sql(`update mail_messages set status = 'failed' where id = ?`, mailId);
+    await sql(
+      `insert into job_runs (name, trigger, started_at, finished_at, outcome, error) values (?, 'schedule', ?, ?, 'failed', 'boom')`,
+      'licenses.renew-due',
+      +t.clock.now(),
+      +t.clock.now(),
+    );
+    const stays = await createPerson(t.app, { organization: orgA, name: 'Lena Locked' });
+    const lifted = await createPerson(t.app, { organization: orgB, name: 'Ulf Unlocked' });
+    await fail(stays.email);
+    await fail(lifted.email);
+    const unlocked = await agent.client.submit(`/admin/users/${lifted.person.id}/unlock`, {
+      reason: 'phone_callback',
+      note: 'Ticket 1',
+      confirmedIdentity: 'yes',
+      confirmedChannel: 'yes',
+    });
+    expect(unlocked.status).toBe(303);
+    await sql('update people set totp_enabled_at = ? where id = ?', +t.clock.now(), operator.person.id);
+
+    const page = (await operator.client.get('/dashboard')).text;
+    const number = (key: string) => textOf(page, `#widget-install-overview [data-number="${key}"]`);
+    const link = (key: string) => attrOf(page, `#widget-install-overview [data-number="${key}"] a`, 'href');
+    expect(number('organizations')).toBe('2');
+    expect(link('organizations')).toBe('/admin/organizations');
+    expect(number('seats')).toBe('2 of 15 used');
+    expect(link('seats')).toBe('/admin/licenses');
+    expect(number('expiring')).toBe('1');
+    expect(link('expiring')).toBe('/admin/licenses?status=active');
+    expect(number('unprotected')).toBe('1');
+    expect(number('failed-mail')).toBe('1');
+    expect(link('failed-mail')).toBe('/admin/mail?status=failed');
+    expect(number('failing-jobs')).toBe('1');
+    expect(link('failing-jobs')).toBe('/admin/jobs');
+    expect(number('lockouts')).toBe('2');
+    const today = t.clock.now().toISOString().slice(0, 10);
+    expect(link('lockouts')).toBe(`/admin/audit?action=auth.lockout.started&from=${today}`);
+    // Active: the operator, the agent and the two people; two-factor: the operator.
+    expect(number('two-factor')).toBe('25% (1 of 4 active people)');
+    expect(attrsOf(page, '#widget-install-overview svg', 'role')).toEqual(['img', 'img']);
+    expect(attrsOf(page, '#widget-install-overview svg', 'aria-label')).toEqual([
+      'Seats: 2 of 15 used',
+      'Two-factor: 25% (1 of 4 active people)',
+    ]);
+    // The lists behind the numbers say the same.
+    const failed = (await operator.client.get('/admin/mail?status=failed')).text;
+    expect(pageText(failed)).toContain('someone@example.test');
+    const lockouts = (await operator.client.get(link('lockouts')!)).text;
+    expect(textsOf(lockouts, 'tbody tr')).toHaveLength(2);
+    expect(attrsOf(page, 'section.card', 'id')).not.toContain('widget-helpdesk');
+
+    const desk = (await agent.client.get('/dashboard')).text;
+    expect(attrsOf(desk, 'section.card', 'id')).not.toContain('widget-install-overview');
+    expect(textOf(desk, '#widget-helpdesk [data-number="locked"]')).toBe('1');
+    expect(textsOf(desk, '#widget-helpdesk [data-locked] a')).toEqual(['Lena Locked']);
+    expect(attrOf(desk, '#widget-helpdesk [data-locked] a', 'href')).toBe(`/admin/users/${stays.person.id}`);
+    expect(textOf(desk, '#widget-helpdesk [data-requests]')).toBe('Support tickets arrive with the support module.');
+    expect(textsOf(desk, '#widget-helpdesk [data-recent] [data-action]')).toEqual([
+      MODULE_CATALOG.describeAction('user.unlocked'),
+    ]);
+    expect(attrOf(desk, '#widget-helpdesk [data-recent] a', 'href')).toBe(`/admin/users/${lifted.person.id}`);
   });
 });

@@ -1,5 +1,6 @@
 import { defineModule } from '../../platform/module-host/define-module';
 import { DashboardModule } from './dashboard.module';
+import { InstallOverviewWidget } from './install-overview.widget';
 import { QuickActionsWidget } from './quick-actions.widget';
 
 export const dashboardModule = defineModule({
@@ -13,6 +14,13 @@ export const dashboardModule = defineModule({
       partial: 'dashboard/quick-actions',
       roles: ['admin', 'member'],
       data: QuickActionsWidget,
+    },
+    {
+      id: 'install-overview',
+      title: 'Install overview',
+      partial: 'dashboard/install-overview',
+      roles: ['operator'],
+      data: InstallOverviewWidget,
     },
   ],
 });

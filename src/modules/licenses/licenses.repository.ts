@@ -121,6 +121,27 @@ export class LicensesRepository {
     return (await this.sql.all<StoredLicense>(sql, params)).map((row) => license(row)!);
   }
 
+  /**
+   * Seats sold and taken over the licenses in use (active or in grace): a sum
+   * over the licenses the status index finds, fine at tens of thousands of
+   * licenses; never a count of devices (seats_used is kept with each seat).
+   */
+  async seatTotals(): Promise<{ sold: number; used: number }> {
+    const row = await this.sql.get<{ sold: number | null; used: number | null }>(
+      `select sum(seats) as sold, sum(seats_used) as used from licenses where status in ('active', 'grace')`,
+    );
+    return { sold: row?.sold ?? 0, used: row?.used ?? 0 };
+  }
+
+  /** Active licenses whose term ends in [from, to): a range of the (status, expires_at) index. */
+  async countExpiring(from: number, to: number): Promise<number> {
+    const row = await this.sql.get<{ n: number }>(
+      `select count(*) as n from licenses where status = 'active' and expires_at >= ? and expires_at < ?`,
+      [from, to],
+    );
+    return row?.n ?? 0;
+  }
+
   async sealedKey(id: string): Promise<string | undefined> {
     return (await this.sql.get<{ sealed: string }>('select key_sealed as sealed from licenses where id = ?', [id]))
       ?.sealed;

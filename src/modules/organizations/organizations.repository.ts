@@ -53,6 +53,11 @@ export class OrganizationsRepository {
     return this.sql.all<OrganizationRow>(sql, params);
   }
 
+  /** How many organizations the install has (a few thousand at most: one pass over the table). */
+  async count(): Promise<number> {
+    return (await this.sql.get<{ n: number }>('select count(*) as n from organizations'))?.n ?? 0;
+  }
+
   async namesOf(ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
     const rows = await this.sql.all<{ id: string; name: string }>(organizationNamesSql(ids.length), ids);

@@ -287,6 +287,32 @@ export class PeopleRepository {
     return new Map(rows.map((row) => [row.organizationId, row.n]));
   }
 
+  /** People locked out now, newest lockout end first: the partial locked_until index holds only them. */
+  lockedNow(
+    now: number,
+    limit: number,
+  ): Promise<{ count: number; first: { id: string; name: string; email: string; lockedUntil: number }[] }> {
+    return this.sql
+      .all<{ id: string; name: string; email: string; lockedUntil: number; n: number }>(
+        `select id, name, email, locked_until as lockedUntil, count(*) over () as n from people
+          where locked_until > ? and status = 'active' order by locked_until desc, id limit ?`,
+        [now, limit],
+      )
+      .then((rows) => ({ count: rows[0]?.n ?? 0, first: rows.map(({ n: _n, ...row }) => row) }));
+  }
+
+  /**
+   * Active people, and those with two-factor on, install-wide. One pass over
+   * the people table: no index or counter answers it yet (a trigger-kept
+   * counter, as device_summary, would).
+   */
+  async twoFactorCoverage(): Promise<{ active: number; withTwoFactor: number }> {
+    const row = await this.sql.get<{ active: number; withTwoFactor: number | null }>(
+      `select count(*) as active, count(totp_enabled_at) as withTwoFactor from people where status = 'active'`,
+    );
+    return { active: row?.active ?? 0, withTwoFactor: row?.withTwoFactor ?? 0 };
+  }
+
   async countActiveWithoutTwoFactor(organizationId: string): Promise<number> {
     const row = await this.sql.get<{ n: number }>(
       `select count(*) as n from people where organization_id = ? and status = 'active' and totp_enabled_at is null`,

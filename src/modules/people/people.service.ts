@@ -263,6 +263,16 @@ export class PeopleService implements MailRecipients, MemberCounts {
     return (await this.people.setStaffRole(id, role, +this.clock.now())) === 1;
   }
 
+  /** Everyone locked out now (a count, and the first `limit` by latest lockout end): the helpdesk's dashboard. */
+  lockedNow(limit: number) {
+    return this.people.lockedNow(+this.clock.now(), limit);
+  }
+
+  /** Active people and how many of them have two-factor on, install-wide (operators' dashboard). */
+  twoFactorCoverage(): Promise<{ active: number; withTwoFactor: number }> {
+    return this.people.twoFactorCoverage();
+  }
+
   countActiveWithoutTwoFactor(organizationId: string): Promise<number> {
     return this.people.countActiveWithoutTwoFactor(organizationId);
   }

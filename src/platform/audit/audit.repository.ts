@@ -122,6 +122,33 @@ export class AuditRepository {
     );
   }
 
+  /**
+   * How many `action` entries since `since` (ms): the first id at or after
+   * `since` from the (at) index, then a range of the (action, id) index.
+   */
+  async countSince(action: string, since: number): Promise<number> {
+    const first = await this.sql.get<{ id: number }>(
+      'select id from audit_entries where at >= ? order by at, id limit 1',
+      [since],
+    );
+    if (!first) return 0;
+    const row = await this.sql.get<{ n: number }>(
+      'select count(*) as n from audit_entries where action = ? and id >= ?',
+      [action, first.id],
+    );
+    return row?.n ?? 0;
+  }
+
+  /** The newest `limit` entries of any of `actions`: `limit` from each action's (action, id) index, merged. */
+  latestOf(actions: readonly string[], limit: number): Promise<AuditListRow[]> {
+    if (actions.length === 0) return Promise.resolve([]);
+    const one = `select * from (select ${LIST_COLUMNS} from audit_entries a where a.action = ? order by a.id desc limit ?)`;
+    return this.sql.all<AuditListRow>(
+      `select * from (${actions.map(() => one).join(' union all ')}) order by id desc limit ?`,
+      [...actions.flatMap((action) => [action, limit]), limit],
+    );
+  }
+
   private async fetch(filter: AuditFilter, request: AuditPageRequest, columns: string): Promise<AuditListRow[]> {
     const bounds = await this.idBounds(filter);
     if (!bounds) return [];

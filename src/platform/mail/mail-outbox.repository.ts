@@ -131,6 +131,12 @@ export class MailOutboxRepository {
     return row ?? null;
   }
 
+  /** How many messages have one status: a range of the (status, id) index. */
+  async countWithStatus(status: MailStatus): Promise<number> {
+    const row = await this.sql.get<{ n: number }>('select count(*) as n from mail_messages where status = ?', [status]);
+    return row?.n ?? 0;
+  }
+
   /** One keyset page by id, newest first (limit + 1 rows in the direction of travel); cursors are `[id]`. */
   list(request: PageRequest, status?: MailStatus): Promise<MailMessageRow[]> {
     const where: string[] = [];
