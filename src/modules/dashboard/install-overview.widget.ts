@@ -17,9 +17,10 @@ const percent = (part: number, whole: number) => (whole > 0 ? Math.round((part /
 /**
  * The operators' "Install overview" card: one number per question an
  * operator asks each morning, each linked to the list behind it where one
- * exists. Every number is one indexed query or a kept summary (devices from
- * device_summary, seats from each license's seats_used), except two-factor
- * coverage, one pass over the active people.
+ * exists. Every number is one indexed query or a trigger-kept summary
+ * (devices per protection, people per two-factor; seats are each license's
+ * seats_used summed over the licenses in use), never a count of devices or
+ * people.
  */
 @Injectable()
 export class InstallOverviewWidget implements WidgetData {

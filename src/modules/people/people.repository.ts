@@ -301,16 +301,15 @@ export class PeopleRepository {
       .then((rows) => ({ count: rows[0]?.n ?? 0, first: rows.map(({ n: _n, ...row }) => row) }));
   }
 
-  /**
-   * Active people, and those with two-factor on, install-wide. One pass over
-   * the people table: no index or counter answers it yet (a trigger-kept
-   * counter, as device_summary, would).
-   */
+  /** Active people, and those with two-factor on, install-wide: two rows of the trigger-kept summary. */
   async twoFactorCoverage(): Promise<{ active: number; withTwoFactor: number }> {
-    const row = await this.sql.get<{ active: number; withTwoFactor: number | null }>(
-      `select count(*) as active, count(totp_enabled_at) as withTwoFactor from people where status = 'active'`,
+    const rows = await this.sql.all<{ twoFactor: number; n: number }>(
+      `select two_factor as twoFactor, n from people_summary where status = 'active'`,
     );
-    return { active: row?.active ?? 0, withTwoFactor: row?.withTwoFactor ?? 0 };
+    return {
+      active: rows.reduce((sum, row) => sum + row.n, 0),
+      withTwoFactor: rows.find((row) => row.twoFactor === 1)?.n ?? 0,
+    };
   }
 
   async countActiveWithoutTwoFactor(organizationId: string): Promise<number> {

@@ -1,4 +1,5 @@
 import { Migration20261205000300_devices } from './Migration20261205000300_devices';
+import { Migration20261205000700_people_summary } from './Migration20261205000700_people_summary';
 import { Migration20261205000200_licenses } from './Migration20261205000200_licenses';
 import { Migration20261205000100_catalog } from './Migration20261205000100_catalog';
 import { Migration20261126000000_initial } from './Migration20261126000000_initial';
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261205000100_catalog', class: Migration20261205000100_catalog },
   { name: 'Migration20261205000200_licenses', class: Migration20261205000200_licenses },
   { name: 'Migration20261205000300_devices', class: Migration20261205000300_devices },
+  { name: 'Migration20261205000700_people_summary', class: Migration20261205000700_people_summary },
 ];
