@@ -253,6 +253,9 @@ describe('staff dashboards', () => {
     const desk = (await agent.client.get('/dashboard')).text;
     expect(attrsOf(desk, 'section.card', 'id')).not.toContain('widget-install-overview');
     expect(textOf(desk, '#widget-helpdesk [data-number="locked"]')).toBe('1');
+    expect(attrOf(desk, '#widget-helpdesk [data-number="locked"]', 'href')).toBe('/admin/users?status=locked');
+    const lockedList = (await agent.client.get('/admin/users?status=locked')).text;
+    expect(textsOf(lockedList, 'tbody td > a')).toEqual(['Lena Locked']);
     expect(textsOf(desk, '#widget-helpdesk [data-locked] a')).toEqual(['Lena Locked']);
     expect(attrOf(desk, '#widget-helpdesk [data-locked] a', 'href')).toBe(`/admin/users/${stays.person.id}`);
     expect(textOf(desk, '#widget-helpdesk [data-requests]')).toBe('Support tickets arrive with the support module.');

@@ -287,7 +287,18 @@ export class PeopleRepository {
     return new Map(rows.map((row) => [row.organizationId, row.n]));
   }
 
-  /** People locked out now, newest lockout end first: the partial locked_until index holds only them. */
+  /** One keyset page of everyone locked out now, the soonest lockout end first (the partial locked_until index). */
+  lockedPage(now: number, request: PageRequest): Promise<PersonSearchRow[]> {
+    const keyset = keysetClause(request, 'p.locked_until', 'p.id');
+    return this.sql.all<PersonSearchRow>(
+      `select ${SEARCH_COLUMNS}, p.locked_until as sortKey from people p
+        where p.locked_until > ? and p.status = 'active'${keyset.where ? ` and ${keyset.where}` : ''}
+        order by ${keyset.orderBy} limit ?`,
+      [now, ...keyset.params, request.limit + 1],
+    );
+  }
+
+  /** How many people are locked out now, and the first `limit`, soonest lockout end first (the partial locked_until index). */
   lockedNow(
     now: number,
     limit: number,
@@ -295,7 +306,7 @@ export class PeopleRepository {
     return this.sql
       .all<{ id: string; name: string; email: string; lockedUntil: number; n: number }>(
         `select id, name, email, locked_until as lockedUntil, count(*) over () as n from people
-          where locked_until > ? and status = 'active' order by locked_until desc, id limit ?`,
+          where locked_until > ? and status = 'active' order by locked_until, id limit ?`,
         [now, limit],
       )
       .then((rows) => ({ count: rows[0]?.n ?? 0, first: rows.map(({ n: _n, ...row }) => row) }));
