@@ -227,7 +227,7 @@ describe('staff dashboards', () => {
     expect(number('seats')).toBe('2 of 15 used');
     expect(link('seats')).toBe('/admin/licenses');
     expect(number('expiring')).toBe('1');
-    expect(link('expiring')).toBe('/admin/licenses?status=active');
+    expect(link('expiring')).toBe('/admin/licenses?expiring=30');
     expect(number('unprotected')).toBe('1');
     expect(number('failed-mail')).toBe('1');
     expect(link('failed-mail')).toBe('/admin/mail?status=failed');
@@ -244,6 +244,9 @@ describe('staff dashboards', () => {
       'Two-factor: 25% (1 of 4 active people)',
     ]);
     // The lists behind the numbers say the same.
+    const expiringList = (await operator.client.get('/admin/licenses?expiring=30')).text;
+    expect(textsOf(expiringList, 'tbody tr')).toHaveLength(1);
+    expect(textsOf((await operator.client.get('/admin/licenses')).text, 'tbody tr')).toHaveLength(2);
     const failed = (await operator.client.get('/admin/mail?status=failed')).text;
     expect(pageText(failed)).toContain('someone@example.test');
     const lockouts = (await operator.client.get(link('lockouts')!)).text;

@@ -60,8 +60,7 @@ export class InstallOverviewWidget implements WidgetData {
           key: 'expiring',
           label: `Licenses expiring within ${EXPIRY_ALERT_DAYS} days`,
           value: String(expiring),
-          // The active licenses, soonest expiry first: these are at the top.
-          href: '/admin/licenses?status=active',
+          href: `/admin/licenses?expiring=${EXPIRY_ALERT_DAYS}`,
           alert: expiring > 0,
         },
         // Operators have no install-wide device list: the number stands alone.

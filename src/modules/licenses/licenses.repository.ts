@@ -39,6 +39,8 @@ export interface LicenseEventRow {
 export interface LicenseListFilter {
   organizationId?: string;
   status?: LicenseStatus;
+  /** The term ends in [from, before) (ms): with a status, a range of the (status, expires_at) index. */
+  expires?: { from: number; before: number };
 }
 
 const LICENSE = `select l.id, l.organization_id as organizationId, l.product_id as productId, l.plan_id as planId,
@@ -61,6 +63,10 @@ export function licenseListQuery(filter: LicenseListFilter, request: PageRequest
   if (filter.status) {
     where.push('l.status = ?');
     params.push(filter.status);
+  }
+  if (filter.expires) {
+    where.push('l.expires_at >= ? and l.expires_at < ?');
+    params.push(filter.expires.from, filter.expires.before);
   }
   const keyset = keysetClause(request, 'l.expires_at', 'l.id');
   if (keyset.where) {
