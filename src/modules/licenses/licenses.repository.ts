@@ -52,6 +52,13 @@ type StoredLicense = Omit<LicenseRow, 'autoRenew'> & { autoRenew: number };
 const license = (row: StoredLicense | undefined): LicenseRow | undefined =>
   row && { ...row, autoRenew: row.autoRenew === 1 };
 
+/** Seats sold and used over the licenses in use (also run by bench/floor.ts). */
+export const SEAT_TOTALS_SQL = `select sum(seats) as sold, sum(seats_used) as used from licenses
+  where status in ('active', 'grace')`;
+/** Active licenses whose term ends in [?, ?) (also run by bench/floor.ts). */
+export const EXPIRING_COUNT_SQL = `select count(*) as n from licenses
+  where status = 'active' and expires_at >= ? and expires_at < ?`;
+
 /** The list's SQL: by expiry (soonest first), then id; keyset. */
 export function licenseListQuery(filter: LicenseListFilter, request: PageRequest) {
   const where: string[] = [];
@@ -133,18 +140,13 @@ export class LicensesRepository {
    * licenses; never a count of devices (seats_used is kept with each seat).
    */
   async seatTotals(): Promise<{ sold: number; used: number }> {
-    const row = await this.sql.get<{ sold: number | null; used: number | null }>(
-      `select sum(seats) as sold, sum(seats_used) as used from licenses where status in ('active', 'grace')`,
-    );
+    const row = await this.sql.get<{ sold: number | null; used: number | null }>(SEAT_TOTALS_SQL);
     return { sold: row?.sold ?? 0, used: row?.used ?? 0 };
   }
 
   /** Active licenses whose term ends in [from, to): a range of the (status, expires_at) index. */
   async countExpiring(from: number, to: number): Promise<number> {
-    const row = await this.sql.get<{ n: number }>(
-      `select count(*) as n from licenses where status = 'active' and expires_at >= ? and expires_at < ?`,
-      [from, to],
-    );
+    const row = await this.sql.get<{ n: number }>(EXPIRING_COUNT_SQL, [from, to]);
     return row?.n ?? 0;
   }
 

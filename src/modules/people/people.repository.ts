@@ -99,6 +99,9 @@ export function peopleListSql(
   };
 }
 
+/** Active people with and without two-factor, from the trigger-kept summary (also run by bench/floor.ts). */
+export const TWO_FACTOR_SUMMARY_SQL = `select two_factor as twoFactor, n from people_summary where status = 'active'`;
+
 /** People per organization for `count` organization ids (also run by bench/floor.ts). */
 export const peopleCountSql = (count: number) =>
   `select organization_id as organizationId, count(*) as n from people
@@ -314,9 +317,7 @@ export class PeopleRepository {
 
   /** Active people, and those with two-factor on, install-wide: two rows of the trigger-kept summary. */
   async twoFactorCoverage(): Promise<{ active: number; withTwoFactor: number }> {
-    const rows = await this.sql.all<{ twoFactor: number; n: number }>(
-      `select two_factor as twoFactor, n from people_summary where status = 'active'`,
-    );
+    const rows = await this.sql.all<{ twoFactor: number; n: number }>(TWO_FACTOR_SUMMARY_SQL);
     return {
       active: rows.reduce((sum, row) => sum + row.n, 0),
       withTwoFactor: rows.find((row) => row.twoFactor === 1)?.n ?? 0,

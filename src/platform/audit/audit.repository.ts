@@ -60,6 +60,10 @@ const ACTIVITY_COLUMNS = `a.id, a.at, a.actor_type as actorType, a.actor_id as a
 
 const EXPORT_BATCH = 1000;
 
+/** The first entry at or after a time, and an action's entries from an id on (also run by bench/floor.ts). */
+export const FIRST_ID_SINCE_SQL = 'select id from audit_entries where at >= ? order by at, id limit 1';
+export const ACTION_COUNT_FROM_ID_SQL = 'select count(*) as n from audit_entries where action = ? and id >= ?';
+
 /**
  * Read models of the audit log, fast at millions of entries: every page is a
  * keyset scan by id over an index that matches its filters; no OFFSET, no COUNT.
@@ -127,15 +131,9 @@ export class AuditRepository {
    * `since` from the (at) index, then a range of the (action, id) index.
    */
   async countSince(action: string, since: number): Promise<number> {
-    const first = await this.sql.get<{ id: number }>(
-      'select id from audit_entries where at >= ? order by at, id limit 1',
-      [since],
-    );
+    const first = await this.sql.get<{ id: number }>(FIRST_ID_SINCE_SQL, [since]);
     if (!first) return 0;
-    const row = await this.sql.get<{ n: number }>(
-      'select count(*) as n from audit_entries where action = ? and id >= ?',
-      [action, first.id],
-    );
+    const row = await this.sql.get<{ n: number }>(ACTION_COUNT_FROM_ID_SQL, [action, first.id]);
     return row?.n ?? 0;
   }
 
