@@ -8,18 +8,29 @@ import { deriveKeyBytes } from '../src/common/security/keys';
 import { navFor, ROLE_LABELS, type NavItem } from '../src/common/view/navigation';
 import { createViewEngine } from '../src/common/view/view-engine';
 import { VIEWS_DIR } from '../src/config/paths';
+import { EXPIRY_ALERT_DAYS, installOverviewView, startOfDay } from '../src/modules/dashboard/install-overview.widget';
+import { INSTALL_SUMMARY_SQL } from '../src/modules/devices/devices.repository';
 import { foundPersonView } from '../src/modules/helpdesk/helpdesk.view';
-import { organizationListQuery, organizationNamesSql } from '../src/modules/organizations/organizations.repository';
+import { EXPIRING_COUNT_SQL, SEAT_TOTALS_SQL } from '../src/modules/licenses/licenses.repository';
+import {
+  ORGANIZATION_COUNT_SQL,
+  organizationListQuery,
+  organizationNamesSql,
+} from '../src/modules/organizations/organizations.repository';
 import { parsePeopleList, peopleListView } from '../src/modules/people/people-list';
 import {
   peopleCountSql,
   peopleListSql,
   peopleSearchSql,
+  TWO_FACTOR_SUMMARY_SQL,
   type PersonRow as ListedPersonRow,
   type PersonSearchRow,
 } from '../src/modules/people/people.repository';
 import { PeopleService } from '../src/modules/people/people.service';
+import { ACTION_COUNT_FROM_ID_SQL, FIRST_ID_SINCE_SQL } from '../src/platform/audit/audit.repository';
 import { applyPragmas } from '../src/platform/database/orm.config';
+import { lastOutcomesSql } from '../src/platform/jobs/jobs.repository';
+import { MAIL_STATUS_COUNT_SQL } from '../src/platform/mail/mail-outbox.repository';
 
 // The floor: what /admin/organizations, /dashboard, an organization's people
 // list (/org/users) and the helpdesk search (/admin/users?q=) cost with nothing but
@@ -64,6 +75,8 @@ const env = (name: string): string => {
 
 const appSecret = env('APP_SECRET');
 const navItems = JSON.parse(env('FLOOR_NAV')) as NavItem[];
+// The registered jobs' names, for the operators' "failing jobs" (JobsService.failingCount).
+const jobNames = JSON.parse(process.env.FLOOR_JOBS ?? '[]') as string[];
 const installTimeZone = process.env.FLOOR_TIME_ZONE ?? 'UTC';
 // The app's defaults (plain http, so no __Host- prefix and no Secure).
 const SESSION_IDLE_MS = 1800 * 1000;
@@ -111,6 +124,42 @@ const codesLeft = db.prepare<[string], { n: number }>(
 const touchSession = db.prepare<[number, string]>(
   'update sessions set last_seen_at = ? where id = ? and ended_at is null',
 );
+
+// The operators' "Install overview" card: the owning repositories' statements, then the card's own view.
+const installStatements = {
+  organizations: db.prepare<[], { n: number }>(ORGANIZATION_COUNT_SQL),
+  seats: db.prepare<[], { sold: number | null; used: number | null }>(SEAT_TOTALS_SQL),
+  expiring: db.prepare<[number, number], { n: number }>(EXPIRING_COUNT_SQL),
+  devices: db.prepare<[], { protection: string; n: number }>(INSTALL_SUMMARY_SQL),
+  mail: db.prepare<[string], { n: number }>(MAIL_STATUS_COUNT_SQL),
+  jobs: jobNames.length ? db.prepare<string[], { outcome: string }>(lastOutcomesSql(jobNames.length)) : null,
+  firstIdSince: db.prepare<[number], { id: number }>(FIRST_ID_SINCE_SQL),
+  actionCount: db.prepare<[string, number], { n: number }>(ACTION_COUNT_FROM_ID_SQL),
+  twoFactor: db.prepare<[], { twoFactor: number; n: number }>(TWO_FACTOR_SUMMARY_SQL),
+};
+function installOverview(now: number) {
+  const s = installStatements;
+  const today = startOfDay(new Date(now));
+  const seats = s.seats.get()!;
+  const first = s.firstIdSince.get(+today);
+  const twoFactor = s.twoFactor.all();
+  return installOverviewView(
+    {
+      organizations: s.organizations.get()!.n,
+      seats: { sold: seats.sold ?? 0, used: seats.used ?? 0 },
+      expiring: s.expiring.get(now, now + EXPIRY_ALERT_DAYS * 86_400_000)!.n,
+      unprotected: s.devices.all().find((row) => row.protection === 'unprotected')?.n ?? 0,
+      failedMail: s.mail.get('failed')!.n,
+      failingJobs: (s.jobs?.all(...jobNames) ?? []).filter((run) => run.outcome === 'failed').length,
+      lockoutsToday: first ? s.actionCount.get('auth.lockout.started', first.id)!.n : 0,
+      twoFactor: {
+        active: twoFactor.reduce((sum, row) => sum + row.n, 0),
+        withTwoFactor: twoFactor.find((row) => row.twoFactor === 1)?.n ?? 0,
+      },
+    },
+    today,
+  );
+}
 
 // The organizations repository's list SQL itself; one prepared statement per
 // shape (search or not, cursor or not, direction).
@@ -309,7 +358,18 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       greetingName: row.name,
       roleLabel: ROLE_LABELS[row.role],
       orgName: orgName ?? undefined,
+      // The cards in the modules' order: an operator's overview (dashboard), then sign-in security (account).
       widgets: [
+        ...(row.role === 'operator'
+          ? [
+              {
+                id: 'install-overview',
+                title: 'Install overview',
+                partial: 'dashboard/install-overview',
+                data: installOverview(now),
+              },
+            ]
+          : []),
         {
           id: 'account-security',
           title: 'Sign-in security',

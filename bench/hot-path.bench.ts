@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createPerson } from '../seeds/factories';
 import { AppModule } from '../src/app.module';
 import { loadAppConfig } from '../src/config/app.config';
+import { JobRegistry } from '../src/platform/jobs/job-registry';
 import { MODULE_CATALOG } from '../src/platform/module-host/module-catalog';
 import { PluginRegistry } from '../src/platform/plugin-host/plugin-registry';
 import { generateOrganizations, measure, signInAt, type RouteFigures } from './lib';
@@ -74,7 +75,11 @@ async function seed(dataDir: string, count: number) {
     const operator = await createPerson(app, { role: 'operator' });
     await generateOrganizations({ app }, count);
     const nav = [...MODULE_CATALOG.nav, ...app.get(PluginRegistry).navItems()];
-    return { operator, nav, databasePath: config.databasePath };
+    const jobs = app
+      .get(JobRegistry, { strict: false })
+      .list()
+      .map(({ spec }) => spec.name);
+    return { operator, nav, jobs, databasePath: config.databasePath };
   } finally {
     await app.close();
   }
@@ -261,7 +266,7 @@ export async function run(): Promise<void> {
     const dataDir = mkdtempSync(join(tmpdir(), 'seatdesk-bench-'));
     const servers: Server[] = [];
     try {
-      const { operator, nav, databasePath } = await seed(dataDir, scale.organizations);
+      const { operator, nav, jobs, databasePath } = await seed(dataDir, scale.organizations);
       // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of SeatDesk per scale there.
       const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
       const app = await start(
@@ -274,7 +279,12 @@ export async function run(): Promise<void> {
       const floor = await start(
         'floor',
         ['-r', 'ts-node/register/transpile-only', 'bench/floor.ts'],
-        { DATABASE_PATH: databasePath, APP_SECRET: SECRET, FLOOR_NAV: JSON.stringify(nav) },
+        {
+          DATABASE_PATH: databasePath,
+          APP_SECRET: SECRET,
+          FLOOR_NAV: JSON.stringify(nav),
+          FLOOR_JOBS: JSON.stringify(jobs),
+        },
         '/',
       );
       servers.push(floor);

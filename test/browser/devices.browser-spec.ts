@@ -5,7 +5,7 @@ import { withContext } from '../../src/platform/database/request-context';
 import { browserSuite, checkA11y, expectHeading, signInThroughForm } from '../utils/browser';
 import { createOperator, type TestApp } from '../utils/test-app';
 
-// The seats flow: an org admin reveals the product key, a device's agent
+// The seats flow: an org admin sees the dashboard, reveals the product key, a device's agent
 // activates with it through the API and shows protected; when its heartbeats
 // stop it goes at risk with the reason; the admin removes it and the seat is
 // free again.
@@ -55,6 +55,13 @@ describe('devices in a real browser', () => {
     expect(
       (await api('/api/v1/heartbeat', { agentVersion: '12.8.0', signaturesVersion: '2026.12.04' }, deviceToken)).status,
     ).toBe(204);
+
+    // The dashboard's protection card counts it, and its number opens the list behind it.
+    await page.goto(`${baseUrl}/dashboard`);
+    const card = page.locator('#widget-protection');
+    await expect(card.getByRole('img')).toBeDefined();
+    expect((await card.locator('[data-count="protected"]').textContent())?.trim()).toBe('1');
+    await checkA11y(page, '/dashboard');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
     await page.waitForURL(`${baseUrl}/devices`);

@@ -1,5 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { createOrganization, createPerson } from '../../seeds/factories';
+import { createLicense, createOrganization, createPerson, createProduct } from '../../seeds/factories';
+import { DevicesService } from '../../src/modules/devices/devices.service';
+import { withContext } from '../../src/platform/database/request-context';
 import { browserSuite, signInThroughForm } from '../utils/browser';
 import { createOperator, type TestApp } from '../utils/test-app';
 
@@ -73,6 +75,7 @@ describe('at 360 px wide', () => {
       '/admin/organizations',
       '/admin/licenses',
       '/admin/catalog',
+      '/admin/downloads',
       '/admin/users',
       '/admin/staff',
       '/admin/audit',
@@ -148,12 +151,27 @@ describe('an organization admin at 360 px wide', () => {
       email: 'bartholomew.featherstonehaugh-cholmondeley@northern-valleys-veterinary.example',
     });
     memberPath = `/org/users/${member.person.id}`;
+    // The dashboard's cards with long names: a license expiring soon (its alert), a device needing attention.
+    const product = await createProduct(t.app, { name: 'Endpoint Protection Advanced for Veterinary Practices' });
+    const { license } = await createLicense(t.app, { organization: org, product, seats: 250, expiresInDays: 12 });
+    await withContext(t.app, () =>
+      t.app.get(DevicesService).addByHand(
+        { organizationId: org.id },
+        {
+          name: 'Reception-Workstation-Northern-Valleys-01',
+          platform: 'windows',
+          licenseId: license.id,
+          ownerId: null,
+        },
+      ),
+    );
     const signIn = await context.newPage();
     await signInThroughForm(signIn, baseUrl, admin.email, admin.password);
     await signIn.close();
   });
 
   it.each([
+    ['the dashboard', () => '/dashboard'],
     ['the people list', () => '/org/users'],
     ['a filtered people list', () => '/org/users?status=active&twoFactor=off&sort=lastSignIn'],
     ['a person', () => memberPath],

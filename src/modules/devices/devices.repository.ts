@@ -77,6 +77,9 @@ export function deviceListQuery(filter: DeviceListFilter, request: PageRequest) 
   };
 }
 
+/** Devices per protection install-wide, from the trigger-kept summary (also run by bench/floor.ts). */
+export const INSTALL_SUMMARY_SQL = 'select protection, sum(n) as n from device_summary group by protection';
+
 /**
  * The devices module's tables (devices, device_summary): plain rows through
  * `Sql`, in the caller's transaction. device_summary is written by the
@@ -266,11 +269,7 @@ export class DevicesRepository {
 
   /** Devices per protection of the whole install (operators' dashboard), from the summary. */
   async summaryOfInstall(): Promise<Record<Protection, number>> {
-    return summary(
-      await this.sql.all<{ protection: Protection; n: number }>(
-        'select protection, sum(n) as n from device_summary group by protection',
-      ),
-    );
+    return summary(await this.sql.all<{ protection: Protection; n: number }>(INSTALL_SUMMARY_SQL));
   }
 
   /** One person's devices per protection (a person has a handful: read through the owner index). */

@@ -3,6 +3,7 @@ import { DevicesStaleJob } from './devices-stale.job';
 import { LicenseDevices } from '../licenses/license-devices';
 import { DevicesModule } from './devices.module';
 import { DevicesService } from './devices.service';
+import { AttentionWidget, ProtectionWidget } from './devices.widgets';
 
 export const devicesModule = defineModule({
   id: 'devices',
@@ -21,4 +22,20 @@ export const devicesModule = defineModule({
   },
   jobs: [DevicesStaleJob],
   ports: [{ provide: LicenseDevices, useExisting: DevicesService }],
+  dashboardWidgets: [
+    {
+      id: 'protection',
+      title: 'Protection',
+      partial: 'devices/protection-widget',
+      roles: ['admin', 'member'],
+      data: ProtectionWidget,
+    },
+    {
+      id: 'attention',
+      title: 'Needs attention',
+      partial: 'devices/attention-widget',
+      roles: ['admin', 'member'],
+      data: AttentionWidget,
+    },
+  ],
 });

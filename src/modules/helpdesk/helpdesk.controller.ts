@@ -70,8 +70,20 @@ export class HelpdeskController {
   @Render('helpdesk/index')
   async index(@Query() query: Record<string, unknown>) {
     const q = typeof query.q === 'string' ? query.q.trim().slice(0, 120) : '';
-    const page = await this.helpdesk.search(q, pageRequest(query, 1));
     const now = +this.clock.now();
+    // `?status=locked` without a search: everyone locked out now (the dashboard's number links here).
+    if (!q && query.status === 'locked') {
+      const page = await this.helpdesk.locked(pageRequest(query, 2));
+      return {
+        title: 'People',
+        breadcrumbs: [{ label: 'People' }],
+        q,
+        lockedOnly: true,
+        rows: page.rows.map((row) => foundPersonView(row, now)),
+        ...pageLinks('/admin/users', { status: 'locked' }, page),
+      };
+    }
+    const page = await this.helpdesk.search(q, pageRequest(query, 1));
     return {
       title: 'People',
       breadcrumbs: [{ label: 'People' }],

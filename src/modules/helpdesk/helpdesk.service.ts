@@ -91,17 +91,22 @@ export class HelpdeskService {
       const person = await this.people.findById(personId);
       if (person) extra.push({ ...searchRow(person), foundBy });
     }
-    const rows: (PersonSearchRow & { foundBy?: string })[] = [...extra, ...page.rows];
+    return { ...page, searched: true, rows: await this.withOrganizationNames([...extra, ...page.rows]) };
+  }
+
+  /** One page of everyone locked out now, the soonest lockout end first (the dashboard's "locked out now"). */
+  async locked(request: PageRequest): Promise<Page<FoundPerson>> {
+    const page = await this.people.lockedPage(request);
+    return { ...page, rows: await this.withOrganizationNames(page.rows) };
+  }
+
+  private async withOrganizationNames<T extends PersonSearchRow>(rows: T[]): Promise<(T & FoundPerson)[]> {
     const ids = [...new Set(rows.map((row) => row.organizationId).filter((id): id is string => id !== null))];
     const names = ids.length ? await this.organizations.namesOf(ids) : new Map<string, string>();
-    return {
-      ...page,
-      searched: true,
-      rows: rows.map((row) => ({
-        ...row,
-        organizationName: row.organizationId ? (names.get(row.organizationId) ?? null) : null,
-      })),
-    };
+    return rows.map((row) => ({
+      ...row,
+      organizationName: row.organizationId ? (names.get(row.organizationId) ?? null) : null,
+    }));
   }
 
   /** A person the agent may look after; staff are an operator's to help (403), an unknown id is 404. */

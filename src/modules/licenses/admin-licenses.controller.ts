@@ -20,6 +20,8 @@ import { LICENSE_STATUSES, type LicenseStatus } from './licenses.repository';
 import { LicensesService } from './licenses.service';
 
 const LIST = { label: 'Licenses', href: '/admin/licenses' };
+/** The one "expiring soon" window the list filters on: as the license pages' alert, under 30 days. */
+export const EXPIRING_DAYS = 30;
 
 const isStatus = (value: unknown): value is LicenseStatus =>
   typeof value === 'string' && (LICENSE_STATUSES as readonly string[]).includes(value);
@@ -99,25 +101,29 @@ export class AdminLicensesController {
 
   @Get()
   @Render('licenses/admin-index')
-  async index(@Query() query: { status?: string; after?: string; before?: string }) {
-    const status = isStatus(query.status) ? query.status : undefined;
+  async index(@Query() query: { status?: string; expiring?: string; after?: string; before?: string }) {
     const now = +this.clock.now();
-    const page = await this.licenses.list({ status }, pageRequest(query, 2));
+    // `?expiring=30`: active licenses whose term ends within 30 days (the operators' dashboard links here).
+    const expiring = query.expiring === String(EXPIRING_DAYS) ? EXPIRING_DAYS : undefined;
+    const status = expiring ? 'active' : isStatus(query.status) ? query.status : undefined;
+    const expires = expiring ? { from: now, before: now + expiring * 86_400_000 } : undefined;
+    const page = await this.licenses.list({ status, expires }, pageRequest(query, 2));
     const names = await this.orgs.namesOf(page.rows.map((row) => row.organizationId));
     return {
       title: 'Licenses',
       breadcrumbs: [{ label: 'Licenses' }],
-      status,
+      status: expiring ? undefined : status,
+      expiring,
       statuses: LICENSE_STATUSES.map((value) => ({
         value,
         label: LICENSE_STATUS_VIEW[value].label,
-        selected: value === status,
+        selected: value === status && !expiring,
       })),
       rows: page.rows.map((row) => ({
         ...licenseView(row, now),
         organizationName: names.get(row.organizationId) ?? '',
       })),
-      ...pageLinks('/admin/licenses', { status }, page),
+      ...pageLinks('/admin/licenses', expiring ? { expiring: String(expiring) } : { status }, page),
     };
   }
 

@@ -2,6 +2,7 @@ import { defineModule } from '../../platform/module-host/define-module';
 import './licenses.events';
 import { LicensesLapseJob } from './licenses-lapse.job';
 import { LicensesModule } from './licenses.module';
+import { SubscriptionsWidget } from './subscriptions.widget';
 
 export const licensesModule = defineModule({
   id: 'licenses',
@@ -30,4 +31,13 @@ export const licensesModule = defineModule({
       'A license changed status (grace, expired, suspended, reactivated, cancelled, extended back to active).',
   },
   jobs: [LicensesLapseJob],
+  dashboardWidgets: [
+    {
+      id: 'subscriptions',
+      title: 'Subscriptions',
+      partial: 'licenses/subscriptions-widget',
+      roles: ['admin', 'member'],
+      data: SubscriptionsWidget,
+    },
+  ],
 });

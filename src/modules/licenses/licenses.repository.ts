@@ -39,6 +39,8 @@ export interface LicenseEventRow {
 export interface LicenseListFilter {
   organizationId?: string;
   status?: LicenseStatus;
+  /** The term ends in [from, before) (ms): with a status, a range of the (status, expires_at) index. */
+  expires?: { from: number; before: number };
 }
 
 const LICENSE = `select l.id, l.organization_id as organizationId, l.product_id as productId, l.plan_id as planId,
@@ -49,6 +51,13 @@ const LICENSE = `select l.id, l.organization_id as organizationId, l.product_id 
 type StoredLicense = Omit<LicenseRow, 'autoRenew'> & { autoRenew: number };
 const license = (row: StoredLicense | undefined): LicenseRow | undefined =>
   row && { ...row, autoRenew: row.autoRenew === 1 };
+
+/** Seats sold and used over the licenses in use (also run by bench/floor.ts). */
+export const SEAT_TOTALS_SQL = `select sum(seats) as sold, sum(seats_used) as used from licenses
+  where status in ('active', 'grace')`;
+/** Active licenses whose term ends in [?, ?) (also run by bench/floor.ts). */
+export const EXPIRING_COUNT_SQL = `select count(*) as n from licenses
+  where status = 'active' and expires_at >= ? and expires_at < ?`;
 
 /** The list's SQL: by expiry (soonest first), then id; keyset. */
 export function licenseListQuery(filter: LicenseListFilter, request: PageRequest) {
@@ -61,6 +70,10 @@ export function licenseListQuery(filter: LicenseListFilter, request: PageRequest
   if (filter.status) {
     where.push('l.status = ?');
     params.push(filter.status);
+  }
+  if (filter.expires) {
+    where.push('l.expires_at >= ? and l.expires_at < ?');
+    params.push(filter.expires.from, filter.expires.before);
   }
   const keyset = keysetClause(request, 'l.expires_at', 'l.id');
   if (keyset.where) {
@@ -119,6 +132,22 @@ export class LicensesRepository {
   async list(filter: LicenseListFilter, request: PageRequest): Promise<LicenseRow[]> {
     const { sql, params } = licenseListQuery(filter, request);
     return (await this.sql.all<StoredLicense>(sql, params)).map((row) => license(row)!);
+  }
+
+  /**
+   * Seats sold and taken over the licenses in use (active or in grace): a sum
+   * over the licenses the status index finds, fine at tens of thousands of
+   * licenses; never a count of devices (seats_used is kept with each seat).
+   */
+  async seatTotals(): Promise<{ sold: number; used: number }> {
+    const row = await this.sql.get<{ sold: number | null; used: number | null }>(SEAT_TOTALS_SQL);
+    return { sold: row?.sold ?? 0, used: row?.used ?? 0 };
+  }
+
+  /** Active licenses whose term ends in [from, to): a range of the (status, expires_at) index. */
+  async countExpiring(from: number, to: number): Promise<number> {
+    const row = await this.sql.get<{ n: number }>(EXPIRING_COUNT_SQL, [from, to]);
+    return row?.n ?? 0;
   }
 
   async sealedKey(id: string): Promise<string | undefined> {

@@ -92,6 +92,17 @@ export class LicensesService {
     return this.withNames(rows.slice(0, 500));
   }
 
+  /** Seats sold and used over every license in use, install-wide (operators' dashboard). */
+  seatTotals(): Promise<{ sold: number; used: number }> {
+    return this.licenses.seatTotals();
+  }
+
+  /** How many active licenses expire within `days` days from now (operators' dashboard). */
+  countExpiringWithin(days: number): Promise<number> {
+    const now = +this.clock.now();
+    return this.licenses.countExpiring(now, now + days * 86_400_000);
+  }
+
   /** One license of the organization; another organization's is not found. Operators pass null. */
   async get(organizationId: string | null, id: string): Promise<LicenseListItem> {
     const row = await this.licenses.byId(id);

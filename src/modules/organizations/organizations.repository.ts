@@ -12,6 +12,9 @@ export interface OrganizationRow {
   suspendedAt: number | null;
 }
 
+/** How many organizations there are (also run by bench/floor.ts). */
+export const ORGANIZATION_COUNT_SQL = 'select count(*) as n from organizations';
+
 /** The names of `count` organizations by id (also run by bench/floor.ts). */
 export const organizationNamesSql = (count: number) =>
   `select id, name from organizations where id in (${placeholders(count)})`;
@@ -51,6 +54,11 @@ export class OrganizationsRepository {
   list(request: PageRequest, search?: string): Promise<OrganizationRow[]> {
     const { sql, params } = organizationListQuery(request, search);
     return this.sql.all<OrganizationRow>(sql, params);
+  }
+
+  /** How many organizations the install has (a few thousand at most: one pass over the table). */
+  async count(): Promise<number> {
+    return (await this.sql.get<{ n: number }>(ORGANIZATION_COUNT_SQL))?.n ?? 0;
   }
 
   async namesOf(ids: readonly string[]): Promise<Map<string, string>> {

@@ -95,6 +95,11 @@ export class OrganizationsService implements OrganizationNames, OrganizationTime
     return this.orgs.namesOf(ids);
   }
 
+  /** How many organizations the install has (operators' dashboard). */
+  count(): Promise<number> {
+    return this.orgs.count();
+  }
+
   nameOf(id: string): Promise<string | null> {
     return this.orgs.nameOf(id);
   }

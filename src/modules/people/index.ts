@@ -9,7 +9,8 @@ export const peopleModule = defineModule({
   id: 'people',
   module: PeopleModule,
   // people_search: the FTS5 word index of names and addresses (docs/adr/0005-people-search.md).
-  tables: ['people', 'people_search', 'invitations'],
+  // people_summary: people per status and two-factor, kept by triggers (the operators' dashboard).
+  tables: ['people', 'people_search', 'invitations', 'people_summary'],
   nav: [{ label: 'People', href: '/org/users', icon: 'users', roles: ['admin'] }],
   audit: {
     'user.created': 'Account created',

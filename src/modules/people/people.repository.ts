@@ -99,6 +99,9 @@ export function peopleListSql(
   };
 }
 
+/** Active people with and without two-factor, from the trigger-kept summary (also run by bench/floor.ts). */
+export const TWO_FACTOR_SUMMARY_SQL = `select two_factor as twoFactor, n from people_summary where status = 'active'`;
+
 /** People per organization for `count` organization ids (also run by bench/floor.ts). */
 export const peopleCountSql = (count: number) =>
   `select organization_id as organizationId, count(*) as n from people
@@ -285,6 +288,40 @@ export class PeopleRepository {
     if (ids.length === 0) return new Map();
     const rows = await this.sql.all<{ organizationId: string; n: number }>(peopleCountSql(ids.length), ids);
     return new Map(rows.map((row) => [row.organizationId, row.n]));
+  }
+
+  /** One keyset page of everyone locked out now, the soonest lockout end first (the partial locked_until index). */
+  lockedPage(now: number, request: PageRequest): Promise<PersonSearchRow[]> {
+    const keyset = keysetClause(request, 'p.locked_until', 'p.id');
+    return this.sql.all<PersonSearchRow>(
+      `select ${SEARCH_COLUMNS}, p.locked_until as sortKey from people p
+        where p.locked_until > ? and p.status = 'active'${keyset.where ? ` and ${keyset.where}` : ''}
+        order by ${keyset.orderBy} limit ?`,
+      [now, ...keyset.params, request.limit + 1],
+    );
+  }
+
+  /** How many people are locked out now, and the first `limit`, soonest lockout end first (the partial locked_until index). */
+  lockedNow(
+    now: number,
+    limit: number,
+  ): Promise<{ count: number; first: { id: string; name: string; email: string; lockedUntil: number }[] }> {
+    return this.sql
+      .all<{ id: string; name: string; email: string; lockedUntil: number; n: number }>(
+        `select id, name, email, locked_until as lockedUntil, count(*) over () as n from people
+          where locked_until > ? and status = 'active' order by locked_until, id limit ?`,
+        [now, limit],
+      )
+      .then((rows) => ({ count: rows[0]?.n ?? 0, first: rows.map(({ n: _n, ...row }) => row) }));
+  }
+
+  /** Active people, and those with two-factor on, install-wide: two rows of the trigger-kept summary. */
+  async twoFactorCoverage(): Promise<{ active: number; withTwoFactor: number }> {
+    const rows = await this.sql.all<{ twoFactor: number; n: number }>(TWO_FACTOR_SUMMARY_SQL);
+    return {
+      active: rows.reduce((sum, row) => sum + row.n, 0),
+      withTwoFactor: rows.find((row) => row.twoFactor === 1)?.n ?? 0,
+    };
   }
 
   async countActiveWithoutTwoFactor(organizationId: string): Promise<number> {

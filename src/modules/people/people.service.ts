@@ -149,6 +149,12 @@ export class PeopleService implements MailRecipients, MemberCounts {
     return toPage(await this.people.search(search, request), request, (row) => [row.sortKey]);
   }
 
+  /** One page of everyone locked out now (every organization, and staff), the soonest lockout end first. */
+  async lockedPage(request: PageRequest): Promise<Page<PersonSearchRow>> {
+    const rows = await this.people.lockedPage(+this.clock.now(), request);
+    return toPage(rows, request, (row) => [row.lockedUntil!, row.id]);
+  }
+
   /** People of one organization by id: name and address (the owner column of the device list). */
   async namesIn(orgId: string, ids: readonly string[]): Promise<Map<string, { name: string; email: string }>> {
     const rows = await this.people.namesIn(orgId, [...new Set(ids)]);
@@ -261,6 +267,16 @@ export class PeopleService implements MailRecipients, MemberCounts {
   /** As setStaffStatus, for the role: false when demoting the last active operator. */
   async setStaffRole(id: string, role: 'operator' | 'helpdesk'): Promise<boolean> {
     return (await this.people.setStaffRole(id, role, +this.clock.now())) === 1;
+  }
+
+  /** Everyone locked out now (a count, and the first `limit`, soonest lockout end first): the helpdesk's dashboard. */
+  lockedNow(limit: number) {
+    return this.people.lockedNow(+this.clock.now(), limit);
+  }
+
+  /** Active people and how many of them have two-factor on, install-wide (operators' dashboard). */
+  twoFactorCoverage(): Promise<{ active: number; withTwoFactor: number }> {
+    return this.people.twoFactorCoverage();
   }
 
   countActiveWithoutTwoFactor(organizationId: string): Promise<number> {

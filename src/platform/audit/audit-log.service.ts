@@ -55,6 +55,16 @@ export class AuditLogService {
     return this.repo.forTarget(targetId, options);
   }
 
+  /** How many `action` entries were recorded since `since` (lockouts today, on the operators' dashboard). */
+  countSince(action: string, since: Date): Promise<number> {
+    return this.repo.countSince(action, +since);
+  }
+
+  /** The newest `limit` entries of any of `actions`, newest first (the helpdesk's recent actions). */
+  latestOf(actions: readonly string[], limit: number): Promise<AuditListRow[]> {
+    return this.repo.latestOf(actions, limit);
+  }
+
   knownActions(organizationId?: string): Promise<string[]> {
     return this.repo.knownActions(organizationId);
   }

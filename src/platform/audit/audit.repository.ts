@@ -60,6 +60,10 @@ const ACTIVITY_COLUMNS = `a.id, a.at, a.actor_type as actorType, a.actor_id as a
 
 const EXPORT_BATCH = 1000;
 
+/** The first entry at or after a time, and an action's entries from an id on (also run by bench/floor.ts). */
+export const FIRST_ID_SINCE_SQL = 'select id from audit_entries where at >= ? order by at, id limit 1';
+export const ACTION_COUNT_FROM_ID_SQL = 'select count(*) as n from audit_entries where action = ? and id >= ?';
+
 /**
  * Read models of the audit log, fast at millions of entries: every page is a
  * keyset scan by id over an index that matches its filters; no OFFSET, no COUNT.
@@ -119,6 +123,27 @@ export class AuditRepository {
     return this.sql.all<AuditExportRow>(
       `select ${EXPORT_COLUMNS} from audit_entries a where ${where.join(' and ')} order by a.id desc limit ?`,
       [...params, options.limit],
+    );
+  }
+
+  /**
+   * How many `action` entries since `since` (ms): the first id at or after
+   * `since` from the (at) index, then a range of the (action, id) index.
+   */
+  async countSince(action: string, since: number): Promise<number> {
+    const first = await this.sql.get<{ id: number }>(FIRST_ID_SINCE_SQL, [since]);
+    if (!first) return 0;
+    const row = await this.sql.get<{ n: number }>(ACTION_COUNT_FROM_ID_SQL, [action, first.id]);
+    return row?.n ?? 0;
+  }
+
+  /** The newest `limit` entries of any of `actions`: `limit` from each action's (action, id) index, merged. */
+  latestOf(actions: readonly string[], limit: number): Promise<AuditListRow[]> {
+    if (actions.length === 0) return Promise.resolve([]);
+    const one = `select * from (select ${LIST_COLUMNS} from audit_entries a where a.action = ? order by a.id desc limit ?)`;
+    return this.sql.all<AuditListRow>(
+      `select * from (${actions.map(() => one).join(' union all ')}) order by id desc limit ?`,
+      [...actions.flatMap((action) => [action, limit]), limit],
     );
   }
 

@@ -13,6 +13,13 @@ export interface JobRunRow {
   error: string | null;
 }
 
+/** The last run's outcome of `count` jobs by name (also run by bench/floor.ts). */
+export const lastOutcomesSql = (count: number) =>
+  Array.from(
+    { length: count },
+    () => 'select * from (select name, outcome from job_runs where name = ? order by id desc limit 1)',
+  ).join(' union all ');
+
 /** Job leases and run history. */
 @Injectable()
 export class JobsRepository {
@@ -70,6 +77,12 @@ export class JobsRepository {
   }
 
   /** The newest `perJob` runs of every job, newest first within each job, in one query. */
+  /** The outcome of each named job's last run (jobs that never ran are left out): one index step per job. */
+  lastOutcomes(names: readonly string[]): Promise<{ name: string; outcome: JobRunRow['outcome'] }[]> {
+    if (names.length === 0) return Promise.resolve([]);
+    return this.sql.all(lastOutcomesSql(names.length), names);
+  }
+
   recentRuns(perJob: number): Promise<JobRunRow[]> {
     return this.sql.all<JobRunRow>(
       `select id, name, trigger, startedAt, finishedAt, outcome, counts, error from (

@@ -47,6 +47,12 @@ export class JobsService {
     });
   }
 
+  /** How many registered jobs failed their last run (operators' dashboard). */
+  async failingCount(): Promise<number> {
+    const last = await this.jobs.lastOutcomes(this.registry.list().map(({ spec }) => spec.name));
+    return last.filter((run) => run.outcome === 'failed').length;
+  }
+
   /**
    * Runs a job now, for an operator (Run now) or the CLI (jobs:run); tests
    * pass 'schedule' to stand in for the clock. Who asked is audited first: the

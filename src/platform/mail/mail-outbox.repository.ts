@@ -47,6 +47,9 @@ const ROW = `id, template, recipient as "to", subject, status, attempts, last_er
   next_attempt_at as nextAttemptAt, sent_at as sentAt, created_at as createdAt`;
 
 /** Queries of the outbox; plain rows, never entities. Runs in whatever transaction the caller has open. */
+/** Messages with one status (also run by bench/floor.ts). */
+export const MAIL_STATUS_COUNT_SQL = 'select count(*) as n from mail_messages where status = ?';
+
 @Injectable()
 export class MailOutboxRepository {
   constructor(private readonly sql: Sql) {}
@@ -129,6 +132,12 @@ export class MailOutboxRepository {
   async findRow(id: number): Promise<MailMessageRow | null> {
     const [row] = await this.sql.all<MailMessageRow>(`select ${ROW} from mail_messages where id = ?`, [id]);
     return row ?? null;
+  }
+
+  /** How many messages have one status: a range of the (status, id) index. */
+  async countWithStatus(status: MailStatus): Promise<number> {
+    const row = await this.sql.get<{ n: number }>(MAIL_STATUS_COUNT_SQL, [status]);
+    return row?.n ?? 0;
   }
 
   /** One keyset page by id, newest first (limit + 1 rows in the direction of travel); cursors are `[id]`. */

@@ -156,6 +156,11 @@ export class MailService {
     return toPage(await this.outbox.list(clean, status), clean, (row) => [row.id]);
   }
 
+  /** How many messages have one status (operators' dashboard: the failed ones). */
+  countWithStatus(status: MailStatus): Promise<number> {
+    return this.outbox.countWithStatus(status);
+  }
+
   /** Puts a failed message back in the queue (audited); false when it is not failed. */
   async resend(id: number): Promise<{ message: MailMessageRow; resent: boolean }> {
     return this.em.transactional(async () => {

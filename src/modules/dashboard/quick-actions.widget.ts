@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../../common/http/principal';
+import type { WidgetData } from '../../platform/module-host/define-module';
+import { MODULE_CATALOG } from '../../platform/module-host/module-catalog';
+
+interface QuickAction {
+  label: string;
+  href: string;
+  icon: string;
+  roles: Principal['role'][];
+  /** The navigation entry of the module that serves `href`: without it the action is not shown. */
+  section: string;
+}
+
+const ACTIONS: QuickAction[] = [
+  { label: 'Add device', href: '/devices/new', icon: 'plus', roles: ['admin', 'member'], section: '/devices' },
+  { label: 'Download', href: '/downloads', icon: 'download', roles: ['admin', 'member'], section: '/downloads' },
+  { label: 'Renew', href: '/licenses', icon: 'refresh', roles: ['admin'], section: '/licenses' },
+  { label: 'Get help', href: '/support', icon: 'help', roles: ['admin', 'member'], section: '/support' },
+];
+
+/**
+ * The dashboard's "Quick actions" card: the few things an organization's
+ * people come to do. An action shows once a module serves its page for the
+ * person's role (its navigation entry), so Download and Get help appear when
+ * the downloads and support modules are registered, never as a dead link.
+ */
+@Injectable()
+export class QuickActionsWidget implements WidgetData {
+  load(user: Principal) {
+    const served = new Set(MODULE_CATALOG.nav.filter((item) => item.roles.includes(user.role)).map((i) => i.href));
+    const actions = ACTIONS.filter((action) => action.roles.includes(user.role) && served.has(action.section)).map(
+      ({ label, href, icon }) => ({ label, href, icon }),
+    );
+    return Promise.resolve(actions.length ? { actions } : null);
+  }
+}
