@@ -123,7 +123,7 @@ function stateOf(n: number, now: number) {
  * device_summary triggers count as rows go in), each license's seats_used set
  * to its devices.
  */
-async function seed(dataDir: string, devices: number) {
+export async function seed(dataDir: string, devices: number) {
   const config = loadAppConfig({ DATA_DIR: dataDir, APP_SECRET: SECRET, LOG_LEVEL: 'silent', JOBS: 'off' });
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, { http: false }), {
     logger: false,
