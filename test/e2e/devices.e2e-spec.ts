@@ -259,5 +259,6 @@ describe('devices (/devices)', () => {
     }
     expect(plans[1]).toContain('devices_org_name (organization_id=? AND name_key>?)');
     expect(plans[2]).toContain('devices_org_name (organization_id=? AND name_key<?)');
+    expect(plans[3]).toContain('(organization_id=? AND protection=? AND platform=? AND name_key>?)');
   });
 });
