@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createLicense, createOrganization, createPerson, createProduct } from '../seeds/factories';
 import { AppModule } from '../src/app.module';
 import { loadAppConfig } from '../src/config/app.config';
+import { applyPragmas } from '../src/platform/database/orm.config';
 import { CLIENT_CORE, NODE_FLAGS, pinClientAndBuild, SECRET, SERVER_CORE, start, type Server } from './hot-path.bench';
 
 // The device agent API under 20 concurrent agents: each activates new
@@ -158,6 +159,36 @@ const activation = (productKey: string, n: number) => ({
   fingerprint: `bench-fingerprint-${n}-${Math.random().toString(36).slice(2)}`,
 });
 
+/**
+ * What one write transaction costs on this disk with the app's pragmas (WAL,
+ * synchronous = FULL: the commit waits for fsync), in a scratch file beside
+ * the data: SQLite has one writer, so 1 ÷ this is the most commits a second
+ * any write path can reach, activations included.
+ */
+function commitCost(dataDir: string): { wallMs: number; cpuUs: number } {
+  const db = new Database(join(dataDir, 'commit-cost.db'));
+  try {
+    applyPragmas(db);
+    db.exec('create table t (id integer primary key, v text not null)');
+    const insert = db.prepare('insert into t (v) values (?)');
+    const rounds = 300;
+    const cpu = process.cpuUsage();
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < rounds; i++) {
+      db.exec('begin immediate');
+      insert.run('x'.repeat(300));
+      db.exec('commit');
+    }
+    const used = process.cpuUsage(cpu);
+    return {
+      wallMs: Number(process.hrtime.bigint() - started) / 1e6 / rounds,
+      cpuUs: (used.user + used.system) / rounds,
+    };
+  } finally {
+    db.close();
+  }
+}
+
 /** Seats against devices for every license, read from the database file. */
 function verify(databasePath: string, raceLicenseId: string) {
   const db = new Database(databasePath, { readonly: true });
@@ -207,6 +238,11 @@ export async function run(): Promise<void> {
   let failed = false;
   try {
     const seeded = await seed(dataDir);
+    const commit = commitCost(dataDir);
+    console.log(
+      `  one write transaction on this disk (WAL, synchronous=FULL): ${commit.wallMs.toFixed(2)} ms wall, ` +
+        `${commit.cpuUs.toFixed(0)} µs CPU: at most ${(1000 / commit.wallMs).toFixed(0)} commits/s for SQLite's one writer`,
+    );
     // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of SeatDesk there.
     const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
     server = await start(
