@@ -475,6 +475,10 @@ export async function run(): Promise<void> {
       );
       // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of SeatDesk per scale there.
       const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+      // BENCH_FLOOR_CPU_PROF=<dir>: the same for the floor.
+      const floorProfile = process.env.BENCH_FLOOR_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_FLOOR_CPU_PROF}`]
+        : [];
       const app = await start(
         'SeatDesk',
         [...NODE_FLAGS, ...profile, 'dist/src/main.js'],
@@ -484,7 +488,7 @@ export async function run(): Promise<void> {
       servers.push(app);
       const floor = await start(
         'floor',
-        ['-r', 'ts-node/register/transpile-only', 'bench/floor.ts'],
+        [...floorProfile, '-r', 'ts-node/register/transpile-only', 'bench/floor.ts'],
         {
           DATABASE_PATH: seeded.databasePath,
           APP_SECRET: SECRET,
