@@ -9,14 +9,28 @@ import { navFor, ROLE_LABELS, type NavItem } from '../src/common/view/navigation
 import { createViewEngine } from '../src/common/view/view-engine';
 import { VIEWS_DIR } from '../src/config/paths';
 import { EXPIRY_ALERT_DAYS, installOverviewView, startOfDay } from '../src/modules/dashboard/install-overview.widget';
-import { INSTALL_SUMMARY_SQL } from '../src/modules/devices/devices.repository';
-import { foundPersonView } from '../src/modules/helpdesk/helpdesk.view';
-import { EXPIRING_COUNT_SQL, SEAT_TOTALS_SQL } from '../src/modules/licenses/licenses.repository';
 import {
   ORGANIZATION_COUNT_SQL,
   organizationListQuery,
   organizationNamesSql,
 } from '../src/modules/organizations/organizations.repository';
+import { isPlatform, PLATFORM_LABELS, PLATFORMS, type Platform } from '../src/modules/catalog/platforms';
+import { deviceView, PROTECTION_VIEW, protectionChoices } from '../src/modules/devices/device.view';
+import {
+  deviceListQuery,
+  INSTALL_SUMMARY_SQL,
+  nameKey,
+  type DeviceRow,
+} from '../src/modules/devices/devices.repository';
+import { PROTECTIONS, type Protection } from '../src/modules/devices/protection';
+import { foundPersonView } from '../src/modules/helpdesk/helpdesk.view';
+import {
+  EXPIRING_COUNT_SQL,
+  licenseListQuery,
+  SEAT_TOTALS_SQL,
+  type LicenseRow,
+} from '../src/modules/licenses/licenses.repository';
+import type { LicenseListItem } from '../src/modules/licenses/licenses.service';
 import { parsePeopleList, peopleListView } from '../src/modules/people/people-list';
 import {
   peopleCountSql,
@@ -33,7 +47,8 @@ import { lastOutcomesSql } from '../src/platform/jobs/jobs.repository';
 import { MAIL_STATUS_COUNT_SQL } from '../src/platform/mail/mail-outbox.repository';
 
 // The floor: what /admin/organizations, /dashboard, an organization's people
-// list (/org/users) and the helpdesk search (/admin/users?q=) cost with nothing but
+// list (/org/users), the helpdesk search (/admin/users?q=) and the device list
+// (/devices) cost with nothing but
 // node:http, better-sqlite3 prepared statements and Handlebars templates
 // compiled once. Same session cookie (HS256 JWT naming a session row), same
 // SQL, same templates, helpers and partials, same headers and bytes; only the
@@ -250,12 +265,14 @@ const pages = {
   dashboard: compile('dashboard/index'),
   people: compile('people/index'),
   helpdesk: compile('helpdesk/index'),
+  devices: compile('devices/index'),
 };
 const ROUTES: Record<string, keyof typeof pages> = {
   '/admin/organizations': 'organizations',
   '/dashboard': 'dashboard',
   '/org/users': 'people',
   '/admin/users': 'helpdesk',
+  '/devices': 'devices',
 };
 const RUNTIME = { allowProtoMethodsByDefault: true, allowProtoPropertiesByDefault: true };
 
@@ -316,6 +333,9 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   if (page === 'organizations' && row.role !== 'operator') return send(res, 403, 'Forbidden');
   if (page === 'people' && (row.role !== 'admin' || !row.organizationId)) return send(res, 403, 'Forbidden');
   if (page === 'helpdesk' && row.role !== 'helpdesk' && row.role !== 'operator') return send(res, 403, 'Forbidden');
+  if (page === 'devices' && ((row.role !== 'admin' && row.role !== 'member') || !row.organizationId)) {
+    return send(res, 403, 'Forbidden');
+  }
 
   const csrf = csrfToken(cookies);
   const locals: Record<string, unknown> = {
@@ -351,6 +371,12 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     Object.assign(locals, peoplePage(row.organizationId!, Object.fromEntries(url.searchParams), now));
   } else if (page === 'helpdesk') {
     Object.assign(locals, helpdeskPage(Object.fromEntries(url.searchParams), now));
+  } else if (page === 'devices') {
+    const scope = {
+      organizationId: row.organizationId!,
+      ...(row.role === 'member' ? { ownerId: row.personId } : {}),
+    };
+    Object.assign(locals, devicesPage(scope, row.role === 'admin', Object.fromEntries(url.searchParams)));
   } else {
     Object.assign(locals, {
       title: 'Dashboard',
@@ -421,6 +447,129 @@ function helpdeskPage(query: Record<string, string>, now: number) {
       foundPersonView({ ...r, organizationName: r.organizationId ? (names.get(r.organizationId) ?? null) : null }, now),
     ),
     ...pageLinks('/admin/users', { q }, found),
+  };
+}
+
+// The catalog's products and plans of a page of licenses (LicensesService.withNames).
+interface ProductRow {
+  id: string;
+  sku: string;
+  name: string;
+  platforms: string;
+  agentVersion: string;
+}
+function licensesOf(organizationId: string): LicenseListItem[] {
+  const rows = all<Omit<LicenseRow, 'autoRenew'> & { autoRenew: number }>(
+    licenseListQuery({ organizationId }, { after: null, before: null, limit: 500 }),
+  ).slice(0, 500);
+  if (rows.length === 0) return [];
+  const productIds = [...new Set(rows.map((r) => r.productId))];
+  const planIds = [...new Set(rows.map((r) => r.planId))];
+  const products = new Map(
+    all<ProductRow>({
+      sql: `select id, sku, name, platforms, agent_version as agentVersion, created_at as createdAt,
+  updated_at as updatedAt from products where id in (${productIds.map(() => '?').join(', ')})`,
+      params: productIds,
+    }).map((p) => [p.id, p]),
+  );
+  const plans = new Map(
+    all<{ id: string; edition: string; termMonths: number }>({
+      sql: `select id, product_id as productId, edition, seats, term_months as termMonths,
+  price_per_seat_minor as pricePerSeatMinor, currency from plans where id in (${planIds.map(() => '?').join(', ')})`,
+      params: planIds,
+    }).map((p) => [p.id, p]),
+  );
+  return rows.map((r) => {
+    const product = products.get(r.productId)!;
+    const plan = plans.get(r.planId)!;
+    return {
+      ...r,
+      autoRenew: r.autoRenew === 1,
+      product: { ...product, platforms: product.platforms.split(',') as Platform[] },
+      plan: { id: plan.id, edition: plan.edition, termMonths: plan.termMonths },
+    } as LicenseListItem;
+  });
+}
+
+// As the devices controller and service build /devices: the list (the
+// repository's deviceListQuery), the summary the triggers keep, the
+// organization's licenses and the owners' names.
+function devicesPage(
+  scope: { organizationId: string; ownerId?: string },
+  isAdmin: boolean,
+  query: Record<string, string>,
+) {
+  const q = typeof query.q === 'string' ? query.q.trim().slice(0, 120) : '';
+  const protection = (PROTECTIONS as readonly string[]).includes(query.protection)
+    ? (query.protection as Protection)
+    : undefined;
+  const platform = isPlatform(query.platform) ? query.platform : undefined;
+  const license =
+    typeof query.license === 'string' && /^[0-9a-f-]{36}$/.test(query.license) ? query.license : undefined;
+  const request = pageRequest(query, 2);
+  const rows = all<DeviceRow>(
+    deviceListQuery(
+      { protection, platform, licenseId: license, namePrefix: q ? nameKey(q) : undefined, ...scope },
+      request,
+    ),
+  );
+  const found = toPage(rows, request, (r) => [nameKey(r.name), r.id]);
+  const summary: Record<Protection, number> = { protected: 0, at_risk: 0, unprotected: 0 };
+  const counted = scope.ownerId
+    ? all<{ protection: Protection; n: number }>({
+        sql: 'select protection, count(*) as n from devices where owner_id = ? group by protection',
+        params: [scope.ownerId],
+      })
+    : all<{ protection: Protection; n: number }>({
+        sql: 'select protection, n from device_summary where organization_id = ?',
+        params: [scope.organizationId],
+      });
+  for (const r of counted) summary[r.protection] = r.n;
+  const licenseList = licensesOf(scope.organizationId);
+  const ownerIds = [...new Set(found.rows.map((r) => r.ownerId).filter((id): id is string => id !== null))];
+  const owners = new Map(
+    ownerIds.length
+      ? all<{ id: string; name: string; email: string }>({
+          sql: `select id, name, email from people where organization_id = ? and id in (${ownerIds.map(() => '?').join(', ')})`,
+          params: [scope.organizationId, ...ownerIds],
+        }).map((r) => [r.id, { name: r.name, email: r.email }])
+      : [],
+  );
+  const names = { licenses: new Map(licenseList.map((l) => [l.id, l])), owners };
+  const params = { q: q || undefined, protection, platform, license };
+  const chips = [
+    ...(q ? [{ label: `Name starts with “${q}”`, key: 'q' }] : []),
+    ...(protection ? [{ label: PROTECTION_VIEW[protection].label, key: 'protection' }] : []),
+    ...(platform ? [{ label: PLATFORM_LABELS[platform], key: 'platform' }] : []),
+    ...(license ? [{ label: `License …${names.licenses.get(license)?.keyHint ?? '?'}`, key: 'license' }] : []),
+  ].map((chip) => {
+    const rest = new URLSearchParams();
+    for (const [key, value] of Object.entries(params)) if (value && key !== chip.key) rest.set(key, value);
+    return { label: chip.label, href: `/devices${rest.size ? `?${rest.toString()}` : ''}` };
+  });
+  return {
+    title: 'Devices',
+    breadcrumbs: [{ label: 'Devices' }],
+    isAdmin,
+    q,
+    filtered: chips.length > 0,
+    chips,
+    summary: PROTECTIONS.map((p) => ({
+      value: p,
+      label: PROTECTION_VIEW[p].label,
+      color: PROTECTION_VIEW[p].color,
+      count: summary[p],
+      href: `/devices?protection=${p}`,
+    })),
+    protectionChoices: protectionChoices(protection),
+    platformChoices: PLATFORMS.map((p) => ({ value: p, label: PLATFORM_LABELS[p], selected: p === platform })),
+    licenseChoices: licenseList.map((l) => ({
+      value: l.id,
+      label: `${l.product.name} …${l.keyHint}`,
+      selected: l.id === license,
+    })),
+    rows: found.rows.map((r) => deviceView(r, names, Date.now())),
+    ...pageLinks('/devices', params, found),
   };
 }
 

@@ -2,8 +2,10 @@ import { EntityManager } from '@mikro-orm/better-sqlite';
 import request from 'supertest';
 import { createLicense, createOrganization, createProduct } from '../../seeds/factories';
 import { AfterCommit } from '../../src/platform/database/after-commit';
+import { Sql } from '../../src/platform/database/sql';
 import { withContext } from '../../src/platform/database/request-context';
 import { LicensesService } from '../../src/modules/licenses/licenses.service';
+import { deviceListQuery } from '../../src/modules/devices/devices.repository';
 import { DevicesService } from '../../src/modules/devices/devices.service';
 import { CatalogService } from '../../src/modules/catalog/catalog.service';
 import { attrOf, attrsOf, fieldError, flashMessages, textOf, textsOf } from '../utils/html';
@@ -261,5 +263,35 @@ describe('devices (/devices)', () => {
     expect(await seatsUsed(license.id)).toBe(1);
     const member = await signedIn(t, 'member', { organization: org });
     expect((await member.client.get('/devices/seats')).status).toBe(403);
+  });
+
+  it('lists through its indexes: a later page seeks to its cursor, never reading the pages before it', async () => {
+    const org = await createOrganization(t.app);
+    const cursor = ['pc-0500', '00000000-0000-4000-8000-000000000000'];
+    const plans: string[] = [];
+    for (const [filter, request] of [
+      [{}, { after: null, before: null, limit: 25 }],
+      [{}, { after: cursor, before: null, limit: 25 }],
+      [{}, { after: null, before: cursor, limit: 25 }],
+      [
+        { protection: 'at_risk', platform: 'windows' },
+        { after: cursor, before: null, limit: 25 },
+      ],
+      [{ ownerId: org.id }, { after: cursor, before: null, limit: 25 }],
+    ] as const) {
+      const { sql: text, params } = deviceListQuery({ organizationId: org.id, ...filter }, request);
+      // Bound parameters, as the repository runs it (values written into the text plan differently).
+      const plan = await withContext(t.app, () =>
+        t.app.get(Sql).all<{ detail: string }>(`explain query plan ${text}`, params),
+      );
+      plans.push(plan.map((row) => row.detail).join(' | '));
+    }
+    for (const plan of plans) {
+      expect(plan).not.toMatch(/SCAN (devices|d)\b/);
+      expect(plan).not.toMatch(/TEMP B-TREE/);
+    }
+    expect(plans[1]).toContain('devices_org_name (organization_id=? AND name_key>?)');
+    expect(plans[2]).toContain('devices_org_name (organization_id=? AND name_key<?)');
+    expect(plans[3]).toContain('(organization_id=? AND protection=? AND platform=? AND name_key>?)');
   });
 });

@@ -1,6 +1,7 @@
 import { Migration20261205000300_devices } from './Migration20261205000300_devices';
 import { Migration20261205000400_downloads } from './Migration20261205000400_downloads';
 import { Migration20261205000700_people_summary } from './Migration20261205000700_people_summary';
+import { Migration20261205000500_devices_filter_index } from './Migration20261205000500_devices_filter_index';
 import { Migration20261205000200_licenses } from './Migration20261205000200_licenses';
 import { Migration20261205000100_catalog } from './Migration20261205000100_catalog';
 import { Migration20261126000000_initial } from './Migration20261126000000_initial';
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261205000300_devices', class: Migration20261205000300_devices },
   { name: 'Migration20261205000400_downloads', class: Migration20261205000400_downloads },
   { name: 'Migration20261205000700_people_summary', class: Migration20261205000700_people_summary },
+  { name: 'Migration20261205000500_devices_filter_index', class: Migration20261205000500_devices_filter_index },
 ];
