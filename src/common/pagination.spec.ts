@@ -60,10 +60,11 @@ describe('keyset pagination', () => {
   it('walks a descending order forwards with < and back with >', () => {
     const cursor: [string, string] = ['m', 'id-5'];
     const down = keysetClause({ after: cursor, before: null, limit: 25 }, 'p.name', 'p.id', 'desc');
-    expect(down.where).toBe('(p.name < ? or (p.name = ? and p.id < ?))');
+    expect(down.where).toBe('p.name <= ? and (p.name < ? or (p.name = ? and p.id < ?))');
+    expect(down.params).toEqual(['m', 'm', 'm', 'id-5']);
     expect(down.orderBy).toBe('p.name desc, p.id desc');
     const back = keysetClause({ after: null, before: cursor, limit: 25 }, 'p.name', 'p.id', 'desc');
-    expect(back.where).toBe('(p.name > ? or (p.name = ? and p.id > ?))');
+    expect(back.where).toBe('p.name >= ? and (p.name > ? or (p.name = ? and p.id > ?))');
     expect(back.orderBy).toBe('p.name asc, p.id asc');
     expect(keysetClause({ after: null, before: null, limit: 25 }, 'p.name', 'p.id').orderBy).toBe(
       'p.name asc, p.id asc',

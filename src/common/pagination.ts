@@ -114,8 +114,11 @@ export function keysetClause(
   const op = descending ? '<' : '>';
   const order = descending ? 'desc' : 'asc';
   return {
-    where: cursor ? `(${column} ${op} ? or (${column} = ? and ${idColumn} ${op} ?))` : null,
-    params: cursor ? [cursor[0], cursor[0], cursor[1]] : [],
+    // The lone bound on the sort column (`column >= ?`) lets SQLite seek its
+    // index to the cursor: it cannot start an index walk at the "or", and
+    // without it a page far into a list reads every entry before it.
+    where: cursor ? `${column} ${op}= ? and (${column} ${op} ? or (${column} = ? and ${idColumn} ${op} ?))` : null,
+    params: cursor ? [cursor[0], cursor[0], cursor[0], cursor[1]] : [],
     orderBy: `${column} ${order}, ${idColumn} ${order}`,
   };
 }

@@ -67,12 +67,9 @@ export function deviceListQuery(filter: DeviceListFilter, request: PageRequest) 
     params.push(filter.namePrefix, `${filter.namePrefix}\u{10FFFF}`);
   }
   const keyset = keysetClause(request, 'd.name_key', 'd.id');
-  const cursor = request.after ?? request.before;
-  if (keyset.where && cursor) {
-    // SQLite cannot start an index walk at the keyset's "or"; the bound on the
-    // name alone lets it seek to the cursor instead of reading every row before it.
-    where.push(`d.name_key ${request.before ? '<=' : '>='} ?`, keyset.where);
-    params.push(cursor[0], ...keyset.params);
+  if (keyset.where) {
+    where.push(keyset.where);
+    params.push(...keyset.params);
   }
   return {
     sql: `${DEVICE} where ${where.join(' and ')} order by ${keyset.orderBy} limit ?`,
