@@ -1,3 +1,4 @@
+import { Migration20261205000800_device_summary_index } from './Migration20261205000800_device_summary_index';
 import { Migration20261205000300_devices } from './Migration20261205000300_devices';
 import { Migration20261205000400_downloads } from './Migration20261205000400_downloads';
 import { Migration20261205000700_people_summary } from './Migration20261205000700_people_summary';
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261205000400_downloads', class: Migration20261205000400_downloads },
   { name: 'Migration20261205000700_people_summary', class: Migration20261205000700_people_summary },
   { name: 'Migration20261205000500_devices_filter_index', class: Migration20261205000500_devices_filter_index },
+  { name: 'Migration20261205000800_device_summary_index', class: Migration20261205000800_device_summary_index },
 ];
