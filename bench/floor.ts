@@ -14,15 +14,15 @@ import {
   organizationListQuery,
   organizationNamesSql,
 } from '../src/modules/organizations/organizations.repository';
-import { isPlatform, PLATFORM_LABELS, PLATFORMS, type Platform } from '../src/modules/catalog/platforms';
-import { deviceView, PROTECTION_VIEW, protectionChoices } from '../src/modules/devices/device.view';
+import type { Platform } from '../src/modules/catalog/platforms';
+import { deviceListView, parseDeviceList } from '../src/modules/devices/device.view';
 import {
   deviceListQuery,
   INSTALL_SUMMARY_SQL,
   nameKey,
   type DeviceRow,
 } from '../src/modules/devices/devices.repository';
-import { PROTECTIONS, type Protection } from '../src/modules/devices/protection';
+import type { Protection } from '../src/modules/devices/protection';
 import { foundPersonView } from '../src/modules/helpdesk/helpdesk.view';
 import {
   EXPIRING_COUNT_SQL,
@@ -499,20 +499,9 @@ function devicesPage(
   isAdmin: boolean,
   query: Record<string, string>,
 ) {
-  const q = typeof query.q === 'string' ? query.q.trim().slice(0, 120) : '';
-  const protection = (PROTECTIONS as readonly string[]).includes(query.protection)
-    ? (query.protection as Protection)
-    : undefined;
-  const platform = isPlatform(query.platform) ? query.platform : undefined;
-  const license =
-    typeof query.license === 'string' && /^[0-9a-f-]{36}$/.test(query.license) ? query.license : undefined;
+  const list = parseDeviceList(query);
   const request = pageRequest(query, 2);
-  const rows = all<DeviceRow>(
-    deviceListQuery(
-      { protection, platform, licenseId: license, namePrefix: q ? nameKey(q) : undefined, ...scope },
-      request,
-    ),
-  );
+  const rows = all<DeviceRow>(deviceListQuery({ ...list.filter, ...scope }, request));
   const found = toPage(rows, request, (r) => [nameKey(r.name), r.id]);
   const summary: Record<Protection, number> = { protected: 0, at_risk: 0, unprotected: 0 };
   const counted = scope.ownerId
@@ -536,41 +525,7 @@ function devicesPage(
       : [],
   );
   const names = { licenses: new Map(licenseList.map((l) => [l.id, l])), owners };
-  const params = { q: q || undefined, protection, platform, license };
-  const chips = [
-    ...(q ? [{ label: `Name starts with “${q}”`, key: 'q' }] : []),
-    ...(protection ? [{ label: PROTECTION_VIEW[protection].label, key: 'protection' }] : []),
-    ...(platform ? [{ label: PLATFORM_LABELS[platform], key: 'platform' }] : []),
-    ...(license ? [{ label: `License …${names.licenses.get(license)?.keyHint ?? '?'}`, key: 'license' }] : []),
-  ].map((chip) => {
-    const rest = new URLSearchParams();
-    for (const [key, value] of Object.entries(params)) if (value && key !== chip.key) rest.set(key, value);
-    return { label: chip.label, href: `/devices${rest.size ? `?${rest.toString()}` : ''}` };
-  });
-  return {
-    title: 'Devices',
-    breadcrumbs: [{ label: 'Devices' }],
-    isAdmin,
-    q,
-    filtered: chips.length > 0,
-    chips,
-    summary: PROTECTIONS.map((p) => ({
-      value: p,
-      label: PROTECTION_VIEW[p].label,
-      color: PROTECTION_VIEW[p].color,
-      count: summary[p],
-      href: `/devices?protection=${p}`,
-    })),
-    protectionChoices: protectionChoices(protection),
-    platformChoices: PLATFORMS.map((p) => ({ value: p, label: PLATFORM_LABELS[p], selected: p === platform })),
-    licenseChoices: licenseList.map((l) => ({
-      value: l.id,
-      label: `${l.product.name} …${l.keyHint}`,
-      selected: l.id === license,
-    })),
-    rows: found.rows.map((r) => deviceView(r, names, Date.now())),
-    ...pageLinks('/devices', params, found),
-  };
+  return deviceListView({ list, page: found, summary, names, licenseList, isAdmin, now: Date.now() });
 }
 
 function securityCard(personId: string) {

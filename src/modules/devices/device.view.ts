@@ -1,8 +1,9 @@
-import { PLATFORM_LABELS } from '../catalog/platforms';
+import { pageLinks, type Page } from '../../common/pagination';
+import { isPlatform, PLATFORM_LABELS, PLATFORMS } from '../catalog/platforms';
 import { PROTECTION_VIEW } from '../licenses/license-devices';
 import type { LicenseListItem } from '../licenses/licenses.service';
-import type { DeviceRow } from './devices.repository';
-import { protectionOf, PROTECTIONS } from './protection';
+import { nameKey, type DeviceRow } from './devices.repository';
+import { protectionOf, PROTECTIONS, type Protection } from './protection';
 
 export { PROTECTION_VIEW };
 
@@ -71,5 +72,69 @@ export function deviceView(
     protectionLabel: protection.label,
     protectionColor: protection.color,
     placeholder: device.activatedAt === null,
+  };
+}
+
+/** The device list's query string, checked: what is not one of the choices is ignored. */
+export function parseDeviceList(query: { q?: unknown; protection?: unknown; platform?: unknown; license?: unknown }) {
+  const q = typeof query.q === 'string' ? query.q.trim().slice(0, 120) : '';
+  const protection = PROTECTIONS.find((p) => p === query.protection);
+  const platform = isPlatform(query.platform) ? query.platform : undefined;
+  const license =
+    typeof query.license === 'string' && /^[0-9a-f-]{36}$/.test(query.license) ? query.license : undefined;
+  return {
+    q,
+    protection,
+    platform,
+    license,
+    filter: { protection, platform, licenseId: license, namePrefix: q ? nameKey(q) : undefined },
+  };
+}
+
+/** The /devices page's locals (the controller's, and bench/floor.ts's so both render the same page). */
+export function deviceListView(input: {
+  list: ReturnType<typeof parseDeviceList>;
+  page: Page<DeviceRow>;
+  summary: Record<Protection, number>;
+  names: { licenses: Map<string, LicenseListItem>; owners: Map<string, { name: string; email: string }> };
+  licenseList: LicenseListItem[];
+  isAdmin: boolean;
+  now: number;
+}) {
+  const { q, protection, platform, license } = input.list;
+  const params = { q: q || undefined, protection, platform, license };
+  const chips = [
+    ...(q ? [{ label: `Name starts with “${q}”`, key: 'q' }] : []),
+    ...(protection ? [{ label: PROTECTION_VIEW[protection].label, key: 'protection' }] : []),
+    ...(platform ? [{ label: PLATFORM_LABELS[platform], key: 'platform' }] : []),
+    ...(license ? [{ label: `License …${input.names.licenses.get(license)?.keyHint ?? '?'}`, key: 'license' }] : []),
+  ].map((chip) => {
+    const rest = new URLSearchParams();
+    for (const [key, value] of Object.entries(params)) if (value && key !== chip.key) rest.set(key, value);
+    return { label: chip.label, href: `/devices${rest.size ? `?${rest.toString()}` : ''}` };
+  });
+  return {
+    title: 'Devices',
+    breadcrumbs: [{ label: 'Devices' }],
+    isAdmin: input.isAdmin,
+    q,
+    filtered: chips.length > 0,
+    chips,
+    summary: PROTECTIONS.map((p) => ({
+      value: p,
+      label: PROTECTION_VIEW[p].label,
+      color: PROTECTION_VIEW[p].color,
+      count: input.summary[p],
+      href: `/devices?protection=${p}`,
+    })),
+    protectionChoices: protectionChoices(protection),
+    platformChoices: PLATFORMS.map((p) => ({ value: p, label: PLATFORM_LABELS[p], selected: p === platform })),
+    licenseChoices: input.licenseList.map((l) => ({
+      value: l.id,
+      label: `${l.product.name} …${l.keyHint}`,
+      selected: l.id === license,
+    })),
+    rows: input.page.rows.map((row) => deviceView(row, input.names, input.now)),
+    ...pageLinks('/devices', params, input.page),
   };
 }

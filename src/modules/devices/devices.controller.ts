@@ -6,23 +6,19 @@ import { FormPageLocals } from '../../common/http/form-page-locals';
 import { ConfirmFormDto } from '../../common/http/form.dto';
 import { UuidParam } from '../../common/http/id-params';
 import type { AppRequest, Principal } from '../../common/http/principal';
-import { pageLinks, pageRequest } from '../../common/pagination';
+import { pageRequest } from '../../common/pagination';
 import { setFlash } from '../../common/view/flash';
-import { isPlatform, PLATFORM_LABELS, PLATFORMS } from '../catalog/platforms';
+import { PLATFORM_LABELS, PLATFORMS } from '../catalog/platforms';
 import { licenseView } from '../licenses/license.view';
 import { LicensesService, type LicenseListItem } from '../licenses/licenses.service';
 import { PeopleService } from '../people/people.service';
-import { deviceView, PROTECTION_VIEW, protectionChoices } from './device.view';
+import { deviceListView, deviceView, parseDeviceList } from './device.view';
 import type { DeviceRow } from './devices.repository';
 import { DevicesService, type DeviceScope } from './devices.service';
 import { DeviceNameDto, MoveDeviceDto, NewDeviceDto, ReclaimDto } from './dto/device.dto';
-import { nameKey } from './devices.repository';
-import { PROTECTIONS, type Protection } from './protection';
 import { Clock } from '../../common/clock';
 
 const LIST = { label: 'Devices', href: '/devices' };
-const isProtection = (value: unknown): value is Protection =>
-  typeof value === 'string' && (PROTECTIONS as readonly string[]).includes(value);
 
 /** Members see and manage their own devices; org admins every device of the organization. */
 export const scopeOf = (user: Principal): DeviceScope => ({
@@ -133,55 +129,21 @@ export class DevicesController {
   @Render('devices/index')
   async index(@CurrentUser() user: Principal, @Query() query: DeviceListQuery) {
     const scope = scopeOf(user);
-    const q = typeof query.q === 'string' ? query.q.trim().slice(0, 120) : '';
-    const protection = isProtection(query.protection) ? query.protection : undefined;
-    const platform = isPlatform(query.platform) ? query.platform : undefined;
-    const license =
-      typeof query.license === 'string' && /^[0-9a-f-]{36}$/.test(query.license) ? query.license : undefined;
+    const list = parseDeviceList(query);
     const [page, summary] = await Promise.all([
-      this.devices.list(
-        scope,
-        { protection, platform, licenseId: license, namePrefix: q ? nameKey(q) : undefined },
-        pageRequest(query, 2),
-      ),
+      this.devices.list(scope, list.filter, pageRequest(query, 2)),
       this.devices.summary(scope),
     ]);
     const names = await this.pages.names(scope.organizationId, page.rows);
-    const params = { q: q || undefined, protection, platform, license };
-    const chips = [
-      ...(q ? [{ label: `Name starts with “${q}”`, key: 'q' }] : []),
-      ...(protection ? [{ label: PROTECTION_VIEW[protection].label, key: 'protection' }] : []),
-      ...(platform ? [{ label: PLATFORM_LABELS[platform], key: 'platform' }] : []),
-      ...(license ? [{ label: `License …${names.licenses.get(license)?.keyHint ?? '?'}`, key: 'license' }] : []),
-    ].map((chip) => {
-      const rest = new URLSearchParams();
-      for (const [key, value] of Object.entries(params)) if (value && key !== chip.key) rest.set(key, value);
-      return { label: chip.label, href: `/devices${rest.size ? `?${rest.toString()}` : ''}` };
-    });
-    return {
-      title: 'Devices',
-      breadcrumbs: [{ label: 'Devices' }],
+    return deviceListView({
+      list,
+      page,
+      summary,
+      names,
+      licenseList: names.licenseList,
       isAdmin: user.role === 'admin',
-      q,
-      filtered: chips.length > 0,
-      chips,
-      summary: PROTECTIONS.map((p) => ({
-        value: p,
-        label: PROTECTION_VIEW[p].label,
-        color: PROTECTION_VIEW[p].color,
-        count: summary[p],
-        href: `/devices?protection=${p}`,
-      })),
-      protectionChoices: protectionChoices(protection),
-      platformChoices: PLATFORMS.map((p) => ({ value: p, label: PLATFORM_LABELS[p], selected: p === platform })),
-      licenseChoices: names.licenseList.map((l) => ({
-        value: l.id,
-        label: `${l.product.name} …${l.keyHint}`,
-        selected: l.id === license,
-      })),
-      rows: page.rows.map((row) => deviceView(row, names, +this.clock.now())),
-      ...pageLinks('/devices', params, page),
-    };
+      now: +this.clock.now(),
+    });
   }
 
   @Get('new')
