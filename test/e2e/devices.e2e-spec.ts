@@ -176,6 +176,26 @@ describe('devices (/devices)', () => {
     );
     expect(foreign.status).toBe(400);
     expect(fieldError(foreign.text, 'licenseId')).toBe('Choose one of your organization’s licenses.');
+
+    // The same agent (fingerprint) activated on both licenses: moving one onto the other is refused, not a 500.
+    const fp = `twice-${++n}-fingerprint`;
+    const d = await createLicense(t.app, { organization: org, product, seats: 2 });
+    const onA = (
+      await api()
+        .post('/api/v1/activations')
+        .send({ productKey: d.key, deviceName: 'TWICE', platform: 'windows', fingerprint: fp })
+    ).body as { deviceId: string };
+    const c = await createLicense(t.app, { organization: org, product, seats: 2 });
+    await api()
+      .post('/api/v1/activations')
+      .send({ productKey: c.key, deviceName: 'TWICE', platform: 'windows', fingerprint: fp });
+    const twice = await admin.client.submit(
+      `/devices/${onA.deviceId}`,
+      { licenseId: c.license.id },
+      `/devices/${onA.deviceId}/move`,
+    );
+    expect(twice.status).toBe(400);
+    expect(fieldError(twice.text, 'licenseId')).toContain('is activated on');
   });
 
   it('protection follows time, the license and the catalog: at risk after 24 h, unprotected after 30 days or when suspended', async () => {

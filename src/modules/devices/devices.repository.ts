@@ -198,6 +198,16 @@ export class DevicesRepository {
     ]);
   }
 
+  /** Whether another license already has this device's agent (its fingerprint): one device per agent per license. */
+  async fingerprintOn(deviceId: string, licenseId: string): Promise<boolean> {
+    const row = await this.sql.get<{ id: string }>(
+      `select d.id from devices d join devices self on self.id = ? and self.fingerprint = d.fingerprint
+        where d.license_id = ? limit 1`,
+      [deviceId, licenseId],
+    );
+    return row !== undefined;
+  }
+
   async move(id: string, licenseId: string, productId: string, now: number): Promise<void> {
     await this.sql.run(`update devices set license_id = ?, product_id = ?, updated_at = ? where id = ?`, [
       licenseId,

@@ -331,6 +331,11 @@ export class DevicesService implements LicenseDevices {
           licenseId: `${to.product.name} does not run on ${PLATFORM_LABELS[device.platform]}.`,
         });
       }
+      if (await this.devices.fingerprintOn(id, to.id)) {
+        throw new InputRefused({
+          licenseId: `This device's agent is activated on ${to.product.name} …${to.keyHint} already.`,
+        });
+      }
       if (!(await this.licenses.takeSeat(to.id))) throw new InputRefused({ licenseId: this.noSeat(to) });
       await this.licenses.releaseSeat(from.id);
       await this.devices.move(id, to.id, to.product.id, +this.clock.now());

@@ -36,7 +36,7 @@ export class MoveDeviceDto extends FormDto {
 
 export class ReclaimDto extends FormDto {
   @Transform(trim)
-  @Matches(/^\d{1,3}$/, { message: 'Enter a number of days.' })
+  @Matches(/^[1-9]\d{0,2}$/, { message: 'Enter a number of days, 1 to 999.' })
   days: string;
 
   @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value : value === undefined ? [] : [value]))
