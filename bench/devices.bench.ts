@@ -128,19 +128,20 @@ export async function seed(dataDir: string, devices: number) {
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, { http: false }), {
     logger: false,
   });
-  let admin, nav, members, licenses, products;
+  let admin, member, nav, members, licenses, products;
   try {
     await createPerson(app, { role: 'operator' });
     const organization = await createOrganization(app, 'Northwind Health');
     admin = await createPerson(app, { role: 'admin', organization, name: 'Ada Andersen' });
     members = [admin.person.id];
     for (let i = 0; i < 5; i++) {
-      const member = await createPerson(app, {
+      const created = await createPerson(app, {
         role: 'member',
         organization,
         name: `${FIRST[i + 1]} ${LAST[i + 1]}`,
       });
-      members.push(member.person.id);
+      member ??= created;
+      members.push(created.person.id);
     }
     const endpoint = await createProduct(app, { name: 'Endpoint Security', platforms: 'windows,macos' });
     const mobile = await createProduct(app, { name: 'Mobile Security', platforms: 'android,ios' });
@@ -267,6 +268,7 @@ export async function seed(dataDir: string, devices: number) {
       .get(organizationId, (deepPage - 1) * PAGE - 1) as { nameKey: string; id: string };
     return {
       admin,
+      member: member!,
       nav,
       organizationId,
       deepPage,
@@ -501,6 +503,9 @@ export async function run(): Promise<void> {
       const cookie = await browserCookie(app, seeded.admin.email, seeded.admin.password);
       const routes = routesFor(seeded);
       for (const route of routes) console.log(`  ${route.label}: ${await compare(app, floor, route.path, cookie)}`);
+      // A member's dashboard draws the same cards from their own devices (checked, not timed).
+      const memberCookie = await browserCookie(app, seeded.member.email, seeded.member.password);
+      console.log(`  /dashboard (a member): ${await compare(app, floor, '/dashboard', memberCookie)}`);
       if (scale === SCALES[SCALES.length - 1]) printPlans(seeded.databasePath, seeded, scale.devices);
       times.push({ scale: scale.label, micros: timeQueries(seeded.databasePath, seeded) });
       queries = routeQueries(seeded);

@@ -9,6 +9,7 @@ import { navFor, ROLE_LABELS, type NavItem } from '../src/common/view/navigation
 import { createViewEngine } from '../src/common/view/view-engine';
 import { VIEWS_DIR } from '../src/config/paths';
 import { EXPIRY_ALERT_DAYS, installOverviewView, startOfDay } from '../src/modules/dashboard/install-overview.widget';
+import { quickActionsView } from '../src/modules/dashboard/quick-actions.widget';
 import {
   ORGANIZATION_COUNT_SQL,
   organizationListQuery,
@@ -17,11 +18,15 @@ import {
 import type { Platform } from '../src/modules/catalog/platforms';
 import { deviceListView, parseDeviceList } from '../src/modules/devices/device.view';
 import {
+  attentionQuery,
   deviceListQuery,
   INSTALL_SUMMARY_SQL,
   nameKey,
+  ORGANIZATION_SUMMARY_SQL,
+  OWNER_SUMMARY_SQL,
   type DeviceRow,
 } from '../src/modules/devices/devices.repository';
+import { ATTENTION_LIMIT, attentionCardView, protectionCardView } from '../src/modules/devices/devices.widgets';
 import type { Protection } from '../src/modules/devices/protection';
 import { foundPersonView } from '../src/modules/helpdesk/helpdesk.view';
 import {
@@ -31,6 +36,7 @@ import {
   type LicenseRow,
 } from '../src/modules/licenses/licenses.repository';
 import type { LicenseListItem } from '../src/modules/licenses/licenses.service';
+import { subscriptionsCardView } from '../src/modules/licenses/subscriptions.widget';
 import { parsePeopleList, peopleListView } from '../src/modules/people/people-list';
 import {
   peopleCountSql,
@@ -384,8 +390,10 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       greetingName: row.name,
       roleLabel: ROLE_LABELS[row.role],
       orgName: orgName ?? undefined,
-      // The cards in the modules' order: an operator's overview (dashboard), then sign-in security (account).
+      // The cards in the modules' order: an operator's overview or an organization's cards (dashboard,
+      // licenses, devices), then sign-in security (account).
       widgets: [
+        ...(row.role === 'admin' || row.role === 'member' ? organizationCards(row) : []),
         ...(row.role === 'operator'
           ? [
               {
@@ -503,17 +511,7 @@ function devicesPage(
   const request = pageRequest(query, 2);
   const rows = all<DeviceRow>(deviceListQuery({ ...list.filter, ...scope }, request));
   const found = toPage(rows, request, (r) => [nameKey(r.name), r.id]);
-  const summary: Record<Protection, number> = { protected: 0, at_risk: 0, unprotected: 0 };
-  const counted = scope.ownerId
-    ? all<{ protection: Protection; n: number }>({
-        sql: 'select protection, count(*) as n from devices where owner_id = ? group by protection',
-        params: [scope.ownerId],
-      })
-    : all<{ protection: Protection; n: number }>({
-        sql: 'select protection, n from device_summary where organization_id = ?',
-        params: [scope.organizationId],
-      });
-  for (const r of counted) summary[r.protection] = r.n;
+  const summary = protectionCounts(scope);
   const licenseList = licensesOf(scope.organizationId);
   const ownerIds = [...new Set(found.rows.map((r) => r.ownerId).filter((id): id is string => id !== null))];
   const owners = new Map(
@@ -526,6 +524,53 @@ function devicesPage(
   );
   const names = { licenses: new Map(licenseList.map((l) => [l.id, l])), owners };
   return deviceListView({ list, page: found, summary, names, licenseList, isAdmin, now: Date.now() });
+}
+
+// The devices service's summary: the organization's from device_summary, a member's through the owner index.
+function protectionCounts(scope: { organizationId: string; ownerId?: string }): Record<Protection, number> {
+  const counted = scope.ownerId
+    ? all<{ protection: Protection; n: number }>({ sql: OWNER_SUMMARY_SQL, params: [scope.ownerId] })
+    : all<{ protection: Protection; n: number }>({ sql: ORGANIZATION_SUMMARY_SQL, params: [scope.organizationId] });
+  const summary: Record<Protection, number> = { protected: 0, at_risk: 0, unprotected: 0 };
+  for (const r of counted) summary[r.protection] = r.n;
+  return summary;
+}
+
+// An organization's people's cards, in the modules' order (dashboard, licenses, devices), as their widgets load
+// them; a card with no data (no organization, no action) is left out, as DashboardService does.
+function organizationCards(row: { role: PersonRow['role']; personId: string; organizationId: string | null }) {
+  // The app passes the modules' navigation; FLOOR_NAV adds the plugins' (none in the benches).
+  const cards: { id: string; title: string; partial: string; data: unknown }[] = [];
+  const quick = quickActionsView(row.role, navItems);
+  if (quick)
+    cards.push({ id: 'quick-actions', title: 'Quick actions', partial: 'dashboard/quick-actions', data: quick });
+  if (!row.organizationId) return cards;
+  const scope = {
+    organizationId: row.organizationId,
+    ...(row.role === 'member' ? { ownerId: row.personId } : {}),
+  };
+  const now = Date.now();
+  cards.push(
+    {
+      id: 'subscriptions',
+      title: 'Subscriptions',
+      partial: 'licenses/subscriptions-widget',
+      data: subscriptionsCardView(licensesOf(row.organizationId), now, row.role === 'admin'),
+    },
+    {
+      id: 'protection',
+      title: 'Protection',
+      partial: 'devices/protection-widget',
+      data: protectionCardView(protectionCounts(scope), row.role === 'member'),
+    },
+    {
+      id: 'attention',
+      title: 'Needs attention',
+      partial: 'devices/attention-widget',
+      data: attentionCardView(all<DeviceRow>(attentionQuery(scope, ATTENTION_LIMIT))),
+    },
+  );
+  return cards;
 }
 
 function securityCard(personId: string) {

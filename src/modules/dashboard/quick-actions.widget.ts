@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../common/http/principal';
+import type { NavItem } from '../../common/view/navigation';
 import type { WidgetData } from '../../platform/module-host/define-module';
 import { MODULE_CATALOG } from '../../platform/module-host/module-catalog';
 
@@ -19,6 +20,15 @@ const ACTIONS: QuickAction[] = [
   { label: 'Get help', href: '/support', icon: 'help', roles: ['admin', 'member'], section: '/support' },
 ];
 
+/** The card's actions for `role` given the modules' navigation, or null for none (also drawn by bench/floor.ts). */
+export function quickActionsView(role: Principal['role'], nav: readonly NavItem[]) {
+  const served = new Set(nav.filter((item) => item.roles.includes(role)).map((i) => i.href));
+  const actions = ACTIONS.filter((action) => action.roles.includes(role) && served.has(action.section)).map(
+    ({ label, href, icon }) => ({ label, href, icon }),
+  );
+  return actions.length ? { actions } : null;
+}
+
 /**
  * The dashboard's "Quick actions" card: the few things an organization's
  * people come to do. An action shows once a module serves its page for the
@@ -28,10 +38,6 @@ const ACTIONS: QuickAction[] = [
 @Injectable()
 export class QuickActionsWidget implements WidgetData {
   load(user: Principal) {
-    const served = new Set(MODULE_CATALOG.nav.filter((item) => item.roles.includes(user.role)).map((i) => i.href));
-    const actions = ACTIONS.filter((action) => action.roles.includes(user.role) && served.has(action.section)).map(
-      ({ label, href, icon }) => ({ label, href, icon }),
-    );
-    return Promise.resolve(actions.length ? { actions } : null);
+    return Promise.resolve(quickActionsView(user.role, MODULE_CATALOG.nav));
   }
 }

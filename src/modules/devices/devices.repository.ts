@@ -77,6 +77,24 @@ export function deviceListQuery(filter: DeviceListFilter, request: PageRequest) 
   };
 }
 
+/** Devices per protection of one organization (the summary) or one owner (the owner index); also the floor's. */
+export const ORGANIZATION_SUMMARY_SQL = 'select protection, n from device_summary where organization_id = ?';
+export const OWNER_SUMMARY_SQL = 'select protection, count(*) as n from devices where owner_id = ? group by protection';
+
+/** The devices needing attention first (unprotected, then at risk) of an organization or an owner; also the floor's. */
+export function attentionQuery(filter: { organizationId: string; ownerId?: string }, limit: number) {
+  const owner = filter.ownerId ? ' and d.owner_id = ?' : '';
+  const params = filter.ownerId ? [filter.organizationId, filter.ownerId] : [filter.organizationId];
+  return {
+    sql: `select * from (
+         select * from (${DEVICE} where d.organization_id = ?${owner} and d.protection = 'unprotected' order by d.name_key, d.id limit ?)
+         union all
+         select * from (${DEVICE} where d.organization_id = ?${owner} and d.protection = 'at_risk' order by d.name_key, d.id limit ?)
+       ) limit ?`,
+    params: [...params, limit, ...params, limit, limit] as unknown[],
+  };
+}
+
 /** Devices per protection install-wide, from the trigger-kept summary (also run by bench/floor.ts). */
 export const INSTALL_SUMMARY_SQL = 'select protection, sum(n) as n from device_summary group by protection';
 
@@ -270,10 +288,7 @@ export class DevicesRepository {
 
   /** Devices per protection of one organization, from the summary the triggers keep. */
   async summaryOf(organizationId: string): Promise<Record<Protection, number>> {
-    const rows = await this.sql.all<{ protection: Protection; n: number }>(
-      'select protection, n from device_summary where organization_id = ?',
-      [organizationId],
-    );
+    const rows = await this.sql.all<{ protection: Protection; n: number }>(ORGANIZATION_SUMMARY_SQL, [organizationId]);
     return summary(rows);
   }
 
@@ -284,12 +299,7 @@ export class DevicesRepository {
 
   /** One person's devices per protection (a person has a handful: read through the owner index). */
   async summaryOfOwner(ownerId: string): Promise<Record<Protection, number>> {
-    return summary(
-      await this.sql.all<{ protection: Protection; n: number }>(
-        'select protection, count(*) as n from devices where owner_id = ? group by protection',
-        [ownerId],
-      ),
-    );
+    return summary(await this.sql.all<{ protection: Protection; n: number }>(OWNER_SUMMARY_SQL, [ownerId]));
   }
 
   /** Per license: devices seen since `seenSince`, and activated since `activatedSince` (the seats page). */
@@ -313,16 +323,8 @@ export class DevicesRepository {
 
   /** The devices needing attention first (unprotected, then at risk) of an organization or an owner. */
   attention(filter: { organizationId: string; ownerId?: string }, limit: number): Promise<DeviceRow[]> {
-    const owner = filter.ownerId ? ' and d.owner_id = ?' : '';
-    const params = filter.ownerId ? [filter.organizationId, filter.ownerId] : [filter.organizationId];
-    return this.sql.all<DeviceRow>(
-      `select * from (
-         select * from (${DEVICE} where d.organization_id = ?${owner} and d.protection = 'unprotected' order by d.name_key, d.id limit ?)
-         union all
-         select * from (${DEVICE} where d.organization_id = ?${owner} and d.protection = 'at_risk' order by d.name_key, d.id limit ?)
-       ) limit ?`,
-      [...params, limit, ...params, limit, limit],
-    );
+    const { sql, params } = attentionQuery(filter, limit);
+    return this.sql.all<DeviceRow>(sql, params);
   }
 
   idsIn(ids: readonly string[], organizationId: string): Promise<DeviceRow[]> {

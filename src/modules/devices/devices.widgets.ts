@@ -4,8 +4,39 @@ import { donut } from '../../common/view/charts';
 import type { WidgetData } from '../../platform/module-host/define-module';
 import { PROTECTION_VIEW } from './device.view';
 import { scopeOf } from './devices.controller';
+import type { DeviceRow } from './devices.repository';
 import { DevicesService } from './devices.service';
-import { PROTECTIONS } from './protection';
+import { PROTECTIONS, type Protection } from './protection';
+
+/** The "Protection" card's view of the counts (also drawn by bench/floor.ts). */
+export function protectionCardView(counts: Record<Protection, number>, mine: boolean) {
+  const rows = PROTECTIONS.map((protection) => ({
+    key: protection,
+    label: PROTECTION_VIEW[protection].label,
+    color: PROTECTION_VIEW[protection].color,
+    count: counts[protection],
+    href: `/devices?protection=${protection}`,
+  }));
+  const chart = donut(
+    rows.map((row) => ({ ...row, value: row.count })),
+    mine ? 'Your devices' : 'Devices',
+  );
+  return { chart, rows, empty: chart.total === 0, mine };
+}
+
+/** The "Needs attention" card's view of the devices (also drawn by bench/floor.ts). */
+export function attentionCardView(rows: readonly DeviceRow[]) {
+  return {
+    devices: rows.map((device) => ({
+      id: device.id,
+      name: device.name,
+      reason: device.protectionReason,
+      protection: device.protection,
+      label: PROTECTION_VIEW[device.protection].label,
+      color: PROTECTION_VIEW[device.protection].color,
+    })),
+  };
+}
 
 /**
  * The dashboard's "Protection" card: the person's devices (members) or the
@@ -19,21 +50,12 @@ export class ProtectionWidget implements WidgetData {
 
   async load(user: Principal) {
     if (!user.orgId) return null;
-    const counts = await this.devices.summary(scopeOf(user));
-    const rows = PROTECTIONS.map((protection) => ({
-      key: protection,
-      label: PROTECTION_VIEW[protection].label,
-      color: PROTECTION_VIEW[protection].color,
-      count: counts[protection],
-      href: `/devices?protection=${protection}`,
-    }));
-    const chart = donut(
-      rows.map((row) => ({ ...row, value: row.count })),
-      user.role === 'member' ? 'Your devices' : 'Devices',
-    );
-    return { chart, rows, empty: chart.total === 0, mine: user.role === 'member' };
+    return protectionCardView(await this.devices.summary(scopeOf(user)), user.role === 'member');
   }
 }
+
+/** How many devices the "Needs attention" card lists. */
+export const ATTENTION_LIMIT = 5;
 
 /** The dashboard's "Needs attention" card: the worst five devices in scope (unprotected first), with why. */
 @Injectable()
@@ -42,16 +64,6 @@ export class AttentionWidget implements WidgetData {
 
   async load(user: Principal) {
     if (!user.orgId) return null;
-    const rows = await this.devices.attention(scopeOf(user), 5);
-    return {
-      devices: rows.map((device) => ({
-        id: device.id,
-        name: device.name,
-        reason: device.protectionReason,
-        protection: device.protection,
-        label: PROTECTION_VIEW[device.protection].label,
-        color: PROTECTION_VIEW[device.protection].color,
-      })),
-    };
+    return attentionCardView(await this.devices.attention(scopeOf(user), ATTENTION_LIMIT));
   }
 }

@@ -4,7 +4,28 @@ import type { Principal } from '../../common/http/principal';
 import { bar } from '../../common/view/charts';
 import type { WidgetData } from '../../platform/module-host/define-module';
 import { licenseView } from './license.view';
-import { LicensesService } from './licenses.service';
+import { LicensesService, type LicenseListItem } from './licenses.service';
+
+/** The "Subscriptions" card's view of an organization's licenses at `now` (also drawn by bench/floor.ts). */
+export function subscriptionsCardView(licenses: readonly LicenseListItem[], now: number, isAdmin: boolean) {
+  const views = licenses
+    .filter((license) => license.status !== 'cancelled')
+    .map((license) => {
+      const view = licenseView(license, now);
+      return {
+        ...view,
+        seatsChart: bar(view.seatsUsed, view.seats, `${view.productName}: ${view.seatsText} seats`),
+        // Only a license still in use can be renewed in time; an expired one says so in its status.
+        expiringSoon: view.expiry.soon && (view.status === 'active' || view.status === 'grace'),
+      };
+    });
+  return {
+    licenses: views,
+    empty: views.length === 0,
+    expiring: views.filter((view) => view.expiringSoon),
+    isAdmin,
+  };
+}
 
 /**
  * The dashboard's "Subscriptions" card: each license of the organization that
@@ -21,22 +42,6 @@ export class SubscriptionsWidget implements WidgetData {
   async load(user: Principal) {
     if (!user.orgId) return null;
     const now = +this.clock.now();
-    const views = (await this.licenses.allOf(user.orgId))
-      .filter((license) => license.status !== 'cancelled')
-      .map((license) => {
-        const view = licenseView(license, now);
-        return {
-          ...view,
-          seatsChart: bar(view.seatsUsed, view.seats, `${view.productName}: ${view.seatsText} seats`),
-          // Only a license still in use can be renewed in time; an expired one says so in its status.
-          expiringSoon: view.expiry.soon && (view.status === 'active' || view.status === 'grace'),
-        };
-      });
-    return {
-      licenses: views,
-      empty: views.length === 0,
-      expiring: views.filter((view) => view.expiringSoon),
-      isAdmin: user.role === 'admin',
-    };
+    return subscriptionsCardView(await this.licenses.allOf(user.orgId), now, user.role === 'admin');
   }
 }
