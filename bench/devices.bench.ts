@@ -25,10 +25,9 @@ import {
   SECRET,
   SERVER_CORE,
   start,
-  warnAboutFailures,
-  type Figures,
   type Server,
 } from './hot-path.bench';
+import { printQueryTimes, printScaledComparison, type ScaledRow } from './compare';
 import { generateOrganizations } from './lib';
 
 // /devices (first page, a deep keyset page, a filtered page) and /dashboard
@@ -374,60 +373,12 @@ function checkSummary(databasePath: string): string {
   }
 }
 
-interface Row {
-  key: string;
-  scale: string;
-  route: string;
-  app: Figures;
-  floor: Figures;
-}
-
-function printComparison(rows: Row[]): void {
-  const first = SCALES[0].label;
-  const header = [
+function printComparison(rows: ScaledRow[]): void {
+  printScaledComparison(
     'devices',
-    'route',
-    'SeatDesk req/s',
-    'p99',
-    'CPU µs/req',
-    'floor req/s',
-    'p99',
-    'CPU µs/req',
-    'floor÷SeatDesk req/s',
-    'CPU',
-    `${SCALES[SCALES.length - 1].label}÷${first} CPU SeatDesk`,
-    'req/s',
-    'floor CPU',
-  ];
-  const cells = rows.map((r) => {
-    const base = rows.find((o) => o.key === r.key && o.scale === first);
-    const other = base && base !== r;
-    return [
-      r.scale,
-      r.route,
-      r.app.rps.toFixed(0),
-      r.app.p99.toFixed(1),
-      r.app.cpuPerRequest.toFixed(0),
-      r.floor.rps.toFixed(0),
-      r.floor.p99.toFixed(1),
-      r.floor.cpuPerRequest.toFixed(0),
-      `${(r.floor.rps / r.app.rps).toFixed(2)}×`,
-      `${(r.app.cpuPerRequest / r.floor.cpuPerRequest).toFixed(2)}×`,
-      other ? `${(r.app.cpuPerRequest / base.app.cpuPerRequest).toFixed(2)}×` : '',
-      other ? `${(base.app.rps / r.app.rps).toFixed(2)}×` : '',
-      other ? `${(r.floor.cpuPerRequest / base.floor.cpuPerRequest).toFixed(2)}×` : '',
-    ];
-  });
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) => c.map((v, i) => (i < 2 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
-  console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
-  for (const c of cells) console.log(line(c));
-  console.log(
-    "(p99 in ms; CPU: the server process's user + system time per answered request; floor÷SeatDesk CPU is " +
-      'SeatDesk÷floor CPU per request, the cost SeatDesk adds; the growth columns: larger÷smaller CPU per request, ' +
-      'and smaller÷larger req/s)',
+    SCALES.map((s) => s.label),
+    rows,
   );
-  warnAboutFailures(rows);
 
   const largest = SCALES[SCALES.length - 1].label;
   console.log(`\nAgainst AdminJS 7 on MikroORM (issue 11's figures, 100,000 devices; the target is 10×):`);
@@ -438,15 +389,6 @@ function printComparison(rows: Row[]): void {
       `  ${key.padEnd(8)} AdminJS ${String(ADMINJS[key]).padStart(4)} req/s, SeatDesk ${r.app.rps.toFixed(0).padStart(5)} req/s ` +
         `(${(r.app.rps / ADMINJS[key]).toFixed(1)}×), floor ${r.floor.rps.toFixed(0)} req/s`,
     );
-  }
-}
-
-function printQueryTimes(times: { scale: string; micros: number[] }[], queries: { route: string }[]): void {
-  console.log(`\nSQL alone, µs per statement (${times.map((t) => t.scale).join(', ')}; 500 runs after 50):`);
-  for (const [i, q] of queries.entries()) {
-    const each = times.map((t) => t.micros[i].toFixed(0)).join(' / ');
-    const growth = times.length > 1 ? `  ${(times[times.length - 1].micros[i] / times[0].micros[i]).toFixed(2)}×` : '';
-    console.log(`  ${q.route}: ${each}${growth}`);
   }
 }
 
@@ -462,7 +404,7 @@ export async function run(): Promise<void> {
       `${CLIENT_CORE}; ${LOAD.connections} connections, ${LOAD.seconds} s per route after ${LOAD.warmupSeconds} s ` +
       `of warm-up; load average ${loadAverage()}; figures only, not a pass/fail test.`,
   );
-  const rows: Row[] = [];
+  const rows: ScaledRow[] = [];
   const times: { scale: string; micros: number[] }[] = [];
   let queries: { route: string }[] = [];
   for (const scale of SCALES) {

@@ -23,11 +23,10 @@ import {
   SECRET,
   SERVER_CORE,
   start,
-  type Figures,
   type Server,
   pinClientAndBuild,
-  warnAboutFailures,
 } from './hot-path.bench';
+import { printQueryTimes, printScaledComparison, type ScaledRow } from './compare';
 
 // An organization's people list (/org/users) and the helpdesk search
 // (/admin/users?q=) at 10,000 and 100,000 people in one organization,
@@ -257,69 +256,6 @@ function printPlans(databasePath: string, organizationId: string, people: number
   }
 }
 
-function printQueryTimes(times: { scale: string; micros: number[] }[], queries: { route: string }[]): void {
-  console.log(`\nSQL alone, µs per statement (${times.map((t) => t.scale).join(', ')}; 500 runs after 50):`);
-  for (const [i, q] of queries.entries()) {
-    const each = times.map((t) => t.micros[i].toFixed(0)).join(' / ');
-    const growth = times.length > 1 ? `  ${(times[times.length - 1].micros[i] / times[0].micros[i]).toFixed(2)}×` : '';
-    console.log(`  ${q.route}: ${each}${growth}`);
-  }
-}
-
-interface Row {
-  /** Which of the four routes (the address searched for differs by scale). */
-  key: number;
-  scale: string;
-  route: string;
-  app: Figures;
-  floor: Figures;
-}
-
-function printComparison(rows: Row[]): void {
-  const header = [
-    'people',
-    'route',
-    'SeatDesk req/s',
-    'p99',
-    'CPU µs/req',
-    'floor req/s',
-    'p99',
-    'CPU µs/req',
-    'floor÷SeatDesk req/s',
-    'CPU',
-    '100k÷10k CPU SeatDesk',
-    'floor',
-  ];
-  const cells = rows.map((r) => {
-    const base = rows.find((o) => o.key === r.key && o.scale === SCALES[0].label);
-    const growth = (f: (row: Row) => Figures) =>
-      base && base !== r ? `${(f(r).cpuPerRequest / f(base).cpuPerRequest).toFixed(2)}×` : '';
-    return [
-      r.scale,
-      r.route,
-      r.app.rps.toFixed(0),
-      r.app.p99.toFixed(1),
-      r.app.cpuPerRequest.toFixed(0),
-      r.floor.rps.toFixed(0),
-      r.floor.p99.toFixed(1),
-      r.floor.cpuPerRequest.toFixed(0),
-      `${(r.floor.rps / r.app.rps).toFixed(2)}×`,
-      `${(r.app.cpuPerRequest / r.floor.cpuPerRequest).toFixed(2)}×`,
-      growth((row) => row.app),
-      growth((row) => row.floor),
-    ];
-  });
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) => c.map((v, i) => (i < 2 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
-  console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
-  for (const c of cells) console.log(line(c));
-  console.log(
-    "(p99 in ms; CPU: the server process's user + system time per answered request; " +
-      'floor÷SeatDesk CPU is SeatDesk÷floor CPU per request, the cost SeatDesk adds)',
-  );
-  warnAboutFailures(rows);
-}
-
 export async function run(): Promise<void> {
   pinClientAndBuild();
   console.log(
@@ -327,7 +263,7 @@ export async function run(): Promise<void> {
       `${CLIENT_CORE}; ${LOAD.connections} connections, ${LOAD.seconds} s per route after ${LOAD.warmupSeconds} s ` +
       'of warm-up; figures only, not a pass/fail test.',
   );
-  const rows: Row[] = [];
+  const rows: ScaledRow[] = [];
   const times: { scale: string; micros: number[] }[] = [];
   let queries: { route: string }[] = [];
   for (const scale of SCALES) {
@@ -385,7 +321,11 @@ export async function run(): Promise<void> {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }
-  printComparison(rows);
+  printScaledComparison(
+    'people',
+    SCALES.map((s) => s.label),
+    rows,
+  );
   printQueryTimes(times, queries);
 }
 
