@@ -1,18 +1,9 @@
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { openSqlite } from '../../src/cli/sqlite-file';
 import { readProductKey } from '../../src/modules/licenses/product-key';
-import { cli, expectOneLineError } from '../utils/cli';
+import { cli, expectOneLineError, queryDataDir } from '../utils/cli';
 import { tempDataDir } from '../utils/test-app';
 
-function query<T>(dataDir: string, sql: string, ...params: unknown[]): T[] {
-  const db = openSqlite(join(dataDir, 'seatdesk.db'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
+const query = queryDataDir;
 
 // The catalog and license commands of the operator CLI, and db:seed's catalog.
 describe('operator CLI: catalog and licenses', () => {

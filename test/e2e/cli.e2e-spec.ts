@@ -6,7 +6,7 @@ import { PasswordHasher } from '../../src/common/security/password-hasher';
 import { openSqlite } from '../../src/cli/sqlite-file';
 import { PROJECT_ROOT } from '../../src/config/paths';
 import { Readable } from 'node:stream';
-import { cli as runCliTest, cliEnv, expectOneLineError, type CliResult } from '../utils/cli';
+import { cli as runCliTest, cliEnv, expectOneLineError, type CliResult, queryDataDir } from '../utils/cli';
 import { tempDataDir } from '../utils/test-app';
 
 const PASSWORD = 'violet-harbour-lantern-42';
@@ -25,14 +25,7 @@ function cli(dataDir: string, argv: string[], extra: Record<string, string> = {}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function query<T>(dataDir: string, sql: string, ...params: unknown[]): T[] {
-  const db = openSqlite(join(dataDir, 'seatdesk.db'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
+const query = queryDataDir;
 
 const emails = (dataDir: string) =>
   query<{ email: string }>(dataDir, 'select email from people order by email').map((row) => row.email);

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { openSqlite } from '../../src/cli/sqlite-file';
 import { runCli } from '../../src/cli/cli';
 import type { CliStdin } from '../../src/cli/cli-input';
 import { TEST_SECRET } from './test-app';
@@ -39,4 +41,14 @@ export function expectOneLineError(result: CliResult, pattern: RegExp): void {
   expect(result.stderr.endsWith('\n')).toBe(true);
   expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
   expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+/** Rows of a read-only query on a data directory's database, as the CLI left it. */
+export function queryDataDir<T>(dataDir: string, sql: string, ...params: unknown[]): T[] {
+  const db = openSqlite(join(dataDir, 'seatdesk.db'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
 }
