@@ -82,6 +82,11 @@ export class CatalogRepository {
     return this.sql.all<PlanRow>(`${PLAN} where product_id = ? order by term_months, seats, edition, id`, [productId]);
   }
 
+  /** Every plan of the catalog (a few dozen), by product, as plans() orders them. */
+  allPlans(): Promise<PlanRow[]> {
+    return this.sql.all<PlanRow>(`${PLAN} order by product_id, term_months, seats, edition, id`);
+  }
+
   plan(id: string): Promise<PlanRow | undefined> {
     return this.sql.get<PlanRow>(`${PLAN} where id = ?`, [id]);
   }

@@ -94,6 +94,11 @@ export class CatalogService {
     return this.catalog.plans(productId);
   }
 
+  /** Every plan of every product, in one query (the new-license form lists them all). */
+  allPlans(): Promise<PlanRow[]> {
+    return this.catalog.allPlans();
+  }
+
   async details(id: string): Promise<ProductDetails> {
     const product = await this.product(id);
     const [plans, upgrades] = await Promise.all([this.catalog.plans(id), this.catalog.upgradesOf(id)]);

@@ -13,6 +13,7 @@ import { CatalogService } from '../catalog/catalog.service';
 import { PLATFORM_LABELS, type Platform } from '../catalog/platforms';
 import type { LicenseDevices } from '../licenses/license-devices';
 import { LicensesService, type LicenseListItem } from '../licenses/licenses.service';
+import { readProductKey } from '../licenses/product-key';
 import { DevicesRepository, nameKey, type DeviceListFilter, type DeviceRow } from './devices.repository';
 import { PROTECTED_WITHIN_MS, protectionOf, UNPROTECTED_AFTER_MS, type Protection } from './protection';
 
@@ -87,15 +88,17 @@ export class DevicesService implements LicenseDevices {
    * 410 for a license that cannot be used. Rate-limited per key and address.
    */
   async activate(input: Activation, address: string): Promise<ActivationResult> {
-    const found = await this.licenses.byKey(input.productKey);
-    if ('problem' in found) throw new InputRefused({ productKey: found.problem });
-    const quotaKey = `${address}|${input.productKey.toUpperCase().replace(/[\s-]/g, '')}`;
+    // Checked before anything is looked up: a typo is the caller's to fix, and the limits guard the lookup.
+    const reading = readProductKey(input.productKey);
+    if ('problem' in reading) throw new InputRefused({ productKey: reading.problem });
     const wait =
-      this.addressQuota.take(address, this.clock.now()) ?? this.activationQuota.take(quotaKey, this.clock.now());
+      this.addressQuota.take(address, this.clock.now()) ??
+      this.activationQuota.take(`${address}|${reading.key}`, this.clock.now());
     if (wait !== null) {
       throw new RateLimited(wait, 'Too many activations with this product key from this address: wait a minute.');
     }
-    if ('unknown' in found) throw new NotFound('No license has this product key.').withCode('unknown_product_key');
+    const found = await this.licenses.byKey(reading.key);
+    if (!('license' in found)) throw new NotFound('No license has this product key.').withCode('unknown_product_key');
     const license = found.license;
     if (license.status === 'expired' || license.status === 'cancelled') {
       throw new Gone(
@@ -105,10 +108,9 @@ export class DevicesService implements LicenseDevices {
     if (license.status === 'suspended') {
       throw new Gone("This product key's license is suspended.").withCode('license_suspended');
     }
-    const [item] = [await this.licenses.get(null, license.id)];
-    if (!item.product.platforms.includes(input.platform)) {
+    if (!license.product.platforms.includes(input.platform)) {
       throw new InputRefused({
-        platform: `${item.product.name} runs on ${item.product.platforms.map((p) => PLATFORM_LABELS[p]).join(', ')} only.`,
+        platform: `${license.product.name} runs on ${license.product.platforms.map((p) => PLATFORM_LABELS[p]).join(', ')} only.`,
       });
     }
     const token = newToken();
@@ -140,8 +142,12 @@ export class DevicesService implements LicenseDevices {
           now,
         )) === 1
       ) {
-        await this.recordActivation({ ...placeholder, name: input.deviceName, platform: input.platform }, item, true);
-        await this.refresh(placeholder, item);
+        await this.recordActivation(
+          { ...placeholder, name: input.deviceName, platform: input.platform },
+          license,
+          true,
+        );
+        await this.refresh(placeholder, license);
         return { created: true, deviceId: placeholder.id, deviceToken: token };
       }
       if (!(await this.licenses.takeSeat(license.id))) {
@@ -154,7 +160,7 @@ export class DevicesService implements LicenseDevices {
           licenseStatus: license.status,
           lastSeenAt: null,
           agentVersion: null,
-          currentAgentVersion: item.product.agentVersion,
+          currentAgentVersion: license.product.agentVersion,
         },
         now,
       );
@@ -177,7 +183,7 @@ export class DevicesService implements LicenseDevices {
         createdAt: now,
       };
       await this.devices.insert(device, now);
-      await this.recordActivation(device, item, false);
+      await this.recordActivation(device, license, false);
       return { created: true, deviceId: device.id, deviceToken: token };
     });
   }

@@ -37,17 +37,19 @@ export class AdminLicensePages {
   ) {}
 
   async newPage() {
-    const products = await this.catalog.products();
-    const plans = (await Promise.all(products.map((p) => this.catalog.plans(p.id)))).flat();
+    const [products, plans] = await Promise.all([this.catalog.products(), this.catalog.allPlans()]);
     const names = new Map(products.map((p) => [p.id, p.name]));
     return {
       title: 'New license',
       breadcrumbs: [LIST, { label: 'New license' }],
       products: products.map((p) => ({ id: p.id, label: `${p.name} (${p.sku})` })),
-      plans: plans.map((plan) => ({
-        id: plan.id,
-        label: `${names.get(plan.productId)}: ${planLabel(plan)}, ${plan.seats} seats`,
-      })),
+      // By product name, as the products are listed; within a product as the catalog orders its plans.
+      plans: [...plans]
+        .sort((a, b) => (names.get(a.productId) ?? '').localeCompare(names.get(b.productId) ?? ''))
+        .map((plan) => ({
+          id: plan.id,
+          label: `${names.get(plan.productId)}: ${planLabel(plan)}, ${plan.seats} seats`,
+        })),
     };
   }
 

@@ -257,11 +257,11 @@ export class LicensesService {
    * The license a typed key opens, or why not: `invalid` (not a key: the
    * problem is said), `unknown`, or the license whatever its status.
    */
-  async byKey(input: unknown): Promise<{ problem: string } | { license: LicenseRow } | { unknown: true }> {
+  async byKey(input: unknown): Promise<{ problem: string } | { license: LicenseListItem } | { unknown: true }> {
     const reading = readProductKey(input);
     if ('problem' in reading) return reading;
     const license = await this.licenses.byKeyDigest(keyDigest(reading.key));
-    return license ? { license } : { unknown: true };
+    return license ? { license: (await this.withNames([license]))[0] } : { unknown: true };
   }
 
   /**
