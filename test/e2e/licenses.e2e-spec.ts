@@ -220,7 +220,14 @@ describe('licenses (/licenses, /admin/licenses)', () => {
     page = await operator.get(path);
     expect(textOf(page.text, '[data-state]')).toBe('Suspended');
     expect((await operator.submit(path, {}, `${path}/reactivate`)).status).toBe(303);
-    expect((await operator.submit(path, { reason: 'Customer left' }, `${path}/cancel`)).status).toBe(303);
+    // Cancelling cannot be undone: its own page, the reason beside the field.
+    const confirm = await operator.get(`${path}/cancel`);
+    expect(confirm.status).toBe(200);
+    expect(textOf(confirm.text, 'button.btn-danger')).toBe('Cancel license');
+    const noReason = await operator.submit(`${path}/cancel`, { reason: '' });
+    expect(noReason.status).toBe(400);
+    expect(fieldError(noReason.text, 'reason')).toBe('Say why, for the license’s history.');
+    expect((await operator.submit(`${path}/cancel`, { reason: 'Customer left' })).status).toBe(303);
     page = await operator.get(path);
     expect(textOf(page.text, '[data-state]')).toBe('Cancelled');
     expect(textsOf(page.text, '[data-history] strong')).toEqual([

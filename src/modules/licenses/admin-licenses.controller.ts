@@ -72,6 +72,20 @@ export class AdminLicensePages {
       isOperator: true,
     };
   }
+
+  /** Cancelling cannot be undone: it is confirmed on a page of its own, with the reason. */
+  async cancelPage(id: string) {
+    const page = await this.showPage(id);
+    return {
+      ...page,
+      title: `Cancel license: ${page.license.productName}`,
+      breadcrumbs: [
+        LIST,
+        { label: page.license.productName, href: `/admin/licenses/${id}` },
+        { label: 'Cancel license' },
+      ],
+    };
+  }
 }
 
 /** What the operator's license pages need around a form: the catalog's choices, or the license itself. */
@@ -85,6 +99,7 @@ export class AdminLicensePageLocals extends FormPageLocals {
     if (form.view === 'licenses/new') return this.pages.newPage();
     const id = req.params.id;
     if (form.view === 'licenses/admin-show' && typeof id === 'string') return this.pages.showPage(id);
+    if (form.view === 'licenses/cancel' && typeof id === 'string') return this.pages.cancelPage(id);
     return undefined;
   }
 }
@@ -197,8 +212,14 @@ export class AdminLicensesController {
     return res.redirect(303, `/admin/licenses/${id}`);
   }
 
+  @Get(':id/cancel')
+  @Render('licenses/cancel')
+  async confirmCancel(@UuidParam() id: string) {
+    return { ...(await this.pages.cancelPage(id)), values: {} };
+  }
+
   @Post(':id/cancel')
-  @FormView('licenses/admin-show')
+  @FormView('licenses/cancel')
   async cancel(@UuidParam() id: string, @Body() body: LicenseReasonDto, @Res() res: Response) {
     await this.licenses.cancel(id, body.reason);
     setFlash(res, 'success', 'The license is cancelled.');
