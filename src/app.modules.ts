@@ -1,5 +1,6 @@
 import { accountModule } from './modules/account';
 import { authModule } from './modules/auth';
+import { billingModule } from './modules/billing';
 import { catalogModule } from './modules/catalog';
 import { dashboardModule } from './modules/dashboard';
 import { devicesModule } from './modules/devices';
@@ -26,6 +27,7 @@ export const APP_MODULES = [
   devicesModule,
   catalogModule,
   downloadsModule,
+  billingModule,
   helpdeskModule,
   staffModule,
   auditPlatform,

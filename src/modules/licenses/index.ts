@@ -7,7 +7,7 @@ import { SubscriptionsWidget } from './subscriptions.widget';
 export const licensesModule = defineModule({
   id: 'licenses',
   module: LicensesModule,
-  tables: ['licenses', 'license_events'],
+  tables: ['licenses', 'license_events', 'license_reminders', 'reminder_opt_outs'],
   nav: [
     { label: 'Licenses', href: '/licenses', icon: 'certificate', roles: ['admin', 'member'] },
     { label: 'Licenses', href: '/admin/licenses', icon: 'certificate', roles: ['operator'] },

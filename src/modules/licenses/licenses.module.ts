@@ -10,6 +10,7 @@ import { LicensesRepository } from './licenses.repository';
 import { LicensesService } from './licenses.service';
 import { LicensesLapseJob } from './licenses-lapse.job';
 import { ProductKeyFinder } from './product-key.finder';
+import { RenewalBilling } from './renewal-billing';
 
 @Module({
   imports: [CatalogModule, OrganizationsModule, PeopleModule, HelpdeskModule],
@@ -22,8 +23,9 @@ import { ProductKeyFinder } from './product-key.finder';
     AdminLicensePages,
     LicensesLapseJob,
     ProductKeyFinder,
+    RenewalBilling,
   ],
-  exports: [LicensesService],
+  exports: [LicensesService, RenewalBilling],
 })
 export class LicensesModule implements OnModuleInit {
   constructor(
