@@ -1,13 +1,48 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
 import { LicensesModule } from '../licenses/licenses.module';
+import { RenewalBilling } from '../licenses/renewal-billing';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { PeopleModule } from '../people/people.module';
+import { AdminBillingController, AdminInvoicePages } from './admin-billing.controller';
+import { BillingHistoryController } from './billing-history.controller';
+import { BillingProfilesRepository } from './billing-profiles.repository';
+import { BillingProfilesService } from './billing-profiles.service';
+import { InvoicesRepository } from './invoices.repository';
+import { InvoicesService } from './invoices.service';
+import { OrderPages, OrdersController } from './orders.controller';
+import { OrdersRepository } from './orders.repository';
+import { OrdersService } from './orders.service';
+import { PaymentMethodsRepository } from './payment-methods.repository';
+import { PaymentMethodsService } from './payment-methods.service';
+import { PaymentProviders } from './payment-providers';
 
 @Module({
   imports: [CatalogModule, LicensesModule, OrganizationsModule, PeopleModule],
-  controllers: [],
-  providers: [],
-  exports: [],
+  controllers: [OrdersController, BillingHistoryController, AdminBillingController],
+  providers: [
+    BillingProfilesRepository,
+    BillingProfilesService,
+    PaymentMethodsRepository,
+    PaymentMethodsService,
+    PaymentProviders,
+    OrdersRepository,
+    OrdersService,
+    OrderPages,
+    InvoicesRepository,
+    InvoicesService,
+    AdminInvoicePages,
+  ],
+  exports: [BillingProfilesService, PaymentMethodsService, OrdersService, InvoicesService],
 })
-export class BillingModule {}
+export class BillingModule implements OnModuleInit {
+  constructor(
+    private readonly renewals: RenewalBilling,
+    private readonly orders: OrdersService,
+  ) {}
+
+  // Licenses renew through billing at expiry, and remind its billing email.
+  onModuleInit(): void {
+    this.renewals.register(this.orders);
+  }
+}

@@ -21,6 +21,8 @@ export const licensesModule = defineModule({
     'license.grace_started': 'License entered its grace period',
     'license.expired': 'License expired',
     'license.renewed': 'License renewed',
+    'license.upgraded': 'License plan upgraded',
+    'license.seats_added': 'Seats added to a license',
     'license.auto_renew_changed': 'License auto-renew changed',
     'license.key_reset': 'Product key replaced',
     'license.key_revealed': 'Product key revealed',

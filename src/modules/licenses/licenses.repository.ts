@@ -179,6 +179,27 @@ export class LicensesRepository {
     return result.changes;
   }
 
+  /**
+   * New plan, seats and expiry for a license still on `from` (an order placed
+   * on a quote of it) and usable or lapsed (not suspended or cancelled); it
+   * becomes (or stays) active. 1 or 0 rows.
+   */
+  async applyTerms(
+    id: string,
+    from: { planId: string; seats: number; expiresAt: number },
+    to: { planId: string; seats: number; expiresAt: number },
+    now: number,
+  ): Promise<number> {
+    const result = await this.sql.run(
+      `update licenses set plan_id = ?, seats = ?, expires_at = ?, status = 'active',
+              status_changed_at = case when status = 'active' then status_changed_at else ? end, updated_at = ?
+        where id = ? and plan_id = ? and seats = ? and expires_at = ? and status in ('active', 'grace', 'expired')
+          and seats_used <= ?`,
+      [to.planId, to.seats, to.expiresAt, now, now, id, from.planId, from.seats, from.expiresAt, to.seats],
+    );
+    return result.changes;
+  }
+
   async setAutoRenew(id: string, on: boolean, now: number): Promise<number> {
     const result = await this.sql.run(
       `update licenses set auto_renew = ?, updated_at = ? where id = ? and auto_renew <> ?`,
@@ -212,11 +233,24 @@ export class LicensesRepository {
     );
   }
 
-  /** Licenses in `status` whose expiry is at or before `cutoff` (the lapse job), a batch at a time. */
-  async dueFor(status: LicenseStatus, cutoff: number, limit: number): Promise<LicenseRow[]> {
+  /**
+   * Licenses in `status` whose expiry is at or before `cutoff` (the lapse
+   * job), a batch at a time after `after` ([expires_at, id]), optionally
+   * only those with auto-renew on.
+   */
+  async dueFor(
+    status: LicenseStatus,
+    cutoff: number,
+    limit: number,
+    options: { autoRenew?: boolean; after?: [number, string] } = {},
+  ): Promise<LicenseRow[]> {
+    const after = options.after;
     const rows = await this.sql.all<StoredLicense>(
-      `${LICENSE} where l.status = ? and l.expires_at <= ? order by l.expires_at, l.id limit ?`,
-      [status, cutoff, limit],
+      `${LICENSE} where l.status = ? and l.expires_at <= ?
+         ${options.autoRenew ? 'and l.auto_renew = 1' : ''}
+         ${after ? 'and l.expires_at >= ? and (l.expires_at > ? or (l.expires_at = ? and l.id > ?))' : ''}
+       order by l.expires_at, l.id limit ?`,
+      [status, cutoff, ...(after ? [after[0], after[0], after[0], after[1]] : []), limit],
     );
     return rows.map((row) => license(row)!);
   }

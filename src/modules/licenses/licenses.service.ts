@@ -19,6 +19,7 @@ import {
   type LicenseStatus,
 } from './licenses.repository';
 import { generateProductKey, lastGroupOf, readProductKey } from './product-key';
+import { RenewalBilling } from './renewal-billing';
 
 const DAY = 86_400_000;
 
@@ -76,6 +77,7 @@ export class LicensesService {
     private readonly audit: AuditService,
     private readonly events: AppEvents,
     private readonly clock: Clock,
+    private readonly renewalBilling: RenewalBilling,
   ) {
     this.box = new SecretBox(config.appSecret, 'product-keys');
   }
@@ -278,36 +280,109 @@ export class LicensesService {
   }
 
   /**
-   * Lapses what ran out (the `licenses.renew-due` job): active → grace at
-   * expiry, grace → expired GRACE_DAYS later; each transition audited and
-   * in the history. Auto-renewal is the billing module's, when it exists.
+   * Applies a placed order to the license, in the caller's transaction (the
+   * billing module's, with the order's invoice and payment): new plan, seats
+   * or expiry, active again when it had lapsed; audited (`license.renewed`,
+   * `license.upgraded`, `license.seats_added`) and in the history. False when
+   * the license changed since the quote (or was suspended or cancelled).
    */
-  async lapseDue(): Promise<{ grace: number; expired: number }> {
+  async applyOrder(
+    license: LicenseListItem,
+    kind: 'renew' | 'upgrade' | 'add_seats',
+    change: {
+      from: { planId: string; seats: number; expiresAt: number };
+      to: { planId: string; seats: number; expiresAt: number };
+    },
+    reference: string,
+  ): Promise<boolean> {
+    if ((await this.licenses.applyTerms(license.id, change.from, change.to, +this.clock.now())) === 0) return false;
+    const details: Record<string, string | number> = { order: reference };
+    if (change.to.expiresAt !== change.from.expiresAt) {
+      details.previousExpiry = dateOf(change.from.expiresAt);
+      details.expires = dateOf(change.to.expiresAt);
+    }
+    if (change.to.seats !== change.from.seats) {
+      details.previousSeats = change.from.seats;
+      details.seats = change.to.seats;
+    }
+    if (change.to.planId !== change.from.planId) {
+      const plans = await this.catalog.plansByIds([change.from.planId, change.to.planId]);
+      details.previousPlan = plans.get(change.from.planId)?.edition ?? change.from.planId;
+      details.plan = plans.get(change.to.planId)?.edition ?? change.to.planId;
+    }
+    const kindName = kind === 'renew' ? 'renewed' : kind === 'upgrade' ? 'upgraded' : 'seats_added';
+    const lapsed = license.status !== 'active';
+    await this.record(
+      license,
+      license.product,
+      kindName,
+      lapsed ? license.status : null,
+      lapsed ? 'active' : null,
+      details,
+    );
+    if (lapsed) this.statusChanged(license, 'active');
+    return true;
+  }
+
+  /**
+   * The `licenses.renew-due` job. First the licenses whose term ran out with
+   * auto-renew on are renewed through billing (one transaction each: the
+   * order, its invoice and payment, the new expiry); a failed payment sends
+   * the license into its grace period like any other. Then what ran out
+   * lapses: active → grace at expiry, grace → expired GRACE_DAYS later; each
+   * transition audited and in the history. Run twice, late or after a crash,
+   * it finds only what is still due.
+   */
+  async lapseDue(): Promise<{ renewed: number; renewalFailed: number; grace: number; expired: number }> {
     const now = +this.clock.now();
-    const counts = { grace: 0, expired: 0 };
+    const counts = { renewed: 0, renewalFailed: 0, grace: 0, expired: 0 };
+    const billing = this.renewalBilling.current;
+    if (billing) {
+      let after: [number, string] | undefined;
+      for (;;) {
+        const due = await this.licenses.dueFor('active', now, 100, { autoRenew: true, after });
+        if (due.length === 0) break;
+        for (const item of await this.withNames(due)) {
+          // A renewal that throws (the license changed under it) is left to lapse below, like any other.
+          const outcome = await billing.renewAtExpiry(item).catch(() => 'error' as const);
+          if (outcome === 'renewed') counts.renewed++;
+          else if (outcome === 'error') counts.renewalFailed++;
+          else {
+            counts.renewalFailed++;
+            if (await this.lapse(item, 'active', 'grace', now)) counts.grace++;
+          }
+        }
+        const last = due[due.length - 1];
+        after = [last.expiresAt, last.id];
+      }
+    }
     for (const [from, to, cutoff] of [
       ['active', 'grace', now],
       ['grace', 'expired', now - this.config.graceDays * DAY],
     ] as const) {
-      for (
-        let due = await this.licenses.dueFor(from, cutoff, 500);
-        due.length > 0;
-        due = await this.licenses.dueFor(from, cutoff, 500)
-      ) {
-        for (const row of due) {
-          await this.em.transactional(async () => {
-            if ((await this.licenses.transition(row.id, [from], to, now)) === 0) return;
-            const [item] = await this.withNames([row]);
-            await this.record(row, item.product, to === 'expired' ? 'expired' : 'grace_started', from, to, {
-              expired: dateOf(row.expiresAt),
-            });
-            this.statusChanged(row, to);
-            counts[to]++;
-          });
-        }
+      let after: [number, string] | undefined;
+      for (;;) {
+        const due = await this.licenses.dueFor(from, cutoff, 500, { after });
+        if (due.length === 0) break;
+        for (const row of due) if (await this.lapse(row, from, to, now)) counts[to]++;
+        const last = due[due.length - 1];
+        after = [last.expiresAt, last.id];
       }
     }
     return counts;
+  }
+
+  // One lapse (active → grace, grace → expired) in its own transaction; false when the license moved meanwhile.
+  private async lapse(row: LicenseRow, from: LicenseStatus, to: 'grace' | 'expired', now: number): Promise<boolean> {
+    return this.em.transactional(async () => {
+      if ((await this.licenses.transition(row.id, [from], to, now)) === 0) return false;
+      const [item] = await this.withNames([row]);
+      await this.record(row, item.product, to === 'expired' ? 'expired' : 'grace_started', from, to, {
+        expired: dateOf(row.expiresAt),
+      });
+      this.statusChanged({ ...row, status: from }, to);
+      return true;
+    });
   }
 
   /** What the status is for an expiry, now: active before it, grace within GRACE_DAYS after, then expired. */

@@ -5,6 +5,7 @@ import type { RoleName } from '../../common/http/principal';
 import type { NavItem } from '../../common/view/navigation';
 import { inspectModule, type ModuleContents } from './plugin-inspector';
 import { PluginLoadError, type FoundPlugin, type LoadedPlugin, type PluginSet } from './plugin-loader';
+import type { PaymentProvider } from './plugin.types';
 
 export const PLUGIN_SET = Symbol('PLUGIN_SET');
 
@@ -50,6 +51,13 @@ export class PluginRegistry implements OnModuleInit {
 
   get enabled(): LoadedPlugin[] {
     return this.set.enabled;
+  }
+
+  /** The payment providers the enabled plugins offer, in plugin order. */
+  paymentProviders(): PaymentProvider[] {
+    return this.set.enabled.flatMap((plugin) =>
+      plugin.definition.paymentProvider ? [plugin.definition.paymentProvider] : [],
+    );
   }
 
   /** Partials of each enabled plugin, registered as `plugins/<id>/<name>`. */

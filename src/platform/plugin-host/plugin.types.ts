@@ -48,6 +48,68 @@ export interface PluginMigration {
   class: MigrationObject['class'];
 }
 
+/** The card a payment is taken from, as SeatDesk keeps it (never the full number). */
+export interface PaymentCard {
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+  holderName: string;
+  /** What the provider gave back when the card was added (its own token), if anything. */
+  providerRef: string | null;
+}
+
+/** One payment SeatDesk asks a provider to take. */
+export interface PaymentRequest {
+  /**
+   * The same for every attempt at the same payment (an order's id): a
+   * provider must not charge twice for one key, so a retry after a crash
+   * is safe.
+   */
+  idempotencyKey: string;
+  organizationId: string;
+  /** Integer minor units of `currency` (EUR 12.34 is 1234). */
+  amountMinor: number;
+  /** ISO 4217, e.g. `EUR`. */
+  currency: string;
+  /** What is bought, for the provider's records ("Invoice INV-2026-000123"). */
+  description: string;
+  /** The card to charge; null when paying by invoice. */
+  card: PaymentCard | null;
+}
+
+/**
+ * What `authorize` answered: `approved` (the money is reserved: capture
+ * follows), `pending` (nothing to capture now: the customer pays later, as
+ * with an invoice) or `declined` with a reason SeatDesk shows the admin.
+ */
+export type PaymentAuthorization =
+  | { outcome: 'approved'; reference: string }
+  | { outcome: 'pending'; reference: string | null }
+  | { outcome: 'declined'; reason: string };
+
+/** The answer of `capture` and `refund`. */
+export type PaymentResult = { ok: true; reference: string } | { ok: false; reason: string };
+
+/**
+ * A way to take payments. SeatDesk ships `invoice` (the customer pays the
+ * invoice; an operator marks it paid) and `test` (approves every card but a
+ * few test numbers: for demos). A plugin offers one more with
+ * `paymentProvider`; it then takes every card payment.
+ */
+export interface PaymentProvider {
+  /** Short, unique, shown on each payment: `test`, `invoice`, `acme-pay`. */
+  id: string;
+  /** Shown to people: "Acme Pay". */
+  label: string;
+  /** Reserves the amount (or refuses it). Called once per idempotency key attempt. */
+  authorize(request: PaymentRequest): Promise<PaymentAuthorization>;
+  /** Takes the reserved amount (`reference` from `authorize`). */
+  capture(reference: string, amountMinor: number, currency: string): Promise<PaymentResult>;
+  /** Gives back `amountMinor` of a captured payment (a credit note). */
+  refund(reference: string, amountMinor: number, currency: string, idempotencyKey: string): Promise<PaymentResult>;
+}
+
 /** What a plugin declares in `plugins/<id>/index.ts`. */
 export interface PluginManifest {
   /** Equals the plugin's folder name: lowercase letters, digits and dashes, e.g. `webhooks`. */
@@ -77,6 +139,8 @@ export interface PluginManifest {
   nav?: PluginNavItem[];
   /** Cards for the dashboard (declared; rendered once the dashboard supports them). */
   dashboardWidgets?: PluginDashboardWidget[];
+  /** A payment provider: it takes the card payments of every organization (see `PaymentProvider`). */
+  paymentProvider?: PaymentProvider;
 }
 
 const PLUGIN_BRAND = Symbol.for('seatdesk.plugin-definition');
