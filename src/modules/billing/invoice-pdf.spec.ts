@@ -1,0 +1,153 @@
+import { invoiceFixture } from './invoice-fixture';
+import { pdfText, renderInvoicePdf } from './invoice-pdf';
+
+/**
+ * The text a PDF shows, one string per text operator, from uncompressed
+ * content streams: pdfkit writes each run as `[<hex> kerning <hex> …] TJ`
+ * with WinAnsi codes, so the hex parts of one operator, joined, are the run.
+ */
+function shownText(pdf: Buffer): string[] {
+  const runs: string[] = [];
+  for (const [, body] of pdf.toString('latin1').matchAll(/\[([^\]]*)\]\s*TJ/g)) {
+    const hex = [...body.matchAll(/<([0-9a-fA-F]*)>/g)].map((match) => match[1]).join('');
+    runs.push(Buffer.from(hex, 'hex').toString('latin1'));
+  }
+  return runs;
+}
+
+/** A document-information entry written as a plain string object (`/Title 15 0 R` … `15 0 obj (…)`). */
+function infoEntry(pdf: Buffer, key: string): string | undefined {
+  const source = pdf.toString('latin1');
+  const ref = new RegExp(`/${key} (\\d+) 0 R`).exec(source)?.[1];
+  return ref ? new RegExp(`\\n${ref} 0 obj\\s*\\((.*)\\)\\s*endobj`).exec(source)?.[1] : undefined;
+}
+
+const pageCount = (pdf: Buffer) => Number(/\/Type \/Pages\s*\/Count (\d+)/.exec(pdf.toString('latin1'))?.[1]);
+
+describe('renderInvoicePdf', () => {
+  it('writes a PDF with the number, the parties, every line and the totals', async () => {
+    const pdf = await renderInvoicePdf(invoiceFixture(), { compress: false });
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const text = shownText(pdf);
+    expect(text).toEqual(
+      expect.arrayContaining([
+        'Invoice',
+        'INV-2026-000123',
+        'Issue date: 2026-12-05',
+        'Due date: 2027-01-04',
+        'Status: Open',
+        'SeatDesk Software Ltd',
+        'Tax ID: IE1234567T',
+        'Müller Präzision GmbH',
+        'Hauptstraße 5',
+        'Germany',
+        'Tax ID: DE123456789',
+        'PO reference: PO-7781',
+        'Endpoint Protection Business, 25 seats, 1 year',
+        '25',
+        'EUR 49.99',
+        'EUR 1,249.75',
+        'Priority support',
+        'EUR 199.00',
+        'Subtotal',
+        'EUR 1,448.75',
+        'VAT 19 %',
+        'EUR 275.26',
+        'Total',
+        'EUR 1,724.01',
+        'Invoice INV-2026-000123 · Page 1 of 1',
+      ]),
+    );
+    expect(text).not.toContain('PAID');
+    expect(text).not.toContain('VOID');
+    expect(pageCount(pdf)).toBe(1);
+  });
+
+  it('names the document in its metadata and gives the same bytes for the same document', async () => {
+    const first = await renderInvoicePdf(invoiceFixture(), { compress: false });
+    expect(infoEntry(first, 'Title')).toBe('INV-2026-000123');
+    expect(first.toString('latin1')).toContain('/DisplayDocTitle true');
+    const again = await renderInvoicePdf(invoiceFixture(), { compress: false });
+    expect(again.equals(first)).toBe(true);
+  });
+
+  it('compresses by default', async () => {
+    const pdf = await renderInvoicePdf(invoiceFixture());
+    expect(pdf.subarray(0, 4).toString('latin1')).toBe('%PDF');
+    expect(pdf.toString('latin1')).toContain('/FlateDecode');
+    expect(shownText(pdf)).not.toContain('INV-2026-000123');
+  });
+
+  it('stamps a paid invoice PAID with its payment date, a void one VOID', async () => {
+    const paid = shownText(
+      await renderInvoicePdf(invoiceFixture({ status: 'paid', paidAt: Date.UTC(2026, 11, 20, 9) }), {
+        compress: false,
+      }),
+    );
+    expect(paid).toEqual(expect.arrayContaining(['PAID', 'Status: Paid', 'Paid on: 2026-12-20']));
+    const voided = shownText(await renderInvoicePdf(invoiceFixture({ status: 'void' }), { compress: false }));
+    expect(voided).toEqual(expect.arrayContaining(['VOID', 'Status: Void']));
+    expect(voided).not.toContain('PAID');
+  });
+
+  it('titles a credit note so and names the invoice it credits', async () => {
+    const doc = invoiceFixture({
+      number: 'CN-2026-000004',
+      kind: 'credit_note',
+      creditsNumber: 'INV-2026-000123',
+      lines: [{ description: 'Refund: Priority support', quantity: 1, unitMinor: -19_900, amountMinor: -19_900 }],
+      subtotalMinor: -19_900,
+      taxRateBp: 1950,
+      taxMinor: -3_881,
+      totalMinor: -23_781,
+    });
+    const text = shownText(await renderInvoicePdf(doc, { compress: false }));
+    expect(text).toEqual(
+      expect.arrayContaining([
+        'Credit note',
+        'CN-2026-000004',
+        'Credits invoice: INV-2026-000123',
+        'EUR -199.00',
+        'VAT 19.5 %',
+        'EUR -38.81',
+        'EUR -237.81',
+      ]),
+    );
+    expect(text).not.toContain('Invoice');
+    expect(text.some((run) => run.startsWith('Due date'))).toBe(false);
+  });
+
+  it('spreads 200 lines over several pages, repeating the table header, with every line and the total', async () => {
+    const lines = Array.from({ length: 200 }, (_, i) => ({
+      description: `Seat add-on ${i + 1}`,
+      quantity: i + 1,
+      unitMinor: 100,
+      amountMinor: (i + 1) * 100,
+    }));
+    const doc = invoiceFixture({ lines, taxRateBp: 0 });
+    const pdf = await renderInvoicePdf(doc, { compress: false });
+    const pages = pageCount(pdf);
+    expect(pages).toBeGreaterThan(3);
+    const text = shownText(pdf);
+    for (let i = 1; i <= 200; i++) expect(text).toContain(`Seat add-on ${i}`);
+    expect(text.filter((run) => run === 'Description')).toHaveLength(pages);
+    expect(text).toEqual(
+      expect.arrayContaining(['VAT 0 %', 'EUR 20,100.00', `Invoice INV-2026-000123 · Page ${pages} of ${pages}`]),
+    );
+  });
+
+  it('writes letters the standard font lacks without their accents', async () => {
+    const doc = invoiceFixture();
+    doc.buyer = { ...doc.buyer, name: 'Łódź Dvořák Sp. z o.o.', address: ['ul. Piotrkowska 1\t'] };
+    const text = shownText(await renderInvoicePdf(doc, { compress: false }));
+    expect(text).toEqual(expect.arrayContaining(['Lódz Dvorák Sp. z o.o.']));
+  });
+});
+
+describe('pdfText', () => {
+  it('keeps WinAnsi text, folds other letters and replaces what has no Latin form', () => {
+    expect(pdfText('Müller – “Straße” €5')).toBe('Müller – “Straße” €5');
+    expect(pdfText('Łódź, Dvořák, Kraków')).toBe('Lódz, Dvorák, Kraków');
+    expect(pdfText('東京 a\tb\u0007c\nd')).toBe('?? a b c\nd');
+  });
+});
