@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'node-html-parser';
 import { VIEWS_DIR } from '../../config/paths';
 import { createViewEngine } from '../../common/view/view-engine';
-import { invoiceFixture } from './invoice-fixture';
+import { invoiceFixture } from '../../../test/utils/invoice-document';
 import { invoiceView } from './invoice.view';
 import type { InvoiceDocument } from './invoice-document';
 

@@ -1,4 +1,4 @@
-import { invoiceFixture } from './invoice-fixture';
+import { invoiceFixture } from '../../../test/utils/invoice-document';
 import { pdfText, renderInvoicePdf } from './invoice-pdf';
 
 /**

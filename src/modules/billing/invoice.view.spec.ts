@@ -1,4 +1,4 @@
-import { invoiceFixture } from './invoice-fixture';
+import { invoiceFixture } from '../../../test/utils/invoice-document';
 import { countryName, invoiceDate, invoiceView, rateText } from './invoice.view';
 
 describe('invoice view', () => {

@@ -1,4 +1,4 @@
-import type { InvoiceDocument, InvoiceLine } from './invoice-document';
+import type { InvoiceDocument, InvoiceLine } from '../../src/modules/billing/invoice-document';
 
 /** An issued invoice for specs: a German customer of an Irish seller, two lines, 19 % VAT. */
 export function invoiceFixture(overrides: Partial<InvoiceDocument> = {}): InvoiceDocument {
