@@ -136,6 +136,30 @@ describe('renderInvoicePdf', () => {
     );
   });
 
+  it('keeps the totals together, on a page of their own when the lines fill the last one, and marks every later page', async () => {
+    let totalsAlone = 0;
+    for (let count = 25; count <= 75; count++) {
+      const lines = Array.from({ length: count }, (_, i) => ({
+        description: `Seat add-on ${i + 1}`,
+        quantity: 1,
+        unitMinor: 100,
+        amountMinor: 100,
+      }));
+      const pdf = await renderInvoicePdf(invoiceFixture({ lines, taxRateBp: 0 }), { compress: false });
+      const pages = pageCount(pdf);
+      const text = shownText(pdf);
+      expect(text.filter((run) => run === 'Invoice INV-2026-000123 (continued)')).toHaveLength(pages - 1);
+      // One run after another in one page's content: no footer or page break between them.
+      const at = text.indexOf('Subtotal');
+      const total = `EUR ${count}.00`;
+      expect(text.slice(at, at + 6)).toEqual(['Subtotal', total, 'VAT 0 %', 'EUR 0.00', 'Total', total]);
+      const headers = text.filter((run) => run === 'Description').length;
+      if (headers === pages - 1) totalsAlone++;
+      else expect(headers).toBe(pages);
+    }
+    expect(totalsAlone).toBeGreaterThan(0);
+  });
+
   it('writes letters the standard font lacks without their accents', async () => {
     const doc = invoiceFixture();
     doc.buyer = { ...doc.buyer, name: 'Łódź Dvořák Sp. z o.o.', address: ['ul. Piotrkowska 1\t'] };

@@ -252,8 +252,7 @@ function drawLines(pdf: Pdf, view: InvoiceView, frame: Frame, startY: number): n
     const rowHeight = Math.max(textHeight, pdf.currentLineHeight(true)) + 2 * CELL_PAD;
     if (y + rowHeight > frame.bottom) {
       pdf.addPage();
-      pdf.font(REGULAR).fontSize(9).fillColor(MUTED);
-      pdf.text(`${pdfText(view.title)} (continued)`, frame.left, frame.top, { width: frame.width, lineBreak: false });
+      continuedCaption(pdf, view, frame);
       y = drawTableHeader(pdf, frame, columns, frame.top + 20);
     }
     pdf.font(REGULAR).fontSize(9.5).fillColor(INK);
@@ -278,6 +277,12 @@ function drawLines(pdf: Pdf, view: InvoiceView, frame: Frame, startY: number): n
   return y;
 }
 
+/** "Invoice INV-2026-000123 (continued)" at the top of every page after the first. */
+function continuedCaption(pdf: Pdf, view: InvoiceView, frame: Frame): void {
+  pdf.font(REGULAR).fontSize(9).fillColor(MUTED);
+  pdf.text(`${pdfText(view.title)} (continued)`, frame.left, frame.top, { width: frame.width, lineBreak: false });
+}
+
 /** Subtotal, tax with its rate, total: kept together, on a new page when they do not fit. */
 function drawTotals(pdf: Pdf, view: InvoiceView, frame: Frame, startY: number): void {
   const rows: [string, string, boolean][] = [
@@ -289,7 +294,8 @@ function drawTotals(pdf: Pdf, view: InvoiceView, frame: Frame, startY: number): 
   let y = startY;
   if (y + rows.length * rowHeight + 10 > frame.bottom) {
     pdf.addPage();
-    y = frame.top;
+    continuedCaption(pdf, view, frame);
+    y = frame.top + 20;
   }
   const valueWidth = 130;
   const labelWidth = 150;
