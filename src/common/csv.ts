@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import type { Response } from 'express';
 
 // CSV downloads (RFC 4180), safe to open in a spreadsheet: one encoding for
@@ -18,17 +19,29 @@ export function looksLikeFormula(text: string): boolean {
   return FORMULA_START.test(text);
 }
 
-/** One RFC 4180 field: text that could be a formula is defused, then quoted when needed. */
-export function csvField(value: CsvValue): string {
+// Text that could be a formula gets a leading apostrophe; numbers stay numbers (negative ones too).
+const defused = (value: CsvValue): string => {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return String(value);
-  const text = FORMULA_START.test(value) ? `'${value}` : value;
-  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return FORMULA_START.test(value) ? `'${value}` : value;
+};
+
+/** Records as RFC 4180 text (csv-stringify): CRLF after each, fields defused, quoted when needed. */
+export function csvRecords(records: CsvValue[][]): string {
+  return stringify(
+    records.map((values) => values.map(defused)),
+    { record_delimiter: 'windows', quoted_match: NEEDS_QUOTES },
+  );
 }
 
 /** One record, CRLF-terminated as RFC 4180 says. */
 export function csvRecord(values: CsvValue[]): string {
-  return `${values.map(csvField).join(',')}\r\n`;
+  return csvRecords([values]);
+}
+
+/** One RFC 4180 field: text that could be a formula is defused, then quoted when needed. */
+export function csvField(value: CsvValue): string {
+  return csvRecord([value]).slice(0, -2);
 }
 
 /** Turns rows of one kind into CSV text: the header record, then the rows' records. */
@@ -41,11 +54,7 @@ export interface CsvEncoder<T> {
 export function csvColumns<T>(columns: { header: string; value: (row: T) => CsvValue }[]): CsvEncoder<T> {
   return {
     header: () => csvRecord(columns.map((column) => column.header)),
-    rows: (rows) => {
-      let out = '';
-      for (const row of rows) out += csvRecord(columns.map((column) => column.value(row)));
-      return out;
-    },
+    rows: (rows) => csvRecords(rows.map((row) => columns.map((column) => column.value(row)))),
   };
 }
 

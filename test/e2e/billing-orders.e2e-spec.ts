@@ -5,7 +5,8 @@ import type { Organization } from '../../src/modules/organizations/organization.
 import { LicensesService } from '../../src/modules/licenses/licenses.service';
 import { withContext } from '../../src/platform/database/request-context';
 import { fieldError, flashMessages, textOf, textsOf } from '../utils/html';
-import type { Client } from '../utils/http';
+import { asBytes, type Client } from '../utils/http';
+import { pdfTextRuns } from '../utils/pdf';
 import { createTestApp, signedIn, type TestApp } from '../utils/test-app';
 
 const DAY = 86_400;
@@ -114,6 +115,16 @@ describe('billing orders and invoices (/billing/orders, /billing/history, /admin
     expect((await sql('select id from invoices where number = ?', invoice.number)).length).toBe(1);
     expect(await license(l.id)).toMatchObject({ seats: 8 });
 
+    // The printable page and the PDF show the invoice as issued.
+    expect(textOf(invoicePage.text, 'h1, .page-title')).toContain(invoice.number);
+    expect(invoicePage.text).toContain('Prorate GmbH');
+    const pdf = await admin.get(`${placed.headers.location}/pdf`).buffer(true).parse(asBytes);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.headers['content-disposition']).toContain(`${invoice.number}.pdf`);
+    const pdfText = pdfTextRuns(pdf.body as Buffer).join(' ');
+    expect(pdfText).toContain(invoice.number);
+    expect(pdfText).toContain('EUR 29.63');
+
     const history = await admin.get('/billing/history');
     expect(textsOf(history.text, '[data-invoice] td a')).toEqual([invoice.number]);
     const csv = await admin.get('/billing/history.csv?show=invoices');
@@ -207,10 +218,12 @@ describe('billing orders and invoices (/billing/orders, /billing/history, /admin
   });
 
   it('a quote runs out at the end of its day', async () => {
-    const { license: l, admin } = await setup('Stale');
-    const orderPath = await quote(admin, l.id, 'add_seats', { seats: '1' });
+    const { org, license: l, admin: before } = await setup('Stale');
+    const orderPath = await quote(before, l.id, 'add_seats', { seats: '1' });
     t.clock.advance(DAY);
-    const late = await confirm(admin, orderPath, 'invoice');
+    const admin = (await signedIn(t, 'admin', { organization: org })).client;
+    // The page offers no form any more; the request is made anyway.
+    const late = await admin.submit(`/licenses/${l.id}`, { paymentMethod: 'invoice' }, `${orderPath}/confirm`);
     expect(late.status).toBe(409);
     expect(late.text).toContain('This quote ran out');
     expect(await license(l.id)).toMatchObject({ seats: 5 });
@@ -248,12 +261,15 @@ describe('billing orders and invoices (/billing/orders, /billing/history, /admin
 
   it('operators mark paid, void and refund with a credit note; others are refused', async () => {
     const { org, license: l, admin } = await setup('Ops');
+    // Earlier tests moved the clock past the first operator's session.
+    operator = (await signedIn(t, 'operator')).client;
     await confirm(admin, await quote(admin, l.id, 'add_seats', { seats: '2' }), 'invoice');
     const [invoice] = await sql<{ id: string; number: string }>(
       'select id, number from invoices where organization_id = ?',
       org.id,
     );
     const list = await operator.get('/admin/billing?status=open');
+    expect(list.status).toBe(200);
     expect(textsOf(list.text, '[data-invoice] td a')).toContain(invoice.number);
     expect((await admin.get('/admin/billing')).status).toBe(403);
 

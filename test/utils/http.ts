@@ -1,3 +1,4 @@
+import type { Response } from 'superagent';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { csrfFrom } from './html';
@@ -42,4 +43,12 @@ export class Client {
   signOut() {
     return this.submit('/dashboard', {}, '/logout');
   }
+}
+
+/** A supertest parser keeping the body as bytes (PDFs, installers): `.buffer(true).parse(asBytes)`. */
+export function asBytes(res: Response, done: (err: Error | null, body: unknown) => void): void {
+  const stream = res as unknown as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
 }

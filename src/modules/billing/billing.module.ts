@@ -4,6 +4,7 @@ import { LicensesModule } from '../licenses/licenses.module';
 import { RenewalBilling } from '../licenses/renewal-billing';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { PeopleModule } from '../people/people.module';
+import { MailModule } from '../../platform/mail/mail.module';
 import { AdminBillingController, AdminInvoicePages } from './admin-billing.controller';
 import { BillingHistoryController } from './billing-history.controller';
 import { BillingProfilesRepository } from './billing-profiles.repository';
@@ -18,7 +19,7 @@ import { PaymentMethodsService } from './payment-methods.service';
 import { PaymentProviders } from './payment-providers';
 
 @Module({
-  imports: [CatalogModule, LicensesModule, OrganizationsModule, PeopleModule],
+  imports: [CatalogModule, LicensesModule, OrganizationsModule, PeopleModule, MailModule],
   controllers: [OrdersController, BillingHistoryController, AdminBillingController],
   providers: [
     BillingProfilesRepository,

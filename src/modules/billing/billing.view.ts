@@ -3,7 +3,7 @@ import type { InvoiceLine } from './invoice-document';
 import type { InvoiceListRow, PaymentRow } from './invoices.repository';
 import type { OrderRow } from './orders.repository';
 import { orderKindName } from './orders.service';
-import { rateText } from './pricing';
+import { rateText } from './invoice.view';
 
 /** One badge color per meaning (green paid, yellow pending, red failed, gray void). */
 const INVOICE_STATUS: Record<InvoiceListRow['status'], { label: string; color: string }> = {
@@ -44,7 +44,7 @@ export function orderView(order: OrderRow) {
     validUntil: order.validUntil,
     lines: order.lines.map((line) => lineView(line, order.currency)),
     subtotal: formatMoney(order.subtotalMinor, order.currency),
-    taxRate: rateText(order.taxRateBp),
+    taxRate: `${rateText(order.taxRateBp)} %`,
     tax: formatMoney(order.taxMinor, order.currency),
     total: formatMoney(order.totalMinor, order.currency),
     invoiceId: order.invoiceId,

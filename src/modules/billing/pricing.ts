@@ -51,15 +51,6 @@ export function scale(value: number, numerator: number, denominator: number): nu
 /** The tax on `subtotal` at `rateBp` basis points (1900 = 19 %), rounded half up. */
 export const taxOn = (subtotal: number, rateBp: number): number => scale(subtotal, rateBp, 10_000);
 
-/** "19 %", "19.5 %", "7.25 %" from basis points, as text (no float). */
-export function rateText(rateBp: number): string {
-  const whole = Math.trunc(rateBp / 100);
-  const fraction = String(rateBp % 100)
-    .padStart(2, '0')
-    .replace(/0+$/, '');
-  return `${whole}${fraction ? `.${fraction}` : ''} %`;
-}
-
 /**
  * The current term of a license ending at `expiresAt` on a plan of
  * `termMonths`, and how much of it is left on the day `now` falls in:
