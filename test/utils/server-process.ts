@@ -54,3 +54,31 @@ export function startServer(cwd: string, env: Record<string, string>): ServerPro
     },
   };
 }
+
+/**
+ * The operator CLI as its own process (`npm run cli -- …` from TypeScript),
+ * for what only a real process can show: a `kill -9` in the middle of a job.
+ */
+export function startCli(
+  argv: string[],
+  env: Record<string, string>,
+): { child: ChildProcessWithoutNullStreams; exited: Promise<number | null>; stderr(): string } {
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', join(PROJECT_ROOT, 'src/cli/main.ts'), ...argv],
+    {
+      cwd: PROJECT_ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_PATH: join(PROJECT_ROOT, 'node_modules'),
+        TS_NODE_PROJECT: join(PROJECT_ROOT, 'tsconfig.json'),
+        ...env,
+      },
+    },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  child.stdout.resume();
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, stderr: () => stderr };
+}
