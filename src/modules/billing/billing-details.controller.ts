@@ -51,6 +51,9 @@ export class BillingPageLocals extends FormPageLocals {
 
   protected async locals(req: AppRequest, form: FormViewSpec) {
     if (form.view !== 'billing/index' || !req.user?.orgId) return undefined;
+    // Another organization's (or a removed) payment method is a 404 before its form is read.
+    const id = req.params.id;
+    if (typeof id === 'string') await this.methods.get(req.user.orgId, id);
     return billingPage(this.profiles, this.methods, req.user.orgId);
   }
 }
