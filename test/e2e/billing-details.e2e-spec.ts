@@ -252,6 +252,46 @@ describe('billing details and payment methods (/billing)', () => {
       ]);
     });
 
+    it('withdraws a pending address when the one in use is typed again, and removes the billing email when emptied', async () => {
+      const { org, admin } = await organization('Undo Ltd');
+      await post(admin.client, '/billing', '/billing', { billingEmail: 'kept@undo.test' });
+      const kept = await confirmLink('kept@undo.test');
+      await admin.client.submit(kept.path, { token: kept.token }, '/billing/email/confirm');
+      await post(admin.client, '/billing', '/billing', { billingEmail: 'mistake@undo.test' });
+      const mistake = await confirmLink('mistake@undo.test');
+      await post(admin.client, '/billing', '/billing', { billingEmail: 'kept@undo.test' });
+      let page = await admin.client.get('/billing');
+      expect(textOf(page.text, '[data-pending-email]')).toBeUndefined();
+      expect(fieldValue(page.text, 'billingEmail')).toBe('kept@undo.test');
+      // The withdrawn link works no more.
+      expect((await admin.client.get(mistake.path)).status).toBe(400);
+
+      await post(admin.client, '/billing', '/billing', { billingEmail: '' });
+      page = await admin.client.get('/billing');
+      expect(textOf(page.text, '[data-billing-email]')).toBeUndefined();
+      expect(textOf(page.text, '#pay-by-invoice')).toContain('admins');
+      expect(await emails(org.id)).toEqual(new Map());
+      const updates = await audit('billing.details_updated', org.id);
+      expect(JSON.parse(updates[updates.length - 1].details!)).toEqual({ changed: ['billingEmail'] });
+    });
+
+    it('sends at most 5 links a day per organization, then refuses beside the field', async () => {
+      const { org, admin } = await organization('Chatty Ltd');
+      for (let i = 1; i <= 5; i++) {
+        expect((await post(admin.client, '/billing', '/billing', { billingEmail: `n${i}@chatty.test` })).status).toBe(
+          303,
+        );
+      }
+      const sixth = await post(admin.client, '/billing', '/billing', { billingEmail: 'n6@chatty.test', city: 'Leeds' });
+      expect(sixth.status).toBe(429);
+      expect(fieldError(sixth.text, 'billingEmail')).toContain('the most we send');
+      expect(fieldValue(sixth.text, 'city')).toBe('Leeds');
+      expect(await t.mailTo('n6@chatty.test')).toEqual([]);
+      expect((await withContext(t.app, () => t.app.get(BillingProfilesService).get(org.id))).pendingEmail).toBe(
+        'n5@chatty.test',
+      );
+    });
+
     it('refuses an expired link, and a link replaced by a newer one', async () => {
       const { org, admin } = await organization('Late Ltd');
       await post(admin.client, '/billing', '/billing', { billingEmail: 'late@late.test' });
