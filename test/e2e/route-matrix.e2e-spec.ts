@@ -9,6 +9,7 @@ import {
   type CreatedPerson,
 } from '../../seeds/factories';
 import { IS_PUBLIC, ROLES } from '../../src/common/http/decorators';
+import { PaymentMethodsService } from '../../src/modules/billing/payment-methods.service';
 import { DevicesService } from '../../src/modules/devices/devices.service';
 import { withContext } from '../../src/platform/database/request-context';
 import type { RoleName } from '../../src/common/http/principal';
@@ -16,7 +17,7 @@ import { csrfFrom } from '../utils/html';
 import { Client } from '../utils/http';
 import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
 
-// Every route of the people, helpdesk, staff, organization, license, catalog and download pages, read from
+// Every route of the people, helpdesk, staff, organization, license, catalog, download and billing pages, read from
 // the app's own routing table (controllers, paths, @Roles), requested as each
 // kind of visitor: who may not gets 403 (or the sign-in page), who may never
 // gets a 500, and another organization's ids are 404.
@@ -28,7 +29,7 @@ interface Route {
 }
 
 const SCOPE =
-  /^\/(org\/users|org\/settings|admin\/users|admin\/staff|admin\/organizations|licenses|admin\/licenses|admin\/catalog|devices|downloads|admin\/downloads)(\/|$)/;
+  /^\/(org\/users|org\/settings|admin\/users|admin\/staff|admin\/organizations|licenses|admin\/licenses|admin\/catalog|devices|downloads|admin\/downloads|billing|admin\/billing)(\/|$)/;
 
 function routingTable(t: TestApp): Route[] {
   const discovery = t.app.get(DiscoveryService);
@@ -56,7 +57,7 @@ function routingTable(t: TestApp): Route[] {
   return routes;
 }
 
-describe('role × route matrix (people, helpdesk, staff, organizations, licenses, catalog)', () => {
+describe('role × route matrix (people, helpdesk, staff, organizations, licenses, catalog, billing)', () => {
   let t: TestApp;
   let routes: Route[];
   const actors: Record<string, { client: Client; role: RoleName | null; orgId: string | null }> = {};
@@ -68,6 +69,7 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
   let deviceA: string;
   let productA: string;
   let releaseA: string;
+  let paymentMethodA: string;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -96,6 +98,13 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
           ),
       )
     ).id;
+    paymentMethodA = (
+      await withContext(t.app, () =>
+        t.app
+          .get(PaymentMethodsService)
+          .add(orgA, { holderName: 'Matrix A', cardNumber: '4242424242424242', expiry: '12/35', cvc: '123' }),
+      )
+    ).id;
     actors.adminA = { client: (await signedIn(t, 'admin', { organization: a })).client, role: 'admin', orgId: orgA };
     actors.adminB = { client: (await signedIn(t, 'admin', { organization: b })).client, role: 'admin', orgId: orgB };
     actors.helpdesk = { client: (await signedIn(t, 'helpdesk')).client, role: 'helpdesk', orgId: null };
@@ -112,13 +121,15 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
       .replace(/^\/admin\/catalog\/:id/, `/admin/catalog/${productA}`)
       .replace(/^\/devices\/:id/, `/devices/${deviceA}`)
       .replace(/^\/admin\/downloads\/:id/, `/admin/downloads/${releaseA}`)
+      .replace(/^\/billing\/payment-methods\/:id/, `/billing/payment-methods/${paymentMethodA}`)
+      .replace(/^\/admin\/billing\/organizations\/:organizationId/, `/admin/billing/organizations/${orgA}`)
       .replace(/^\/(admin\/)?licenses\/:id/, (_, admin: string | undefined) => `/${admin ?? ''}licenses/${licenseA}`)
       .replace(/:id\b/, memberA.person.id)
       // Any other parameter (an import's id, say) names nothing that exists.
       .replace(/:[A-Za-z]+/g, 'no-such-thing');
 
   /** Whether the path names something of organization A. */
-  const ofA = (path: string) => [memberA.person.id, licenseA, deviceA].some((id) => path.includes(id));
+  const ofA = (path: string) => [memberA.person.id, licenseA, deviceA, paymentMethodA].some((id) => path.includes(id));
 
   it('reads a routing table that covers the pages of the issue', () => {
     const paths = routes.map((r) => `${r.method} ${r.path}`);
@@ -148,6 +159,17 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
       'POST /admin/downloads/new',
       'GET /admin/downloads/:id/withdraw',
       'POST /admin/downloads/:id/withdraw',
+      'GET /billing',
+      'POST /billing',
+      'GET /billing/payment-methods/new',
+      'POST /billing/payment-methods',
+      'POST /billing/payment-methods/:id/default',
+      'POST /billing/payment-methods/:id/remove',
+      'GET /admin/billing/settings',
+      'POST /admin/billing/settings',
+      'POST /admin/billing/settings/tax-rates',
+      'POST /admin/billing/settings/tax-rates/:country/remove',
+      'GET /admin/billing/organizations/:organizationId',
     ]) {
       expect(paths).toContain(expected);
     }

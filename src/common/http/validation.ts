@@ -3,8 +3,9 @@ import type { ValidatorOptions } from 'class-validator';
 import { FORM_LEVEL, InputRefused, type FieldErrors } from '../errors/app-error';
 import { CONTROL_CHARACTER, CONTROL_CHARACTER_MESSAGE, hasControlCharacter } from './text-rules';
 
-// Fields whose values are never sent back to the browser.
-const SECRET_FIELD = /password|secret|token|code|_csrf/i;
+// Fields whose values are never sent back to the browser: secrets, and a
+// payment card's number and security code (a postal or country code is none).
+const SECRET_FIELD = /password|secret|token|(?<!postal|country|currency)code|_csrf|card_?number|cvc|cvv/i;
 const CONTROL_CHARACTERS = new RegExp(CONTROL_CHARACTER.source, 'g');
 
 export const UNEXPECTED_FIELD_MESSAGE = 'This form had a field it does not expect. Reload the page and try again.';
