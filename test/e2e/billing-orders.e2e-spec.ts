@@ -1,5 +1,7 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../src/config/paths';
 import { createLicense, createOrganization, createProduct } from '../../seeds/factories';
 import type { Organization } from '../../src/modules/organizations/organization.entity';
 import { LicensesService } from '../../src/modules/licenses/licenses.service';
@@ -305,6 +307,60 @@ describe('billing orders and invoices (/billing/orders, /billing/history, /admin
     expect(twice.status).toBe(409);
   });
 
+  it('renewing in grace keeps the original dates; an expired license renews from today', async () => {
+    const grace = await setup('Grace', -3);
+    const expired = await setup('Lapsed', -30);
+    await withContext(t.app, () => t.app.get(LicensesService).lapseDue());
+    expect(await license(grace.license.id)).toMatchObject({ status: 'grace' });
+    expect(await license(expired.license.id)).toMatchObject({ status: 'expired' });
+    const graceExpiry = (await license(grace.license.id)).expiresAt;
+    expect((await confirm(grace.admin, await quote(grace.admin, grace.license.id, 'renew'), 'invoice')).status).toBe(
+      303,
+    );
+    const renewed = await license(grace.license.id);
+    expect(renewed.status).toBe('active');
+    // The new term starts where the old one ended, not today: the days in grace are not given away.
+    expect(new Date(renewed.expiresAt).toISOString().slice(0, 10)).toBe(
+      new Date(
+        Date.UTC(
+          new Date(graceExpiry).getUTCFullYear() + 1,
+          new Date(graceExpiry).getUTCMonth(),
+          new Date(graceExpiry).getUTCDate(),
+        ),
+      )
+        .toISOString()
+        .slice(0, 10),
+    );
+    expect(
+      (await confirm(expired.admin, await quote(expired.admin, expired.license.id, 'renew'), 'invoice')).status,
+    ).toBe(303);
+    const restarted = await license(expired.license.id);
+    expect(restarted.status).toBe('active');
+    const today = new Date(+t.clock.now());
+    expect(new Date(restarted.expiresAt).toISOString().slice(0, 10)).toBe(
+      new Date(Date.UTC(today.getUTCFullYear() + 1, today.getUTCMonth(), today.getUTCDate() - 1))
+        .toISOString()
+        .slice(0, 10),
+    );
+    const history = await sql<{ kind: string; fromStatus: string; toStatus: string }>(
+      'select kind, from_status as fromStatus, to_status as toStatus from license_events where license_id = ? order by id',
+      grace.license.id,
+    );
+    expect(history.map((e) => [e.kind, e.fromStatus, e.toStatus])).toEqual([
+      ['created', null, 'grace'],
+      ['renewed', 'grace', 'active'],
+    ]);
+  });
+
+  it('an invoice keeps the buyer as at issue when the billing details change later', async () => {
+    const { org, license: l, admin } = await setup('Snapshot');
+    const placed = await confirm(admin, await quote(admin, l.id, 'add_seats', { seats: '1' }), 'invoice');
+    await sql(`update billing_profiles set company_name = 'Renamed AG' where organization_id = ?`, org.id);
+    const page = await admin.get(placed.headers.location);
+    expect(page.text).toContain('Snapshot GmbH');
+    expect(page.text).not.toContain('Renamed AG');
+  });
+
   it('members and helpdesk are refused; another organization’s license, order and invoice are not found', async () => {
     const mine = await setup('Mine');
     const theirs = await setup('Theirs');
@@ -331,5 +387,49 @@ describe('billing orders and invoices (/billing/orders, /billing/history, /admin
       '/billing/orders/new',
     );
     expect(forged.status).toBe(404);
+  });
+});
+
+describe('a payment provider plugin', () => {
+  let t: TestApp;
+  afterAll(() => t.close());
+
+  it('takes the card payments, and each payment names it', async () => {
+    t = await createTestApp({ PLUGINS: 'hello' }, { pluginsDir: join(PROJECT_ROOT, 'test/fixtures/plugins') });
+    await signedIn(t, 'operator'); // an install with no operator shows its setup page instead
+    const org = await createOrganization(t.app, 'Plugged');
+    const { license: l } = await createLicense(t.app, { organization: org, seats: 5 });
+    const admin = (await signedIn(t, 'admin', { organization: org })).client;
+    const added = await admin.submit(
+      '/billing/payment-methods/new',
+      { holderName: 'Ada Admin', cardNumber: '4242 4242 4242 4242', expiry: '12/30', cvc: '123' },
+      '/billing/payment-methods',
+    );
+    expect(added.status).toBe(303);
+    const sql = <T>(query: string, ...params: unknown[]) =>
+      withContext(t.app, () => t.app.get(EntityManager).execute<T[]>(query, params));
+    const [card] = await sql<{ id: string; provider: string }>(
+      'select id, provider from payment_methods where organization_id = ?',
+      org.id,
+    );
+    expect(card.provider).toBe('hello-pay');
+    const started = await admin.submit(
+      `/billing/orders/new?license=${l.id}&kind=renew`,
+      { licenseId: l.id, kind: 'renew' },
+      '/billing/orders/new',
+    );
+    const placed = await admin.submit(
+      started.headers.location,
+      { paymentMethod: card.id },
+      `${started.headers.location}/confirm`,
+    );
+    expect(placed.status).toBe(303);
+    const invoice = await admin.get(placed.headers.location);
+    expect(textOf(invoice.text, '[data-payment]')).toContain('Visa •••• 4242 · Hello Pay · EUR 150.00');
+    const [payment] = await sql<{ provider: string; status: string }>(
+      'select provider, status from payments where organization_id = ?',
+      org.id,
+    );
+    expect(payment).toEqual({ provider: 'hello-pay', status: 'captured' });
   });
 });

@@ -66,9 +66,10 @@ export function invoiceRowView(row: InvoiceListRow) {
   };
 }
 
-export function paymentView(row: PaymentRow) {
+export function paymentView(row: PaymentRow, providerLabel: string) {
   return {
     ...row,
+    providerLabel,
     amount: formatMoney(row.amountMinor, row.currency),
     statusLabel: PAYMENT_STATUS[row.status].label,
     statusColor: PAYMENT_STATUS[row.status].color,

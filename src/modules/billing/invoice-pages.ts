@@ -19,7 +19,7 @@ export async function invoicePage(invoices: InvoicesService, invoice: InvoiceRow
     invoice: invoiceView(document),
     invoiceId: invoice.id,
     pdfHref,
-    payments: payments.map(paymentView),
+    payments: payments.map((p) => paymentView(p, invoices.providerLabel(p.provider))),
     creditNotes: creditNotes.map(invoiceRowView),
   };
 }

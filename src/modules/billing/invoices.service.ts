@@ -186,6 +186,11 @@ export class InvoicesService {
     }
   }
 
+  /** The name of the provider a payment went through ("Test payments (no money moves)"), or its id when it is gone. */
+  providerLabel(id: string): string {
+    return this.providers.byId(id)?.label ?? id;
+  }
+
   paymentsOf(invoiceId: string): Promise<PaymentRow[]> {
     return this.invoices.paymentsOf(invoiceId);
   }
