@@ -71,12 +71,10 @@ export class BillingHistoryController {
             .then((p) => ({ ...p, rows: p.rows.map(invoiceRowView) }))
         : show === 'orders'
           ? await this.orders.list(orgId, request).then((p) => ({ ...p, rows: p.rows.map(orderView) }))
-          : await this.invoices
-              .payments(orgId, request)
-              .then((p) => ({
-                ...p,
-                rows: p.rows.map((row) => paymentView(row, this.invoices.providerLabel(row.provider))),
-              }));
+          : await this.invoices.payments(orgId, request).then((p) => ({
+              ...p,
+              rows: p.rows.map((row) => paymentView(row, this.invoices.providerLabel(row.provider))),
+            }));
     return {
       title: 'Billing history',
       breadcrumbs: [{ label: 'Billing', href: '/billing' }, { label: 'History' }],
