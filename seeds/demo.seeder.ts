@@ -10,6 +10,10 @@ import type { Role } from '../src/modules/people/person.entity';
 import { PeopleService } from '../src/modules/people/people.service';
 import { Clock } from '../src/common/clock';
 import { CatalogService } from '../src/modules/catalog/catalog.service';
+import { BillingProfilesService } from '../src/modules/billing/billing-profiles.service';
+import { BillingSettingsService } from '../src/modules/billing/billing-settings.service';
+import { OrdersService } from '../src/modules/billing/orders.service';
+import { PaymentMethodsService } from '../src/modules/billing/payment-methods.service';
 import { LicensesService } from '../src/modules/licenses/licenses.service';
 import type { SeedOutput } from './database.seeder';
 import { randomPassword } from './factories';
@@ -77,6 +81,7 @@ export class DemoSeeder {
           created.push({ email: spec.email, role: spec.role, password });
         }
         await this.licenses(app, org.id);
+        await this.billing(app, org.id);
         return created;
       });
     });
@@ -86,7 +91,7 @@ export class DemoSeeder {
       return [];
     }
     out.line(
-      `Created the organization "${DEMO_ORGANIZATION}" with ${accounts.length} people and ${DEMO_LICENSES.length} licenses.`,
+      `Created the organization "${DEMO_ORGANIZATION}" with ${accounts.length} people, ${DEMO_LICENSES.length} licenses and two invoices.`,
     );
     out.line('Their passwords are shown only this once:');
     out.line();
@@ -119,6 +124,37 @@ export class DemoSeeder {
         autoRenew: spec.autoRenew,
       });
     }
+  }
+
+  // Billing details, a test card, a tax rate for the demo's country, and two orders:
+  // extra seats paid by card, an early renewal on an open invoice.
+  private async billing(app: INestApplicationContext, organizationId: string): Promise<void> {
+    const settings = app.get(BillingSettingsService);
+    if (!(await settings.taxRates()).some((rate) => rate.country === 'DE')) {
+      await settings.setTaxRate({ country: 'DE', rate: '19', label: 'VAT' });
+    }
+    await app.get(BillingProfilesService).update(organizationId, {
+      companyName: `${DEMO_ORGANIZATION} GmbH`,
+      addressLine1: 'Hafenstraße 12',
+      postalCode: '20457',
+      city: 'Hamburg',
+      country: 'DE',
+      taxId: 'DE123456789',
+      poReference: 'PO-2026-0042',
+    });
+    const card = await app.get(PaymentMethodsService).add(organizationId, {
+      holderName: 'Demo Admin',
+      cardNumber: '4242 4242 4242 4242',
+      expiry: `12/${(new Date(+app.get(Clock).now()).getUTCFullYear() + 3) % 100}`,
+      cvc: '123',
+    });
+    const orders = app.get(OrdersService);
+    const licenses = await app.get(LicensesService).allOf(organizationId);
+    const bySku = (sku: string) => licenses.find((license) => license.product.sku === sku)!;
+    const seats = await orders.quote(organizationId, bySku('SD-TS').id, { kind: 'add_seats', seats: 2 });
+    await orders.place(organizationId, seats.id, { card: card.id });
+    const renewal = await orders.quote(organizationId, bySku('SD-ES').id, { kind: 'renew' });
+    await orders.place(organizationId, renewal.id, 'invoice');
   }
 }
 

@@ -38,8 +38,19 @@ describe('operator CLI: catalog and licenses', () => {
     expect(rows).toEqual([
       { sku: 'SD-ES', seats: 25, status: 'active' },
       { sku: 'SD-MS', seats: 5, status: 'grace' },
-      { sku: 'SD-TS', seats: 10, status: 'active' },
+      { sku: 'SD-TS', seats: 12, status: 'active' },
     ]);
+    // Two orders: two seats paid by the test card, an early renewal on an open invoice.
+    expect(
+      query(
+        dir,
+        `select i.number, i.status, p.provider from invoices i join payments p on p.invoice_id = i.id order by i.number`,
+      ),
+    ).toEqual([
+      { number: expect.stringMatching(/^INV-\d{4}-000001$/), status: 'paid', provider: 'test' },
+      { number: expect.stringMatching(/^INV-\d{4}-000002$/), status: 'open', provider: 'invoice' },
+    ]);
+    expect(query(dir, 'select brand, last4 from payment_methods')).toEqual([{ brand: 'Visa', last4: '4242' }]);
   });
 
   it('product:create adds a product with its default plan and prints its id', async () => {
