@@ -13,7 +13,8 @@ export class LicensesLapseJob {
   @Job({
     name: 'licenses.renew-due',
     cron: '0 5 * * * *',
-    description: 'Licenses past their expiry enter the grace period, then expire after GRACE_DAYS (audited)',
+    description:
+      'Licenses past their expiry renew when auto-renew is on (card or invoice); the others enter the grace period, then expire after GRACE_DAYS (audited)',
   })
   run() {
     return this.licenses.lapseDue();
