@@ -122,3 +122,23 @@ export function keysetClause(
     orderBy: `${column} ${order}, ${idColumn} ${order}`,
   };
 }
+
+/**
+ * Every row of a keyset-paged list, a batch at a time (CSV exports):
+ * `fetch` answers one page request (limit + 1 rows, as the lists do),
+ * `keyOf` gives the cursor of a row.
+ */
+export async function* allPages<T>(
+  fetch: (request: PageRequest) => Promise<T[]>,
+  keyOf: (row: T) => Cursor,
+  batch = 500,
+): AsyncGenerator<T[]> {
+  let after: Cursor | null = null;
+  for (;;) {
+    const rows = await fetch({ after, before: null, limit: batch });
+    const page = rows.slice(0, batch);
+    if (page.length > 0) yield page;
+    if (rows.length <= batch) return;
+    after = keyOf(page[page.length - 1]);
+  }
+}

@@ -1,36 +1,18 @@
-import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSqlite } from '../../src/cli/sqlite-file';
 import { PROJECT_ROOT } from '../../src/config/paths';
 import { cliEnv, type CliResult } from '../utils/cli';
-import { startServer } from '../utils/server-process';
+import { startCli, startServer } from '../utils/server-process';
 import { tempDataDir } from '../utils/test-app';
 
 const PASSWORD = 'violet-harbour-lantern-42';
 
 /** The CLI as its own process, from TypeScript (no build), as `npm run cli -- …` runs it. */
-function cliProcess(dataDir: string, argv: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', join(PROJECT_ROOT, 'src/cli/main.ts'), ...argv],
-      {
-        cwd: PROJECT_ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          TS_NODE_PROJECT: join(PROJECT_ROOT, 'tsconfig.json'),
-          ...cliEnv(dataDir),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+async function cliProcess(dataDir: string, argv: string[]): Promise<CliResult> {
+  const run = startCli(argv, cliEnv(dataDir));
+  const code = await run.exited;
+  return { code: code ?? 1, stdout: run.stdout(), stderr: run.stderr() };
 }
 
 describe('concurrent writers', () => {

@@ -19,15 +19,7 @@ export interface ServerProcess {
  * no build is needed), in `cwd` with only `env` (and PATH) as its environment.
  */
 export function startServer(cwd: string, env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(PROJECT_ROOT, 'src/main.ts')], {
-    cwd,
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_PATH: join(PROJECT_ROOT, 'node_modules'),
-      TS_NODE_PROJECT: join(PROJECT_ROOT, 'tsconfig.json'),
-      ...env,
-    },
-  });
+  const child = spawnTs('src/main.ts', [], cwd, env);
   let stdout = '';
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -55,30 +47,36 @@ export function startServer(cwd: string, env: Record<string, string>): ServerPro
   };
 }
 
-/**
- * The operator CLI as its own process (`npm run cli -- …` from TypeScript),
- * for what only a real process can show: a `kill -9` in the middle of a job.
- */
-export function startCli(
-  argv: string[],
-  env: Record<string, string>,
-): { child: ChildProcessWithoutNullStreams; exited: Promise<number | null>; stderr(): string } {
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', join(PROJECT_ROOT, 'src/cli/main.ts'), ...argv],
-    {
-      cwd: PROJECT_ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        NODE_PATH: join(PROJECT_ROOT, 'node_modules'),
-        TS_NODE_PROJECT: join(PROJECT_ROOT, 'tsconfig.json'),
-        ...env,
-      },
+// A TypeScript entry point of the project as its own process (ts-node, no build), with only `env` and PATH.
+function spawnTs(script: string, argv: string[], cwd: string, env: Record<string, string>) {
+  return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(PROJECT_ROOT, script), ...argv], {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_PATH: join(PROJECT_ROOT, 'node_modules'),
+      TS_NODE_PROJECT: join(PROJECT_ROOT, 'tsconfig.json'),
+      ...env,
     },
-  );
+  });
+}
+
+/** The operator CLI as its own process (`npm run cli -- …` from TypeScript), running on. */
+export interface CliProcess {
+  child: ChildProcessWithoutNullStreams;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  stdout(): string;
+  stderr(): string;
+}
+
+/** Starts the CLI as its own process: for what only a real process shows (`kill -9` mid-job, concurrent writers). */
+export function startCli(argv: string[], env: Record<string, string>): CliProcess {
+  const child = spawnTs('src/cli/main.ts', argv, PROJECT_ROOT, env);
+  child.stdin.end(); // nothing to read: a command that would ask fails instead of waiting
+  let stdout = '';
   let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  child.stdout.resume();
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, stderr: () => stderr };
+  return { child, exited, stdout: () => stdout, stderr: () => stderr };
 }

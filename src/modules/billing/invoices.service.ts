@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '../../common/clock';
 import { Conflict, FORM_LEVEL, NotFound } from '../../common/errors/app-error';
 import { formatMoney } from '../../common/money';
-import { toPage, type Page, type PageRequest } from '../../common/pagination';
+import { allPages, toPage, type Page, type PageRequest } from '../../common/pagination';
 import { AuditService } from '../../platform/audit/audit.service';
 import { MailService } from '../../platform/mail/mail.service';
 import { PeopleService } from '../people/people.service';
@@ -160,30 +160,22 @@ export class InvoicesService {
   }
 
   /** Every invoice of the list as filtered, a batch at a time (the CSV export). */
-  async *allInvoices(filter: InvoiceListFilter, batch = 500): AsyncGenerator<InvoiceListRow[]> {
-    let after: PageRequest['after'] = null;
-    for (;;) {
-      const rows = await this.invoices.list(filter, { after, before: null, limit: batch });
-      if (rows.length > 0) yield rows.slice(0, batch);
-      if (rows.length <= batch) return;
-      const last = rows[batch - 1];
-      after = [last.issuedAt, last.id];
-    }
+  allInvoices(filter: InvoiceListFilter): AsyncGenerator<InvoiceListRow[]> {
+    return allPages(
+      (request) => this.invoices.list(filter, request),
+      (row) => [row.issuedAt, row.id],
+    );
   }
 
   async payments(organizationId: string, request: PageRequest): Promise<Page<PaymentRow>> {
     return toPage(await this.invoices.payments(organizationId, request), request, (row) => [row.createdAt, row.id]);
   }
 
-  async *allPayments(organizationId: string, batch = 500): AsyncGenerator<PaymentRow[]> {
-    let after: PageRequest['after'] = null;
-    for (;;) {
-      const rows = await this.invoices.payments(organizationId, { after, before: null, limit: batch });
-      if (rows.length > 0) yield rows.slice(0, batch);
-      if (rows.length <= batch) return;
-      const last = rows[batch - 1];
-      after = [last.createdAt, last.id];
-    }
+  allPayments(organizationId: string): AsyncGenerator<PaymentRow[]> {
+    return allPages(
+      (request) => this.invoices.payments(organizationId, request),
+      (row) => [row.createdAt, row.id],
+    );
   }
 
   /** The name of the provider a payment went through ("Test payments (no money moves)"), or its id when it is gone. */

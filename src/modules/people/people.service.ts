@@ -4,7 +4,7 @@ import { isEmail } from 'class-validator';
 import { Clock } from '../../common/clock';
 import { InputRefused, NotFound, type FieldErrors } from '../../common/errors/app-error';
 import { PasswordHasher } from '../../common/security/password-hasher';
-import { toPage, type Page, type PageRequest } from '../../common/pagination';
+import { allPages, toPage, type Page, type PageRequest } from '../../common/pagination';
 import { AppEvents } from '../../platform/events/app-events.service';
 import { AuditService } from '../../platform/audit/audit.service';
 import type { MailRecipient, MailRecipients } from '../../platform/mail/mail-recipients';
@@ -167,22 +167,14 @@ export class PeopleService implements MailRecipients, MemberCounts {
   }
 
   /** Every person of the list as filtered and sorted, a batch at a time (the CSV download). */
-  async *allInOrg(orgId: string, filter: PeopleListFilter, batch = 500): AsyncGenerator<PersonRow[]> {
+  allInOrg(orgId: string, filter: PeopleListFilter, batch = 500): AsyncGenerator<PersonRow[]> {
     const search = filter.search?.trim().slice(0, 120) || undefined;
-    let after: PageRequest['after'] = null;
-    for (;;) {
-      const rows = await this.people.listInOrg(
-        orgId,
-        { ...filter, search },
-        { after, before: null, limit: batch },
-        this.clock.now().getTime(),
-      );
-      const page = rows.slice(0, batch);
-      if (page.length > 0) yield page;
-      if (rows.length <= batch) return;
-      const last = page[page.length - 1];
-      after = [last.sortKey, last.id];
-    }
+    const now = this.clock.now().getTime();
+    return allPages(
+      (request) => this.people.listInOrg(orgId, { ...filter, search }, request, now),
+      (row) => [row.sortKey, row.id],
+      batch,
+    );
   }
 
   findById(id: string): Promise<Person | null> {
