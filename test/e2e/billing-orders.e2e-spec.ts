@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/config/paths';
 import { createLicense, createOrganization, createProduct } from '../../seeds/factories';
+import { FixedClock } from '../../src/common/clock';
 import type { Organization } from '../../src/modules/organizations/organization.entity';
 import { LicensesService } from '../../src/modules/licenses/licenses.service';
 import { withContext } from '../../src/platform/database/request-context';
@@ -431,5 +432,58 @@ describe('a payment provider plugin', () => {
       org.id,
     );
     expect(payment).toEqual({ provider: 'hello-pay', status: 'captured' });
+  });
+});
+
+describe('proration on month ends and leap days', () => {
+  let t: TestApp;
+  afterAll(() => t.close());
+
+  it('prices seats for the rest of a monthly term to the day, in February of a leap year', async () => {
+    t = await createTestApp({}, { clock: new FixedClock(Date.parse('2028-02-15T12:00:00Z')) });
+    await signedIn(t, 'operator');
+    const org = await createOrganization(t.app, 'Leap');
+    const product = await createProduct(t.app, { name: 'Mobile Security' });
+    const { CatalogService } = await import('../../src/modules/catalog/catalog.service');
+    const monthly = await withContext(t.app, () =>
+      t.app.get(CatalogService).addPlan(product.id, {
+        edition: 'Monthly',
+        seats: 1,
+        termMonths: 1,
+        pricePerSeat: '29.00',
+        currency: 'EUR',
+      }),
+    );
+    const { license: l } = await withContext(t.app, () =>
+      t.app.get(LicensesService).create({
+        organizationId: org.id,
+        productId: product.id,
+        planId: monthly.id,
+        seats: 2,
+        expiresAt: Date.parse('2028-02-29T23:59:59.999Z'),
+      }),
+    );
+    const admin = (await signedIn(t, 'admin', { organization: org })).client;
+    const started = await admin.submit(
+      `/billing/orders/new?license=${l.id}&kind=add_seats`,
+      { licenseId: l.id, kind: 'add_seats', seats: '1' },
+      '/billing/orders/new',
+    );
+    const quote = await admin.get(started.headers.location as string);
+    // The term is February 2028: 29 days; 15 of them are left, today included. EUR 29.00 × 15/29 = EUR 15.00.
+    expect(textsOf(quote.text, '[data-line] td').slice(0, 4)).toEqual([
+      expect.stringContaining('15 of 29 days to 2028-02-29'),
+      '1',
+      'EUR 15.00',
+      'EUR 15.00',
+    ]);
+    // Renewing a term that ends on the last day of February ends on the last day of March.
+    const renewal = await admin.submit(
+      `/billing/orders/new?license=${l.id}&kind=renew`,
+      { licenseId: l.id, kind: 'renew' },
+      '/billing/orders/new',
+    );
+    const renewQuote = await admin.get(renewal.headers.location as string);
+    expect(textOf(renewQuote.text, '[data-line] td')).toContain('1 month, 2028-03-01 to 2028-03-31');
   });
 });

@@ -27,6 +27,7 @@ export type { OrderKind, OrderRow } from './orders.repository';
 
 const DAY = 86_400_000;
 const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const months = (n: number) => (n === 1 ? '1 month' : `${n} months`);
 const refused = (message: string) => new Conflict(message, { [FORM_LEVEL]: message });
 
 /** What an admin asks a quote for. */
@@ -418,7 +419,7 @@ export class OrdersService implements RenewalBillingHandler {
         const start = license.status === 'expired' ? endOfPreviousDay(now) : license.expiresAt;
         to = { ...from, expiresAt: addMonths(start, plan.termMonths) };
         lines.push({
-          description: `${product} ${plan.edition}: ${plan.termMonths} months, ${dateOf(start + 1)} to ${dateOf(to.expiresAt)}`,
+          description: `${product} ${plan.edition}: ${months(plan.termMonths)}, ${dateOf(start + 1)} to ${dateOf(to.expiresAt)}`,
           quantity: license.seats,
           unitMinor: plan.pricePerSeatMinor,
           amountMinor: license.seats * plan.pricePerSeatMinor,
@@ -455,7 +456,7 @@ export class OrdersService implements RenewalBillingHandler {
         const start = endOfPreviousDay(now);
         to = { planId: target.id, seats: license.seats, expiresAt: addMonths(start, target.termMonths) };
         lines.push({
-          description: `${product} ${target.edition}: ${target.termMonths} months, ${dateOf(start + 1)} to ${dateOf(to.expiresAt)}`,
+          description: `${product} ${target.edition}: ${months(target.termMonths)}, ${dateOf(start + 1)} to ${dateOf(to.expiresAt)}`,
           quantity: license.seats,
           unitMinor: target.pricePerSeatMinor,
           amountMinor: license.seats * target.pricePerSeatMinor,
