@@ -28,7 +28,7 @@ interface Route {
 }
 
 const SCOPE =
-  /^\/(org\/users|org\/settings|admin\/users|admin\/staff|admin\/organizations|licenses|admin\/licenses|admin\/catalog|devices|downloads|admin\/downloads)(\/|$)/;
+  /^\/(org\/users|org\/settings|admin\/users|admin\/staff|admin\/organizations|licenses|admin\/licenses|admin\/renewals|admin\/catalog|devices|downloads|admin\/downloads)(\/|$)/;
 
 function routingTable(t: TestApp): Route[] {
   const discovery = t.app.get(DiscoveryService);
@@ -138,6 +138,10 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
       'GET /licenses/:id',
       'POST /licenses/:id/reset-key',
       'GET /admin/licenses/:id',
+      'POST /licenses/reminders',
+      'POST /licenses/:id/reminders/snooze',
+      'POST /licenses/:id/reminders/resume',
+      'GET /admin/renewals',
       'POST /admin/catalog/:id/plans',
       'GET /devices/:id',
       'POST /devices/:id/move',
