@@ -246,9 +246,21 @@ describe('renewal reminders', () => {
       '1 day before expiry',
       'On expiry',
     ]);
-    // The preview is what the run then sends: nothing written by looking.
+    // Within 7 days, the license 45 days from its expiry neither renews nor is reminded (its 30-day stage is 15 days out).
+    const month = await operator.client.get('/admin/renewals?within=7');
+    expect(month.text).not.toContain(`data-license="${later.id}"`);
+    // The preview is what the run then sends, every message of it: nothing written by looking.
     expect(await queued('Web Filter')).toEqual({});
+    const promised = [...page.text.matchAll(/<tr data-preview="[^"]+">[\s\S]*?<\/tr>/g)].flatMap(([row]) =>
+      textsOf(row, '[data-recipients] div').map((to) => `${to}: ${textOf(row, '[data-subject]')}`),
+    );
+    const [{ last }] = await sql<{ last: number | null }>('select max(id) as last from mail_messages');
     await run();
+    const sent = await sql<{ recipient: string; subject: string }>(
+      `select recipient, subject from mail_messages where id > ? and template = 'license-reminder'`,
+      last ?? 0,
+    );
+    expect(sent.map((m) => `${m.recipient}: ${m.subject}`).sort()).toEqual(promised.sort());
     expect(await queued('Web Filter')).toEqual({
       [admin.email]: ['Your Web Filter license expires in 5 days'],
       'billing@preview.example': ['Your Web Filter license expires in 5 days'],
