@@ -5,7 +5,7 @@ import { RenewalBilling } from '../../src/modules/licenses/renewal-billing';
 import { RenewalRemindersService } from '../../src/modules/licenses/renewal-reminders.service';
 import { withContext } from '../../src/platform/database/request-context';
 import { MailService } from '../../src/platform/mail/mail.service';
-import { csrfFrom, flashMessages, textOf, textsOf } from '../utils/html';
+import { csrfFrom, errorSummary, flashMessages, textOf, textsOf } from '../utils/html';
 import { Client } from '../utils/http';
 import { mailFiles } from '../utils/mail';
 import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
@@ -296,6 +296,11 @@ describe('renewal reminders', () => {
     const admin = await signedIn(t, 'admin', { organization: org });
     const bad = await post(admin.client, `/licenses/${license.id}/reminders/snooze`, { days: '365' });
     expect(bad.status).toBe(400);
+    expect(errorSummary(bad.text)).toEqual(['Choose 7 or 30 days.']);
+    const badMail = await post(admin.client, '/licenses/reminders', { mail: 'maybe' });
+    expect(badMail.status).toBe(400);
+    expect(errorSummary(badMail.text)).toEqual(['Choose on or off.']);
+    expect(badMail.text).toContain(`data-license="${license.id}"`);
     expect(
       await sql(
         'select 1 from audit_entries where action = ? and target_id = ?',

@@ -32,6 +32,9 @@ export class LicensePageLocals extends FormPageLocals {
 
   protected async locals(req: AppRequest, form: FormViewSpec) {
     const id = req.params.id;
+    if (form.view === 'licenses/index' && req.user?.orgId) {
+      return licensesIndex(this.licenses, this.reminders, req.user.orgId, req.user, {}, +this.clock.now());
+    }
     if (!form.view.startsWith('licenses/') || !req.user?.orgId || typeof id !== 'string') return undefined;
     return licensePage(this.licenses, this.devices, this.reminders, req.user.orgId, id, req.user, +this.clock.now());
   }
@@ -65,6 +68,24 @@ async function licensePage(
   };
 }
 
+async function licensesIndex(
+  licenses: LicensesService,
+  reminders: RenewalRemindersService,
+  orgId: string,
+  user: Principal,
+  query: { after?: string; before?: string },
+  now: number,
+) {
+  const page = await licenses.list({ organizationId: orgId }, pageRequest(query, 2));
+  return {
+    title: 'Licenses',
+    breadcrumbs: [{ label: 'Licenses' }],
+    rows: page.rows.map((row) => licenseView(row, now)),
+    ...pageLinks('/licenses', {}, page),
+    reminderMail: user.role === 'admin' ? { on: await reminders.reminderMailOn(user.personId) } : null,
+  };
+}
+
 /** Everyone in an organization sees its licenses; org admins manage them. */
 @Controller('licenses')
 @Roles('admin', 'member')
@@ -79,20 +100,12 @@ export class LicensesController {
 
   @Get()
   @Render('licenses/index')
-  async index(
+  index(
     @OrgScope() orgId: string,
     @CurrentUser() user: Principal,
     @Query() query: { after?: string; before?: string },
   ) {
-    const now = +this.clock.now();
-    const page = await this.licenses.list({ organizationId: orgId }, pageRequest(query, 2));
-    return {
-      reminderMail: user.role === 'admin' ? { on: await this.reminders.reminderMailOn(user.personId) } : null,
-      title: 'Licenses',
-      breadcrumbs: [{ label: 'Licenses' }],
-      rows: page.rows.map((row) => licenseView(row, now)),
-      ...pageLinks('/licenses', {}, page),
-    };
+    return licensesIndex(this.licenses, this.reminders, orgId, user, query, +this.clock.now());
   }
 
   @Get(':id')
