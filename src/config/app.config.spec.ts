@@ -33,6 +33,8 @@ describe('loadAppConfig', () => {
       loginRateLimit: 20,
       loginRateLimitPerAddress: 200,
       trustProxy: false,
+      reminderDays: [30, 7, 1, 0],
+      graceReminderDays: 3,
     });
   });
 
@@ -165,5 +167,27 @@ describe('loadAppConfig', () => {
   it('parses PLUGINS as a list, with none as safe mode', () => {
     expect(loadAppConfig({ DATA_DIR: dir, PLUGINS: 'webhooks, chat' }).plugins).toEqual(['webhooks', 'chat']);
     expect(loadAppConfig({ DATA_DIR: dir, PLUGINS: 'none' }).plugins).toEqual([]);
+  });
+
+  it('reads the renewal reminder stages, refusing what is not a list of days at start', () => {
+    const load = (env: Record<string, string>) => loadAppConfig({ DATA_DIR: dir, ...env });
+    expect(load({ REMINDER_DAYS: '1, 14,60' }).reminderDays).toEqual([60, 14, 1]);
+    expect(load({ REMINDER_DAYS: 'none', GRACE_REMINDER_DAYS: 'none' })).toMatchObject({
+      reminderDays: [],
+      graceReminderDays: null,
+    });
+    expect(load({ GRACE_REMINDER_DAYS: '5' }).graceReminderDays).toBe(5);
+    for (const [env, message] of [
+      [{ REMINDER_DAYS: '30,seven' }, 'REMINDER_DAYS must be "none" or a comma list of days'],
+      [{ REMINDER_DAYS: '30,-1' }, 'got "-1"'],
+      [{ REMINDER_DAYS: '400' }, 'each 0 to 365'],
+      [{ REMINDER_DAYS: '7,7' }, 'REMINDER_DAYS names 7 days twice'],
+      [{ REMINDER_DAYS: '30,' }, 'got ""'],
+      [{ GRACE_REMINDER_DAYS: '91' }, 'GRACE_REMINDER_DAYS must be between 0 and 90'],
+      [{ GRACE_REMINDER_DAYS: 'soon' }, 'GRACE_REMINDER_DAYS must be a whole number'],
+    ] as const) {
+      expect(() => load(env)).toThrow(ConfigError);
+      expect(() => load(env)).toThrow(message);
+    }
   });
 });

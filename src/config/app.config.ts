@@ -41,6 +41,10 @@ export interface AppConfig {
   smtpTimeoutSeconds: number;
   /** Days a license stays usable after its expiry (grace) before it expires. */
   graceDays: number;
+  /** Renewal reminder stages: days before a license's expiry (0 = on the expiry day), largest first. */
+  reminderDays: number[];
+  /** A reminder this many days before the grace period ends (null: none). */
+  graceReminderDays: number | null;
   /** Device activations a minute per product key and client address. */
   activationRateLimit: number;
   /** The largest installer an operator may upload, in MB (1,000,000 bytes). */
@@ -82,6 +86,37 @@ function onOff(env: Env, name: string, fallback: boolean): boolean {
   if (['on', 'true', '1', 'yes'].includes(raw)) return true;
   if (['off', 'false', '0', 'no'].includes(raw)) return false;
   throw new ConfigError(name, `must be "on" or "off", got "${raw}"`);
+}
+
+/**
+ * REMINDER_DAYS: a comma list of distinct whole days before the expiry
+ * (0 = on it), at most 10 of them, each 0–365; or `none`. Largest first.
+ */
+export function parseReminderDays(raw: string | undefined): number[] {
+  const value = raw?.trim();
+  if (value === undefined || value === '') return [30, 7, 1, 0];
+  if (value.toLowerCase() === 'none') return [];
+  const parts = value.split(',').map((part) => part.trim());
+  const days: number[] = [];
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part) || Number(part) > 365) {
+      throw new ConfigError(
+        'REMINDER_DAYS',
+        `must be "none" or a comma list of days before the expiry, each 0 to 365 (e.g. 30,7,1,0), got "${part}"`,
+      );
+    }
+    if (days.includes(Number(part))) throw new ConfigError('REMINDER_DAYS', `names ${Number(part)} days twice`);
+    days.push(Number(part));
+  }
+  if (days.length > 10) throw new ConfigError('REMINDER_DAYS', `must name at most 10 stages, got ${days.length}`);
+  return days.sort((a, b) => b - a);
+}
+
+/** GRACE_REMINDER_DAYS: whole days before the grace period ends, 0–90; or `none`. */
+function parseGraceReminderDays(raw: string | undefined): number | null {
+  const value = raw?.trim();
+  if (value?.toLowerCase() === 'none') return null;
+  return int({ GRACE_REMINDER_DAYS: value }, 'GRACE_REMINDER_DAYS', 3, 0, 90);
 }
 
 function parseBaseUrl(raw: string): string {
@@ -285,6 +320,8 @@ export function loadAppConfig(env: Env = readEnvironment()): AppConfig {
     auditRetentionDays: int(env, 'AUDIT_RETENTION_DAYS', 365, 1, 36_500),
     smtpTimeoutSeconds: int(env, 'SMTP_TIMEOUT_SECONDS', 20, 1, 600),
     graceDays: int(env, 'GRACE_DAYS', 14, 0, 90),
+    reminderDays: parseReminderDays(env.REMINDER_DAYS),
+    graceReminderDays: parseGraceReminderDays(env.GRACE_REMINDER_DAYS),
     activationRateLimit: int(env, 'ACTIVATION_RATE_LIMIT', 30, 1, 1_000_000),
     uploadMaxMb: int(env, 'UPLOAD_MAX_MB', 512, 1, 100_000),
   };

@@ -29,7 +29,7 @@ interface Route {
 }
 
 const SCOPE =
-  /^\/(org\/users|org\/settings|admin\/users|admin\/staff|admin\/organizations|licenses|admin\/licenses|admin\/catalog|devices|downloads|admin\/downloads|billing|admin\/billing)(\/|$)/;
+  /^\/(org\/users|org\/settings|admin\/users|admin\/staff|admin\/organizations|licenses|admin\/licenses|admin\/renewals|admin\/catalog|devices|downloads|admin\/downloads|billing|admin\/billing)(\/|$)/;
 
 function routingTable(t: TestApp): Route[] {
   const discovery = t.app.get(DiscoveryService);
@@ -149,6 +149,10 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
       'GET /licenses/:id',
       'POST /licenses/:id/reset-key',
       'GET /admin/licenses/:id',
+      'POST /licenses/reminders',
+      'POST /licenses/:id/reminders/snooze',
+      'POST /licenses/:id/reminders/resume',
+      'GET /admin/renewals',
       'POST /admin/catalog/:id/plans',
       'GET /devices/:id',
       'POST /devices/:id/move',

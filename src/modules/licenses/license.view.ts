@@ -66,6 +66,9 @@ const EVENT_LABELS: Record<string, string> = {
   grace_started: 'Grace period started',
   expired: 'Expired',
   renewed: 'Renewed',
+  reminder_sent: 'Renewal reminder sent',
+  reminders_snoozed: 'Renewal reminders snoozed',
+  reminders_resumed: 'Renewal reminders resumed',
 };
 
 const DETAIL_LABELS: Record<string, string> = {
@@ -82,6 +85,10 @@ const DETAIL_LABELS: Record<string, string> = {
   reason: 'Reason',
   previousEnding: 'Old key ended in',
   newEnding: 'New key ends in',
+  stage: 'Stage',
+  recipients: 'Recipients',
+  days: 'Days',
+  until: 'Until',
 };
 
 export function licenseEventView(event: LicenseEventRow) {

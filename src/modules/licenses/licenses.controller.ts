@@ -12,6 +12,7 @@ import { AutoRenewDto } from './dto/license.dto';
 import { LicenseDevices } from './license-devices';
 import { licenseDeviceView, licenseEventView, licenseView } from './license.view';
 import { LicensesService } from './licenses.service';
+import { RenewalRemindersService } from './renewal-reminders.service';
 
 const LIST = { label: 'Licenses', href: '/licenses' };
 /** How many of a license's devices its page lists (the rest: a link to the filtered device list). */
@@ -23,6 +24,7 @@ export class LicensePageLocals extends FormPageLocals {
   constructor(
     private readonly licenses: LicensesService,
     private readonly devices: LicenseDevices,
+    private readonly reminders: RenewalRemindersService,
     private readonly clock: Clock,
   ) {
     super();
@@ -30,21 +32,29 @@ export class LicensePageLocals extends FormPageLocals {
 
   protected async locals(req: AppRequest, form: FormViewSpec) {
     const id = req.params.id;
+    if (form.view === 'licenses/index' && req.user?.orgId) {
+      return licensesIndex(this.licenses, this.reminders, req.user.orgId, req.user, {}, +this.clock.now());
+    }
     if (!form.view.startsWith('licenses/') || !req.user?.orgId || typeof id !== 'string') return undefined;
-    return licensePage(this.licenses, this.devices, req.user.orgId, id, req.user, +this.clock.now());
+    return licensePage(this.licenses, this.devices, this.reminders, req.user.orgId, id, req.user, +this.clock.now());
   }
 }
 
 async function licensePage(
   licenses: LicensesService,
   devices: LicenseDevices,
+  reminders: RenewalRemindersService,
   orgId: string,
   id: string,
   user: Principal,
   now: number,
 ) {
   const license = await licenses.get(orgId, id);
-  const [history, onIt] = await Promise.all([licenses.history(id), devices.devicesOn(id, DEVICES_SHOWN)]);
+  const [history, onIt, snoozedUntil] = await Promise.all([
+    licenses.history(id),
+    devices.devicesOn(id, DEVICES_SHOWN),
+    reminders.snoozedUntil(id),
+  ]);
   const view = licenseView(license, now);
   return {
     title: view.productName,
@@ -54,6 +64,25 @@ async function licensePage(
     devices: onIt.map(licenseDeviceView),
     moreDevices: license.seatsUsed > onIt.length ? license.seatsUsed - onIt.length : 0,
     canManage: user.role === 'admin',
+    reminders: { snoozedUntil },
+  };
+}
+
+async function licensesIndex(
+  licenses: LicensesService,
+  reminders: RenewalRemindersService,
+  orgId: string,
+  user: Principal,
+  query: { after?: string; before?: string },
+  now: number,
+) {
+  const page = await licenses.list({ organizationId: orgId }, pageRequest(query, 2));
+  return {
+    title: 'Licenses',
+    breadcrumbs: [{ label: 'Licenses' }],
+    rows: page.rows.map((row) => licenseView(row, now)),
+    ...pageLinks('/licenses', {}, page),
+    reminderMail: user.role === 'admin' ? { on: await reminders.reminderMailOn(user.personId) } : null,
   };
 }
 
@@ -65,20 +94,18 @@ export class LicensesController {
   constructor(
     private readonly licenses: LicensesService,
     private readonly devices: LicenseDevices,
+    private readonly reminders: RenewalRemindersService,
     private readonly clock: Clock,
   ) {}
 
   @Get()
   @Render('licenses/index')
-  async index(@OrgScope() orgId: string, @Query() query: { after?: string; before?: string }) {
-    const now = +this.clock.now();
-    const page = await this.licenses.list({ organizationId: orgId }, pageRequest(query, 2));
-    return {
-      title: 'Licenses',
-      breadcrumbs: [{ label: 'Licenses' }],
-      rows: page.rows.map((row) => licenseView(row, now)),
-      ...pageLinks('/licenses', {}, page),
-    };
+  index(
+    @OrgScope() orgId: string,
+    @CurrentUser() user: Principal,
+    @Query() query: { after?: string; before?: string },
+  ) {
+    return licensesIndex(this.licenses, this.reminders, orgId, user, query, +this.clock.now());
   }
 
   @Get(':id')
@@ -158,6 +185,6 @@ export class LicensesController {
   }
 
   private page(orgId: string, id: string, user: Principal) {
-    return licensePage(this.licenses, this.devices, orgId, id, user, +this.clock.now());
+    return licensePage(this.licenses, this.devices, this.reminders, orgId, id, user, +this.clock.now());
   }
 }

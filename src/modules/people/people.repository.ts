@@ -425,6 +425,17 @@ export class PeopleRepository {
     );
   }
 
+  /** The active admins of these organizations (a few hundred ids at most a call), by organization then name. */
+  activeAdminsOfOrganizations(orgIds: readonly string[]): Promise<(AdminContactRow & { organizationId: string })[]> {
+    if (orgIds.length === 0) return Promise.resolve([]);
+    return this.sql.all<AdminContactRow & { organizationId: string }>(
+      `select id, organization_id as organizationId, name, email, anti_phishing_phrase as antiPhishingPhrase
+         from people where organization_id in (${placeholders(orgIds.length)}) and role = 'admin' and status = 'active'
+        order by organization_id, name, id`,
+      [...orgIds],
+    );
+  }
+
   /** A member or admin of this organization (never staff): another organization's person is not found. */
   findMemberInOrg(orgId: string, id: string): Promise<Person | null> {
     return this.em.findOne(Person, { id, organizationId: orgId, role: { $in: ['admin', 'member'] } });

@@ -166,6 +166,17 @@ export class PeopleService implements MailRecipients, MemberCounts {
     return this.people.activeAdminsOf(orgId, exceptId);
   }
 
+  /** The active admins of each of these organizations (renewal reminders), keyed by organization id. */
+  async activeAdminsByOrganization(orgIds: readonly string[]): Promise<Map<string, AdminContactRow[]>> {
+    const byOrg = new Map<string, AdminContactRow[]>();
+    for (const { organizationId, ...admin } of await this.people.activeAdminsOfOrganizations([...new Set(orgIds)])) {
+      const list = byOrg.get(organizationId) ?? [];
+      list.push(admin);
+      byOrg.set(organizationId, list);
+    }
+    return byOrg;
+  }
+
   /** Every person of the list as filtered and sorted, a batch at a time (the CSV download). */
   allInOrg(orgId: string, filter: PeopleListFilter, batch = 500): AsyncGenerator<PersonRow[]> {
     const search = filter.search?.trim().slice(0, 120) || undefined;

@@ -49,3 +49,13 @@ export class AutoRenewDto extends FormDto {
   @IsIn(['on', 'off'], { message: 'Choose on or off.' })
   autoRenew: string;
 }
+
+export class SnoozeRemindersDto extends FormDto {
+  @IsIn(['7', '30'], { message: 'Choose 7 or 30 days.' })
+  days: string;
+}
+
+export class ReminderMailDto extends FormDto {
+  @IsIn(['on', 'off'], { message: 'Choose on or off.' })
+  mail: string;
+}
