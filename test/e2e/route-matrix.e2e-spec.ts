@@ -13,11 +13,12 @@ import { PaymentMethodsService } from '../../src/modules/billing/payment-methods
 import { DevicesService } from '../../src/modules/devices/devices.service';
 import { withContext } from '../../src/platform/database/request-context';
 import type { RoleName } from '../../src/common/http/principal';
-import { csrfFrom } from '../utils/html';
+import { csrfFrom, textsOf } from '../utils/html';
 import { Client } from '../utils/http';
 import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
 
-// Every route of the people, helpdesk, staff, organization, license, catalog, download and billing pages, read from
+// Every route of the people, helpdesk, staff, organization, license, catalog, download and billing (orders,
+// history, invoices, operators' billing) pages, read from
 // the app's own routing table (controllers, paths, @Roles), requested as each
 // kind of visitor: who may not gets 403 (or the sign-in page), who may never
 // gets a 500, and another organization's ids are 404.
@@ -70,6 +71,8 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
   let productA: string;
   let releaseA: string;
   let paymentMethodA: string;
+  let orderA: string;
+  let invoiceA: string;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -109,12 +112,25 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
     actors.adminB = { client: (await signedIn(t, 'admin', { organization: b })).client, role: 'admin', orgId: orgB };
     actors.helpdesk = { client: (await signedIn(t, 'helpdesk')).client, role: 'helpdesk', orgId: null };
     actors.operator = { client: (await signedIn(t, 'operator')).client, role: 'operator', orgId: null };
+    // An order of A's, placed by invoice: its invoice is A's too.
+    const quoted = await actors.adminA.client.submit(
+      `/billing/orders/new?license=${licenseA}&kind=renew`,
+      { licenseId: licenseA, kind: 'renew' },
+      '/billing/orders/new',
+    );
+    orderA = /^\/billing\/orders\/([0-9a-f-]{36})$/.exec(String(quoted.headers.location))![1];
+    const placed = await actors.adminA.client.submit(
+      `/billing/orders/${orderA}`,
+      { paymentMethod: 'invoice' },
+      `/billing/orders/${orderA}/confirm`,
+    );
+    invoiceA = /^\/billing\/invoices\/([0-9a-f-]{36})$/.exec(String(placed.headers.location))![1];
     routes = routingTable(t);
   });
   afterAll(() => t.close());
 
   /** The route's path with its ids filled in: something of organization A, or the staff member. */
-  const concrete = (path: string) =>
+  const concrete = (path: string, method: Route['method'] = 'GET') =>
     path
       .replace(/^\/admin\/organizations\/:id/, `/admin/organizations/${orgA}`)
       .replace(/^\/admin\/staff\/:id/, `/admin/staff/${helpdeskPerson.person.id}`)
@@ -124,12 +140,20 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
       .replace(/^\/billing\/payment-methods\/:id/, `/billing/payment-methods/${paymentMethodA}`)
       .replace(/^\/admin\/billing\/organizations\/:organizationId/, `/admin/billing/organizations/${orgA}`)
       .replace(/^\/(admin\/)?licenses\/:id/, (_, admin: string | undefined) => `/${admin ?? ''}licenses/${licenseA}`)
+      // The order form opens from a license's page, naming the license and what to order.
+      .replace(/^\/billing\/orders\/new$/, (p) => (method === 'GET' ? `${p}?license=${licenseA}&kind=renew` : p))
+      .replace(/^\/billing\/orders\/:id/, `/billing/orders/${orderA}`)
+      .replace(
+        /^\/(admin\/)?billing\/invoices\/:id/,
+        (_, admin: string | undefined) => `/${admin ?? ''}billing/invoices/${invoiceA}`,
+      )
       .replace(/:id\b/, memberA.person.id)
       // Any other parameter (an import's id, say) names nothing that exists.
       .replace(/:[A-Za-z]+/g, 'no-such-thing');
 
   /** Whether the path names something of organization A. */
-  const ofA = (path: string) => [memberA.person.id, licenseA, deviceA, paymentMethodA].some((id) => path.includes(id));
+  const ofA = (path: string) =>
+    [memberA.person.id, licenseA, deviceA, paymentMethodA, orderA, invoiceA].some((id) => path.includes(id));
 
   it('reads a routing table that covers the pages of the issue', () => {
     const paths = routes.map((r) => `${r.method} ${r.path}`);
@@ -174,10 +198,32 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
       'POST /admin/billing/settings/tax-rates',
       'POST /admin/billing/settings/tax-rates/:country/remove',
       'GET /admin/billing/organizations/:organizationId',
+      'GET /billing/orders/new',
+      'POST /billing/orders/new',
+      'GET /billing/orders/:id',
+      'POST /billing/orders/:id/confirm',
+      'GET /billing/history',
+      'GET /billing/history.csv',
+      'GET /billing/invoices/:id',
+      'GET /billing/invoices/:id/pdf',
+      'GET /admin/billing',
+      'GET /admin/billing/invoices/:id',
+      'GET /admin/billing/invoices/:id/pdf',
+      'POST /admin/billing/invoices/:id/mark-paid',
+      'POST /admin/billing/invoices/:id/void',
+      'POST /admin/billing/invoices/:id/refund',
     ]) {
       expect(paths).toContain(expected);
     }
     expect(routes.every((r) => r.roles !== undefined)).toBe(true);
+    // Billing is for an organization's admins only; the operators' billing pages for operators only.
+    const billing = routes.filter((r) => r.path.startsWith('/billing/'));
+    const operatorsBilling = routes.filter((r) => r.path.startsWith('/admin/billing'));
+    expect(billing.length + operatorsBilling.length).toBeGreaterThanOrEqual(14);
+    expect(billing.filter((r) => r.roles?.join() !== 'admin').map((r) => `${r.method} ${r.path}`)).toEqual([]);
+    expect(operatorsBilling.filter((r) => r.roles?.join() !== 'operator').map((r) => `${r.method} ${r.path}`)).toEqual(
+      [],
+    );
   });
 
   it('answers every GET as its roles say, and never with a 500', async () => {
@@ -205,7 +251,7 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
   it('refuses every POST to whoever may not, changing nothing', async () => {
     const table: string[] = [];
     for (const route of routes.filter((r) => r.method === 'POST')) {
-      const path = concrete(route.path);
+      const path = concrete(route.path, 'POST');
       for (const [name, actor] of Object.entries(actors)) {
         const allowed = actor.role !== null && (route.roles ?? []).includes(actor.role);
         const otherOrganization = allowed && name === 'adminB' && ofA(path);
@@ -214,7 +260,14 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
         const res = await actor.client.agent
           .post(path)
           .type('form')
-          .send({ _csrf: csrf, reason: 'other', note: 'matrix', role: 'admin', name: 'Renamed by matrix' })
+          .send({
+            _csrf: csrf,
+            reason: 'other',
+            note: 'matrix',
+            role: 'admin',
+            name: 'Renamed by matrix',
+            paymentMethod: 'invoice',
+          })
           .redirects(0);
         const expected = otherOrganization ? [404] : actor.role === null ? [303, 403] : [403];
         if (!expected.includes(res.status))
@@ -225,6 +278,11 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
     // Organization A and its member are as they were.
     expect((await actors.adminA.client.get(`/org/users/${memberA.person.id}`)).status).toBe(200);
     expect((await actors.operator.client.get(`/admin/organizations/${orgA}`)).text).toContain('Matrix A');
+    // A's invoice is still open (not paid, void or refunded), and the only one.
+    expect((await actors.operator.client.get(`/admin/billing/invoices/${invoiceA}`)).text).toContain(
+      'data-state="open"',
+    );
+    expect(textsOf((await actors.adminA.client.get('/billing/history')).text, '[data-invoice]')).toHaveLength(1);
     expect(orgB).toBeDefined();
   });
 });
