@@ -154,6 +154,7 @@ describe('billing in a real browser', () => {
     const card = page.locator(`[data-subscriptions] [data-license="${licenseId}"]`);
     expect((await card.locator('[data-seats]').textContent())?.trim()).toBe('0 of 28 used');
     expect((await card.locator('[data-days-left]').textContent())?.trim()).toBe('466 days left');
+    expect((await card.locator('[data-expires]').textContent())?.trim()).toBe('6 Mar 2028');
     await card.getByRole('link', { name: new RegExp(PRODUCT) }).click();
     await page.waitForURL(`${baseUrl}/licenses/${licenseId}`);
     expect((await page.locator('time[title]', { hasText: '2028' }).textContent())?.trim()).toBe('6 Mar 2028');
