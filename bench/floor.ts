@@ -3,11 +3,18 @@ import { createHmac, createSecretKey, randomBytes, timingSafeEqual } from 'node:
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { pageLinks, pageRequest, toPage } from '../src/common/pagination';
+import { keysetClause, pageLinks, pageRequest, toPage, type PageRequest } from '../src/common/pagination';
 import { deriveKeyBytes } from '../src/common/security/keys';
 import { navFor, ROLE_LABELS, type NavItem } from '../src/common/view/navigation';
 import { createViewEngine } from '../src/common/view/view-engine';
 import { VIEWS_DIR } from '../src/config/paths';
+import { invoiceRowView, paymentView } from '../src/modules/billing/billing.view';
+import {
+  invoiceListQuery,
+  PAYMENT,
+  type InvoiceListRow,
+  type PaymentRow,
+} from '../src/modules/billing/invoices.repository';
 import { EXPIRY_ALERT_DAYS, installOverviewView, startOfDay } from '../src/modules/dashboard/install-overview.widget';
 import { quickActionsView } from '../src/modules/dashboard/quick-actions.widget';
 import {
@@ -53,9 +60,9 @@ import { lastOutcomesSql } from '../src/platform/jobs/jobs.repository';
 import { MAIL_STATUS_COUNT_SQL } from '../src/platform/mail/mail-outbox.repository';
 
 // The floor: what /admin/organizations, /dashboard, an organization's people
-// list (/org/users), the helpdesk search (/admin/users?q=) and the device list
-// (/devices) cost with nothing but
-// node:http, better-sqlite3 prepared statements and Handlebars templates
+// list (/org/users), the helpdesk search (/admin/users?q=), the device list
+// (/devices) and the billing history's invoices and payments
+// (/billing/history) cost with nothing but node:http, better-sqlite3 prepared statements and Handlebars templates
 // compiled once. Same session cookie (HS256 JWT naming a session row), same
 // SQL, same templates, helpers and partials, same headers and bytes; only the
 // framework is missing. Started by bench/hot-path.bench.ts:
@@ -272,6 +279,7 @@ const pages = {
   people: compile('people/index'),
   helpdesk: compile('helpdesk/index'),
   devices: compile('devices/index'),
+  billing: compile('billing/history'),
 };
 const ROUTES: Record<string, keyof typeof pages> = {
   '/admin/organizations': 'organizations',
@@ -279,6 +287,7 @@ const ROUTES: Record<string, keyof typeof pages> = {
   '/org/users': 'people',
   '/admin/users': 'helpdesk',
   '/devices': 'devices',
+  '/billing/history': 'billing',
 };
 const RUNTIME = { allowProtoMethodsByDefault: true, allowProtoPropertiesByDefault: true };
 
@@ -342,6 +351,9 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   if (page === 'devices' && ((row.role !== 'admin' && row.role !== 'member') || !row.organizationId)) {
     return send(res, 403, 'Forbidden');
   }
+  if (page === 'billing' && (row.role !== 'admin' || !row.organizationId)) return send(res, 403, 'Forbidden');
+  // The orders tab is not drawn here.
+  if (page === 'billing' && url.searchParams.get('show') === 'orders') return send(res, 404, 'Not found');
 
   const csrf = csrfToken(cookies);
   const locals: Record<string, unknown> = {
@@ -383,6 +395,8 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       ...(row.role === 'member' ? { ownerId: row.personId } : {}),
     };
     Object.assign(locals, devicesPage(scope, row.role === 'admin', Object.fromEntries(url.searchParams)));
+  } else if (page === 'billing') {
+    Object.assign(locals, billingHistoryPage(row.organizationId!, Object.fromEntries(url.searchParams)));
   } else {
     Object.assign(locals, {
       title: 'Dashboard',
@@ -524,6 +538,55 @@ function devicesPage(
   );
   const names = { licenses: new Map(licenseList.map((l) => [l.id, l])), owners };
   return deviceListView({ list, page: found, summary, names, licenseList, isAdmin, now: Date.now() });
+}
+
+// As the billing history controller builds /billing/history for its invoices
+// and payments tabs: the repository's invoiceListQuery, its payments SQL
+// (PAYMENT and the same keyset) and the views' invoiceRowView and paymentView.
+const BILLING_SHOWS = ['invoices', 'orders', 'payments'] as const;
+const BILLING_LABELS = { invoices: 'Invoices', orders: 'Orders', payments: 'Payments' } as const;
+function paymentListQuery(organizationId: string, request: PageRequest) {
+  const keyset = keysetClause(request, 'created_at', 'id', 'desc');
+  return {
+    sql: `${PAYMENT} where organization_id = ? ${keyset.where ? `and ${keyset.where}` : ''}
+        order by ${keyset.orderBy} limit ?`,
+    params: [organizationId, ...keyset.params, request.limit + 1],
+  };
+}
+function billingHistoryPage(organizationId: string, query: Record<string, string>) {
+  const show = query.show === 'payments' ? 'payments' : 'invoices';
+  const request = pageRequest(query, 2);
+  const page =
+    show === 'invoices'
+      ? (() => {
+          const found = toPage(all<InvoiceListRow>(invoiceListQuery({ organizationId }, request)), request, (r) => [
+            r.issuedAt,
+            r.id,
+          ]);
+          return { ...found, rows: found.rows.map(invoiceRowView) };
+        })()
+      : (() => {
+          const found = toPage(all<PaymentRow>(paymentListQuery(organizationId, request)), request, (r) => [
+            r.createdAt,
+            r.id,
+          ]);
+          return { ...found, rows: found.rows.map(paymentView) };
+        })();
+  return {
+    title: 'Billing history',
+    breadcrumbs: [{ label: 'Billing', href: '/billing' }, { label: 'History' }],
+    tabs: BILLING_SHOWS.map((s) => ({
+      label: BILLING_LABELS[s],
+      href: `/billing/history?show=${s}`,
+      active: s === show,
+    })),
+    showInvoices: show === 'invoices',
+    showOrders: false,
+    showPayments: show === 'payments',
+    csvHref: `/billing/history.csv?show=${show}`,
+    rows: page.rows,
+    ...pageLinks('/billing/history', { show }, page),
+  };
 }
 
 // The devices service's summary: the organization's from device_summary, a member's through the owner index.

@@ -10,7 +10,7 @@ import { loadAppConfig } from '../src/config/app.config';
 import { JobRegistry } from '../src/platform/jobs/job-registry';
 import { MODULE_CATALOG } from '../src/platform/module-host/module-catalog';
 import { PluginRegistry } from '../src/platform/plugin-host/plugin-registry';
-import { generateOrganizations, measure, signInAt, type RouteFigures } from './lib';
+import { generateOrganizations, measure, signInAt, type LoadOptions, type RouteFigures } from './lib';
 
 // SeatDesk against its floor (bench/floor.ts: node:http, prepared statements,
 // templates compiled once) on the same database file, at 1× (100
@@ -178,12 +178,22 @@ function cpuMs(pid: number): number {
 
 export type Figures = RouteFigures & { cpuPerRequest: number };
 
-/** measure(), plus the server's CPU time per answered request (µs): steadier than req/s on a busy machine. */
-export async function measureWithCpu(server: Server, route: string, cookie: string): Promise<Figures> {
-  if (LOAD.warmupSeconds)
-    await measure(server, route, cookie, { ...LOAD, seconds: LOAD.warmupSeconds, warmupSeconds: 0 });
+/**
+ * measure(), plus the server's CPU time per answered request (µs): steadier than req/s on a busy machine.
+ * `load` counts seconds (LOAD) or, without `seconds`, requests (`warmup` then `amount`).
+ */
+export async function measureWithCpu(
+  server: Server,
+  route: string,
+  cookie: string,
+  load: LoadOptions = LOAD,
+): Promise<Figures> {
+  if (load.seconds && load.warmupSeconds)
+    await measure(server, route, cookie, { ...load, seconds: load.warmupSeconds, warmupSeconds: 0 });
+  else if (!load.seconds && load.warmup > 0)
+    await measure(server, route, cookie, { ...load, amount: load.warmup, warmup: 0 });
   const before = cpuMs(server.child.pid!);
-  const figures = await measure(server, route, cookie, { ...LOAD, warmupSeconds: 0 });
+  const figures = await measure(server, route, cookie, { ...load, warmupSeconds: 0, warmup: 0 });
   return { ...figures, cpuPerRequest: ((cpuMs(server.child.pid!) - before) * 1000) / Math.max(1, figures.requests) };
 }
 

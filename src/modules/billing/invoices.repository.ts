@@ -64,7 +64,8 @@ const INVOICE = `select id, number, kind, organization_id as organizationId, ord
 export const INVOICE_LIST_COLUMNS = `id, number, kind, organization_id as organizationId, issued_at as issuedAt,
   due_at as dueAt, currency, total_minor as totalMinor, status, paid_at as paidAt`;
 
-const PAYMENT = `select id, organization_id as organizationId, invoice_id as invoiceId, provider,
+/** A payment's columns, as the lists read them (also run by bench/floor.ts). */
+export const PAYMENT = `select id, organization_id as organizationId, invoice_id as invoiceId, provider,
   method_label as methodLabel, amount_minor as amountMinor, currency, status, provider_ref as providerRef, failure,
   created_at as createdAt from payments`;
 
