@@ -9,6 +9,7 @@ import { navFor, ROLE_LABELS, type NavItem } from '../src/common/view/navigation
 import { createViewEngine } from '../src/common/view/view-engine';
 import { VIEWS_DIR } from '../src/config/paths';
 import { invoiceRowView, paymentView } from '../src/modules/billing/billing.view';
+import { INVOICE_PROVIDER, TEST_PROVIDER } from '../src/modules/billing/payment-providers';
 import {
   invoiceListQuery,
   PAYMENT,
@@ -58,6 +59,9 @@ import { ACTION_COUNT_FROM_ID_SQL, FIRST_ID_SINCE_SQL } from '../src/platform/au
 import { applyPragmas } from '../src/platform/database/orm.config';
 import { lastOutcomesSql } from '../src/platform/jobs/jobs.repository';
 import { MAIL_STATUS_COUNT_SQL } from '../src/platform/mail/mail-outbox.repository';
+
+// The providers SeatDesk ships, by id: what a payment row's provider is called on the page.
+const PROVIDER_LABELS = new Map([INVOICE_PROVIDER, TEST_PROVIDER].map((provider) => [provider.id, provider.label]));
 
 // The floor: what /admin/organizations, /dashboard, an organization's people
 // list (/org/users), the helpdesk search (/admin/users?q=), the device list
@@ -570,7 +574,10 @@ function billingHistoryPage(organizationId: string, query: Record<string, string
             r.createdAt,
             r.id,
           ]);
-          return { ...found, rows: found.rows.map(paymentView) };
+          return {
+            ...found,
+            rows: found.rows.map((row) => paymentView(row, PROVIDER_LABELS.get(row.provider) ?? row.provider)),
+          };
         })();
   return {
     title: 'Billing history',
