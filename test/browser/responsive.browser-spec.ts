@@ -45,6 +45,9 @@ describe('at 360 px wide', () => {
     ['the new-license form', '/admin/licenses/new'],
     ['the catalog', '/admin/catalog'],
     ['the new-product form', '/admin/catalog/new'],
+    ['the invoices', '/admin/billing'],
+    ['the seller and tax settings', '/admin/billing/settings'],
+    ['the renewals', '/admin/renewals'],
   ])('shows %s without sideways page scrolling', async (_name, path) => {
     await page.goto(`${baseUrl}${path}`);
     const { scrollWidth, clientWidth } = await page.evaluate(() => ({
@@ -74,8 +77,10 @@ describe('at 360 px wide', () => {
       '/dashboard',
       '/admin/organizations',
       '/admin/licenses',
+      '/admin/renewals',
       '/admin/catalog',
       '/admin/downloads',
+      '/admin/billing',
       '/admin/users',
       '/admin/staff',
       '/admin/audit',
@@ -177,6 +182,9 @@ describe('an organization admin at 360 px wide', () => {
     ['a person', () => memberPath],
     ['the disable confirmation', () => `${memberPath}/disable`],
     ['the organization settings', () => '/org/settings'],
+    ['the billing page', () => '/billing'],
+    ['the new-card form', () => '/billing/payment-methods/new'],
+    ['the billing history', () => '/billing/history'],
   ])('shows %s without sideways page scrolling', async (_name, path) => {
     await page.goto(`${baseUrl}${path()}`);
     const { scrollWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth }));
