@@ -230,6 +230,19 @@ describe('billing orders and invoices (/billing/orders, /billing/history, /admin
     expect(late.status).toBe(409);
     expect(late.text).toContain('This quote ran out');
     expect(await license(l.id)).toMatchObject({ seats: 5 });
+    // Never confirmed, it is pruned 30 days after it ran out; placed orders stay.
+    const { OrdersService } = await import('../../src/modules/billing/orders.service');
+    const prune = () => withContext(t.app, () => t.app.get(OrdersService).pruneQuotes());
+    const quoteId = orderPath.split('/').pop();
+    t.clock.advance(29 * DAY);
+    await prune();
+    expect(await sql('select id from orders where id = ?', quoteId)).toHaveLength(1);
+    t.clock.advance(2 * DAY);
+    await prune();
+    expect(await sql('select id from orders where id = ?', quoteId)).toHaveLength(0);
+    expect((await sql<{ n: number }>(`select count(*) as n from orders where status = 'placed'`))[0].n).toBeGreaterThan(
+      0,
+    );
   });
 
   it('auto-renews at expiry once, and a failed payment sends the license into grace and tells the admins', async () => {

@@ -1,5 +1,6 @@
 import { defineModule } from '../../platform/module-host/define-module';
 import { BillingModule } from './billing.module';
+import { PruneQuotesJob } from './prune-quotes.job';
 
 export const billingModule = defineModule({
   id: 'billing',
@@ -18,6 +19,7 @@ export const billingModule = defineModule({
     { label: 'Billing', href: '/billing', icon: 'receipt', roles: ['admin'] },
     { label: 'Billing', href: '/admin/billing', icon: 'receipt', roles: ['operator'] },
   ],
+  jobs: [PruneQuotesJob],
   audit: {
     'billing.details_updated': 'Billing details changed',
     'billing.email_change_requested': 'Billing email change requested',

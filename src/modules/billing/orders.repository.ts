@@ -126,6 +126,12 @@ export class OrdersRepository {
     await this.sql.run(`update orders set status = 'failed', failure = ? where id = ?`, [failure, id]);
   }
 
+  /** Deletes quotes that ran out before `cutoff` and were never confirmed; how many. */
+  async deleteQuotesBefore(cutoff: number): Promise<number> {
+    const result = await this.sql.run(`delete from orders where status = 'quoted' and valid_until < ?`, [cutoff]);
+    return result.changes;
+  }
+
   /** Placed and failed orders of an organization, newest first; keyset on (quoted_at, id). */
   async list(organizationId: string, request: PageRequest): Promise<OrderRow[]> {
     const keyset = keysetClause(request, 'quoted_at', 'id', 'desc');

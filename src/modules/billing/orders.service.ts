@@ -224,6 +224,12 @@ export class OrdersService implements RenewalBillingHandler {
     });
   }
 
+  /** The `billing.prune-quotes` job: quotes never confirmed go 30 days after they ran out. */
+  async pruneQuotes(): Promise<{ deleted: number }> {
+    const cutoff = +this.clock.now() - 30 * DAY;
+    return { deleted: await this.em.transactional(() => this.orders.deleteQuotesBefore(cutoff)) };
+  }
+
   billingEmails(organizationIds: readonly string[]): Promise<Map<string, string>> {
     return this.profiles.billingEmails(organizationIds);
   }
