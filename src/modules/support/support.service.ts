@@ -5,7 +5,6 @@ import { Clock } from '../../common/clock';
 import { Conflict, FORM_LEVEL, InputRefused, NotFound } from '../../common/errors/app-error';
 import type { Principal } from '../../common/http/principal';
 import { toPage, type Page, type PageRequest } from '../../common/pagination';
-import { systemActor } from '../../common/request-info';
 import { AuditService } from '../../platform/audit/audit.service';
 import { MailService, type MailItem } from '../../platform/mail/mail.service';
 import { DevicesService } from '../devices/devices.service';
@@ -347,7 +346,6 @@ export class SupportService {
           if (!ticket) return;
           await this.audit.record({
             action: 'ticket.closed',
-            actor: systemActor('support.auto-close'),
             target: target(ticket),
             organizationId: ticket.organizationId,
             details: { automatic: true },
