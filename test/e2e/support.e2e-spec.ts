@@ -4,7 +4,7 @@ import { withContext } from '../../src/platform/database/request-context';
 import { JobsService } from '../../src/platform/jobs/jobs.service';
 import { MailService } from '../../src/platform/mail/mail.service';
 import { mailFiles } from '../utils/mail';
-import { fieldError, pageText, textOf, textsOf } from '../utils/html';
+import { fieldError, fieldValue, pageLink, pageText, textOf, textsOf } from '../utils/html';
 import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
 
 const DAY = 86_400;
@@ -223,7 +223,7 @@ describe('support tickets (/support, /admin/support)', () => {
     });
     expect(foreign.status).toBe(400);
     expect(fieldError(foreign.text, 'affected')).toBe('Choose one of your organization’s licenses.');
-    expect(textOf(foreign.text, '#field-subject')).toBeDefined();
+    expect(fieldValue(foreign.text, 'subject')).toBe('Key');
 
     const own = await createLicense(t.app, { organization: org });
     const id = await open(member, { category: 'licenses', affected: `license:${own.license.id}` });
@@ -267,6 +267,31 @@ describe('support tickets (/support, /admin/support)', () => {
     expect(await subjects('priority=P1')).toEqual(['Q billing']);
     expect(await subjects('priority=P4')).toEqual(['Q devices']);
     expect(textOf((await agent.client.get(`/admin/support/${billing}`)).text, '[data-priority]')).toContain('P1');
+  });
+
+  it('pages the queue and the customer list by newest activity, 25 a page', async () => {
+    const org = await createOrganization(t.app, 'Paged');
+    const admin = await signedIn(t, 'admin', { organization: org });
+    const agent = await signedIn(t, 'helpdesk');
+    for (let i = 1; i <= 27; i++) {
+      t.clock.advance(1);
+      await open(admin, { subject: `Paged ${String(i).padStart(2, '0')}` });
+    }
+    const expected = Array.from({ length: 27 }, (_, i) => `Paged ${String(27 - i).padStart(2, '0')}`);
+    for (const [who, base] of [
+      [agent, `/admin/support?organization=${org.id}`],
+      [admin, '/support'],
+    ] as const) {
+      const first = await who.client.get(base);
+      const next = pageLink(first.text, 'next')!;
+      expect(next).toBeDefined();
+      const second = await who.client.get(next);
+      const seen = [...textsOf(first.text, '[data-ticket] td > a'), ...textsOf(second.text, '[data-ticket] td > a')];
+      expect(seen).toEqual(expected);
+      expect(pageLink(second.text, 'next')).toBeUndefined();
+      const back = await who.client.get(pageLink(second.text, 'prev')!);
+      expect(textsOf(back.text, '[data-ticket] td > a')).toEqual(expected.slice(0, 25));
+    }
   });
 
   it('reminds the customer once per pending period after 3 days', async () => {
