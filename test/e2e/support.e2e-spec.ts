@@ -150,6 +150,11 @@ describe('support tickets (/support, /admin/support)', () => {
       }
     }
     expect(textsOf((await member.client.get(`/support/${id}`)).text, '[data-message]').length).toBe(3);
+    // Not even its existence on the organization's audit pages.
+    const orgAudit = await admin.client.get('/org/audit');
+    expect(orgAudit.status).toBe(200);
+    expect(orgAudit.text).toContain('Support ticket opened');
+    expect(orgAudit.text).not.toContain('Internal note');
 
     // Every mail of the whole conversation, to anyone, as a mail client reads it.
     const all = await mailsTo(member.email);

@@ -265,7 +265,8 @@ export class SupportService {
       await this.audit.record({
         action: internal ? 'ticket.note_added' : 'ticket.replied',
         target: target(ticket),
-        organizationId: ticket.organizationId,
+        // A note stays internal: it is not filed under the organization, whose admins read its audit.
+        organizationId: internal ? null : ticket.organizationId,
       });
       if (!internal) {
         await this.mailRequester(ticket, 'support-reply', { body, agentName: user.name });
