@@ -12,6 +12,7 @@ import { organizationsModule } from './modules/organizations';
 import { peopleModule } from './modules/people';
 import { setupModule } from './modules/setup';
 import { staffModule } from './modules/staff';
+import { supportModule } from './modules/support';
 import { auditPlatform } from './platform/audit';
 import { jobsPlatform } from './platform/jobs';
 import { mailPlatform } from './platform/mail';
@@ -29,6 +30,7 @@ export const APP_MODULES = [
   downloadsModule,
   billingModule,
   helpdeskModule,
+  supportModule,
   staffModule,
   auditPlatform,
   orgSettingsModule,

@@ -100,9 +100,14 @@ describe('dashboard widgets', () => {
     ]);
     expect(textsOf(page, '#widget-subscriptions [data-seats]')).toHaveLength(2);
 
-    // Quick actions: the pages that exist today (no support module yet).
-    expect(textsOf(page, '#widget-quick-actions a')).toEqual(['Add device', 'Download', 'Renew']);
-    expect(attrsOf(page, '#widget-quick-actions a', 'href')).toEqual(['/devices/new', '/downloads', '/licenses']);
+    // Quick actions: the pages that exist today (Get help since the support module).
+    expect(textsOf(page, '#widget-quick-actions a')).toEqual(['Add device', 'Download', 'Renew', 'Get help']);
+    expect(attrsOf(page, '#widget-quick-actions a', 'href')).toEqual([
+      '/devices/new',
+      '/downloads',
+      '/licenses',
+      '/support',
+    ]);
   });
 
   it('shows a member only their own devices’ counts', async () => {
@@ -124,7 +129,7 @@ describe('dashboard widgets', () => {
     expect(countsOf(page)).toEqual({ protected: '0', at_risk: '1', unprotected: '0' });
     expect(textOf(page, '#widget-protection svg title')).toBe('Your devices: 0 protected, 1 at risk, 0 unprotected');
     expect(textsOf(page, '#widget-attention [data-attention] li > a')).toEqual(['Member-Laptop']);
-    expect(textsOf(page, '#widget-quick-actions a')).toEqual(['Add device', 'Download']);
+    expect(textsOf(page, '#widget-quick-actions a')).toEqual(['Add device', 'Download', 'Get help']);
     // The admin counts the organization's.
     expect(countsOf((await admin.client.get('/dashboard')).text)).toEqual({
       protected: '0',

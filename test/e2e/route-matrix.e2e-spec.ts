@@ -11,14 +11,16 @@ import {
 import { IS_PUBLIC, ROLES } from '../../src/common/http/decorators';
 import { PaymentMethodsService } from '../../src/modules/billing/payment-methods.service';
 import { DevicesService } from '../../src/modules/devices/devices.service';
+import { SupportService } from '../../src/modules/support/support.service';
+import type { Principal } from '../../src/common/http/principal';
 import { withContext } from '../../src/platform/database/request-context';
 import type { RoleName } from '../../src/common/http/principal';
 import { csrfFrom, textsOf } from '../utils/html';
 import { Client } from '../utils/http';
 import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
 
-// Every route of the people, helpdesk, staff, organization, license, catalog, download and billing (orders,
-// history, invoices, operators' billing) pages, read from
+// Every route of the people, helpdesk, staff, organization, license, catalog, download, billing (orders,
+// history, invoices, operators' billing) and support (tickets, the helpdesk queue) pages, read from
 // the app's own routing table (controllers, paths, @Roles), requested as each
 // kind of visitor: who may not gets 403 (or the sign-in page), who may never
 // gets a 500, and another organization's ids are 404.
@@ -30,7 +32,7 @@ interface Route {
 }
 
 const SCOPE =
-  /^\/(org\/users|org\/settings|admin\/users|admin\/staff|admin\/organizations|licenses|admin\/licenses|admin\/renewals|admin\/catalog|devices|downloads|admin\/downloads|billing|admin\/billing)(\/|$)/;
+  /^\/(org\/users|org\/settings|admin\/users|admin\/staff|admin\/organizations|licenses|admin\/licenses|admin\/renewals|admin\/catalog|devices|downloads|admin\/downloads|billing|admin\/billing|support|admin\/support)(\/|$)/;
 
 function routingTable(t: TestApp): Route[] {
   const discovery = t.app.get(DiscoveryService);
@@ -58,7 +60,7 @@ function routingTable(t: TestApp): Route[] {
   return routes;
 }
 
-describe('role × route matrix (people, helpdesk, staff, organizations, licenses, catalog, billing)', () => {
+describe('role × route matrix (people, helpdesk, staff, organizations, licenses, catalog, billing, support)', () => {
   let t: TestApp;
   let routes: Route[];
   const actors: Record<string, { client: Client; role: RoleName | null; orgId: string | null }> = {};
@@ -73,6 +75,7 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
   let paymentMethodA: string;
   let orderA: string;
   let invoiceA: string;
+  let ticketA: string;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -99,6 +102,20 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
             { organizationId: orgA },
             { name: 'Matrix PC', platform: 'windows', licenseId: licenseA, ownerId: memberActor.person.id },
           ),
+      )
+    ).id;
+    // A ticket the member opened: theirs and their admin's to see, the queue's to work.
+    ticketA = (
+      await withContext(t.app, () =>
+        t.app.get(SupportService).create(
+          {
+            personId: memberActor.person.id,
+            orgId: orgA,
+            role: 'member',
+            name: memberActor.person.name,
+          } as Principal,
+          { subject: 'Matrix ticket', description: 'Help', category: 'other', urgency: 'normal' },
+        ),
       )
     ).id;
     paymentMethodA = (
@@ -147,13 +164,14 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
         /^\/(admin\/)?billing\/invoices\/:id/,
         (_, admin: string | undefined) => `/${admin ?? ''}billing/invoices/${invoiceA}`,
       )
+      .replace(/^\/(admin\/)?support\/:id/, (_, admin: string | undefined) => `/${admin ?? ''}support/${ticketA}`)
       .replace(/:id\b/, memberA.person.id)
       // Any other parameter (an import's id, say) names nothing that exists.
       .replace(/:[A-Za-z]+/g, 'no-such-thing');
 
   /** Whether the path names something of organization A. */
   const ofA = (path: string) =>
-    [memberA.person.id, licenseA, deviceA, paymentMethodA, orderA, invoiceA].some((id) => path.includes(id));
+    [memberA.person.id, licenseA, deviceA, paymentMethodA, orderA, invoiceA, ticketA].some((id) => path.includes(id));
 
   it('reads a routing table that covers the pages of the issue', () => {
     const paths = routes.map((r) => `${r.method} ${r.path}`);
@@ -212,6 +230,19 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
       'POST /admin/billing/invoices/:id/mark-paid',
       'POST /admin/billing/invoices/:id/void',
       'POST /admin/billing/invoices/:id/refund',
+      'GET /support',
+      'GET /support/new',
+      'POST /support/new',
+      'GET /support/:id',
+      'POST /support/:id/reply',
+      'POST /support/:id/close',
+      'POST /support/:id/reopen',
+      'GET /admin/support',
+      'GET /admin/support/:id',
+      'POST /admin/support/:id/reply',
+      'POST /admin/support/:id/assign',
+      'POST /admin/support/:id/status',
+      'POST /admin/support/:id/impact',
     ]) {
       expect(paths).toContain(expected);
     }
@@ -283,6 +314,10 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
       'data-state="open"',
     );
     expect(textsOf((await actors.adminA.client.get('/billing/history')).text, '[data-invoice]')).toHaveLength(1);
+    // A's ticket is new, with only its first message.
+    const ticket = await actors.helpdesk.client.get(`/admin/support/${ticketA}`);
+    expect(ticket.text).toContain('data-state="new"');
+    expect(textsOf(ticket.text, '[data-message]')).toHaveLength(1);
     expect(orgB).toBeDefined();
   });
 });

@@ -2,6 +2,7 @@ import { Migration20261205000800_device_summary_index } from './Migration2026120
 import { Migration20261206000100_billing } from './Migration20261206000100_billing';
 import { Migration20261206000200_renewal_reminders } from './Migration20261206000200_renewal_reminders';
 import { Migration20261206000300_renewals_indexes } from './Migration20261206000300_renewals_indexes';
+import { Migration20261207000200_support } from './Migration20261207000200_support';
 import { Migration20261205000300_devices } from './Migration20261205000300_devices';
 import { Migration20261205000400_downloads } from './Migration20261205000400_downloads';
 import { Migration20261205000700_people_summary } from './Migration20261205000700_people_summary';
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261206000100_billing', class: Migration20261206000100_billing },
   { name: 'Migration20261206000200_renewal_reminders', class: Migration20261206000200_renewal_reminders },
   { name: 'Migration20261206000300_renewals_indexes', class: Migration20261206000300_renewals_indexes },
+  { name: 'Migration20261207000200_support', class: Migration20261207000200_support },
 ];

@@ -1,0 +1,244 @@
+import { Body, Controller, Get, Injectable, Post, Query, Render, Res, UseInterceptors } from '@nestjs/common';
+import type { Response } from 'express';
+import { CurrentUser, FormView, Roles, type FormViewSpec } from '../../common/http/decorators';
+import { FormPageLocals } from '../../common/http/form-page-locals';
+import { UuidParam } from '../../common/http/id-params';
+import type { AppRequest, Principal } from '../../common/http/principal';
+import { pageLinks, pageRequest } from '../../common/pagination';
+import { setFlash } from '../../common/view/flash';
+import { DevicesService } from '../devices/devices.service';
+import { LicensesService } from '../licenses/licenses.service';
+import { OrganizationsService } from '../organizations/organizations.service';
+import { PeopleService } from '../people/people.service';
+import { AssignDto, ImpactDto, StaffReplyDto, TicketStatusDto } from './dto/ticket.dto';
+import { SupportService } from './support.service';
+import {
+  categoryChoices,
+  CATEGORY_LABELS,
+  levelChoices,
+  messageView,
+  STATUS_LABELS,
+  statusChoices,
+  ticketView,
+} from './support.view';
+import { CATEGORIES, TICKET_STATUSES, type TicketListFilter } from './tickets.repository';
+
+const QUEUE = { label: 'Support queue', href: '/admin/support' };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** How many staff members and organizations the queue's selects offer. */
+const CHOICES = 200;
+
+interface QueueQuery {
+  status?: string;
+  priority?: string;
+  category?: string;
+  organization?: string;
+  assignee?: string;
+  after?: string;
+  before?: string;
+}
+
+/** The queue's filters from the query string; anything unknown is ignored. */
+function parseQueue(query: QueueQuery, user: Principal) {
+  const filter: TicketListFilter = {};
+  const kept: Record<string, string> = {};
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  const status = str(query.status);
+  if ((TICKET_STATUSES as readonly string[]).includes(status)) {
+    filter.status = status as TicketListFilter['status'];
+    kept.status = status;
+  }
+  const priority = str(query.priority);
+  if (/^P[1-4]$/.test(priority)) {
+    filter.priority = Number(priority.slice(1));
+    kept.priority = priority;
+  }
+  const category = str(query.category);
+  if ((CATEGORIES as readonly string[]).includes(category)) {
+    filter.category = category as TicketListFilter['category'];
+    kept.category = category;
+  }
+  const organization = str(query.organization);
+  if (UUID.test(organization)) {
+    filter.organizationId = organization;
+    kept.organization = organization;
+  }
+  const assignee = str(query.assignee);
+  if (assignee === 'mine') filter.assigneeId = user.personId;
+  else if (assignee === 'unassigned') filter.assigneeId = null;
+  else if (UUID.test(assignee)) filter.assigneeId = assignee;
+  if (filter.assigneeId !== undefined) kept.assignee = assignee;
+  return { filter, kept };
+}
+
+/** The agent's ticket page, also around a refused form. */
+@Injectable()
+export class AdminSupportPages {
+  constructor(
+    private readonly support: SupportService,
+    private readonly people: PeopleService,
+    private readonly organizations: OrganizationsService,
+    private readonly licenses: LicensesService,
+    private readonly devices: DevicesService,
+  ) {}
+
+  staff() {
+    return this.people.listStaff(undefined, { after: null, before: null, limit: CHOICES });
+  }
+
+  async showPage(user: Principal, id: string) {
+    const { ticket, messages } = await this.support.staffTicket(id);
+    const [requester, orgName, staff] = await Promise.all([
+      this.people.findById(ticket.requesterId),
+      this.organizations.nameOf(ticket.organizationId),
+      this.staff(),
+    ]);
+    const [license, device] = await Promise.all([
+      ticket.licenseId
+        ? this.licenses.get(ticket.organizationId, ticket.licenseId).catch(() => null)
+        : Promise.resolve(null),
+      ticket.deviceId
+        ? this.devices.get({ organizationId: ticket.organizationId }, ticket.deviceId).catch(() => null)
+        : Promise.resolve(null),
+    ]);
+    const assignee = staff.rows.find((s) => s.id === ticket.assigneeId);
+    return {
+      title: ticket.subject,
+      breadcrumbs: [QUEUE, { label: ticket.subject }],
+      ticket: ticketView(ticket, false),
+      requester: requester ? { name: requester.name, email: requester.email } : null,
+      orgName,
+      affected: license
+        ? `License: ${license.product.name} …${license.keyHint}`
+        : device
+          ? `Device: ${device.name}`
+          : null,
+      assigneeName: assignee?.name ?? null,
+      isMine: ticket.assigneeId === user.personId,
+      myId: user.personId,
+      messages: messages.map(messageView),
+      open: ticket.status !== 'closed',
+      staffChoices: staff.rows
+        .filter((s) => s.status === 'active')
+        .map((s) => ({ value: s.id, label: `${s.name} (${s.role})`, selected: s.id === ticket.assigneeId })),
+      statusChoices: statusChoices(ticket.status).filter((c) => c.value !== 'new'),
+      impactChoices: levelChoices(ticket.impact),
+    };
+  }
+}
+
+@Injectable()
+export class AdminSupportPageLocals extends FormPageLocals {
+  constructor(private readonly pages: AdminSupportPages) {
+    super();
+  }
+
+  protected async locals(req: AppRequest, form: FormViewSpec) {
+    const id = req.params.id;
+    if (form.view === 'support/admin-show' && req.user && typeof id === 'string') {
+      return this.pages.showPage(req.user, id);
+    }
+    return undefined;
+  }
+}
+
+/** The helpdesk queue: every organization's tickets, for helpdesk staff and operators. */
+@Controller('admin/support')
+@Roles('helpdesk', 'operator')
+@UseInterceptors(AdminSupportPageLocals)
+export class AdminSupportController {
+  constructor(
+    private readonly support: SupportService,
+    private readonly pages: AdminSupportPages,
+    private readonly organizations: OrganizationsService,
+    private readonly people: PeopleService,
+  ) {}
+
+  @Get()
+  @Render('support/admin-index')
+  async index(@CurrentUser() user: Principal, @Query() query: QueueQuery) {
+    const { filter, kept } = parseQueue(query, user);
+    const [page, orgs, staff] = await Promise.all([
+      this.support.queue(filter, pageRequest(query, 2)),
+      this.organizations.list({ after: null, before: null, limit: CHOICES }),
+      this.pages.staff(),
+    ]);
+    const orgNames = await this.organizations.namesOf([...new Set(page.rows.map((r) => r.organizationId))]);
+    const staffNames = new Map(staff.rows.map((s) => [s.id, s.name]));
+    return {
+      title: 'Support queue',
+      breadcrumbs: [{ label: 'Support queue' }],
+      filters: kept,
+      filtered: Object.keys(kept).length > 0,
+      statusChoices: statusChoices(kept.status),
+      priorityChoices: ['P1', 'P2', 'P3', 'P4'].map((p) => ({ value: p, label: p, selected: p === kept.priority })),
+      categoryChoices: categoryChoices(kept.category),
+      organizationChoices: orgs.rows.map((o) => ({ value: o.id, label: o.name, selected: o.id === kept.organization })),
+      assigneeChoices: [
+        { value: 'mine', label: 'Assigned to me', selected: kept.assignee === 'mine' },
+        { value: 'unassigned', label: 'Unassigned', selected: kept.assignee === 'unassigned' },
+        ...staff.rows.map((s) => ({ value: s.id, label: s.name, selected: s.id === kept.assignee })),
+      ],
+      rows: page.rows.map((row) => ({
+        ...ticketView(row, false),
+        orgName: orgNames.get(row.organizationId) ?? '',
+        assigneeName: row.assigneeId ? (staffNames.get(row.assigneeId) ?? '—') : null,
+      })),
+      ...pageLinks('/admin/support', kept, page),
+      statusLabels: STATUS_LABELS,
+      categoryLabels: CATEGORY_LABELS,
+    };
+  }
+
+  @Get(':id')
+  @Render('support/admin-show')
+  show(@CurrentUser() user: Principal, @UuidParam() id: string) {
+    return this.pages.showPage(user, id);
+  }
+
+  @Post(':id/reply')
+  @FormView('support/admin-show')
+  async reply(
+    @CurrentUser() user: Principal,
+    @UuidParam() id: string,
+    @Body() body: StaffReplyDto,
+    @Res() res: Response,
+  ) {
+    const internal = body.kind === 'note';
+    await this.support.staffReply(user, id, body.body, internal);
+    setFlash(res, 'success', internal ? 'Your internal note was added.' : 'Your reply was sent to the customer.');
+    return res.redirect(303, `/admin/support/${id}`);
+  }
+
+  @Post(':id/assign')
+  @FormView('support/admin-show')
+  async assign(@CurrentUser() user: Principal, @UuidParam() id: string, @Body() body: AssignDto, @Res() res: Response) {
+    await this.support.assign(id, body.assigneeId ?? null);
+    setFlash(
+      res,
+      'success',
+      body.assigneeId === user.personId
+        ? 'The ticket is assigned to you.'
+        : body.assigneeId
+          ? 'The ticket was assigned.'
+          : 'The ticket is unassigned.',
+    );
+    return res.redirect(303, `/admin/support/${id}`);
+  }
+
+  @Post(':id/status')
+  @FormView('support/admin-show')
+  async status(@UuidParam() id: string, @Body() body: TicketStatusDto, @Res() res: Response) {
+    await this.support.setStatus(id, body.status);
+    setFlash(res, 'success', `The ticket is ${STATUS_LABELS[body.status].toLowerCase()} now.`);
+    return res.redirect(303, `/admin/support/${id}`);
+  }
+
+  @Post(':id/impact')
+  @FormView('support/admin-show')
+  async impact(@UuidParam() id: string, @Body() body: ImpactDto, @Res() res: Response) {
+    const ticket = await this.support.setImpact(id, body.impact);
+    setFlash(res, 'success', `Impact saved: the ticket’s priority is P${ticket.priority}.`);
+    return res.redirect(303, `/admin/support/${id}`);
+  }
+}

@@ -1,0 +1,24 @@
+import { defineModule } from '../../platform/module-host/define-module';
+import { SupportJobs } from './support-jobs';
+import { SupportModule } from './support.module';
+
+export const supportModule = defineModule({
+  id: 'support',
+  module: SupportModule,
+  tables: ['tickets', 'ticket_messages'],
+  nav: [
+    { label: 'Support', href: '/support', icon: 'lifebuoy', roles: ['admin', 'member'] },
+    { label: 'Support queue', href: '/admin/support', icon: 'inbox', roles: ['helpdesk', 'operator'] },
+  ],
+  audit: {
+    'ticket.created': 'Support ticket opened',
+    'ticket.replied': 'Support ticket replied to',
+    'ticket.note_added': 'Internal note added to a support ticket',
+    'ticket.assigned': 'Support ticket assigned',
+    'ticket.status_changed': 'Support ticket status changed',
+    'ticket.priority_changed': 'Support ticket impact and priority changed',
+    'ticket.closed': 'Support ticket closed',
+    'ticket.reopened': 'Support ticket reopened',
+  },
+  jobs: [SupportJobs],
+});

@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { MailModule } from '../../platform/mail/mail.module';
+import { DevicesModule } from '../devices/devices.module';
+import { LicensesModule } from '../licenses/licenses.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { PeopleModule } from '../people/people.module';
+import { AdminSupportController, AdminSupportPageLocals, AdminSupportPages } from './admin-support.controller';
+import { SupportJobs } from './support-jobs';
+import { SupportController, SupportPageLocals, SupportPages } from './support.controller';
+import { SupportService } from './support.service';
+import { TicketsRepository } from './tickets.repository';
+
+@Module({
+  imports: [PeopleModule, OrganizationsModule, LicensesModule, DevicesModule, MailModule],
+  controllers: [SupportController, AdminSupportController],
+  providers: [
+    SupportService,
+    TicketsRepository,
+    SupportPages,
+    SupportPageLocals,
+    AdminSupportPages,
+    AdminSupportPageLocals,
+    SupportJobs,
+  ],
+  exports: [SupportService],
+})
+export class SupportModule {}

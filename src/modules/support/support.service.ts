@@ -1,0 +1,417 @@
+import { EntityManager } from '@mikro-orm/better-sqlite';
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../../common/clock';
+import { Conflict, FORM_LEVEL, InputRefused, NotFound } from '../../common/errors/app-error';
+import type { Principal } from '../../common/http/principal';
+import { toPage, type Page, type PageRequest } from '../../common/pagination';
+import { AuditService } from '../../platform/audit/audit.service';
+import { MailService, type MailItem } from '../../platform/mail/mail.service';
+import { DevicesService } from '../devices/devices.service';
+import { LicensesService } from '../licenses/licenses.service';
+import { PeopleService } from '../people/people.service';
+import { priorityOf } from './priority';
+import {
+  TicketsRepository,
+  type Category,
+  type Level,
+  type TicketListFilter,
+  type TicketMessageRow,
+  type TicketRow,
+  type TicketStatus,
+} from './tickets.repository';
+
+const DAY = 86_400_000;
+/** A solved ticket closes by itself after this long (the `support.auto-close` job). */
+export const AUTO_CLOSE_AFTER = 7 * DAY;
+/** A pending ticket's customer is nudged once after this long (the `support.pending-reminder` job). */
+export const PENDING_REMINDER_AFTER = 3 * DAY;
+/** How long after being solved or closed the customer may reopen a ticket. */
+export const REOPEN_WITHIN = 14 * DAY;
+const BATCH = 200;
+
+/** Where the agent may move a ticket to, and from which statuses. */
+const STAFF_MOVES: Record<Exclude<TicketStatus, 'new'>, readonly TicketStatus[]> = {
+  open: ['new', 'pending', 'solved'],
+  pending: ['new', 'open'],
+  solved: ['new', 'open', 'pending'],
+  closed: ['new', 'open', 'pending', 'solved'],
+};
+
+export interface NewTicket {
+  subject: string;
+  description: string;
+  category: Category;
+  urgency: Level;
+  deviceId?: string;
+  licenseId?: string;
+}
+
+const target = (ticket: Pick<TicketRow, 'id' | 'subject'>) => ({
+  type: 'ticket',
+  id: ticket.id,
+  label: ticket.subject,
+});
+const refused = (message: string) => new Conflict(message, { [FORM_LEVEL]: message });
+
+/**
+ * Support tickets: members and org admins open them and follow the
+ * conversation; the helpdesk and operators work the queue (replies, internal
+ * notes, assignment, status, impact). Internal notes are read only by
+ * `staffTicket`: no customer-facing method, list or mail ever selects them.
+ * Each use case is one transaction with its audit entry and its mail.
+ */
+@Injectable()
+export class SupportService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly tickets: TicketsRepository,
+    private readonly people: PeopleService,
+    private readonly licenses: LicensesService,
+    private readonly devices: DevicesService,
+    private readonly audit: AuditService,
+    private readonly mail: MailService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The customer's scope: members their own tickets, admins the organization's. */
+  private customerFilter(user: Principal): TicketListFilter {
+    return {
+      organizationId: user.orgId!,
+      ...(user.role === 'member' ? { requesterId: user.personId } : {}),
+    };
+  }
+
+  async customerList(user: Principal, request: PageRequest): Promise<Page<TicketRow>> {
+    return toPage(await this.tickets.list(this.customerFilter(user), request), request, keyOf);
+  }
+
+  async queue(filter: TicketListFilter, request: PageRequest): Promise<Page<TicketRow>> {
+    return toPage(await this.tickets.list(filter, request), request, keyOf);
+  }
+
+  /** A ticket as its customer sees it: never another organization's, never a member's colleague's; no notes. */
+  async customerTicket(user: Principal, id: string): Promise<{ ticket: TicketRow; messages: TicketMessageRow[] }> {
+    const ticket = await this.customerOwn(user, id);
+    return { ticket, messages: await this.tickets.messages(id, false) };
+  }
+
+  /** The whole conversation, internal notes included: helpdesk and operators only. */
+  async staffTicket(id: string): Promise<{ ticket: TicketRow; messages: TicketMessageRow[] }> {
+    const ticket = await this.found(id);
+    return { ticket, messages: await this.tickets.messages(id, true) };
+  }
+
+  async create(user: Principal, input: NewTicket): Promise<TicketRow> {
+    const orgId = user.orgId!;
+    if (input.licenseId) {
+      const licenses = await this.licenses.allOf(orgId);
+      if (!licenses.some((l) => l.id === input.licenseId)) {
+        throw new InputRefused({ affected: 'Choose one of your organization’s licenses.' });
+      }
+    }
+    if (input.deviceId) {
+      try {
+        await this.devices.get(
+          { organizationId: orgId, ...(user.role === 'member' ? { ownerId: user.personId } : {}) },
+          input.deviceId,
+        );
+      } catch (err: unknown) {
+        if (err instanceof NotFound) throw new InputRefused({ affected: 'Choose one of your devices.' });
+        throw err;
+      }
+    }
+    const now = +this.clock.now();
+    const ticket: TicketRow = {
+      id: randomUUID(),
+      organizationId: orgId,
+      requesterId: user.personId,
+      subject: input.subject,
+      category: input.category,
+      urgency: input.urgency,
+      impact: 'normal',
+      priority: priorityOf(input.urgency, 'normal'),
+      status: 'new',
+      assigneeId: null,
+      deviceId: input.deviceId ?? null,
+      licenseId: input.licenseId ?? null,
+      createdAt: now,
+      lastActivityAt: now,
+      statusChangedAt: now,
+      resolvedAt: null,
+      pendingRemindedAt: null,
+    };
+    await this.em.transactional(async () => {
+      await this.tickets.insert(ticket);
+      await this.tickets.addMessage({
+        ticketId: ticket.id,
+        authorId: user.personId,
+        authorName: user.name,
+        fromStaff: false,
+        internal: false,
+        body: input.description,
+        createdAt: now,
+      });
+      await this.audit.record({
+        action: 'ticket.created',
+        target: target(ticket),
+        organizationId: orgId,
+        details: { category: ticket.category, urgency: ticket.urgency },
+      });
+    });
+    return ticket;
+  }
+
+  /** The customer's reply: a pending ticket is open again; its assignee (if any) is told. */
+  async customerReply(user: Principal, id: string, body: string): Promise<TicketRow> {
+    const current = await this.customerOwn(user, id);
+    if (current.status === 'solved' || current.status === 'closed') {
+      throw refused('This ticket is solved or closed: reopen it to reply.');
+    }
+    const now = +this.clock.now();
+    return this.em.transactional(async () => {
+      const ticket =
+        current.status === 'pending'
+          ? ((await this.tickets.setStatus(id, ['pending'], 'open', now)) ?? current)
+          : current;
+      await this.tickets.touch(id, now);
+      await this.tickets.addMessage({
+        ticketId: id,
+        authorId: user.personId,
+        authorName: user.name,
+        fromStaff: false,
+        internal: false,
+        body,
+        createdAt: now,
+      });
+      await this.audit.record({
+        action: 'ticket.replied',
+        target: target(ticket),
+        organizationId: ticket.organizationId,
+      });
+      if (ticket.assigneeId) {
+        const assignee = await this.people.findById(ticket.assigneeId);
+        if (assignee && assignee.status === 'active') {
+          await this.mail.enqueue('support-customer-reply', assignee.email, {
+            name: assignee.name,
+            customerName: user.name,
+            subject: ticket.subject,
+            body,
+            ticketId: id,
+          });
+        }
+      }
+      return ticket;
+    });
+  }
+
+  async customerClose(user: Principal, id: string): Promise<TicketRow> {
+    await this.customerOwn(user, id);
+    const now = +this.clock.now();
+    return this.em.transactional(async () => {
+      const ticket = await this.tickets.setStatus(id, ['new', 'open', 'pending', 'solved'], 'closed', now);
+      if (!ticket) throw refused('This ticket is closed already.');
+      await this.audit.record({
+        action: 'ticket.closed',
+        target: target(ticket),
+        organizationId: ticket.organizationId,
+      });
+      return ticket;
+    });
+  }
+
+  /** Reopens a solved or closed ticket within 14 days of its being solved (or closed). */
+  async reopen(user: Principal, id: string): Promise<TicketRow> {
+    const current = await this.customerOwn(user, id);
+    const now = +this.clock.now();
+    return this.em.transactional(async () => {
+      const ticket = await this.tickets.reopen(id, now - REOPEN_WITHIN, now);
+      if (!ticket) {
+        throw refused(
+          current.status === 'solved' || current.status === 'closed'
+            ? 'This ticket was solved more than 14 days ago and can no longer be reopened: open a new ticket.'
+            : 'This ticket is open already.',
+        );
+      }
+      await this.audit.record({
+        action: 'ticket.reopened',
+        target: target(ticket),
+        organizationId: ticket.organizationId,
+      });
+      return ticket;
+    });
+  }
+
+  /** An agent's public reply (mailed to the customer) or internal note (shown to staff only, never mailed). */
+  async staffReply(user: Principal, id: string, body: string, internal: boolean): Promise<TicketRow> {
+    const current = await this.found(id);
+    if (current.status === 'closed') throw refused('This ticket is closed.');
+    const now = +this.clock.now();
+    return this.em.transactional(async () => {
+      const ticket =
+        !internal && current.status === 'new'
+          ? ((await this.tickets.setStatus(id, ['new'], 'open', now)) ?? current)
+          : current;
+      await this.tickets.touch(id, now);
+      await this.tickets.addMessage({
+        ticketId: id,
+        authorId: user.personId,
+        authorName: user.name,
+        fromStaff: true,
+        internal,
+        body,
+        createdAt: now,
+      });
+      await this.audit.record({
+        action: internal ? 'ticket.note_added' : 'ticket.replied',
+        target: target(ticket),
+        // A note stays internal: it is not filed under the organization, whose admins read its audit.
+        organizationId: internal ? null : ticket.organizationId,
+      });
+      if (!internal) {
+        await this.mailRequester(ticket, 'support-reply', { body, agentName: user.name });
+      }
+      return ticket;
+    });
+  }
+
+  /** Assigns a ticket to a staff member (helpdesk or operator), or to nobody. */
+  async assign(id: string, assigneeId: string | null): Promise<TicketRow> {
+    await this.found(id);
+    let label = 'nobody';
+    if (assigneeId) {
+      const staff = await this.people.getStaff(assigneeId).catch((err: unknown) => {
+        if (err instanceof NotFound) throw new InputRefused({ assigneeId: 'Choose a member of the staff.' });
+        throw err;
+      });
+      if (staff.status !== 'active') throw new InputRefused({ assigneeId: 'Choose an active member of the staff.' });
+      label = staff.email;
+    }
+    const now = +this.clock.now();
+    return this.em.transactional(async () => {
+      const ticket = await this.tickets.assign(id, assigneeId, now);
+      if (!ticket) throw refused('This ticket is closed.');
+      await this.audit.record({
+        action: 'ticket.assigned',
+        target: target(ticket),
+        organizationId: ticket.organizationId,
+        details: { assignee: label },
+      });
+      return ticket;
+    });
+  }
+
+  /** Moves a ticket along new → open → pending → solved → closed; the customer hears of solved and closed. */
+  async setStatus(id: string, to: Exclude<TicketStatus, 'new'>): Promise<TicketRow> {
+    const current = await this.found(id);
+    const now = +this.clock.now();
+    return this.em.transactional(async () => {
+      const ticket = await this.tickets.setStatus(id, STAFF_MOVES[to], to, now);
+      if (!ticket) throw refused(`A ticket that is ${current.status} cannot become ${to}.`);
+      await this.audit.record({
+        action: 'ticket.status_changed',
+        target: target(ticket),
+        organizationId: ticket.organizationId,
+        details: { from: current.status, to },
+      });
+      if (to === 'solved' || to === 'closed') await this.mailRequester(ticket, 'support-status', { status: to });
+      return ticket;
+    });
+  }
+
+  /** The agent's judgement of impact; the priority is computed from it and the customer's urgency. */
+  async setImpact(id: string, impact: Level): Promise<TicketRow> {
+    const current = await this.found(id);
+    return this.em.transactional(async () => {
+      const ticket = (await this.tickets.setImpact(id, impact, priorityOf(current.urgency, impact)))!;
+      await this.audit.record({
+        action: 'ticket.priority_changed',
+        target: target(ticket),
+        organizationId: ticket.organizationId,
+        details: { impact, priority: `P${ticket.priority}` },
+      });
+      return ticket;
+    });
+  }
+
+  /** The `support.auto-close` job: tickets solved for 7 days are closed (and their customers told). */
+  async autoClose(): Promise<{ closed: number }> {
+    let closed = 0;
+    for (;;) {
+      const now = +this.clock.now();
+      const due = await this.tickets.solvedBefore(now - AUTO_CLOSE_AFTER, BATCH);
+      if (due.length === 0) return { closed };
+      for (const row of due) {
+        await this.em.transactional(async () => {
+          const ticket = await this.tickets.setStatus(row.id, ['solved'], 'closed', now);
+          if (!ticket) return;
+          await this.audit.record({
+            action: 'ticket.closed',
+            target: target(ticket),
+            organizationId: ticket.organizationId,
+            details: { automatic: true },
+          });
+          await this.mailRequester(ticket, 'support-status', { status: 'closed', automatic: true });
+          closed++;
+        });
+      }
+      if (due.length < BATCH) return { closed };
+    }
+  }
+
+  /** The `support.pending-reminder` job: one nudge per pending period after 3 days waiting on the customer. */
+  async remindPending(): Promise<{ reminded: number }> {
+    let reminded = 0;
+    for (;;) {
+      const now = +this.clock.now();
+      const sent = await this.em.transactional(async () => {
+        const rows = await this.tickets.markPendingReminded(now - PENDING_REMINDER_AFTER, now, BATCH);
+        const items: MailItem[] = [];
+        for (const ticket of rows) {
+          const requester = await this.people.findById(ticket.requesterId);
+          if (!requester || requester.status !== 'active') continue;
+          items.push({
+            template: 'support-pending-reminder',
+            to: requester.email,
+            data: { name: requester.name, subject: ticket.subject, ticketId: ticket.id },
+          });
+        }
+        await this.mail.enqueueMany(items);
+        return rows.length;
+      });
+      reminded += sent;
+      if (sent < BATCH) return { reminded };
+    }
+  }
+
+  private async mailRequester(ticket: TicketRow, template: string, data: Record<string, unknown>): Promise<void> {
+    const requester = await this.people.findById(ticket.requesterId);
+    if (!requester || requester.status !== 'active') return;
+    await this.mail.enqueue(template, requester.email, {
+      name: requester.name,
+      subject: ticket.subject,
+      ticketId: ticket.id,
+      ...data,
+    });
+  }
+
+  private async found(id: string): Promise<TicketRow> {
+    const ticket = await this.tickets.byId(id);
+    if (!ticket) throw new NotFound('Ticket not found.');
+    return ticket;
+  }
+
+  private async customerOwn(user: Principal, id: string): Promise<TicketRow> {
+    const ticket = await this.tickets.byId(id);
+    if (
+      !ticket ||
+      ticket.organizationId !== user.orgId ||
+      (user.role === 'member' && ticket.requesterId !== user.personId)
+    ) {
+      throw new NotFound('Ticket not found.');
+    }
+    return ticket;
+  }
+}
+
+const keyOf = (row: TicketRow) => [row.lastActivityAt, row.id];

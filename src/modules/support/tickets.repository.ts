@@ -1,0 +1,225 @@
+import { Injectable } from '@nestjs/common';
+import { keysetClause, type PageRequest } from '../../common/pagination';
+import { Sql } from '../../platform/database/sql';
+
+export const TICKET_STATUSES = ['new', 'open', 'pending', 'solved', 'closed'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export const LEVELS = ['low', 'normal', 'high'] as const;
+export type Level = (typeof LEVELS)[number];
+export const CATEGORIES = ['sign-in', 'two-factor', 'installing', 'licenses', 'devices', 'billing', 'other'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export interface TicketRow {
+  id: string;
+  organizationId: string;
+  requesterId: string;
+  subject: string;
+  category: Category;
+  urgency: Level;
+  impact: Level;
+  priority: number;
+  status: TicketStatus;
+  assigneeId: string | null;
+  deviceId: string | null;
+  licenseId: string | null;
+  createdAt: number;
+  lastActivityAt: number;
+  statusChangedAt: number;
+  resolvedAt: number | null;
+  pendingRemindedAt: number | null;
+}
+
+export interface TicketMessageRow {
+  id: number;
+  ticketId: string;
+  authorId: string | null;
+  authorName: string;
+  fromStaff: boolean;
+  internal: boolean;
+  body: string;
+  createdAt: number;
+}
+
+export interface TicketListFilter {
+  organizationId?: string;
+  requesterId?: string;
+  status?: TicketStatus;
+  priority?: number;
+  category?: Category;
+  /** A person's id, or null for unassigned. */
+  assigneeId?: string | null;
+}
+
+const TICKET = `select t.id, t.organization_id as organizationId, t.requester_id as requesterId, t.subject, t.category,
+  t.urgency, t.impact, t.priority, t.status, t.assignee_id as assigneeId, t.device_id as deviceId,
+  t.license_id as licenseId, t.created_at as createdAt, t.last_activity_at as lastActivityAt,
+  t.status_changed_at as statusChangedAt, t.resolved_at as resolvedAt, t.pending_reminded_at as pendingRemindedAt
+  from tickets t`;
+const RETURNING = `returning id, organization_id as organizationId, requester_id as requesterId, subject, category,
+  urgency, impact, priority, status, assignee_id as assigneeId, device_id as deviceId, license_id as licenseId,
+  created_at as createdAt, last_activity_at as lastActivityAt, status_changed_at as statusChangedAt,
+  resolved_at as resolvedAt, pending_reminded_at as pendingRemindedAt`;
+
+type StoredMessage = Omit<TicketMessageRow, 'fromStaff' | 'internal'> & { fromStaff: number; internal: number };
+const message = (row: StoredMessage): TicketMessageRow => ({
+  ...row,
+  fromStaff: row.fromStaff === 1,
+  internal: row.internal === 1,
+});
+
+/** The list's SQL: newest activity first, keyset on (last_activity_at, id); each filter has its index. */
+export function ticketListQuery(filter: TicketListFilter, request: PageRequest) {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (clause: string, value: unknown) => {
+    where.push(clause);
+    params.push(value);
+  };
+  if (filter.organizationId) add('t.organization_id = ?', filter.organizationId);
+  if (filter.requesterId) add('t.requester_id = ?', filter.requesterId);
+  if (filter.status) add('t.status = ?', filter.status);
+  if (filter.priority) add('t.priority = ?', filter.priority);
+  if (filter.category) add('t.category = ?', filter.category);
+  if (filter.assigneeId === null) where.push('t.assignee_id is null');
+  else if (filter.assigneeId) add('t.assignee_id = ?', filter.assigneeId);
+  const keyset = keysetClause(request, 't.last_activity_at', 't.id', 'desc');
+  if (keyset.where) {
+    where.push(keyset.where);
+    params.push(...keyset.params);
+  }
+  return {
+    sql: `${TICKET} ${where.length ? `where ${where.join(' and ')}` : ''} order by ${keyset.orderBy} limit ?`,
+    params: [...params, request.limit + 1],
+  };
+}
+
+/**
+ * The support module's tables (tickets, ticket_messages): plain rows through
+ * `Sql`, in the caller's transaction. Every status change is one conditional
+ * statement: it happens only from the statuses that allow it.
+ */
+@Injectable()
+export class TicketsRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async insert(row: TicketRow): Promise<void> {
+    await this.sql.run(
+      `insert into tickets (id, organization_id, requester_id, subject, category, urgency, impact, priority, status,
+         assignee_id, device_id, license_id, created_at, last_activity_at, status_changed_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        row.id,
+        row.organizationId,
+        row.requesterId,
+        row.subject,
+        row.category,
+        row.urgency,
+        row.impact,
+        row.priority,
+        row.status,
+        row.assigneeId,
+        row.deviceId,
+        row.licenseId,
+        row.createdAt,
+        row.lastActivityAt,
+        row.statusChangedAt,
+      ],
+    );
+  }
+
+  byId(id: string): Promise<TicketRow | undefined> {
+    return this.sql.get<TicketRow>(`${TICKET} where t.id = ?`, [id]);
+  }
+
+  list(filter: TicketListFilter, request: PageRequest): Promise<TicketRow[]> {
+    const { sql, params } = ticketListQuery(filter, request);
+    return this.sql.all<TicketRow>(sql, params);
+  }
+
+  async addMessage(input: Omit<TicketMessageRow, 'id'>): Promise<void> {
+    await this.sql.run(
+      `insert into ticket_messages (ticket_id, author_id, author_name, from_staff, internal, body, created_at)
+       values (?, ?, ?, ?, ?, ?, ?)`,
+      [
+        input.ticketId,
+        input.authorId,
+        input.authorName,
+        input.fromStaff ? 1 : 0,
+        input.internal ? 1 : 0,
+        input.body,
+        input.createdAt,
+      ],
+    );
+  }
+
+  /** A ticket's conversation, oldest first; the customer's view never selects internal notes. */
+  async messages(ticketId: string, withInternal: boolean): Promise<TicketMessageRow[]> {
+    const rows = await this.sql.all<StoredMessage>(
+      `select id, ticket_id as ticketId, author_id as authorId, author_name as authorName, from_staff as fromStaff,
+         internal, body, created_at as createdAt
+       from ticket_messages where ticket_id = ? ${withInternal ? '' : 'and internal = 0'} order by id`,
+      [ticketId],
+    );
+    return rows.map(message);
+  }
+
+  /** Moves a ticket to `to` from one of `from`; undefined when it was in none of them. */
+  setStatus(id: string, from: readonly TicketStatus[], to: TicketStatus, now: number): Promise<TicketRow | undefined> {
+    const resolved = to === 'solved' || to === 'closed' ? 'coalesce(resolved_at, ?)' : 'null';
+    const resolvedParams = to === 'solved' || to === 'closed' ? [now] : [];
+    return this.sql.get<TicketRow>(
+      `update tickets set status = ?, status_changed_at = ?, last_activity_at = ?, resolved_at = ${resolved},
+         pending_reminded_at = null
+       where id = ? and status in (${from.map(() => '?').join(', ')}) ${RETURNING}`,
+      [to, now, now, ...resolvedParams, id, ...from],
+    );
+  }
+
+  /** Reopens a solved or closed ticket resolved at or after `since`. */
+  reopen(id: string, since: number, now: number): Promise<TicketRow | undefined> {
+    return this.sql.get<TicketRow>(
+      `update tickets set status = 'open', status_changed_at = ?, last_activity_at = ?, resolved_at = null,
+         pending_reminded_at = null
+       where id = ? and status in ('solved', 'closed') and resolved_at >= ? ${RETURNING}`,
+      [now, now, id, since],
+    );
+  }
+
+  async touch(id: string, now: number): Promise<void> {
+    await this.sql.run('update tickets set last_activity_at = ? where id = ?', [now, id]);
+  }
+
+  assign(id: string, assigneeId: string | null, now: number): Promise<TicketRow | undefined> {
+    return this.sql.get<TicketRow>(
+      `update tickets set assignee_id = ?, last_activity_at = ? where id = ? and status <> 'closed' ${RETURNING}`,
+      [assigneeId, now, id],
+    );
+  }
+
+  setImpact(id: string, impact: Level, priority: number): Promise<TicketRow | undefined> {
+    return this.sql.get<TicketRow>(`update tickets set impact = ?, priority = ? where id = ? ${RETURNING}`, [
+      impact,
+      priority,
+      id,
+    ]);
+  }
+
+  /** Solved tickets whose status last changed before `before` (a batch). */
+  solvedBefore(before: number, limit: number): Promise<TicketRow[]> {
+    return this.sql.all<TicketRow>(
+      `${TICKET} where t.status = 'solved' and t.status_changed_at < ? order by t.status_changed_at limit ?`,
+      [before, limit],
+    );
+  }
+
+  /** Marks pending tickets waiting since before `before` and not yet nudged in this pending period. */
+  markPendingReminded(before: number, now: number, limit: number): Promise<TicketRow[]> {
+    return this.sql.all<TicketRow>(
+      `update tickets set pending_reminded_at = ?
+       where id in (select id from tickets where status = 'pending' and status_changed_at < ?
+         and pending_reminded_at is null order by status_changed_at limit ?)
+       ${RETURNING}`,
+      [now, before, limit],
+    );
+  }
+}
