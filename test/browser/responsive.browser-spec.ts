@@ -48,6 +48,7 @@ describe('at 360 px wide', () => {
     ['the invoices', '/admin/billing'],
     ['the seller and tax settings', '/admin/billing/settings'],
     ['the renewals', '/admin/renewals'],
+    ['the support queue', '/admin/support'],
   ])('shows %s without sideways page scrolling', async (_name, path) => {
     await page.goto(`${baseUrl}${path}`);
     const { scrollWidth, clientWidth } = await page.evaluate(() => ({
@@ -82,6 +83,7 @@ describe('at 360 px wide', () => {
       '/admin/downloads',
       '/admin/billing',
       '/admin/users',
+      '/admin/support',
       '/admin/staff',
       '/admin/audit',
       '/admin/mail',
@@ -185,6 +187,8 @@ describe('an organization admin at 360 px wide', () => {
     ['the billing page', () => '/billing'],
     ['the new-card form', () => '/billing/payment-methods/new'],
     ['the billing history', () => '/billing/history'],
+    ['the support tickets', () => '/support'],
+    ['the new-ticket form', () => '/support/new'],
   ])('shows %s without sideways page scrolling', async (_name, path) => {
     await page.goto(`${baseUrl}${path()}`);
     const { scrollWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth }));
