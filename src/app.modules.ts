@@ -6,6 +6,7 @@ import { dashboardModule } from './modules/dashboard';
 import { devicesModule } from './modules/devices';
 import { downloadsModule } from './modules/downloads';
 import { helpdeskModule } from './modules/helpdesk';
+import { kbModule } from './modules/kb';
 import { licensesModule } from './modules/licenses';
 import { orgSettingsModule } from './modules/org-settings';
 import { organizationsModule } from './modules/organizations';
@@ -29,6 +30,7 @@ export const APP_MODULES = [
   downloadsModule,
   billingModule,
   helpdeskModule,
+  kbModule,
   staffModule,
   auditPlatform,
   orgSettingsModule,
