@@ -11,14 +11,15 @@ import {
 import { IS_PUBLIC, ROLES } from '../../src/common/http/decorators';
 import { PaymentMethodsService } from '../../src/modules/billing/payment-methods.service';
 import { DevicesService } from '../../src/modules/devices/devices.service';
+import { KbService } from '../../src/modules/kb/kb.service';
 import { withContext } from '../../src/platform/database/request-context';
 import type { RoleName } from '../../src/common/http/principal';
 import { csrfFrom, textsOf } from '../utils/html';
 import { Client } from '../utils/http';
 import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
 
-// Every route of the people, helpdesk, staff, organization, license, catalog, download and billing (orders,
-// history, invoices, operators' billing) pages, read from
+// Every route of the people, helpdesk, staff, organization, license, catalog, download, billing (orders,
+// history, invoices, operators' billing) and knowledge-base (staff pages, suggestions) pages, read from
 // the app's own routing table (controllers, paths, @Roles), requested as each
 // kind of visitor: who may not gets 403 (or the sign-in page), who may never
 // gets a 500, and another organization's ids are 404.
@@ -30,7 +31,7 @@ interface Route {
 }
 
 const SCOPE =
-  /^\/(org\/users|org\/settings|admin\/users|admin\/staff|admin\/organizations|licenses|admin\/licenses|admin\/renewals|admin\/catalog|devices|downloads|admin\/downloads|billing|admin\/billing)(\/|$)/;
+  /^\/(org\/users|org\/settings|admin\/users|admin\/staff|admin\/organizations|licenses|admin\/licenses|admin\/renewals|admin\/catalog|devices|downloads|admin\/downloads|billing|admin\/billing|kb|admin\/kb)(\/|$)/;
 
 function routingTable(t: TestApp): Route[] {
   const discovery = t.app.get(DiscoveryService);
@@ -58,7 +59,7 @@ function routingTable(t: TestApp): Route[] {
   return routes;
 }
 
-describe('role × route matrix (people, helpdesk, staff, organizations, licenses, catalog, billing)', () => {
+describe('role × route matrix (people, helpdesk, staff, organizations, licenses, catalog, billing, knowledge base)', () => {
   let t: TestApp;
   let routes: Route[];
   const actors: Record<string, { client: Client; role: RoleName | null; orgId: string | null }> = {};
@@ -73,6 +74,7 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
   let paymentMethodA: string;
   let orderA: string;
   let invoiceA: string;
+  let articleId: string;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -125,6 +127,16 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
       `/billing/orders/${orderA}/confirm`,
     );
     invoiceA = /^\/billing\/invoices\/([0-9a-f-]{36})$/.exec(String(placed.headers.location))![1];
+    articleId = (
+      await withContext(t.app, () =>
+        t.app
+          .get(KbService)
+          .create(
+            { title: 'Matrix article', body: 'Text.', category: 'devices', visibility: 'internal', status: 'draft' },
+            null,
+          ),
+      )
+    ).id;
     routes = routingTable(t);
   });
   afterAll(() => t.close());
@@ -137,6 +149,7 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
       .replace(/^\/admin\/catalog\/:id/, `/admin/catalog/${productA}`)
       .replace(/^\/devices\/:id/, `/devices/${deviceA}`)
       .replace(/^\/admin\/downloads\/:id/, `/admin/downloads/${releaseA}`)
+      .replace(/^\/admin\/kb\/:id/, `/admin/kb/${articleId}`)
       .replace(/^\/billing\/payment-methods\/:id/, `/billing/payment-methods/${paymentMethodA}`)
       .replace(/^\/admin\/billing\/organizations\/:organizationId/, `/admin/billing/organizations/${orgA}`)
       .replace(/^\/(admin\/)?licenses\/:id/, (_, admin: string | undefined) => `/${admin ?? ''}licenses/${licenseA}`)
@@ -212,6 +225,14 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
       'POST /admin/billing/invoices/:id/mark-paid',
       'POST /admin/billing/invoices/:id/void',
       'POST /admin/billing/invoices/:id/refund',
+      'GET /admin/kb',
+      'GET /admin/kb/new',
+      'POST /admin/kb/new',
+      'GET /admin/kb/:id/edit',
+      'POST /admin/kb/:id/edit',
+      'GET /admin/kb/:id/revisions',
+      'GET /admin/kb/:id/revisions/:number',
+      'GET /kb/suggest',
     ]) {
       expect(paths).toContain(expected);
     }
@@ -224,6 +245,12 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
     expect(operatorsBilling.filter((r) => r.roles?.join() !== 'operator').map((r) => `${r.method} ${r.path}`)).toEqual(
       [],
     );
+    // The knowledge base's staff pages are for helpdesk and operators; suggestions for members and admins.
+    const kbStaff = routes.filter((r) => r.path.startsWith('/admin/kb'));
+    expect(kbStaff.filter((r) => r.roles?.join() !== 'helpdesk,operator').map((r) => `${r.method} ${r.path}`)).toEqual(
+      [],
+    );
+    expect(routes.find((r) => r.path === '/kb/suggest')?.roles).toEqual(['admin', 'member']);
   });
 
   it('answers every GET as its roles say, and never with a 500', async () => {
