@@ -1,9 +1,11 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
+import { DatabaseSeeder } from '../../seeds/database.seeder';
+import { KB_ARTICLES } from '../../seeds/kb-articles';
 import { KbService, type ArticleInput, type ArticleRow } from '../../src/modules/kb/kb.service';
 import { withContext } from '../../src/platform/database/request-context';
 import { all, attrsOf, dom, fieldError, flashMessages, one, pageText, textsOf } from '../utils/html';
 import { Client, csrfFrom } from '../utils/http';
-import { createTestApp, signedIn, type TestApp } from '../utils/test-app';
+import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
 
 // The knowledge base: public published articles for everyone (no sign-in),
 // internal ones and drafts for helpdesk and operators only, written by them
@@ -255,5 +257,62 @@ describe('knowledge base (/kb, /admin/kb)', () => {
     const related = textsOf(page.text, '[data-kb-related] a');
     expect(related).toContain('Wombat password help');
     expect(related).not.toContain('Wombat internal');
+  });
+  it('pages the staff list by the last update, and offers Help and Knowledge base in the navigation by role', async () => {
+    for (let i = 0; i < 27; i++) {
+      await write({ title: `Paging article ${i}`, status: 'draft', category: 'billing' });
+      t.clock.advance(1);
+    }
+    const first = await clients.operator.get('/admin/kb?status=draft');
+    const firstRows = attrsOf(first.text, '[data-kb-row]', 'data-kb-row');
+    expect(firstRows).toHaveLength(25);
+    expect(firstRows[0]).toBe('paging-article-26');
+    const next = attrsOf(first.text, 'a[rel="next"]', 'href')[0];
+    expect(next).toMatch(/^\/admin\/kb\?status=draft&after=/);
+    const second = attrsOf((await clients.operator.get(next)).text, '[data-kb-row]', 'data-kb-row');
+    expect(second.some((slug) => firstRows.includes(slug))).toBe(false);
+    expect(second).toContain('paging-article-0');
+
+    const navOf = async (client: Client) =>
+      attrsOf((await client.get('/dashboard')).text, 'nav[aria-label="Main"] a', 'href');
+    for (const who of ['member', 'admin'] as const) {
+      const nav = await navOf(clients[who]);
+      expect(nav).toContain('/kb');
+      expect(nav).not.toContain('/admin/kb');
+    }
+    for (const who of ['helpdesk', 'operator'] as const) expect(await navOf(clients[who])).toContain('/admin/kb');
+  });
+});
+
+describe('knowledge base guides from db:seed', () => {
+  let t: TestApp;
+  afterAll(() => t.close());
+
+  it('adds the guides to an empty knowledge base once, every link between them leading to an article', async () => {
+    t = await createTestApp();
+    await createOperator(t);
+    const lines: string[] = [];
+    const out = { line: (text = '') => lines.push(text), table: () => undefined };
+    await new DatabaseSeeder().run(t.app, out);
+    expect(lines).toContain(`Knowledge base: added ${KB_ARTICLES.length} articles.`);
+    await new DatabaseSeeder().run(t.app, out);
+    expect(lines).toContain('Knowledge base: has articles already, none added.');
+
+    const visitor = new Client(t.server);
+    const index = await visitor.get('/kb');
+    const listed = attrsOf(index.text, '[data-kb-category] a', 'href');
+    // Every public guide is listed; the helpdesk's own is not.
+    expect(listed).toHaveLength(KB_ARTICLES.filter((a) => a.visibility === 'public').length);
+    for (const href of listed) {
+      const page = await visitor.get(href);
+      expect([href, page.status]).toEqual([href, 200]);
+      for (const link of attrsOf(one(page.text, '[data-kb-body]'), 'a[href^="/kb/"]', 'href')) {
+        expect([href, link, (await visitor.get(link)).status]).toEqual([href, link, 200]);
+      }
+    }
+    const search = await visitor.get('/kb?q=recovery%20cod');
+    expect(textsOf(search.text, '[data-kb-result] .fw-bold')[0]).toBe(
+      'I lost my phone: signing in with a recovery code',
+    );
   });
 });
