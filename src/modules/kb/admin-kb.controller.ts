@@ -43,6 +43,7 @@ export class AdminKbController {
     return {
       title: 'Knowledge base',
       breadcrumbs: [{ label: 'Knowledge base' }],
+      filtered: status !== undefined || visibility !== undefined,
       statusOptions: Object.entries(STATUS_LABELS).map(([value, label]) => ({
         value,
         label,
