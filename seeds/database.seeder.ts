@@ -1,7 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { CatalogService } from '../src/modules/catalog/catalog.service';
+import { KbService } from '../src/modules/kb/kb.service';
 import { withContext } from '../src/platform/database/request-context';
 import { CATALOG_DEFAULTS, UPGRADE_DEFAULTS } from './catalog-defaults';
+import { KB_ARTICLES } from './kb-articles';
 
 /** Where seeders report; the CLI's CliOutput. */
 export interface SeedOutput {
@@ -11,7 +13,7 @@ export interface SeedOutput {
 
 /**
  * The defaults every install needs: the catalog's products, plans and
- * upgrade paths. Each step ensures its rows exist and changes nothing when
+ * upgrade paths, and the knowledge base's guides when it has no article yet. Each step ensures its rows exist and changes nothing when
  * they do (a product is found by SKU, a plan by edition and term), so
  * db:seed is safe to run on every deploy; an operator's own changes to a
  * product are kept.
@@ -50,6 +52,12 @@ export class DatabaseSeeder {
       added.products + added.plans === 0
         ? `Catalog defaults: all ${CATALOG_DEFAULTS.length} products and their plans exist already.`
         : `Catalog defaults: added ${added.products} products and ${added.plans} plans.`,
+    );
+    const articles = await withContext(app, () => app.get(KbService).seedIfEmpty(KB_ARTICLES));
+    out.line(
+      articles === 0
+        ? 'Knowledge base: has articles already, none added.'
+        : `Knowledge base: added ${articles} articles.`,
     );
   }
 }

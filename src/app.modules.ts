@@ -6,6 +6,7 @@ import { dashboardModule } from './modules/dashboard';
 import { devicesModule } from './modules/devices';
 import { downloadsModule } from './modules/downloads';
 import { helpdeskModule } from './modules/helpdesk';
+import { kbModule } from './modules/kb';
 import { licensesModule } from './modules/licenses';
 import { orgSettingsModule } from './modules/org-settings';
 import { organizationsModule } from './modules/organizations';
@@ -31,6 +32,7 @@ export const APP_MODULES = [
   billingModule,
   helpdeskModule,
   supportModule,
+  kbModule,
   staffModule,
   auditPlatform,
   orgSettingsModule,

@@ -13,6 +13,7 @@ import { PaymentMethodsService } from '../../src/modules/billing/payment-methods
 import { DevicesService } from '../../src/modules/devices/devices.service';
 import { SupportService } from '../../src/modules/support/support.service';
 import type { Principal } from '../../src/common/http/principal';
+import { KbService } from '../../src/modules/kb/kb.service';
 import { withContext } from '../../src/platform/database/request-context';
 import type { RoleName } from '../../src/common/http/principal';
 import { csrfFrom, textsOf } from '../utils/html';
@@ -20,7 +21,8 @@ import { Client } from '../utils/http';
 import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
 
 // Every route of the people, helpdesk, staff, organization, license, catalog, download, billing (orders,
-// history, invoices, operators' billing) and support (tickets, the helpdesk queue) pages, read from
+// history, invoices, operators' billing), support (tickets, the helpdesk queue) and knowledge-base (staff pages,
+// suggestions) pages, read from
 // the app's own routing table (controllers, paths, @Roles), requested as each
 // kind of visitor: who may not gets 403 (or the sign-in page), who may never
 // gets a 500, and another organization's ids are 404.
@@ -32,7 +34,7 @@ interface Route {
 }
 
 const SCOPE =
-  /^\/(org\/users|org\/settings|admin\/users|admin\/staff|admin\/organizations|licenses|admin\/licenses|admin\/renewals|admin\/catalog|devices|downloads|admin\/downloads|billing|admin\/billing|support|admin\/support)(\/|$)/;
+  /^\/(org\/users|org\/settings|admin\/users|admin\/staff|admin\/organizations|licenses|admin\/licenses|admin\/renewals|admin\/catalog|devices|downloads|admin\/downloads|billing|admin\/billing|support|admin\/support|kb|admin\/kb)(\/|$)/;
 
 function routingTable(t: TestApp): Route[] {
   const discovery = t.app.get(DiscoveryService);
@@ -60,7 +62,7 @@ function routingTable(t: TestApp): Route[] {
   return routes;
 }
 
-describe('role × route matrix (people, helpdesk, staff, organizations, licenses, catalog, billing, support)', () => {
+describe('role × route matrix (people, helpdesk, staff, organizations, licenses, catalog, billing, support, knowledge base)', () => {
   let t: TestApp;
   let routes: Route[];
   const actors: Record<string, { client: Client; role: RoleName | null; orgId: string | null }> = {};
@@ -76,6 +78,7 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
   let orderA: string;
   let invoiceA: string;
   let ticketA: string;
+  let articleId: string;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -142,6 +145,16 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
       `/billing/orders/${orderA}/confirm`,
     );
     invoiceA = /^\/billing\/invoices\/([0-9a-f-]{36})$/.exec(String(placed.headers.location))![1];
+    articleId = (
+      await withContext(t.app, () =>
+        t.app
+          .get(KbService)
+          .create(
+            { title: 'Matrix article', body: 'Text.', category: 'devices', visibility: 'internal', status: 'draft' },
+            null,
+          ),
+      )
+    ).id;
     routes = routingTable(t);
   });
   afterAll(() => t.close());
@@ -154,6 +167,7 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
       .replace(/^\/admin\/catalog\/:id/, `/admin/catalog/${productA}`)
       .replace(/^\/devices\/:id/, `/devices/${deviceA}`)
       .replace(/^\/admin\/downloads\/:id/, `/admin/downloads/${releaseA}`)
+      .replace(/^\/admin\/kb\/:id/, `/admin/kb/${articleId}`)
       .replace(/^\/billing\/payment-methods\/:id/, `/billing/payment-methods/${paymentMethodA}`)
       .replace(/^\/admin\/billing\/organizations\/:organizationId/, `/admin/billing/organizations/${orgA}`)
       .replace(/^\/(admin\/)?licenses\/:id/, (_, admin: string | undefined) => `/${admin ?? ''}licenses/${licenseA}`)
@@ -243,6 +257,14 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
       'POST /admin/support/:id/assign',
       'POST /admin/support/:id/status',
       'POST /admin/support/:id/impact',
+      'GET /admin/kb',
+      'GET /admin/kb/new',
+      'POST /admin/kb/new',
+      'GET /admin/kb/:id/edit',
+      'POST /admin/kb/:id/edit',
+      'GET /admin/kb/:id/revisions',
+      'GET /admin/kb/:id/revisions/:number',
+      'GET /kb/suggest',
     ]) {
       expect(paths).toContain(expected);
     }
@@ -255,6 +277,12 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
     expect(operatorsBilling.filter((r) => r.roles?.join() !== 'operator').map((r) => `${r.method} ${r.path}`)).toEqual(
       [],
     );
+    // The knowledge base's staff pages are for helpdesk and operators; suggestions for members and admins.
+    const kbStaff = routes.filter((r) => r.path.startsWith('/admin/kb'));
+    expect(kbStaff.filter((r) => r.roles?.join() !== 'helpdesk,operator').map((r) => `${r.method} ${r.path}`)).toEqual(
+      [],
+    );
+    expect(routes.find((r) => r.path === '/kb/suggest')?.roles).toEqual(['admin', 'member']);
   });
 
   it('answers every GET as its roles say, and never with a 500', async () => {

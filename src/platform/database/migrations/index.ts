@@ -21,6 +21,7 @@ import { Migration20261204000000_two_factor_secrets } from './Migration202612040
 import { Migration20261204000100_people_list } from './Migration20261204000100_people_list';
 import { Migration20261204000200_organization_policies } from './Migration20261204000200_organization_policies';
 import { Migration20261204000300_time_zones } from './Migration20261204000300_time_zones';
+import { Migration20261207000100_kb } from './Migration20261207000100_kb';
 import { Migration20261204000300_people_search } from './Migration20261204000300_people_search';
 import { Migration20261204000900_staff_without_organization } from './Migration20261204000900_staff_without_organization';
 import { Migration20261204000200_invitations } from './Migration20261204000200_invitations';
@@ -56,5 +57,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261206000100_billing', class: Migration20261206000100_billing },
   { name: 'Migration20261206000200_renewal_reminders', class: Migration20261206000200_renewal_reminders },
   { name: 'Migration20261206000300_renewals_indexes', class: Migration20261206000300_renewals_indexes },
+  { name: 'Migration20261207000100_kb', class: Migration20261207000100_kb },
   { name: 'Migration20261207000200_support', class: Migration20261207000200_support },
 ];

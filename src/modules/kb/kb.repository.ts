@@ -1,0 +1,239 @@
+import { Injectable } from '@nestjs/common';
+import { keysetClause, type PageRequest } from '../../common/pagination';
+import { placeholders, Sql } from '../../platform/database/sql';
+
+export type KbCategory = 'sign-in' | 'two-factor' | 'installing' | 'licenses' | 'devices' | 'billing';
+export type KbVisibility = 'public' | 'internal';
+export type KbStatus = 'draft' | 'published';
+
+export interface ArticleRow {
+  id: string;
+  slug: string;
+  title: string;
+  category: KbCategory;
+  /** Markdown source. */
+  body: string;
+  visibility: KbVisibility;
+  status: KbStatus;
+  revision: number;
+  authorId: string | null;
+  updatedBy: string | null;
+  createdAt: number;
+  updatedAt: number;
+  publishedAt: number | null;
+  helpfulYes: number;
+  helpfulNo: number;
+}
+
+/** An article in a list: without its body. */
+export type ArticleListRow = Omit<ArticleRow, 'body'>;
+
+export interface RevisionRow {
+  articleId: string;
+  number: number;
+  title: string;
+  body: string;
+  authorId: string | null;
+  createdAt: number;
+}
+
+/** A search hit: its snippet has the matched words between \u0002 and \u0003, nothing else marked or escaped. */
+export interface ArticleHit {
+  id: string;
+  slug: string;
+  title: string;
+  category: KbCategory;
+  visibility: KbVisibility;
+  snippet: string;
+}
+
+/** Which articles a reader may find: published ones of these visibilities. */
+export interface ReaderScope {
+  visibilities: readonly KbVisibility[];
+}
+
+export const SNIPPET_START = '\u0002';
+export const SNIPPET_END = '\u0003';
+
+const LIST_COLUMNS = `id, slug, title, category, visibility, status, revision, author_id as authorId,
+  updated_by as updatedBy, created_at as createdAt, updated_at as updatedAt, published_at as publishedAt,
+  helpful_yes as helpfulYes, helpful_no as helpfulNo`;
+const ARTICLE = `select ${LIST_COLUMNS}, body from kb_articles`;
+
+/** The knowledge base's tables (kb_articles, kb_revisions, kb_votes, kb_search): plain rows through `Sql`. */
+@Injectable()
+export class KbRepository {
+  constructor(private readonly sql: Sql) {}
+
+  byId(id: string): Promise<ArticleRow | undefined> {
+    return this.sql.get<ArticleRow>(`${ARTICLE} where id = ?`, [id]);
+  }
+
+  bySlug(slug: string): Promise<ArticleRow | undefined> {
+    return this.sql.get<ArticleRow>(`${ARTICLE} where slug = ?`, [slug]);
+  }
+
+  /** The slugs taken among `base` and `base-2`, `base-3`, … */
+  async slugsLike(base: string): Promise<string[]> {
+    const rows = await this.sql.all<{ slug: string }>(
+      `select slug from kb_articles where slug = ? or (slug >= ? and slug < ?)`,
+      [base, `${base}-`, `${base}.`],
+    );
+    return rows.map((row) => row.slug);
+  }
+
+  async insert(row: ArticleRow): Promise<void> {
+    await this.sql.run(
+      `insert into kb_articles (id, slug, title, category, body, visibility, status, revision, author_id, updated_by,
+         created_at, updated_at, published_at, helpful_yes, helpful_no)
+       values (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, 0, 0)`,
+      [
+        row.id,
+        row.slug,
+        row.title,
+        row.category,
+        row.body,
+        row.visibility,
+        row.status,
+        row.authorId,
+        row.updatedBy,
+        row.createdAt,
+        row.updatedAt,
+        row.publishedAt,
+      ],
+    );
+  }
+
+  /** Saves the article's new text and settings as the next revision; the new revision number. */
+  async update(
+    id: string,
+    change: Pick<ArticleRow, 'title' | 'category' | 'body' | 'visibility' | 'status' | 'updatedBy' | 'updatedAt'>,
+  ): Promise<number | undefined> {
+    const row = await this.sql.get<{ revision: number }>(
+      `update kb_articles set title = ?, category = ?, body = ?, visibility = ?, status = ?, updated_by = ?,
+         updated_at = ?, revision = revision + 1,
+         published_at = case when ? = 'published' then coalesce(published_at, ?) else published_at end
+       where id = ? returning revision`,
+      [
+        change.title,
+        change.category,
+        change.body,
+        change.visibility,
+        change.status,
+        change.updatedBy,
+        change.updatedAt,
+        change.status,
+        change.updatedAt,
+        id,
+      ],
+    );
+    return row?.revision;
+  }
+
+  async insertRevision(row: RevisionRow): Promise<void> {
+    await this.sql.run(
+      `insert into kb_revisions (article_id, number, title, body, author_id, created_at) values (?, ?, ?, ?, ?, ?)`,
+      [row.articleId, row.number, row.title, row.body, row.authorId, row.createdAt],
+    );
+  }
+
+  /** An article's revisions, newest first (without their bodies). */
+  revisions(articleId: string): Promise<Omit<RevisionRow, 'body'>[]> {
+    return this.sql.all(
+      `select article_id as articleId, number, title, author_id as authorId, created_at as createdAt
+       from kb_revisions where article_id = ? order by number desc`,
+      [articleId],
+    );
+  }
+
+  revision(articleId: string, number: number): Promise<RevisionRow | undefined> {
+    return this.sql.get<RevisionRow>(
+      `select article_id as articleId, number, title, body, author_id as authorId, created_at as createdAt
+       from kb_revisions where article_id = ? and number = ?`,
+      [articleId, number],
+    );
+  }
+
+  /** One keyset page of every article, most recently updated first (limit + 1 rows). */
+  list(filter: { status?: KbStatus; visibility?: KbVisibility }, request: PageRequest): Promise<ArticleListRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.status) {
+      where.push('status = ?');
+      params.push(filter.status);
+    }
+    if (filter.visibility) {
+      where.push('visibility = ?');
+      params.push(filter.visibility);
+    }
+    const keyset = keysetClause(request, 'updated_at', 'id', 'desc');
+    if (keyset.where) {
+      where.push(keyset.where);
+      params.push(...keyset.params);
+    }
+    return this.sql.all<ArticleListRow>(
+      `select ${LIST_COLUMNS} from kb_articles ${where.length ? `where ${where.join(' and ')}` : ''}
+       order by ${keyset.orderBy} limit ?`,
+      [...params, request.limit + 1],
+    );
+  }
+
+  /** The published articles a reader may see, by category and title (the index page without a search). */
+  published(scope: ReaderScope, limit: number): Promise<ArticleListRow[]> {
+    return this.sql.all<ArticleListRow>(
+      `select ${LIST_COLUMNS} from kb_articles
+       where status = 'published' and visibility in (${placeholders(scope.visibilities.length)})
+       order by category, title limit ?`,
+      [...scope.visibilities, limit],
+    );
+  }
+
+  /**
+   * The published articles matching an FTS5 query, best first (bm25, a word
+   * in the title weighing ten times one in the body), each with a snippet of
+   * its body (or of its title when the body has no match).
+   */
+  search(match: string, scope: ReaderScope, limit: number, excludeId?: string): Promise<ArticleHit[]> {
+    return this.sql.all<ArticleHit>(
+      `select a.id, a.slug, a.title, a.category, a.visibility,
+         snippet(kb_search, 1, ?, ?, '…', 24) as snippet
+       from kb_search s join kb_articles a on a.rowid = s.rowid
+       where kb_search match ? and a.status = 'published'
+         and a.visibility in (${placeholders(scope.visibilities.length)})${excludeId ? ' and a.id <> ?' : ''}
+       order by bm25(kb_search, 10.0, 1.0), a.id limit ?`,
+      [SNIPPET_START, SNIPPET_END, match, ...scope.visibilities, ...(excludeId ? [excludeId] : []), limit],
+    );
+  }
+
+  /** Published articles of a category the reader may see, other than one, by title. */
+  sameCategory(category: KbCategory, scope: ReaderScope, excludeId: string, limit: number): Promise<ArticleListRow[]> {
+    return this.sql.all<ArticleListRow>(
+      `select ${LIST_COLUMNS} from kb_articles
+       where category = ? and status = 'published' and id <> ?
+         and visibility in (${placeholders(scope.visibilities.length)})
+       order by title limit ?`,
+      [category, excludeId, ...scope.visibilities, limit],
+    );
+  }
+
+  /** Records a visitor's vote once; false when they had voted on this article already. */
+  async vote(articleId: string, voter: string, helpful: boolean, now: number): Promise<boolean> {
+    const result = await this.sql.run(
+      `insert into kb_votes (article_id, voter, helpful, created_at) values (?, ?, ?, ?)
+       on conflict (article_id, voter) do nothing`,
+      [articleId, voter, helpful ? 1 : 0, now],
+    );
+    return result.changes === 1;
+  }
+
+  async hasVoted(articleId: string, voter: string): Promise<boolean> {
+    return (
+      (await this.sql.get(`select 1 from kb_votes where article_id = ? and voter = ?`, [articleId, voter])) !==
+      undefined
+    );
+  }
+
+  async count(): Promise<number> {
+    return (await this.sql.get<{ n: number }>(`select count(*) as n from kb_articles`))!.n;
+  }
+}
