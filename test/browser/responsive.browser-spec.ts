@@ -49,6 +49,8 @@ describe('at 360 px wide', () => {
     ['the seller and tax settings', '/admin/billing/settings'],
     ['the renewals', '/admin/renewals'],
     ['the support queue', '/admin/support'],
+    ['the knowledge base articles', '/admin/kb'],
+    ['the knowledge base', '/kb'],
   ])('shows %s without sideways page scrolling', async (_name, path) => {
     await page.goto(`${baseUrl}${path}`);
     const { scrollWidth, clientWidth } = await page.evaluate(() => ({
@@ -84,6 +86,7 @@ describe('at 360 px wide', () => {
       '/admin/billing',
       '/admin/users',
       '/admin/support',
+      '/admin/kb',
       '/admin/staff',
       '/admin/audit',
       '/admin/mail',
