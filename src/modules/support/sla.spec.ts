@@ -1,0 +1,112 @@
+import { addBusinessMinutes, dueLabel, parseSupportHours, slaDue, type SupportHours } from './sla';
+
+const HOURS = parseSupportHours('Mon-Fri 09:00-17:00')!;
+const at = (iso: string) => Date.parse(iso);
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe('parseSupportHours', () => {
+  it('reads day ranges, lists and times', () => {
+    expect(HOURS).toEqual({ days: [1, 2, 3, 4, 5], start: 540, end: 1020 });
+    expect(parseSupportHours('Sun-Thu 08:30-16:00')).toEqual({ days: [0, 1, 2, 3, 4], start: 510, end: 960 });
+    expect(parseSupportHours('Mon,Wed,Fri 10:00-12:00')).toEqual({ days: [1, 3, 5], start: 600, end: 720 });
+    expect(parseSupportHours('Sat-Mon 00:00-24:00')!.days).toEqual([0, 1, 6]);
+  });
+
+  it('refuses what it cannot read', () => {
+    for (const raw of [
+      '',
+      'Mon-Fri',
+      'Mon-Fri 17:00-09:00',
+      'Moon 09:00-17:00',
+      'Mon-Fri 09:00-25:00',
+      'Mon-Fri 9:75-17:00',
+    ]) {
+      expect(parseSupportHours(raw)).toBeNull();
+    }
+  });
+});
+
+describe('addBusinessMinutes', () => {
+  it('counts within a business day', () => {
+    // Tuesday 10:00 UTC + 1 h
+    expect(iso(addBusinessMinutes(at('2026-12-08T10:00:00Z'), 60, HOURS, 'UTC'))).toBe('2026-12-08T11:00:00.000Z');
+  });
+
+  it('carries an evening over to the next morning', () => {
+    // Tuesday 16:00 + 4 h: 1 h on Tuesday, 3 h on Wednesday
+    expect(iso(addBusinessMinutes(at('2026-12-08T16:00:00Z'), 240, HOURS, 'UTC'))).toBe('2026-12-09T12:00:00.000Z');
+    // opened at 20:00 on Tuesday: the clock starts on Wednesday at 09:00
+    expect(iso(addBusinessMinutes(at('2026-12-08T20:00:00Z'), 60, HOURS, 'UTC'))).toBe('2026-12-09T10:00:00.000Z');
+    // opened before opening time
+    expect(iso(addBusinessMinutes(at('2026-12-08T06:30:00Z'), 30, HOURS, 'UTC'))).toBe('2026-12-08T09:30:00.000Z');
+  });
+
+  it('skips weekends', () => {
+    // Friday 16:30 + 1 h: 30 min on Friday, 30 min on Monday
+    expect(iso(addBusinessMinutes(at('2026-12-11T16:30:00Z'), 60, HOURS, 'UTC'))).toBe('2026-12-14T09:30:00.000Z');
+    // opened on Saturday: Monday 09:00 + 8 h is Monday's close
+    expect(iso(addBusinessMinutes(at('2026-12-12T12:00:00Z'), 480, HOURS, 'UTC'))).toBe('2026-12-14T17:00:00.000Z');
+    // 5 business days from Wednesday 12:00 is the next Wednesday 12:00
+    expect(iso(addBusinessMinutes(at('2026-12-09T12:00:00Z'), 5 * 480, HOURS, 'UTC'))).toBe('2026-12-16T12:00:00.000Z');
+  });
+
+  it('keeps the seconds of the start', () => {
+    expect(iso(addBusinessMinutes(at('2026-12-08T10:00:30Z'), 1, HOURS, 'UTC'))).toBe('2026-12-08T10:01:30.000Z');
+  });
+
+  it('counts in the zone’s local hours, across daylight saving time changes', () => {
+    // Berlin in winter is UTC+1: Friday 16:00 local (15:00 UTC) + 2 h = Monday 10:00 local (09:00 UTC)
+    expect(iso(addBusinessMinutes(at('2026-12-11T15:00:00Z'), 120, HOURS, 'Europe/Berlin'))).toBe(
+      '2026-12-14T09:00:00.000Z',
+    );
+    // DST starts on Sunday 29 March 2026: Friday 16:00 CET (15:00 UTC) + 2 h = Monday 10:00 CEST (08:00 UTC)
+    expect(iso(addBusinessMinutes(at('2026-03-27T15:00:00Z'), 120, HOURS, 'Europe/Berlin'))).toBe(
+      '2026-03-30T08:00:00.000Z',
+    );
+    // DST ends on Sunday 1 November 2026 in New York: Friday 16:00 EDT (20:00 UTC) + 2 h = Monday 10:00 EST (15:00 UTC)
+    expect(iso(addBusinessMinutes(at('2026-10-30T20:00:00Z'), 120, HOURS, 'America/New_York'))).toBe(
+      '2026-11-02T15:00:00.000Z',
+    );
+  });
+
+  it('handles a round-the-clock helpdesk', () => {
+    const always: SupportHours = parseSupportHours('Sun-Sat 00:00-24:00')!;
+    expect(iso(addBusinessMinutes(at('2026-12-12T23:30:00Z'), 60, always, 'UTC'))).toBe('2026-12-13T00:30:00.000Z');
+  });
+});
+
+describe('slaDue', () => {
+  const base = { createdAt: at('2026-12-08T10:00:00Z'), status: 'new', firstResponseAt: null };
+
+  it('gives P1 one hour to respond and four to resolve', () => {
+    const due = slaDue({ ...base, priority: 1 }, HOURS, 'UTC');
+    expect(iso(due.responseDue!)).toBe('2026-12-08T11:00:00.000Z');
+    expect(iso(due.resolutionDue!)).toBe('2026-12-08T14:00:00.000Z');
+    expect(due.next).toEqual({ kind: 'response', at: due.responseDue });
+  });
+
+  it('counts business days for P2 to P4', () => {
+    expect(iso(slaDue({ ...base, priority: 2 }, HOURS, 'UTC').resolutionDue!)).toBe('2026-12-09T10:00:00.000Z');
+    expect(iso(slaDue({ ...base, priority: 3 }, HOURS, 'UTC').responseDue!)).toBe('2026-12-09T10:00:00.000Z');
+    expect(iso(slaDue({ ...base, priority: 3 }, HOURS, 'UTC').resolutionDue!)).toBe('2026-12-11T10:00:00.000Z');
+    expect(iso(slaDue({ ...base, priority: 4 }, HOURS, 'UTC').responseDue!)).toBe('2026-12-10T10:00:00.000Z');
+    expect(iso(slaDue({ ...base, priority: 4 }, HOURS, 'UTC').resolutionDue!)).toBe('2026-12-15T10:00:00.000Z');
+  });
+
+  it('stops the response clock at the first reply and both when solved', () => {
+    const replied = slaDue({ ...base, priority: 1, firstResponseAt: base.createdAt + 1000 }, HOURS, 'UTC');
+    expect(replied.responseDue).toBeNull();
+    expect(replied.next?.kind).toBe('resolution');
+    expect(slaDue({ ...base, priority: 1, status: 'solved' }, HOURS, 'UTC').next).toBeNull();
+  });
+});
+
+describe('dueLabel', () => {
+  const now = at('2026-12-08T10:00:00Z');
+  it('says how long is left or how long overdue', () => {
+    expect(dueLabel(now + 2 * 3_600_000, now)).toEqual({ text: 'in 2 h', overdue: false });
+    expect(dueLabel(now + 20 * 60_000, now)).toEqual({ text: 'in 20 min', overdue: false });
+    expect(dueLabel(now - 3 * 3_600_000, now)).toEqual({ text: 'overdue 3 h', overdue: true });
+    expect(dueLabel(now - 3 * 86_400_000, now)).toEqual({ text: 'overdue 3 d', overdue: true });
+  });
+});

@@ -1,0 +1,187 @@
+/**
+ * The support SLA: first-response and resolution targets per priority, counted
+ * in business time (the helpdesk's opening hours in its time zone). Pure
+ * functions: the caller passes instants (ms since the epoch), the hours and
+ * the zone; daylight saving time is the zone's, through Intl.
+ */
+
+export interface SupportHours {
+  /** Business days, 0 = Sunday … 6 = Saturday. */
+  days: readonly number[];
+  /** Opening and closing time, minutes after local midnight. */
+  start: number;
+  end: number;
+}
+
+/** A target: minutes of business time, or whole business days (each as long as one business day's hours). */
+export type Target = { hours: number } | { days: number };
+
+/** The targets per priority (P1 … P4). */
+export const SLA_TARGETS: Record<number, { response: Target; resolution: Target }> = {
+  1: { response: { hours: 1 }, resolution: { hours: 4 } },
+  2: { response: { hours: 4 }, resolution: { days: 1 } },
+  3: { response: { days: 1 }, resolution: { days: 3 } },
+  4: { response: { days: 2 }, resolution: { days: 5 } },
+};
+
+export const DEFAULT_SUPPORT_HOURS = 'Mon-Fri 09:00-17:00';
+
+const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+/**
+ * Parses `Mon-Fri 09:00-17:00` (a day range or comma list such as
+ * `Mon,Wed,Fri` or `Sun-Thu`, then opening and closing times); null when it
+ * cannot be read.
+ */
+export function parseSupportHours(raw: string): SupportHours | null {
+  const m = /^\s*([A-Za-z,-]+)\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$/.exec(raw);
+  if (!m) return null;
+  const days = new Set<number>();
+  for (const part of m[1].toLowerCase().split(',')) {
+    const [from, to, ...rest] = part.split('-');
+    if (rest.length) return null;
+    const a = DAY_NAMES.indexOf(from);
+    const b = to === undefined ? a : DAY_NAMES.indexOf(to);
+    if (a < 0 || b < 0) return null;
+    for (let d = a; ; d = (d + 1) % 7) {
+      days.add(d);
+      if (d === b) break;
+    }
+  }
+  const start = Number(m[2]) * 60 + Number(m[3]);
+  const end = Number(m[4]) * 60 + Number(m[5]);
+  if (Number(m[3]) > 59 || Number(m[5]) > 59 || end > 24 * 60 || start >= end) return null;
+  return { days: [...days].sort(), start, end };
+}
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+function formatOf(zone: string): Intl.DateTimeFormat {
+  let f = formats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formats.set(zone, f);
+  }
+  return f;
+}
+
+interface Local {
+  y: number;
+  m: number;
+  d: number;
+  /** Minutes after local midnight (seconds dropped). */
+  minutes: number;
+}
+
+function localOf(instant: number, zone: string): Local {
+  const parts: Record<string, number> = {};
+  for (const p of formatOf(zone).formatToParts(new Date(instant))) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  return { y: parts.year, m: parts.month, d: parts.day, minutes: parts.hour * 60 + parts.minute };
+}
+
+/** The zone's offset from UTC at an instant, in ms. */
+function offsetAt(instant: number, zone: string): number {
+  const l = localOf(instant, zone);
+  const seconds = new Date(instant).getUTCSeconds();
+  return Date.UTC(l.y, l.m - 1, l.d, 0, l.minutes, seconds) - (instant - (instant % 1000));
+}
+
+/** The instant of a local wall-clock time in the zone (a time skipped by DST moves forward). */
+export function instantOf(y: number, m: number, d: number, minutes: number, zone: string): number {
+  const wall = Date.UTC(y, m - 1, d, 0, minutes);
+  const first = wall - offsetAt(wall, zone);
+  return wall - offsetAt(first, zone);
+}
+
+const weekday = (l: Local) => new Date(Date.UTC(l.y, l.m - 1, l.d)).getUTCDay();
+function nextDay(l: Local): Local {
+  const next = new Date(Date.UTC(l.y, l.m - 1, l.d + 1));
+  return { y: next.getUTCFullYear(), m: next.getUTCMonth() + 1, d: next.getUTCDate(), minutes: 0 };
+}
+
+/** The instant `minutes` of business time after `from`. */
+export function addBusinessMinutes(from: number, minutes: number, hours: SupportHours, zone: string): number {
+  if (hours.days.length === 0) throw new Error('Support hours name no day.');
+  let local = localOf(from, zone);
+  let remaining = minutes;
+  // Seconds past the minute count as part of it: from 09:00:30 the first business minute ends at 09:01:30.
+  let seconds = from - instantOf(local.y, local.m, local.d, local.minutes, zone);
+  for (;;) {
+    if (hours.days.includes(weekday(local)) && local.minutes < hours.end) {
+      const at = Math.max(local.minutes, hours.start);
+      const open = hours.end - at;
+      if (remaining <= open) {
+        const inWindow = at === local.minutes ? seconds : 0;
+        return instantOf(local.y, local.m, local.d, at + remaining, zone) + inWindow;
+      }
+      remaining -= open;
+    }
+    local = nextDay(local);
+    seconds = 0;
+  }
+}
+
+/** The business minutes in a target under these hours. */
+export function targetMinutes(target: Target, hours: SupportHours): number {
+  return 'hours' in target ? target.hours * 60 : target.days * (hours.end - hours.start);
+}
+
+export interface SlaInput {
+  priority: number;
+  status: string;
+  createdAt: number;
+  firstResponseAt: number | null;
+}
+
+export interface SlaDue {
+  /** When the first public reply is due; null once replied (or the ticket is solved or closed). */
+  responseDue: number | null;
+  /** When the ticket is due solved; null once solved or closed. */
+  resolutionDue: number | null;
+  /** The next of the two, what the queue shows. */
+  next: { kind: 'response' | 'resolution'; at: number } | null;
+}
+
+export function slaDue(ticket: SlaInput, hours: SupportHours, zone: string): SlaDue {
+  const target = SLA_TARGETS[ticket.priority] ?? SLA_TARGETS[4];
+  const done = ticket.status === 'solved' || ticket.status === 'closed';
+  const responseDue =
+    done || ticket.firstResponseAt !== null
+      ? null
+      : addBusinessMinutes(ticket.createdAt, targetMinutes(target.response, hours), hours, zone);
+  const resolutionDue = done
+    ? null
+    : addBusinessMinutes(ticket.createdAt, targetMinutes(target.resolution, hours), hours, zone);
+  const next =
+    responseDue !== null
+      ? { kind: 'response' as const, at: responseDue }
+      : resolutionDue !== null
+        ? { kind: 'resolution' as const, at: resolutionDue }
+        : null;
+  return { responseDue, resolutionDue, next };
+}
+
+function span(ms: number): string {
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} h`;
+  return `${Math.round(hours / 24)} d`;
+}
+
+/** "in 2 h" or "overdue 3 h" (wall-clock time from now). */
+export function dueLabel(due: number, now: number): { text: string; overdue: boolean } {
+  return due >= now
+    ? { text: `in ${span(due - now)}`, overdue: false }
+    : { text: `overdue ${span(now - due)}`, overdue: true };
+}
