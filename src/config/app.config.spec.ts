@@ -63,6 +63,20 @@ describe('loadAppConfig', () => {
     }
   });
 
+  it('reads SUPPORT_HOURS and SUPPORT_TIME_ZONE for the SLA clock', () => {
+    const load = (env: Record<string, string>) => loadAppConfig({ DATA_DIR: join(dir, 'data'), ...env });
+    expect(load({}).supportHours).toEqual({ days: [1, 2, 3, 4, 5], start: 540, end: 1020 });
+    expect(load({}).supportTimeZone).toBe('UTC');
+    expect(load({ SUPPORT_HOURS: 'Sun-Thu 08:00-16:00' }).supportHours).toEqual({
+      days: [0, 1, 2, 3, 4],
+      start: 480,
+      end: 960,
+    });
+    expect(load({ SUPPORT_TIME_ZONE: 'Asia/Dubai' }).supportTimeZone).toBe('Asia/Dubai');
+    expect(() => load({ SUPPORT_HOURS: 'weekdays' })).toThrow(/SUPPORT_HOURS must be days and hours/);
+    expect(() => load({ SUPPORT_TIME_ZONE: 'Nowhere/Land' })).toThrow(/SUPPORT_TIME_ZONE must be an IANA/);
+  });
+
   it('keeps the per-address rate limit at or above the per-account one', () => {
     const load = (env: Record<string, string>) => loadAppConfig({ DATA_DIR: join(dir, 'data'), ...env });
     expect(load({ LOGIN_RATE_LIMIT: '5' }).loginRateLimitPerAddress).toBe(50);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_SUPPORT_HOURS, parseSupportHours, type SupportHours } from './support-hours';
 import { isTimeZone } from './time-zone';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP, isIPv4, isIPv6 } from 'node:net';
@@ -49,6 +50,10 @@ export interface AppConfig {
   activationRateLimit: number;
   /** The largest installer an operator may upload, in MB (1,000,000 bytes). */
   uploadMaxMb: number;
+  /** The helpdesk's business hours, for the support SLA clock. */
+  supportHours: SupportHours;
+  /** The zone the business hours are in. */
+  supportTimeZone: string;
 }
 
 export class ConfigError extends Error {
@@ -152,11 +157,19 @@ export function defaultBaseUrl(host: string, port: number): string {
   return `http://${name}:${port}`;
 }
 
-function parseTimeZone(raw: string): string {
+function parseTimeZone(raw: string, variable = 'TIME_ZONE'): string {
   if (!isTimeZone(raw)) {
-    throw new ConfigError('TIME_ZONE', `must be an IANA time zone such as UTC or Europe/Berlin, got "${raw}"`);
+    throw new ConfigError(variable, `must be an IANA time zone such as UTC or Europe/Berlin, got "${raw}"`);
   }
   return raw;
+}
+
+function parseHours(raw: string): SupportHours {
+  const hours = parseSupportHours(raw);
+  if (!hours) {
+    throw new ConfigError('SUPPORT_HOURS', `must be days and hours such as "${DEFAULT_SUPPORT_HOURS}", got "${raw}"`);
+  }
+  return hours;
 }
 
 function parseDatabasePath(raw: string): string {
@@ -324,6 +337,8 @@ export function loadAppConfig(env: Env = readEnvironment()): AppConfig {
     graceReminderDays: parseGraceReminderDays(env.GRACE_REMINDER_DAYS),
     activationRateLimit: int(env, 'ACTIVATION_RATE_LIMIT', 30, 1, 1_000_000),
     uploadMaxMb: int(env, 'UPLOAD_MAX_MB', 512, 1, 100_000),
+    supportHours: parseHours(str(env, 'SUPPORT_HOURS', DEFAULT_SUPPORT_HOURS)),
+    supportTimeZone: parseTimeZone(str(env, 'SUPPORT_TIME_ZONE', 'UTC'), 'SUPPORT_TIME_ZONE'),
   };
 
   try {

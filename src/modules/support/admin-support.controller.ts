@@ -11,6 +11,7 @@ import { LicensesService } from '../licenses/licenses.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { PeopleService } from '../people/people.service';
 import { AssignDto, ImpactDto, StaffReplyDto, TicketStatusDto } from './dto/ticket.dto';
+import { SlaService } from './sla.service';
 import { SupportService } from './support.service';
 import {
   categoryChoices,
@@ -80,6 +81,7 @@ export class AdminSupportPages {
     private readonly organizations: OrganizationsService,
     private readonly licenses: LicensesService,
     private readonly devices: DevicesService,
+    private readonly sla: SlaService,
   ) {}
 
   staff() {
@@ -106,6 +108,7 @@ export class AdminSupportPages {
       title: ticket.subject,
       breadcrumbs: [QUEUE, { label: ticket.subject }],
       ticket: ticketView(ticket, false),
+      sla: this.sla.of(ticket),
       requester: requester ? { name: requester.name, email: requester.email } : null,
       orgName,
       affected: license
@@ -152,6 +155,7 @@ export class AdminSupportController {
     private readonly pages: AdminSupportPages,
     private readonly organizations: OrganizationsService,
     private readonly people: PeopleService,
+    private readonly sla: SlaService,
   ) {}
 
   @Get()
@@ -183,6 +187,7 @@ export class AdminSupportController {
         ...ticketView(row, false),
         orgName: orgNames.get(row.organizationId) ?? '',
         assigneeName: row.assigneeId ? (staffNames.get(row.assigneeId) ?? '—') : null,
+        due: this.sla.of(row).next,
       })),
       ...pageLinks('/admin/support', kept, page),
       statusLabels: STATUS_LABELS,

@@ -5,13 +5,9 @@
  * the zone; daylight saving time is the zone's, through Intl.
  */
 
-export interface SupportHours {
-  /** Business days, 0 = Sunday … 6 = Saturday. */
-  days: readonly number[];
-  /** Opening and closing time, minutes after local midnight. */
-  start: number;
-  end: number;
-}
+import type { SupportHours } from '../../config/support-hours';
+
+export { DEFAULT_SUPPORT_HOURS, parseSupportHours, type SupportHours } from '../../config/support-hours';
 
 /** A target: minutes of business time, or whole business days (each as long as one business day's hours). */
 export type Target = { hours: number } | { days: number };
@@ -23,36 +19,6 @@ export const SLA_TARGETS: Record<number, { response: Target; resolution: Target 
   3: { response: { days: 1 }, resolution: { days: 3 } },
   4: { response: { days: 2 }, resolution: { days: 5 } },
 };
-
-export const DEFAULT_SUPPORT_HOURS = 'Mon-Fri 09:00-17:00';
-
-const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-
-/**
- * Parses `Mon-Fri 09:00-17:00` (a day range or comma list such as
- * `Mon,Wed,Fri` or `Sun-Thu`, then opening and closing times); null when it
- * cannot be read.
- */
-export function parseSupportHours(raw: string): SupportHours | null {
-  const m = /^\s*([A-Za-z,-]+)\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$/.exec(raw);
-  if (!m) return null;
-  const days = new Set<number>();
-  for (const part of m[1].toLowerCase().split(',')) {
-    const [from, to, ...rest] = part.split('-');
-    if (rest.length) return null;
-    const a = DAY_NAMES.indexOf(from);
-    const b = to === undefined ? a : DAY_NAMES.indexOf(to);
-    if (a < 0 || b < 0) return null;
-    for (let d = a; ; d = (d + 1) % 7) {
-      days.add(d);
-      if (d === b) break;
-    }
-  }
-  const start = Number(m[2]) * 60 + Number(m[3]);
-  const end = Number(m[4]) * 60 + Number(m[5]);
-  if (Number(m[3]) > 59 || Number(m[5]) > 59 || end > 24 * 60 || start >= end) return null;
-  return { days: [...days].sort(), start, end };
-}
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 function formatOf(zone: string): Intl.DateTimeFormat {

@@ -5,6 +5,7 @@ import { LicensesModule } from '../licenses/licenses.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { PeopleModule } from '../people/people.module';
 import { AdminSupportController, AdminSupportPageLocals, AdminSupportPages } from './admin-support.controller';
+import { SlaService } from './sla.service';
 import { SupportJobs } from './support-jobs';
 import { SupportController, SupportPageLocals, SupportPages } from './support.controller';
 import { SupportService } from './support.service';
@@ -21,6 +22,7 @@ import { TicketsRepository } from './tickets.repository';
     AdminSupportPages,
     AdminSupportPageLocals,
     SupportJobs,
+    SlaService,
   ],
   exports: [SupportService],
 })

@@ -140,6 +140,7 @@ export class SupportService {
       statusChangedAt: now,
       resolvedAt: null,
       pendingRemindedAt: null,
+      firstResponseAt: null,
     };
     await this.em.transactional(async () => {
       await this.tickets.insert(ticket);
@@ -253,6 +254,7 @@ export class SupportService {
           ? ((await this.tickets.setStatus(id, ['new'], 'open', now)) ?? current)
           : current;
       await this.tickets.touch(id, now);
+      if (!internal) await this.tickets.markFirstResponse(id, now);
       await this.tickets.addMessage({
         ticketId: id,
         authorId: user.personId,

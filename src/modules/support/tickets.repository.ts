@@ -27,6 +27,8 @@ export interface TicketRow {
   statusChangedAt: number;
   resolvedAt: number | null;
   pendingRemindedAt: number | null;
+  /** The first public agent reply (the SLA's first response). */
+  firstResponseAt: number | null;
 }
 
 export interface TicketMessageRow {
@@ -53,12 +55,13 @@ export interface TicketListFilter {
 const TICKET = `select t.id, t.organization_id as organizationId, t.requester_id as requesterId, t.subject, t.category,
   t.urgency, t.impact, t.priority, t.status, t.assignee_id as assigneeId, t.device_id as deviceId,
   t.license_id as licenseId, t.created_at as createdAt, t.last_activity_at as lastActivityAt,
-  t.status_changed_at as statusChangedAt, t.resolved_at as resolvedAt, t.pending_reminded_at as pendingRemindedAt
+  t.status_changed_at as statusChangedAt, t.resolved_at as resolvedAt, t.pending_reminded_at as pendingRemindedAt,
+  t.first_response_at as firstResponseAt
   from tickets t`;
 const RETURNING = `returning id, organization_id as organizationId, requester_id as requesterId, subject, category,
   urgency, impact, priority, status, assignee_id as assigneeId, device_id as deviceId, license_id as licenseId,
   created_at as createdAt, last_activity_at as lastActivityAt, status_changed_at as statusChangedAt,
-  resolved_at as resolvedAt, pending_reminded_at as pendingRemindedAt`;
+  resolved_at as resolvedAt, pending_reminded_at as pendingRemindedAt, first_response_at as firstResponseAt`;
 
 type StoredMessage = Omit<TicketMessageRow, 'fromStaff' | 'internal'> & { fromStaff: number; internal: number };
 const message = (row: StoredMessage): TicketMessageRow => ({
@@ -183,6 +186,11 @@ export class TicketsRepository {
        where id = ? and status in ('solved', 'closed') and resolved_at >= ? ${RETURNING}`,
       [now, now, id, since],
     );
+  }
+
+  /** Records the first public agent reply (once). */
+  async markFirstResponse(id: string, at: number): Promise<void> {
+    await this.sql.run('update tickets set first_response_at = ? where id = ? and first_response_at is null', [at, id]);
   }
 
   async touch(id: string, now: number): Promise<void> {
