@@ -11,6 +11,7 @@ import { LicensesService } from '../licenses/licenses.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { PeopleService } from '../people/people.service';
 import { AssignDto, ImpactDto, StaffReplyDto, TicketStatusDto } from './dto/ticket.dto';
+import { SupportGlance } from './glance';
 import { SlaService } from './sla.service';
 import { SupportService } from './support.service';
 import {
@@ -82,6 +83,7 @@ export class AdminSupportPages {
     private readonly licenses: LicensesService,
     private readonly devices: DevicesService,
     private readonly sla: SlaService,
+    private readonly glance: SupportGlance,
   ) {}
 
   staff() {
@@ -90,10 +92,11 @@ export class AdminSupportPages {
 
   async showPage(user: Principal, id: string) {
     const { ticket, messages } = await this.support.staffTicket(id);
-    const [requester, orgName, staff] = await Promise.all([
+    const [requester, orgName, staff, glance] = await Promise.all([
       this.people.findById(ticket.requesterId),
       this.organizations.nameOf(ticket.organizationId),
       this.staff(),
+      this.glance.of(user, ticket),
     ]);
     const [license, device] = await Promise.all([
       ticket.licenseId
@@ -109,6 +112,7 @@ export class AdminSupportPages {
       breadcrumbs: [QUEUE, { label: ticket.subject }],
       ticket: ticketView(ticket, false),
       sla: this.sla.of(ticket),
+      glance,
       requester: requester ? { name: requester.name, email: requester.email } : null,
       orgName,
       affected: license

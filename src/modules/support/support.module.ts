@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { MailModule } from '../../platform/mail/mail.module';
 import { DevicesModule } from '../devices/devices.module';
+import { HelpdeskModule } from '../helpdesk/helpdesk.module';
 import { LicensesModule } from '../licenses/licenses.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { PeopleModule } from '../people/people.module';
 import { AdminSupportController, AdminSupportPageLocals, AdminSupportPages } from './admin-support.controller';
+import { SupportGlance } from './glance';
 import { SlaService } from './sla.service';
 import { SupportJobs } from './support-jobs';
 import { SupportController, SupportPageLocals, SupportPages } from './support.controller';
@@ -12,7 +14,7 @@ import { SupportService } from './support.service';
 import { TicketsRepository } from './tickets.repository';
 
 @Module({
-  imports: [PeopleModule, OrganizationsModule, LicensesModule, DevicesModule, MailModule],
+  imports: [PeopleModule, OrganizationsModule, LicensesModule, DevicesModule, MailModule, HelpdeskModule],
   controllers: [SupportController, AdminSupportController],
   providers: [
     SupportService,
@@ -23,6 +25,7 @@ import { TicketsRepository } from './tickets.repository';
     AdminSupportPageLocals,
     SupportJobs,
     SlaService,
+    SupportGlance,
   ],
   exports: [SupportService],
 })
