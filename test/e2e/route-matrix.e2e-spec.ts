@@ -11,6 +11,7 @@ import {
 import { IS_PUBLIC, ROLES } from '../../src/common/http/decorators';
 import { PaymentMethodsService } from '../../src/modules/billing/payment-methods.service';
 import { DevicesService } from '../../src/modules/devices/devices.service';
+import { CannedRepliesService } from '../../src/modules/support/canned-replies.service';
 import { SupportService } from '../../src/modules/support/support.service';
 import type { Principal } from '../../src/common/http/principal';
 import { KbService } from '../../src/modules/kb/kb.service';
@@ -78,6 +79,7 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
   let orderA: string;
   let invoiceA: string;
   let ticketA: string;
+  let cannedReply: string;
   let articleId: string;
 
   beforeAll(async () => {
@@ -120,6 +122,9 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
           { subject: 'Matrix ticket', description: 'Help', category: 'other', urgency: 'normal' },
         ),
       )
+    ).id;
+    cannedReply = (
+      await withContext(t.app, () => t.app.get(CannedRepliesService).create({ title: 'Matrix', body: 'Hello.' }))
     ).id;
     paymentMethodA = (
       await withContext(t.app, () =>
@@ -178,6 +183,7 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
         /^\/(admin\/)?billing\/invoices\/:id/,
         (_, admin: string | undefined) => `/${admin ?? ''}billing/invoices/${invoiceA}`,
       )
+      .replace(/^\/admin\/support\/canned\/:id/, `/admin/support/canned/${cannedReply}`)
       .replace(/^\/(admin\/)?support\/:id/, (_, admin: string | undefined) => `/${admin ?? ''}support/${ticketA}`)
       .replace(/:id\b/, memberA.person.id)
       // Any other parameter (an import's id, say) names nothing that exists.
@@ -257,6 +263,12 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
       'POST /admin/support/:id/assign',
       'POST /admin/support/:id/status',
       'POST /admin/support/:id/impact',
+      'GET /admin/support/canned',
+      'GET /admin/support/canned/new',
+      'POST /admin/support/canned/new',
+      'GET /admin/support/canned/:id/edit',
+      'POST /admin/support/canned/:id/edit',
+      'POST /admin/support/canned/:id/delete',
       'GET /admin/kb',
       'GET /admin/kb/new',
       'POST /admin/kb/new',

@@ -11,6 +11,7 @@ import { LicensesService } from '../licenses/licenses.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { PeopleService } from '../people/people.service';
 import { AssignDto, ImpactDto, StaffReplyDto, TicketStatusDto } from './dto/ticket.dto';
+import { CannedRepliesService } from './canned-replies.service';
 import { SupportGlance } from './glance';
 import { SlaService } from './sla.service';
 import { SupportService } from './support.service';
@@ -84,6 +85,7 @@ export class AdminSupportPages {
     private readonly devices: DevicesService,
     private readonly sla: SlaService,
     private readonly glance: SupportGlance,
+    private readonly canned: CannedRepliesService,
   ) {}
 
   staff() {
@@ -92,11 +94,12 @@ export class AdminSupportPages {
 
   async showPage(user: Principal, id: string) {
     const { ticket, messages } = await this.support.staffTicket(id);
-    const [requester, orgName, staff, glance] = await Promise.all([
+    const [requester, orgName, staff, glance, cannedReplies] = await Promise.all([
       this.people.findById(ticket.requesterId),
       this.organizations.nameOf(ticket.organizationId),
       this.staff(),
       this.glance.of(user, ticket),
+      this.canned.list(),
     ]);
     const [license, device] = await Promise.all([
       ticket.licenseId
@@ -113,6 +116,7 @@ export class AdminSupportPages {
       ticket: ticketView(ticket, false),
       sla: this.sla.of(ticket),
       glance,
+      cannedChoices: cannedReplies.map((c) => ({ value: c.id, label: c.title })),
       requester: requester ? { name: requester.name, email: requester.email } : null,
       orgName,
       affected: license
@@ -160,6 +164,7 @@ export class AdminSupportController {
     private readonly organizations: OrganizationsService,
     private readonly people: PeopleService,
     private readonly sla: SlaService,
+    private readonly canned: CannedRepliesService,
   ) {}
 
   @Get()
@@ -201,8 +206,11 @@ export class AdminSupportController {
 
   @Get(':id')
   @Render('support/admin-show')
-  show(@CurrentUser() user: Principal, @UuidParam() id: string) {
-    return this.pages.showPage(user, id);
+  async show(@CurrentUser() user: Principal, @UuidParam() id: string, @Query('canned') canned: unknown) {
+    const page = await this.pages.showPage(user, id);
+    // Without JavaScript, "Insert canned reply" is a GET that pre-fills the reply's textarea.
+    const reply = typeof canned === 'string' && UUID.test(canned) ? await this.canned.find(canned) : undefined;
+    return reply ? { ...page, values: { body: reply.body } } : page;
   }
 
   @Post(':id/reply')

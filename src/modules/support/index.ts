@@ -5,7 +5,7 @@ import { SupportModule } from './support.module';
 export const supportModule = defineModule({
   id: 'support',
   module: SupportModule,
-  tables: ['tickets', 'ticket_messages'],
+  tables: ['tickets', 'ticket_messages', 'support_canned_replies'],
   nav: [
     { label: 'Support', href: '/support', icon: 'lifebuoy', roles: ['admin', 'member'] },
     { label: 'Support queue', href: '/admin/support', icon: 'inbox', roles: ['helpdesk', 'operator'] },
@@ -19,6 +19,7 @@ export const supportModule = defineModule({
     'ticket.priority_changed': 'Support ticket impact and priority changed',
     'ticket.closed': 'Support ticket closed',
     'ticket.reopened': 'Support ticket reopened',
+    'support.canned_reply_changed': 'Canned reply created, changed or deleted',
   },
   jobs: [SupportJobs],
 });

@@ -5,6 +5,9 @@ import { HelpdeskModule } from '../helpdesk/helpdesk.module';
 import { LicensesModule } from '../licenses/licenses.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { PeopleModule } from '../people/people.module';
+import { CannedRepliesController } from './canned-replies.controller';
+import { CannedRepliesRepository } from './canned-replies.repository';
+import { CannedRepliesService } from './canned-replies.service';
 import { AdminSupportController, AdminSupportPageLocals, AdminSupportPages } from './admin-support.controller';
 import { SupportGlance } from './glance';
 import { SlaService } from './sla.service';
@@ -15,7 +18,8 @@ import { TicketsRepository } from './tickets.repository';
 
 @Module({
   imports: [PeopleModule, OrganizationsModule, LicensesModule, DevicesModule, MailModule, HelpdeskModule],
-  controllers: [SupportController, AdminSupportController],
+  // The canned replies' routes come before `/admin/support/:id`, which would take `canned` for an id.
+  controllers: [SupportController, CannedRepliesController, AdminSupportController],
   providers: [
     SupportService,
     TicketsRepository,
@@ -26,6 +30,8 @@ import { TicketsRepository } from './tickets.repository';
     SupportJobs,
     SlaService,
     SupportGlance,
+    CannedRepliesService,
+    CannedRepliesRepository,
   ],
   exports: [SupportService],
 })

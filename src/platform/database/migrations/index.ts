@@ -4,6 +4,7 @@ import { Migration20261206000200_renewal_reminders } from './Migration2026120600
 import { Migration20261206000300_renewals_indexes } from './Migration20261206000300_renewals_indexes';
 import { Migration20261207000200_support } from './Migration20261207000200_support';
 import { Migration20261207000400_support_sla } from './Migration20261207000400_support_sla';
+import { Migration20261207000500_support_canned_replies } from './Migration20261207000500_support_canned_replies';
 import { Migration20261205000300_devices } from './Migration20261205000300_devices';
 import { Migration20261205000400_downloads } from './Migration20261205000400_downloads';
 import { Migration20261205000700_people_summary } from './Migration20261205000700_people_summary';
@@ -61,4 +62,8 @@ export const MIGRATIONS = [
   { name: 'Migration20261207000100_kb', class: Migration20261207000100_kb },
   { name: 'Migration20261207000200_support', class: Migration20261207000200_support },
   { name: 'Migration20261207000400_support_sla', class: Migration20261207000400_support_sla },
+  {
+    name: 'Migration20261207000500_support_canned_replies',
+    class: Migration20261207000500_support_canned_replies,
+  },
 ];
