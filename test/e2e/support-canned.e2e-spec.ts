@@ -53,6 +53,12 @@ describe('canned replies (/admin/support/canned)', () => {
     let page = await agent.client.get(`/admin/support/${id}`);
     expect(textsOf(page.text, '[data-canned-select] option')).toEqual(['Password reset']);
     expect(textOf(page.text, '#field-body')).toBe('');
+    // With JavaScript the select fills the textarea in place, from the option's text.
+    expect(attrsOf(page.text, '[data-canned-select] option', 'data-body')).toEqual([
+      'Use “Forgot password?” on the sign-in page, then check your mail.',
+    ]);
+    const script = attrsOf(page.text, 'script[src]', 'src').find((src) => src.endsWith('/canned-reply.js'))!;
+    expect((await agent.client.get(script)).status).toBe(200);
     page = await agent.client.get(`/admin/support/${id}?canned=${cannedId}`);
     expect(textOf(page.text, '#field-body')).toBe('Use “Forgot password?” on the sign-in page, then check your mail.');
 

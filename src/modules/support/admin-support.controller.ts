@@ -116,7 +116,7 @@ export class AdminSupportPages {
       ticket: ticketView(ticket, false),
       sla: this.sla.of(ticket),
       glance,
-      cannedChoices: cannedReplies.map((c) => ({ value: c.id, label: c.title })),
+      cannedChoices: cannedReplies.map((c) => ({ value: c.id, label: c.title, body: c.body })),
       requester: requester ? { name: requester.name, email: requester.email } : null,
       orgName,
       affected: license
