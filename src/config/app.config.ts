@@ -49,6 +49,8 @@ export interface AppConfig {
   activationRateLimit: number;
   /** The largest installer an operator may upload, in MB (1,000,000 bytes). */
   uploadMaxMb: number;
+  /** The largest file a support ticket's message may carry, in MB (1,000,000 bytes). */
+  attachmentMaxMb: number;
 }
 
 export class ConfigError extends Error {
@@ -324,6 +326,7 @@ export function loadAppConfig(env: Env = readEnvironment()): AppConfig {
     graceReminderDays: parseGraceReminderDays(env.GRACE_REMINDER_DAYS),
     activationRateLimit: int(env, 'ACTIVATION_RATE_LIMIT', 30, 1, 1_000_000),
     uploadMaxMb: int(env, 'UPLOAD_MAX_MB', 512, 1, 100_000),
+    attachmentMaxMb: int(env, 'ATTACHMENT_MAX_MB', 10, 1, 1_000),
   };
 
   try {

@@ -10,6 +10,8 @@ import { DevicesService } from '../devices/devices.service';
 import { LicensesService } from '../licenses/licenses.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { PeopleService } from '../people/people.service';
+import { Attachments, type AttachmentUpload } from './attachment-upload';
+import { ALLOWED_EXTENSIONS } from './attachment-types';
 import { AssignDto, ImpactDto, StaffReplyDto, TicketStatusDto } from './dto/ticket.dto';
 import { SupportService } from './support.service';
 import {
@@ -21,6 +23,7 @@ import {
   statusChoices,
   ticketView,
 } from './support.view';
+import { attachmentsByMessage, TicketAttachments } from './ticket-attachments';
 import { CATEGORIES, TICKET_STATUSES, type TicketListFilter } from './tickets.repository';
 
 const QUEUE = { label: 'Support queue', href: '/admin/support' };
@@ -80,6 +83,7 @@ export class AdminSupportPages {
     private readonly organizations: OrganizationsService,
     private readonly licenses: LicensesService,
     private readonly devices: DevicesService,
+    private readonly attachments: TicketAttachments,
   ) {}
 
   staff() {
@@ -102,6 +106,7 @@ export class AdminSupportPages {
         : Promise.resolve(null),
     ]);
     const assignee = staff.rows.find((s) => s.id === ticket.assigneeId);
+    const files = attachmentsByMessage(await this.attachments.ofTicket(ticket.id, true), `/admin/support/${ticket.id}`);
     return {
       title: ticket.subject,
       breadcrumbs: [QUEUE, { label: ticket.subject }],
@@ -116,7 +121,8 @@ export class AdminSupportPages {
       assigneeName: assignee?.name ?? null,
       isMine: ticket.assigneeId === user.personId,
       myId: user.personId,
-      messages: messages.map(messageView),
+      messages: messages.map((m) => ({ ...messageView(m), attachments: files.get(m.id) ?? [] })),
+      attachmentTypes: ALLOWED_EXTENSIONS,
       open: ticket.status !== 'closed',
       staffChoices: staff.rows
         .filter((s) => s.status === 'active')
@@ -152,6 +158,7 @@ export class AdminSupportController {
     private readonly pages: AdminSupportPages,
     private readonly organizations: OrganizationsService,
     private readonly people: PeopleService,
+    private readonly attachments: TicketAttachments,
   ) {}
 
   @Get()
@@ -202,10 +209,12 @@ export class AdminSupportController {
     @CurrentUser() user: Principal,
     @UuidParam() id: string,
     @Body() body: StaffReplyDto,
+    @Attachments() upload: AttachmentUpload,
     @Res() res: Response,
   ) {
     const internal = body.kind === 'note';
-    await this.support.staffReply(user, id, body.body, internal);
+    const files = await this.attachments.check(upload);
+    await this.support.staffReply(user, id, body.body, internal, files);
     setFlash(res, 'success', internal ? 'Your internal note was added.' : 'Your reply was sent to the customer.');
     return res.redirect(303, `/admin/support/${id}`);
   }

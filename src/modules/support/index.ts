@@ -5,7 +5,7 @@ import { SupportModule } from './support.module';
 export const supportModule = defineModule({
   id: 'support',
   module: SupportModule,
-  tables: ['tickets', 'ticket_messages'],
+  tables: ['tickets', 'ticket_messages', 'ticket_attachments'],
   nav: [
     { label: 'Support', href: '/support', icon: 'lifebuoy', roles: ['admin', 'member'] },
     { label: 'Support queue', href: '/admin/support', icon: 'inbox', roles: ['helpdesk', 'operator'] },
@@ -19,6 +19,7 @@ export const supportModule = defineModule({
     'ticket.priority_changed': 'Support ticket impact and priority changed',
     'ticket.closed': 'Support ticket closed',
     'ticket.reopened': 'Support ticket reopened',
+    'ticket.attachment_added': 'File attached to a support ticket',
   },
   jobs: [SupportJobs],
 });

@@ -1,0 +1,91 @@
+import { createParamDecorator, Inject, Injectable, type ExecutionContext, type NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Response } from 'express';
+import multer from 'multer';
+import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { APP_CONFIG } from '../../common/config.module';
+import type { AppRequest } from '../../common/http/principal';
+import type { AppConfig } from '../../config/app.config';
+
+/** The field of the ticket and reply forms that carries the files. */
+export const ATTACHMENTS_FIELD = 'attachments';
+/** How many files one message may carry. */
+export const MAX_ATTACHMENTS = 5;
+
+/** A file as it arrived: in a temporary file of the server's naming. */
+export interface ReceivedFile {
+  tempPath: string;
+  size: number;
+  /** As the client named it: never used in a path. */
+  clientName: string;
+}
+
+/** What the form brought: its files (maybe none), or why they were refused. */
+export type AttachmentUpload =
+  { files: ReceivedFile[] } | { refused: 'too_many' | 'too_large' | 'unreadable'; limitBytes: number };
+
+type UploadRequest = AppRequest & { ticketAttachments?: AttachmentUpload };
+
+export const attachmentLimitBytes = (config: Pick<AppConfig, 'attachmentMaxMb'>) => config.attachmentMaxMb * 1_000_000;
+export const ticketFilesDir = (config: Pick<AppConfig, 'dataDir'>) => join(config.dataDir, 'uploads', 'tickets');
+
+/**
+ * Takes a ticket form's files (multipart) before the guards run (the CSRF
+ * token is a field of the same form), for signed-in people only: anyone
+ * else's request is left unread, and the guards refuse it. The files are
+ * written to `${DATA_DIR}/uploads/tmp` under multer's random names; whatever
+ * the handler did not move away goes when the answer is sent. The outcome
+ * reaches the handler through @Attachments().
+ */
+@Injectable()
+export class AttachmentUploadMiddleware implements NestMiddleware {
+  private readonly upload: ReturnType<multer.Multer['array']>;
+  private readonly limit: number;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    const tmp = join(config.dataDir, 'uploads', 'tmp');
+    mkdirSync(tmp, { recursive: true, mode: 0o700 });
+    mkdirSync(ticketFilesDir(config), { recursive: true, mode: 0o700 });
+    this.limit = attachmentLimitBytes(config);
+    this.upload = multer({
+      dest: tmp,
+      // Browsers send a file's name as UTF-8.
+      defParamCharset: 'utf8',
+      limits: { fileSize: this.limit, files: MAX_ATTACHMENTS, fields: 20, fieldSize: 200_000 },
+    }).array(ATTACHMENTS_FIELD, MAX_ATTACHMENTS);
+  }
+
+  use(req: UploadRequest, res: Response, next: NextFunction): void {
+    if (!req.is('multipart/form-data') || !req.user || req.user.stage !== 'active') return next();
+    this.upload(req, res, (err?: unknown) => {
+      req.body = { ...((req.body ?? {}) as Record<string, unknown>) };
+      const files = (Array.isArray(req.files) ? req.files : []).filter((f) => f.path);
+      // Whatever the handler did not move into place goes when the answer is sent.
+      res.once('close', () => {
+        for (const f of files) void rm(f.path, { force: true });
+      });
+      if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') {
+        req.ticketAttachments = { refused: 'too_large', limitBytes: this.limit };
+      } else if (
+        err instanceof multer.MulterError &&
+        (err.code === 'LIMIT_FILE_COUNT' || err.code === 'LIMIT_UNEXPECTED_FILE')
+      ) {
+        req.ticketAttachments = { refused: 'too_many', limitBytes: this.limit };
+      } else if (err) {
+        req.ticketAttachments = { refused: 'unreadable', limitBytes: this.limit };
+      } else {
+        req.ticketAttachments = {
+          files: files.map((f) => ({ tempPath: f.path, size: f.size, clientName: f.originalname })),
+        };
+      }
+      next();
+    });
+  }
+}
+
+/** The files of the request (see AttachmentUploadMiddleware); none when it was not multipart. */
+export const Attachments = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): AttachmentUpload =>
+    ctx.switchToHttp().getRequest<UploadRequest>().ticketAttachments ?? { files: [] },
+);
