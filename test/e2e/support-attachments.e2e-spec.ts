@@ -31,13 +31,22 @@ describe('ticket attachments (/support, /admin/support)', () => {
   type Who = Awaited<ReturnType<typeof signedIn>>;
 
   /** Posts a form as a browser does: its fields, then the files last. */
-  async function post(client: Client, page: string, path: string, fields: Record<string, string>, files: File[]) {
+  async function post(
+    client: Client,
+    page: string,
+    path: string,
+    fields: Record<string, string>,
+    files: File[],
+    after: Record<string, string> = {},
+  ) {
     const form = await client.get(page);
     let req = client.agent.post(path).field('_csrf', csrfFrom(form.text));
     for (const [name, value] of Object.entries(fields)) req = req.field(name, value);
     for (const file of files) {
       req = req.attach('attachments', file.content, { filename: file.name, contentType: 'application/octet-stream' });
     }
+    // Fields after the files, as the agent's reply-or-note button comes in its form.
+    for (const [name, value] of Object.entries(after)) req = req.field(name, value);
     return req.redirects(0);
   }
   const open = (who: Who, files: File[]) =>
@@ -243,6 +252,19 @@ describe('ticket attachments (/support, /admin/support)', () => {
     expect((await download(member.client, `/support/${id}/attachments/${noteRow.id}`)).status).toBe(404);
     const forStaff = await download(agent.client, `/admin/support/${id}/attachments/${noteRow.id}`);
     expect(forStaff.body).toEqual(Buffer.from('secret notes'));
+    // A file too large for a note: the message is about the file, though the button's field was not read.
+    const tooLarge = await post(
+      agent.client,
+      `/admin/support/${id}`,
+      `/admin/support/${id}/reply`,
+      { body: 'The full log.' },
+      [{ name: 'full.log', content: Buffer.alloc(1_000_001, 0x61) }],
+      { kind: 'note' },
+    );
+    expect(tooLarge.status).toBe(400);
+    expect(fieldError(tooLarge.text, 'attachments')).toBe('A file is too large: attach files of at most 1 MB.');
+    expect(fieldError(tooLarge.text, 'kind')).toBeUndefined();
+    expect(tempFiles()).toEqual([]);
     // Members cannot use the staff's address.
     expect((await download(member.client, `/admin/support/${id}/attachments/${noteRow.id}`)).status).toBe(403);
   });

@@ -10,7 +10,7 @@ import { DevicesService } from '../devices/devices.service';
 import { LicensesService } from '../licenses/licenses.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { PeopleService } from '../people/people.service';
-import { Attachments, type AttachmentUpload } from './attachment-upload';
+import { Attachments, RefuseBadUpload, type AttachmentUpload } from './attachment-upload';
 import { ALLOWED_EXTENSIONS } from './attachment-types';
 import { AssignDto, ImpactDto, StaffReplyDto, TicketStatusDto } from './dto/ticket.dto';
 import { SupportService } from './support.service';
@@ -203,6 +203,8 @@ export class AdminSupportController {
     return this.pages.showPage(user, id);
   }
 
+  // After @FormView's own interceptor (below), so the refusal comes back on the form.
+  @UseInterceptors(RefuseBadUpload)
   @Post(':id/reply')
   @FormView('support/admin-show')
   async reply(

@@ -1,10 +1,19 @@
-import { createParamDecorator, Inject, Injectable, type ExecutionContext, type NestMiddleware } from '@nestjs/common';
+import {
+  createParamDecorator,
+  Inject,
+  Injectable,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+  type NestMiddleware,
+} from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
 import multer from 'multer';
 import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { APP_CONFIG } from '../../common/config.module';
+import { InputRefused } from '../../common/errors/app-error';
 import type { AppRequest } from '../../common/http/principal';
 import type { AppConfig } from '../../config/app.config';
 
@@ -89,3 +98,29 @@ export const Attachments = createParamDecorator(
   (_: unknown, ctx: ExecutionContext): AttachmentUpload =>
     ctx.switchToHttp().getRequest<UploadRequest>().ticketAttachments ?? { files: [] },
 );
+
+/** Why a form's files were refused as a whole, beside the field. */
+export function uploadRefusal(upload: Extract<AttachmentUpload, { refused: string }>): InputRefused {
+  const message =
+    upload.refused === 'too_many'
+      ? `Attach at most ${MAX_ATTACHMENTS} files.`
+      : upload.refused === 'too_large'
+        ? `A file is too large: attach files of at most ${upload.limitBytes / 1_000_000} MB.`
+        : 'The files could not be read: try again.';
+  return new InputRefused({ attachments: message });
+}
+
+/**
+ * Refuses a form whose files were too many or too large before its fields are
+ * validated: the reading stopped at that file, so the fields after it (the
+ * agent's reply-or-note button) are missing, and the message that matters is
+ * the one about the files.
+ */
+@Injectable()
+export class RefuseBadUpload implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler) {
+    const upload = context.switchToHttp().getRequest<UploadRequest>().ticketAttachments;
+    if (upload && 'refused' in upload) throw uploadRefusal(upload);
+    return next.handle();
+  }
+}

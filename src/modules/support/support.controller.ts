@@ -12,7 +12,7 @@ import { DevicesService } from '../devices/devices.service';
 import { licenseView } from '../licenses/license.view';
 import { LicensesService } from '../licenses/licenses.service';
 import { PeopleService } from '../people/people.service';
-import { Attachments, type AttachmentUpload } from './attachment-upload';
+import { Attachments, RefuseBadUpload, type AttachmentUpload } from './attachment-upload';
 import { ALLOWED_EXTENSIONS } from './attachment-types';
 import { NewTicketDto, TicketReplyDto } from './dto/ticket.dto';
 import { REOPEN_WITHIN, SupportService } from './support.service';
@@ -142,6 +142,8 @@ export class SupportController {
     return { ...(await this.pages.newPage(user)), values: {} };
   }
 
+  // After @FormView's own interceptor (below), so the refusal comes back on the form.
+  @UseInterceptors(RefuseBadUpload)
   @Post('new')
   @FormView('support/new')
   async create(
@@ -174,6 +176,8 @@ export class SupportController {
     return this.pages.showPage(user, id);
   }
 
+  // After @FormView's own interceptor (below), so the refusal comes back on the form.
+  @UseInterceptors(RefuseBadUpload)
   @Post(':id/reply')
   @FormView('support/show')
   async reply(

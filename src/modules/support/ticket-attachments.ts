@@ -8,7 +8,7 @@ import { InputRefused, NotFound } from '../../common/errors/app-error';
 import type { AppConfig } from '../../config/app.config';
 import { AuditService } from '../../platform/audit/audit.service';
 import { humanSize } from '../downloads/downloads.view';
-import { ticketFilesDir, type AttachmentUpload } from './attachment-upload';
+import { ticketFilesDir, uploadRefusal, type AttachmentUpload } from './attachment-upload';
 import { ALLOWED_EXTENSIONS, contentMatches, displayName, kindOfName } from './attachment-types';
 import { TicketAttachmentsRepository, type TicketAttachmentRow } from './ticket-attachments.repository';
 
@@ -51,13 +51,7 @@ export class TicketAttachments {
   }
 
   private async checked(upload: AttachmentUpload): Promise<CheckedAttachment[]> {
-    if ('refused' in upload) {
-      if (upload.refused === 'too_many') throw refuse('Attach at most 5 files.');
-      if (upload.refused === 'too_large') {
-        throw refuse(`A file is too large: attach files of at most ${upload.limitBytes / 1_000_000} MB.`);
-      }
-      throw refuse('The files could not be read: try again.');
-    }
+    if ('refused' in upload) throw uploadRefusal(upload);
     const checked: CheckedAttachment[] = [];
     for (const file of upload.files) {
       const name = displayName(file.clientName);
