@@ -326,7 +326,7 @@ export function loadAppConfig(env: Env = readEnvironment()): AppConfig {
     graceReminderDays: parseGraceReminderDays(env.GRACE_REMINDER_DAYS),
     activationRateLimit: int(env, 'ACTIVATION_RATE_LIMIT', 30, 1, 1_000_000),
     uploadMaxMb: int(env, 'UPLOAD_MAX_MB', 512, 1, 100_000),
-    attachmentMaxMb: int(env, 'ATTACHMENT_MAX_MB', 10, 1, 1_000),
+    attachmentMaxMb: int(env, 'ATTACHMENT_MAX_MB', 10, 1, 100),
   };
 
   try {

@@ -265,6 +265,12 @@ describe('ticket attachments (/support, /admin/support)', () => {
     expect(fieldError(tooLarge.text, 'attachments')).toBe('A file is too large: attach files of at most 1 MB.');
     expect(fieldError(tooLarge.text, 'kind')).toBeUndefined();
     expect(tempFiles()).toEqual([]);
+    // Staff cannot post files to the customers' form (and nothing of them is kept).
+    const wrongSide = await post(agent.client, '/account', '/support/new', { subject: 'x' }, [
+      { name: 'doc.pdf', content: PDF },
+    ]);
+    expect(wrongSide.status).toBe(403);
+    expect(tempFiles()).toEqual([]);
     // Members cannot use the staff's address.
     expect((await download(member.client, `/admin/support/${id}/attachments/${noteRow.id}`)).status).toBe(403);
   });

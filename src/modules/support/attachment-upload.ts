@@ -41,8 +41,9 @@ export const ticketFilesDir = (config: Pick<AppConfig, 'dataDir'>) => join(confi
 
 /**
  * Takes a ticket form's files (multipart) before the guards run (the CSRF
- * token is a field of the same form), for signed-in people only: anyone
- * else's request is left unread, and the guards refuse it. The files are
+ * token is a field of the same form), for the signed-in people the route is
+ * for (customers on /support, staff on /admin/support): anyone else's
+ * request is left unread, and the guards refuse it. The files are
  * written to `${DATA_DIR}/uploads/tmp` under multer's random names; whatever
  * the handler did not move away goes when the answer is sent. The outcome
  * reaches the handler through @Attachments().
@@ -66,7 +67,12 @@ export class AttachmentUploadMiddleware implements NestMiddleware {
   }
 
   use(req: UploadRequest, res: Response, next: NextFunction): void {
-    if (!req.is('multipart/form-data') || !req.user || req.user.stage !== 'active') return next();
+    const user = req.user;
+    if (!req.is('multipart/form-data') || !user || user.stage !== 'active') return next();
+    // Only the people the route is for: the guards refuse anyone else's request unread.
+    const staffRoute = req.originalUrl.startsWith('/admin/');
+    const isStaff = user.role === 'helpdesk' || user.role === 'operator';
+    if (staffRoute !== isStaff) return next();
     this.upload(req, res, (err?: unknown) => {
       req.body = { ...((req.body ?? {}) as Record<string, unknown>) };
       const files = (Array.isArray(req.files) ? req.files : []).filter((f) => f.path);

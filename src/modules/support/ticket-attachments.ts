@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { open as openFile, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { APP_CONFIG } from '../../common/config.module';
 import { InputRefused, NotFound } from '../../common/errors/app-error';
@@ -58,7 +58,9 @@ export class TicketAttachments {
       const kind = kindOfName(name);
       if (!kind) throw refuse(`“${name}” cannot be attached: attach ${ALLOWED_EXTENSIONS} files.`);
       if (file.size === 0) throw refuse(`“${name}” is empty.`);
-      if (!contentMatches(kind, await readFile(file.tempPath))) {
+      // Text is read whole (it must all be UTF-8); other kinds by their first bytes.
+      const content = kind.magic ? await head(file.tempPath, 16) : await readFile(file.tempPath);
+      if (!contentMatches(kind, content)) {
         throw refuse(`“${name}” is not ${kind.label}, as its name says.`);
       }
       checked.push({ tempPath: file.tempPath, name, size: file.size, contentType: kind.contentType });
@@ -124,6 +126,18 @@ export class TicketAttachments {
       stream.once('error', () => reject(new NotFound('Attachment not found.')));
     });
     return { attachment, stream };
+  }
+}
+
+/** The first `length` bytes of a file (fewer when it is shorter). */
+async function head(path: string, length: number): Promise<Buffer> {
+  const handle = await openFile(path, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
   }
 }
 
