@@ -54,6 +54,8 @@ export interface AppConfig {
   supportHours: SupportHours;
   /** The zone the business hours are in. */
   supportTimeZone: string;
+  /** The largest file a support ticket's message may carry, in MB (1,000,000 bytes). */
+  attachmentMaxMb: number;
 }
 
 export class ConfigError extends Error {
@@ -339,6 +341,7 @@ export function loadAppConfig(env: Env = readEnvironment()): AppConfig {
     uploadMaxMb: int(env, 'UPLOAD_MAX_MB', 512, 1, 100_000),
     supportHours: parseHours(str(env, 'SUPPORT_HOURS', DEFAULT_SUPPORT_HOURS)),
     supportTimeZone: parseTimeZone(str(env, 'SUPPORT_TIME_ZONE', 'UTC'), 'SUPPORT_TIME_ZONE'),
+    attachmentMaxMb: int(env, 'ATTACHMENT_MAX_MB', 10, 1, 100),
   };
 
   try {

@@ -10,6 +10,8 @@ import { DevicesService } from '../devices/devices.service';
 import { LicensesService } from '../licenses/licenses.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { PeopleService } from '../people/people.service';
+import { Attachments, RefuseBadUpload, type AttachmentUpload } from './attachment-upload';
+import { ALLOWED_EXTENSIONS } from './attachment-types';
 import { AssignDto, ImpactDto, StaffReplyDto, TicketStatusDto } from './dto/ticket.dto';
 import { CannedRepliesService } from './canned-replies.service';
 import { SupportGlance } from './glance';
@@ -24,6 +26,7 @@ import {
   statusChoices,
   ticketView,
 } from './support.view';
+import { attachmentsByMessage, TicketAttachments } from './ticket-attachments';
 import { CATEGORIES, TICKET_STATUSES, type TicketListFilter } from './tickets.repository';
 
 const QUEUE = { label: 'Support queue', href: '/admin/support' };
@@ -86,6 +89,7 @@ export class AdminSupportPages {
     private readonly sla: SlaService,
     private readonly glance: SupportGlance,
     private readonly canned: CannedRepliesService,
+    private readonly attachments: TicketAttachments,
   ) {}
 
   staff() {
@@ -110,6 +114,7 @@ export class AdminSupportPages {
         : Promise.resolve(null),
     ]);
     const assignee = staff.rows.find((s) => s.id === ticket.assigneeId);
+    const files = attachmentsByMessage(await this.attachments.ofTicket(ticket.id, true), `/admin/support/${ticket.id}`);
     return {
       title: ticket.subject,
       breadcrumbs: [QUEUE, { label: ticket.subject }],
@@ -127,7 +132,8 @@ export class AdminSupportPages {
       assigneeName: assignee?.name ?? null,
       isMine: ticket.assigneeId === user.personId,
       myId: user.personId,
-      messages: messages.map(messageView),
+      messages: messages.map((m) => ({ ...messageView(m), attachments: files.get(m.id) ?? [] })),
+      attachmentTypes: ALLOWED_EXTENSIONS,
       open: ticket.status !== 'closed',
       staffChoices: staff.rows
         .filter((s) => s.status === 'active')
@@ -165,6 +171,7 @@ export class AdminSupportController {
     private readonly people: PeopleService,
     private readonly sla: SlaService,
     private readonly canned: CannedRepliesService,
+    private readonly attachments: TicketAttachments,
   ) {}
 
   @Get()
@@ -213,16 +220,20 @@ export class AdminSupportController {
     return reply ? { ...page, values: { body: reply.body } } : page;
   }
 
+  // After @FormView's own interceptor (below), so the refusal comes back on the form.
+  @UseInterceptors(RefuseBadUpload)
   @Post(':id/reply')
   @FormView('support/admin-show')
   async reply(
     @CurrentUser() user: Principal,
     @UuidParam() id: string,
     @Body() body: StaffReplyDto,
+    @Attachments() upload: AttachmentUpload,
     @Res() res: Response,
   ) {
     const internal = body.kind === 'note';
-    await this.support.staffReply(user, id, body.body, internal);
+    const files = await this.attachments.check(upload);
+    await this.support.staffReply(user, id, body.body, internal, files);
     setFlash(res, 'success', internal ? 'Your internal note was added.' : 'Your reply was sent to the customer.');
     return res.redirect(303, `/admin/support/${id}`);
   }

@@ -12,9 +12,12 @@ import { DevicesService } from '../devices/devices.service';
 import { licenseView } from '../licenses/license.view';
 import { LicensesService } from '../licenses/licenses.service';
 import { PeopleService } from '../people/people.service';
+import { Attachments, RefuseBadUpload, type AttachmentUpload } from './attachment-upload';
+import { ALLOWED_EXTENSIONS } from './attachment-types';
 import { NewTicketDto, TicketReplyDto } from './dto/ticket.dto';
 import { REOPEN_WITHIN, SupportService } from './support.service';
 import { categoryChoices, levelChoices, messageView, ticketView } from './support.view';
+import { attachmentsByMessage, TicketAttachments } from './ticket-attachments';
 
 const LIST = { label: 'Support', href: '/support' };
 
@@ -27,6 +30,7 @@ export class SupportPages {
     private readonly devices: DevicesService,
     private readonly people: PeopleService,
     private readonly clock: Clock,
+    private readonly attachments: TicketAttachments,
   ) {}
 
   /** The affected device or license to choose from: the organization's licenses, the person's devices (admins: all). */
@@ -45,6 +49,7 @@ export class SupportPages {
     return {
       title: 'New ticket',
       breadcrumbs: [LIST, { label: 'New ticket' }],
+      attachmentTypes: ALLOWED_EXTENSIONS,
       categoryChoices: categoryChoices(values.category),
       urgencyChoices: levelChoices(values.urgency ?? 'normal'),
       licenseChoices: licenses.map((l) => {
@@ -68,12 +73,14 @@ export class SupportPages {
     const now = +this.clock.now();
     const resolved = ticket.status === 'solved' || ticket.status === 'closed';
     const requester = (await this.people.namesIn(ticket.organizationId, [ticket.requesterId])).get(ticket.requesterId);
+    const files = attachmentsByMessage(await this.attachments.ofTicket(ticket.id, false), `/support/${ticket.id}`);
     return {
       title: ticket.subject,
       breadcrumbs: [LIST, { label: ticket.subject }],
       ticket: ticketView(ticket, true),
       requester,
-      messages: messages.map(messageView),
+      messages: messages.map((m) => ({ ...messageView(m), attachments: files.get(m.id) ?? [] })),
+      attachmentTypes: ALLOWED_EXTENSIONS,
       canReply: !resolved,
       canClose: ticket.status !== 'closed',
       canReopen: resolved && ticket.resolvedAt !== null && ticket.resolvedAt >= now - REOPEN_WITHIN,
@@ -106,6 +113,7 @@ export class SupportController {
     private readonly support: SupportService,
     private readonly pages: SupportPages,
     private readonly people: PeopleService,
+    private readonly attachments: TicketAttachments,
   ) {}
 
   @Get()
@@ -134,18 +142,30 @@ export class SupportController {
     return { ...(await this.pages.newPage(user)), values: {} };
   }
 
+  // After @FormView's own interceptor (below), so the refusal comes back on the form.
+  @UseInterceptors(RefuseBadUpload)
   @Post('new')
   @FormView('support/new')
-  async create(@CurrentUser() user: Principal, @Body() body: NewTicketDto, @Res() res: Response) {
+  async create(
+    @CurrentUser() user: Principal,
+    @Body() body: NewTicketDto,
+    @Attachments() upload: AttachmentUpload,
+    @Res() res: Response,
+  ) {
+    const files = await this.attachments.check(upload);
     const [kind, id] = body.affected?.split(':') ?? [];
-    const ticket = await this.support.create(user, {
-      subject: body.subject,
-      description: body.description,
-      category: body.category,
-      urgency: body.urgency ?? 'normal',
-      ...(kind === 'device' ? { deviceId: id } : {}),
-      ...(kind === 'license' ? { licenseId: id } : {}),
-    });
+    const ticket = await this.support.create(
+      user,
+      {
+        subject: body.subject,
+        description: body.description,
+        category: body.category,
+        urgency: body.urgency ?? 'normal',
+        ...(kind === 'device' ? { deviceId: id } : {}),
+        ...(kind === 'license' ? { licenseId: id } : {}),
+      },
+      files,
+    );
     setFlash(res, 'success', 'Your ticket was sent. We answer here and by email.');
     return res.redirect(303, `/support/${ticket.id}`);
   }
@@ -156,15 +176,19 @@ export class SupportController {
     return this.pages.showPage(user, id);
   }
 
+  // After @FormView's own interceptor (below), so the refusal comes back on the form.
+  @UseInterceptors(RefuseBadUpload)
   @Post(':id/reply')
   @FormView('support/show')
   async reply(
     @CurrentUser() user: Principal,
     @UuidParam() id: string,
     @Body() body: TicketReplyDto,
+    @Attachments() upload: AttachmentUpload,
     @Res() res: Response,
   ) {
-    await this.support.customerReply(user, id, body.body);
+    const files = await this.attachments.check(upload);
+    await this.support.customerReply(user, id, body.body, files);
     setFlash(res, 'success', 'Your reply was sent.');
     return res.redirect(303, `/support/${id}`);
   }

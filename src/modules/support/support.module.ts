@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { MailModule } from '../../platform/mail/mail.module';
 import { DevicesModule } from '../devices/devices.module';
 import { HelpdeskModule } from '../helpdesk/helpdesk.module';
@@ -8,18 +8,28 @@ import { PeopleModule } from '../people/people.module';
 import { CannedRepliesController } from './canned-replies.controller';
 import { CannedRepliesRepository } from './canned-replies.repository';
 import { CannedRepliesService } from './canned-replies.service';
+import { AttachmentUploadMiddleware } from './attachment-upload';
 import { AdminSupportController, AdminSupportPageLocals, AdminSupportPages } from './admin-support.controller';
 import { SupportGlance } from './glance';
 import { SlaService } from './sla.service';
 import { SupportJobs } from './support-jobs';
 import { SupportController, SupportPageLocals, SupportPages } from './support.controller';
 import { SupportService } from './support.service';
+import { TicketAttachments } from './ticket-attachments';
+import { AdminSupportAttachmentsController, SupportAttachmentsController } from './ticket-attachments.controller';
+import { TicketAttachmentsRepository } from './ticket-attachments.repository';
 import { TicketsRepository } from './tickets.repository';
 
 @Module({
   imports: [PeopleModule, OrganizationsModule, LicensesModule, DevicesModule, MailModule, HelpdeskModule],
   // The canned replies' routes come before `/admin/support/:id`, which would take `canned` for an id.
-  controllers: [SupportController, CannedRepliesController, AdminSupportController],
+  controllers: [
+    SupportController,
+    CannedRepliesController,
+    AdminSupportController,
+    SupportAttachmentsController,
+    AdminSupportAttachmentsController,
+  ],
   providers: [
     SupportService,
     TicketsRepository,
@@ -32,7 +42,20 @@ import { TicketsRepository } from './tickets.repository';
     SupportGlance,
     CannedRepliesService,
     CannedRepliesRepository,
+    TicketAttachments,
+    TicketAttachmentsRepository,
   ],
   exports: [SupportService],
 })
-export class SupportModule {}
+export class SupportModule implements NestModule {
+  // The forms with files arrive as multipart: read (to temporary files) before the guards check their CSRF field.
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(AttachmentUploadMiddleware)
+      .forRoutes(
+        { path: 'support/new', method: RequestMethod.POST },
+        { path: 'support/:id/reply', method: RequestMethod.POST },
+        { path: 'admin/support/:id/reply', method: RequestMethod.POST },
+      );
+  }
+}

@@ -11,6 +11,7 @@ import { DevicesService } from '../devices/devices.service';
 import { LicensesService } from '../licenses/licenses.service';
 import { PeopleService } from '../people/people.service';
 import { priorityOf } from './priority';
+import { TicketAttachments, type CheckedAttachment } from './ticket-attachments';
 import {
   TicketsRepository,
   type Category,
@@ -72,7 +73,19 @@ export class SupportService {
     private readonly audit: AuditService,
     private readonly mail: MailService,
     private readonly clock: Clock,
+    private readonly attachments: TicketAttachments,
   ) {}
+
+  /** Runs a message's transaction; files it moved into place are removed again if it fails. */
+  private async withFiles<T>(work: (moved: string[]) => Promise<T>): Promise<T> {
+    const moved: string[] = [];
+    try {
+      return await this.em.transactional(() => work(moved));
+    } catch (err: unknown) {
+      await this.attachments.undo(moved);
+      throw err;
+    }
+  }
 
   /** The customer's scope: members their own tickets, admins the organization's. */
   private customerFilter(user: Principal): TicketListFilter {
@@ -102,7 +115,7 @@ export class SupportService {
     return { ticket, messages: await this.tickets.messages(id, true) };
   }
 
-  async create(user: Principal, input: NewTicket): Promise<TicketRow> {
+  async create(user: Principal, input: NewTicket, files: CheckedAttachment[] = []): Promise<TicketRow> {
     const orgId = user.orgId!;
     if (input.licenseId) {
       const licenses = await this.licenses.allOf(orgId);
@@ -142,9 +155,9 @@ export class SupportService {
       pendingRemindedAt: null,
       firstResponseAt: null,
     };
-    await this.em.transactional(async () => {
+    await this.withFiles(async (moved) => {
       await this.tickets.insert(ticket);
-      await this.tickets.addMessage({
+      const messageId = await this.tickets.addMessage({
         ticketId: ticket.id,
         authorId: user.personId,
         authorName: user.name,
@@ -159,24 +172,25 @@ export class SupportService {
         organizationId: orgId,
         details: { category: ticket.category, urgency: ticket.urgency },
       });
+      await this.attachments.store(ticket, messageId, files, orgId, now, moved);
     });
     return ticket;
   }
 
   /** The customer's reply: a pending ticket is open again; its assignee (if any) is told. */
-  async customerReply(user: Principal, id: string, body: string): Promise<TicketRow> {
+  async customerReply(user: Principal, id: string, body: string, files: CheckedAttachment[] = []): Promise<TicketRow> {
     const current = await this.customerOwn(user, id);
     if (current.status === 'solved' || current.status === 'closed') {
       throw refused('This ticket is solved or closed: reopen it to reply.');
     }
     const now = +this.clock.now();
-    return this.em.transactional(async () => {
+    return this.withFiles(async (moved) => {
       const ticket =
         current.status === 'pending'
           ? ((await this.tickets.setStatus(id, ['pending'], 'open', now)) ?? current)
           : current;
       await this.tickets.touch(id, now);
-      await this.tickets.addMessage({
+      const messageId = await this.tickets.addMessage({
         ticketId: id,
         authorId: user.personId,
         authorName: user.name,
@@ -190,6 +204,7 @@ export class SupportService {
         target: target(ticket),
         organizationId: ticket.organizationId,
       });
+      await this.attachments.store(ticket, messageId, files, ticket.organizationId, now, moved);
       if (ticket.assigneeId) {
         const assignee = await this.people.findById(ticket.assigneeId);
         if (assignee && assignee.status === 'active') {
@@ -244,18 +259,24 @@ export class SupportService {
   }
 
   /** An agent's public reply (mailed to the customer) or internal note (shown to staff only, never mailed). */
-  async staffReply(user: Principal, id: string, body: string, internal: boolean): Promise<TicketRow> {
+  async staffReply(
+    user: Principal,
+    id: string,
+    body: string,
+    internal: boolean,
+    files: CheckedAttachment[] = [],
+  ): Promise<TicketRow> {
     const current = await this.found(id);
     if (current.status === 'closed') throw refused('This ticket is closed.');
     const now = +this.clock.now();
-    return this.em.transactional(async () => {
+    return this.withFiles(async (moved) => {
       const ticket =
         !internal && current.status === 'new'
           ? ((await this.tickets.setStatus(id, ['new'], 'open', now)) ?? current)
           : current;
       await this.tickets.touch(id, now);
       if (!internal) await this.tickets.markFirstResponse(id, now);
-      await this.tickets.addMessage({
+      const messageId = await this.tickets.addMessage({
         ticketId: id,
         authorId: user.personId,
         authorName: user.name,
@@ -270,6 +291,7 @@ export class SupportService {
         // A note stays internal: it is not filed under the organization, whose admins read its audit.
         organizationId: internal ? null : ticket.organizationId,
       });
+      await this.attachments.store(ticket, messageId, files, internal ? null : ticket.organizationId, now, moved);
       if (!internal) {
         await this.mailRequester(ticket, 'support-reply', { body, agentName: user.name });
       }

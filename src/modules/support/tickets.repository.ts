@@ -139,10 +139,11 @@ export class TicketsRepository {
     return this.sql.all<TicketRow>(sql, params);
   }
 
-  async addMessage(input: Omit<TicketMessageRow, 'id'>): Promise<void> {
-    await this.sql.run(
+  /** Adds a message to a ticket's conversation; its id. */
+  async addMessage(input: Omit<TicketMessageRow, 'id'>): Promise<number> {
+    const row = await this.sql.get<{ id: number }>(
       `insert into ticket_messages (ticket_id, author_id, author_name, from_staff, internal, body, created_at)
-       values (?, ?, ?, ?, ?, ?, ?)`,
+       values (?, ?, ?, ?, ?, ?, ?) returning id`,
       [
         input.ticketId,
         input.authorId,
@@ -153,6 +154,7 @@ export class TicketsRepository {
         input.createdAt,
       ],
     );
+    return row!.id;
   }
 
   /** A ticket's conversation, oldest first; the customer's view never selects internal notes. */

@@ -3,6 +3,7 @@ import { Migration20261206000100_billing } from './Migration20261206000100_billi
 import { Migration20261206000200_renewal_reminders } from './Migration20261206000200_renewal_reminders';
 import { Migration20261206000300_renewals_indexes } from './Migration20261206000300_renewals_indexes';
 import { Migration20261207000200_support } from './Migration20261207000200_support';
+import { Migration20261207000300_ticket_attachments } from './Migration20261207000300_ticket_attachments';
 import { Migration20261207000400_support_sla } from './Migration20261207000400_support_sla';
 import { Migration20261207000500_support_canned_replies } from './Migration20261207000500_support_canned_replies';
 import { Migration20261205000300_devices } from './Migration20261205000300_devices';
@@ -61,6 +62,7 @@ export const MIGRATIONS = [
   { name: 'Migration20261206000300_renewals_indexes', class: Migration20261206000300_renewals_indexes },
   { name: 'Migration20261207000100_kb', class: Migration20261207000100_kb },
   { name: 'Migration20261207000200_support', class: Migration20261207000200_support },
+  { name: 'Migration20261207000300_ticket_attachments', class: Migration20261207000300_ticket_attachments },
   { name: 'Migration20261207000400_support_sla', class: Migration20261207000400_support_sla },
   {
     name: 'Migration20261207000500_support_canned_replies',
