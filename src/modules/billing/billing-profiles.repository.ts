@@ -1,25 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { placeholders, Sql } from '../../platform/database/sql';
 
-/** An organization's billing details as stored (one row, or none yet). */
-export interface BillingProfileRow {
-  organizationId: string;
-  companyName: string;
-  addressLine1: string;
-  addressLine2: string;
-  city: string;
-  postalCode: string;
-  region: string;
-  country: string | null;
-  taxId: string;
-  poReference: string;
-  billingEmail: string | null;
-  billingEmailConfirmedAt: number | null;
-  pendingEmail: string | null;
-  pendingEmailExpiresAt: number | null;
-  updatedAt: number;
-}
-
 /** The details a billing-details form sets (the email is handled on its own). */
 export interface BillingDetailsRow {
   companyName: string;
@@ -31,6 +12,16 @@ export interface BillingDetailsRow {
   country: string | null;
   taxId: string;
   poReference: string;
+}
+
+/** An organization's billing details as stored (one row, or none yet). */
+export interface BillingProfileRow extends BillingDetailsRow {
+  organizationId: string;
+  billingEmail: string | null;
+  billingEmailConfirmedAt: number | null;
+  pendingEmail: string | null;
+  pendingEmailExpiresAt: number | null;
+  updatedAt: number;
 }
 
 const PROFILE = `select organization_id as organizationId, company_name as companyName,

@@ -18,18 +18,8 @@ import { countryName } from './countries';
 import type { InvoiceParty } from './invoice-document';
 
 /** An organization's billing details; the defaults (all empty) when it has none yet. */
-export interface BillingProfile {
+export interface BillingProfile extends BillingDetailsRow {
   organizationId: string;
-  companyName: string;
-  addressLine1: string;
-  addressLine2: string;
-  city: string;
-  postalCode: string;
-  region: string;
-  /** ISO 3166-1 alpha-2, or null. */
-  country: string | null;
-  taxId: string;
-  poReference: string;
   /** The confirmed billing email only: invoices and reminders go there. */
   billingEmail: string | null;
   /** An address waiting for its confirmation link to be followed (until then `billingEmail` stays in use). */
