@@ -8,7 +8,7 @@ import { createLicense, createOrganization, createPerson, createProduct } from '
 import { AppModule } from '../src/app.module';
 import { loadAppConfig } from '../src/config/app.config';
 import { applyPragmas } from '../src/platform/database/orm.config';
-import { CLIENT_CORE, NODE_FLAGS, pinClientAndBuild, SECRET, SERVER_CORE, start, type Server } from './hot-path.bench';
+import { CLIENT_CORE, NODE_FLAGS, pinClientAndBuild, SECRET, SERVER_CORE, start, type Server } from './lib';
 
 // The device agent API under 20 concurrent agents: each activates new
 // fingerprints (POST /api/v1/activations) with one of LICENSES product keys,

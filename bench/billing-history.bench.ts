@@ -1,9 +1,6 @@
 import { NestFactory } from '@nestjs/core';
-import Database, { type Database as Db, type Statement } from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createLicense, createOrganization, createPerson, createProduct } from '../seeds/factories';
 import { AppModule } from '../src/app.module';
 import { encodeCursor, keysetClause, pageRequest, type PageRequest } from '../src/common/pagination';
@@ -12,20 +9,7 @@ import type { InvoiceLine, InvoiceParty } from '../src/modules/billing/invoice-d
 import { invoiceListQuery, PAYMENT } from '../src/modules/billing/invoices.repository';
 import { MODULE_CATALOG } from '../src/platform/module-host/module-catalog';
 import { PluginRegistry } from '../src/platform/plugin-host/plugin-registry';
-import {
-  browserCookie,
-  CLIENT_CORE,
-  compare,
-  measureWithCpu,
-  NODE_FLAGS,
-  pinClientAndBuild,
-  SECRET,
-  SERVER_CORE,
-  start,
-  type Server,
-} from './hot-path.bench';
-import { printQueryTimes, printScaledComparison, type ScaledRow } from './compare';
-import { generateOrganizations, measure, type LoadOptions } from './lib';
+import { BulkInsert, generateOrganizations, runSideBySide, SECRET, type LoadOptions } from './lib';
 
 // /billing/history (the invoices tab's first page, a deep page by its keyset
 // cursor, the payments tab's first page) as the org admin of one organization
@@ -105,38 +89,6 @@ const buyerOf = (org: Org, n: number) => ({
 });
 
 const dateOf = (at: number) => new Date(at).toISOString().slice(0, 10);
-
-/** One row per column list: multi-row INSERTs of up to 500 rows (under SQLite's limit of variables). */
-class BulkInsert {
-  private readonly statements = new Map<number, Statement>();
-  private readonly pending: unknown[][] = [];
-  private readonly perStatement: number;
-  constructor(
-    private readonly db: Db,
-    private readonly table: string,
-    private readonly columns: string[],
-  ) {
-    this.perStatement = Math.min(500, Math.floor(30_000 / columns.length));
-  }
-  add(row: unknown[]): void {
-    this.pending.push(row);
-    if (this.pending.length === this.perStatement) this.flush();
-  }
-  flush(): void {
-    if (this.pending.length === 0) return;
-    const n = this.pending.length;
-    let statement = this.statements.get(n);
-    if (!statement) {
-      const one = `(${this.columns.map(() => '?').join(', ')})`;
-      statement = this.db.prepare(
-        `insert into ${this.table} (${this.columns.join(', ')}) values ${Array(n).fill(one).join(', ')}`,
-      );
-      this.statements.set(n, statement);
-    }
-    statement.run(...this.pending.flat());
-    this.pending.length = 0;
-  }
-}
 
 interface InvoiceDraft {
   id: string;
@@ -672,129 +624,36 @@ function routeQueries(seeded: Seeded) {
   ];
 }
 
-/** EXPLAIN QUERY PLAN of each route's SQL; flags a plan without its index, or with a temporary b-tree. */
-function printPlans(databasePath: string, seeded: Seeded, invoices: number): void {
-  const db = new Database(databasePath, { readonly: true });
-  try {
-    console.log(`\nEXPLAIN QUERY PLAN at ${invoices} invoices in the organization:`);
-    for (const q of routeQueries(seeded)) {
-      const plan = db.prepare(`explain query plan ${q.sql}`).all(...q.params) as { detail: string }[];
+export async function run(): Promise<void> {
+  await runSideBySide({
+    title: 'billing history',
+    unit: 'invoices',
+    scales: SCALES,
+    load: LOAD,
+    warmUpPass: true,
+    queryTiming: 'fastest',
+    seed: (dataDir, scale) => seed(dataDir, scale.invoices),
+    describe: (scale, seeded) => {
+      const c = seeded.counts;
+      return (
+        `${scale.label}: ${scale.invoices} invoices in one organization, ${OTHER_INVOICES} in ` +
+        `${OTHER_ORGANIZATIONS} others; in all ${c.invoices} invoices, ${c.creditNotes} credit notes, ` +
+        `${c.orders} orders, ${c.payments} payments, inserted in ${seeded.seconds.toFixed(1)} s`
+      );
+    },
+    signIn: (seeded) => seeded.admin,
+    routes: routesFor,
+    queries: routeQueries,
+    planTitle: (scale) => `${scale.invoices} invoices in the organization`,
+    // Flags a plan without its index, or with a temporary b-tree.
+    planLine: (q, plan) => {
       const flags = [
         ...(plan.some((s) => s.detail.includes(`INDEX ${q.index} `)) ? [] : [`NOT ON ${q.index}`]),
         ...(plan.some((s) => s.detail.includes('TEMP B-TREE')) ? ['TEMP B-TREE'] : []),
       ];
-      console.log(`  ${q.route}: ${flags.length ? `<-- ${flags.join(', ')}` : `${q.index}, no temp b-tree`}`);
-      for (const step of plan) console.log(`    ${step.detail}`);
-    }
-  } finally {
-    db.close();
-  }
-}
-
-/**
- * µs per execution of each route's statement alone (prepared once, in this
- * process): 500 runs after 50, in five batches of 100, the fastest batch's
- * figure (a batch the scheduler interrupted on a shared box says little).
- */
-function timeQueries(databasePath: string, seeded: Seeded): number[] {
-  const db = new Database(databasePath, { readonly: true });
-  try {
-    return routeQueries(seeded).map((q) => {
-      const statement = db.prepare(q.sql);
-      for (let i = 0; i < 50; i++) statement.all(...q.params);
-      let fastest = Infinity;
-      for (let batch = 0; batch < 5; batch++) {
-        const started = process.hrtime.bigint();
-        for (let i = 0; i < 100; i++) statement.all(...q.params);
-        fastest = Math.min(fastest, Number(process.hrtime.bigint() - started) / 1e3 / 100);
-      }
-      return fastest;
-    });
-  } finally {
-    db.close();
-  }
-}
-
-const loadAverage = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
-
-export async function run(): Promise<void> {
-  pinClientAndBuild();
-  console.log(
-    `billing history: SeatDesk (dist/) and its floor (bench/floor.ts) on core ${SERVER_CORE}, autocannon on core ` +
-      `${CLIENT_CORE}; ${LOAD.connections} connections, ${LOAD.amount} requests per route after ${LOAD.warmup} ` +
-      `of warm-up; load average ${loadAverage()}; figures only, not a pass/fail test.`,
-  );
-  const rows: ScaledRow[] = [];
-  const times: { scale: string; micros: number[] }[] = [];
-  let queries: { route: string }[] = [];
-  for (const scale of SCALES) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'seatdesk-bench-'));
-    const servers: Server[] = [];
-    try {
-      const seeded = await seed(dataDir, scale.invoices);
-      const c = seeded.counts;
-      console.log(
-        `\n${scale.label}: ${scale.invoices} invoices in one organization, ${OTHER_INVOICES} in ` +
-          `${OTHER_ORGANIZATIONS} others; in all ${c.invoices} invoices, ${c.creditNotes} credit notes, ` +
-          `${c.orders} orders, ${c.payments} payments, inserted in ${seeded.seconds.toFixed(1)} s`,
-      );
-      // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of SeatDesk per scale there.
-      const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-      const app = await start(
-        'SeatDesk',
-        [...NODE_FLAGS, ...profile, 'dist/src/main.js'],
-        { DATA_DIR: dataDir, APP_SECRET: SECRET },
-        '/healthz',
-      );
-      servers.push(app);
-      const floor = await start(
-        'floor',
-        ['-r', 'ts-node/register/transpile-only', 'bench/floor.ts'],
-        {
-          DATABASE_PATH: seeded.databasePath,
-          APP_SECRET: SECRET,
-          FLOOR_NAV: JSON.stringify(seeded.nav),
-          FLOOR_TIME_ZONE: seeded.timeZone,
-        },
-        '/',
-      );
-      servers.push(floor);
-      const cookie = await browserCookie(app, seeded.admin.email, seeded.admin.password);
-      const routes = routesFor(seeded);
-      for (const route of routes) console.log(`  ${route.label}: ${await compare(app, floor, route.path, cookie)}`);
-      if (scale === SCALES[SCALES.length - 1]) printPlans(seeded.databasePath, seeded, scale.invoices);
-      times.push({ scale: scale.label, micros: timeQueries(seeded.databasePath, seeded) });
-      queries = routeQueries(seeded);
-      // A fresh server spends its first thousand requests or so warming up (JIT, caches): every route of
-      // both servers is asked first, so the first route measured does not carry that alone.
-      for (const server of [app, floor]) {
-        for (const route of routes) await measure(server, route.path, cookie, { ...LOAD, amount: 500, warmup: 0 });
-      }
-      for (const route of routes) {
-        rows.push({
-          key: route.key,
-          scale: scale.label,
-          route: route.label,
-          app: await measureWithCpu(app, route.path, cookie, LOAD),
-          floor: await measureWithCpu(floor, route.path, cookie, LOAD),
-        });
-      }
-    } finally {
-      for (const server of servers) await server.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  }
-  printScaledComparison(
-    'invoices',
-    SCALES.map((s) => s.label),
-    rows,
-  );
-  printQueryTimes(times, queries);
-  console.log('(each: the fastest of five batches of 100)');
-  console.log(`\nload average at the end: ${loadAverage()}`);
+      return `${q.route}: ${flags.length ? `<-- ${flags.join(', ')}` : `${q.index}, no temp b-tree`}`;
+    },
+  });
 }
 
 if (require.main === module) {

@@ -1,4 +1,4 @@
-import { warnAboutFailures, type Figures } from './hot-path.bench';
+import type { Figures, RouteFigures } from './lib';
 
 /** One route measured at one scale, SeatDesk and its floor side by side. */
 export interface ScaledRow {
@@ -68,5 +68,16 @@ export function printQueryTimes(times: { scale: string; micros: number[] }[], qu
     const each = times.map((t) => t.micros[i].toFixed(0)).join(' / ');
     const growth = times.length > 1 ? `  ${(times[times.length - 1].micros[i] / times[0].micros[i]).toFixed(2)}×` : '';
     console.log(`  ${q.route}: ${each}${growth}`);
+  }
+}
+
+/** Says which measured routes got answers other than 2xx (their figures mean little). */
+export function warnAboutFailures(rows: { scale: string; app: RouteFigures; floor: RouteFigures }[]): void {
+  for (const r of rows) {
+    for (const f of [r.app, r.floor]) {
+      if (f.non2xx > 0 || f.errors > 0) {
+        console.warn(`WARNING: ${r.scale} ${f.route} had ${f.non2xx} non-2xx answers and ${f.errors} errors/timeouts`);
+      }
+    }
   }
 }

@@ -1,9 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import Database from 'better-sqlite3';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createLicense, createOrganization, createPerson, createProduct } from '../seeds/factories';
 import { AppModule } from '../src/app.module';
 import { encodeCursor, pageRequest } from '../src/common/pagination';
@@ -14,21 +11,8 @@ import { protectionOf } from '../src/modules/devices/protection';
 import { licenseListQuery } from '../src/modules/licenses/licenses.repository';
 import { MODULE_CATALOG } from '../src/platform/module-host/module-catalog';
 import { PluginRegistry } from '../src/platform/plugin-host/plugin-registry';
-import {
-  browserCookie,
-  CLIENT_CORE,
-  compare,
-  LOAD,
-  measureWithCpu,
-  NODE_FLAGS,
-  pinClientAndBuild,
-  SECRET,
-  SERVER_CORE,
-  start,
-  type Server,
-} from './hot-path.bench';
-import { printQueryTimes, printScaledComparison, type ScaledRow } from './compare';
-import { generateOrganizations } from './lib';
+import type { ScaledRow } from './compare';
+import { browserCookie, compare, generateOrganizations, LOAD, runSideBySide, SECRET } from './lib';
 
 // /devices (first page, a deep keyset page, a filtered page) and /dashboard
 // as an org admin of one big organization holding 1,000 and then 100,000
@@ -324,38 +308,6 @@ function routeQueries(seeded: Seeded) {
   ];
 }
 
-/** EXPLAIN QUERY PLAN of each route's SQL; flags a full scan of devices or a temporary b-tree. */
-function printPlans(databasePath: string, seeded: Seeded, devices: number): void {
-  const db = new Database(databasePath, { readonly: true });
-  try {
-    console.log(`\nEXPLAIN QUERY PLAN at ${devices} devices in the organization:`);
-    for (const q of routeQueries(seeded)) {
-      const plan = db.prepare(`explain query plan ${q.sql}`).all(...q.params) as { detail: string }[];
-      const bad = plan.filter((s) => /^SCAN (d|devices)\b|TEMP B-TREE/.test(s.detail));
-      console.log(`  ${q.route}${bad.length ? '  <-- SCAN devices or TEMP B-TREE' : ''}`);
-      for (const step of plan) console.log(`    ${step.detail}`);
-    }
-  } finally {
-    db.close();
-  }
-}
-
-/** µs per execution of each route's statement alone (prepared once, in this process). */
-function timeQueries(databasePath: string, seeded: Seeded): number[] {
-  const db = new Database(databasePath, { readonly: true });
-  try {
-    return routeQueries(seeded).map((q) => {
-      const statement = db.prepare(q.sql);
-      for (let i = 0; i < 50; i++) statement.all(...q.params);
-      const started = process.hrtime.bigint();
-      for (let i = 0; i < 500; i++) statement.all(...q.params);
-      return Number(process.hrtime.bigint() - started) / 1e3 / 500;
-    });
-  } finally {
-    db.close();
-  }
-}
-
 /** Whether device_summary agrees with counting the devices (the triggers kept it during the inserts). */
 function checkSummary(databasePath: string): string {
   const db = new Database(databasePath, { readonly: true });
@@ -374,12 +326,6 @@ function checkSummary(databasePath: string): string {
 }
 
 function printComparison(rows: ScaledRow[]): void {
-  printScaledComparison(
-    'devices',
-    SCALES.map((s) => s.label),
-    rows,
-  );
-
   const largest = SCALES[SCALES.length - 1].label;
   console.log(`\nAgainst AdminJS 7 on MikroORM (issue 11's figures, 100,000 devices; the target is 10×):`);
   for (const key of ['first', 'deep', 'filtered'] as const) {
@@ -392,82 +338,32 @@ function printComparison(rows: ScaledRow[]): void {
   }
 }
 
-const loadAverage = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
-
 export async function run(): Promise<void> {
-  pinClientAndBuild();
-  console.log(
-    `devices: SeatDesk (dist/) and its floor (bench/floor.ts) on core ${SERVER_CORE}, autocannon on core ` +
-      `${CLIENT_CORE}; ${LOAD.connections} connections, ${LOAD.seconds} s per route after ${LOAD.warmupSeconds} s ` +
-      `of warm-up; load average ${loadAverage()}; figures only, not a pass/fail test.`,
-  );
-  const rows: ScaledRow[] = [];
-  const times: { scale: string; micros: number[] }[] = [];
-  let queries: { route: string }[] = [];
-  for (const scale of SCALES) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'seatdesk-bench-'));
-    const servers: Server[] = [];
-    try {
-      const seeded = await seed(dataDir, scale.devices);
-      console.log(
-        `\n${scale.label}: ${scale.devices} devices in one organization, ${LICENSES} licenses in ` +
-          `${OTHER_ORGANIZATIONS + 1} organizations (${(LICENSES - 4) * DEVICES_PER_OTHER_LICENSE} more devices), ` +
-          `inserted in ${seeded.seconds.toFixed(1)} s; ${checkSummary(seeded.databasePath)}`,
-      );
-      // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of SeatDesk per scale there.
-      const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-      // BENCH_FLOOR_CPU_PROF=<dir>: the same for the floor.
-      const floorProfile = process.env.BENCH_FLOOR_CPU_PROF
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_FLOOR_CPU_PROF}`]
-        : [];
-      const app = await start(
-        'SeatDesk',
-        [...NODE_FLAGS, ...profile, 'dist/src/main.js'],
-        { DATA_DIR: dataDir, APP_SECRET: SECRET },
-        '/healthz',
-      );
-      servers.push(app);
-      const floor = await start(
-        'floor',
-        [...floorProfile, '-r', 'ts-node/register/transpile-only', 'bench/floor.ts'],
-        {
-          DATABASE_PATH: seeded.databasePath,
-          APP_SECRET: SECRET,
-          FLOOR_NAV: JSON.stringify(seeded.nav),
-          FLOOR_TIME_ZONE: seeded.timeZone,
-        },
-        '/',
-      );
-      servers.push(floor);
-      const cookie = await browserCookie(app, seeded.admin.email, seeded.admin.password);
-      const routes = routesFor(seeded);
-      for (const route of routes) console.log(`  ${route.label}: ${await compare(app, floor, route.path, cookie)}`);
-      // A member's dashboard draws the same cards from their own devices (checked, not timed).
+  await runSideBySide({
+    title: 'devices',
+    unit: 'devices',
+    scales: SCALES,
+    load: LOAD,
+    queryTiming: 'mean',
+    seed: (dataDir, scale) => seed(dataDir, scale.devices),
+    describe: (scale, seeded) =>
+      `${scale.label}: ${scale.devices} devices in one organization, ${LICENSES} licenses in ` +
+      `${OTHER_ORGANIZATIONS + 1} organizations (${(LICENSES - 4) * DEVICES_PER_OTHER_LICENSE} more devices), ` +
+      `inserted in ${seeded.seconds.toFixed(1)} s; ${checkSummary(seeded.databasePath)}`,
+    signIn: (seeded) => seeded.admin,
+    routes: routesFor,
+    queries: routeQueries,
+    // A member's dashboard draws the same cards from their own devices (checked, not timed).
+    alsoCompare: async ({ app, floor, seeded }) => {
       const memberCookie = await browserCookie(app, seeded.member.email, seeded.member.password);
       console.log(`  /dashboard (a member): ${await compare(app, floor, '/dashboard', memberCookie)}`);
-      if (scale === SCALES[SCALES.length - 1]) printPlans(seeded.databasePath, seeded, scale.devices);
-      times.push({ scale: scale.label, micros: timeQueries(seeded.databasePath, seeded) });
-      queries = routeQueries(seeded);
-      for (const route of routes) {
-        rows.push({
-          key: route.key,
-          scale: scale.label,
-          route: route.label,
-          app: await measureWithCpu(app, route.path, cookie),
-          floor: await measureWithCpu(floor, route.path, cookie),
-        });
-      }
-    } finally {
-      for (const server of servers) await server.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  }
-  printComparison(rows);
-  printQueryTimes(times, queries);
-  console.log(`\nload average at the end: ${loadAverage()}`);
+    },
+    planTitle: (scale) => `${scale.devices} devices in the organization`,
+    // Flags a full scan of devices or a temporary b-tree.
+    planLine: (q, plan) =>
+      `${q.route}${plan.some((s) => /^SCAN (d|devices)\b|TEMP B-TREE/.test(s.detail)) ? '  <-- SCAN devices or TEMP B-TREE' : ''}`,
+    afterTable: printComparison,
+  });
 }
 
 if (require.main === module) {

@@ -25,7 +25,7 @@ import {
   start,
   type Server,
   pinClientAndBuild,
-} from './hot-path.bench';
+} from './lib';
 import { printQueryTimes, printScaledComparison, type ScaledRow } from './compare';
 
 // An organization's people list (/org/users) and the helpdesk search
