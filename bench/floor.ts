@@ -55,6 +55,21 @@ import {
   type PersonSearchRow,
 } from '../src/modules/people/people.repository';
 import { PeopleService } from '../src/modules/people/people.service';
+import { staffListQuery, type StaffRow } from '../src/modules/people/people.repository';
+import { DEFAULT_SUPPORT_HOURS, dueLabel, parseSupportHours, slaDue } from '../src/modules/support/sla';
+import {
+  categoryChoices,
+  CATEGORY_LABELS,
+  STATUS_LABELS as TICKET_STATUS_LABELS,
+  statusChoices,
+  ticketView,
+} from '../src/modules/support/support.view';
+import {
+  ticketListQuery,
+  TICKET_STATUSES,
+  type TicketListFilter,
+  type TicketRow,
+} from '../src/modules/support/tickets.repository';
 import { ACTION_COUNT_FROM_ID_SQL, FIRST_ID_SINCE_SQL } from '../src/platform/audit/audit.repository';
 import { applyPragmas } from '../src/platform/database/orm.config';
 import { lastOutcomesSql } from '../src/platform/jobs/jobs.repository';
@@ -284,6 +299,7 @@ const pages = {
   helpdesk: compile('helpdesk/index'),
   devices: compile('devices/index'),
   billing: compile('billing/history'),
+  supportQueue: compile('support/admin-index'),
 };
 const ROUTES: Record<string, keyof typeof pages> = {
   '/admin/organizations': 'organizations',
@@ -292,6 +308,7 @@ const ROUTES: Record<string, keyof typeof pages> = {
   '/admin/users': 'helpdesk',
   '/devices': 'devices',
   '/billing/history': 'billing',
+  '/admin/support': 'supportQueue',
 };
 const RUNTIME = { allowProtoMethodsByDefault: true, allowProtoPropertiesByDefault: true };
 
@@ -356,6 +373,7 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     return send(res, 403, 'Forbidden');
   }
   if (page === 'billing' && (row.role !== 'admin' || !row.organizationId)) return send(res, 403, 'Forbidden');
+  if (page === 'supportQueue' && row.role !== 'helpdesk' && row.role !== 'operator') return send(res, 403, 'Forbidden');
   // The orders tab is not drawn here.
   if (page === 'billing' && url.searchParams.get('show') === 'orders') return send(res, 404, 'Not found');
 
@@ -401,6 +419,8 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     Object.assign(locals, devicesPage(scope, row.role === 'admin', Object.fromEntries(url.searchParams)));
   } else if (page === 'billing') {
     Object.assign(locals, billingHistoryPage(row.organizationId!, Object.fromEntries(url.searchParams)));
+  } else if (page === 'supportQueue') {
+    Object.assign(locals, supportQueuePage(row.personId, Object.fromEntries(url.searchParams), now));
   } else {
     Object.assign(locals, {
       title: 'Dashboard',
@@ -593,6 +613,85 @@ function billingHistoryPage(organizationId: string, query: Record<string, string
     csvHref: `/billing/history.csv?show=${show}`,
     rows: page.rows,
     ...pageLinks('/billing/history', { show }, page),
+  };
+}
+
+// As the admin support controller builds /admin/support: the queue's filters,
+// ticketListQuery, the organizations' first page (organizationListQuery and
+// the people counts, as OrganizationsService.list) and the staff list for the
+// selects, the page's organization names in one statement, each row's SLA due
+// time (sla.ts itself).
+const supportHours = parseSupportHours(process.env.SUPPORT_HOURS ?? DEFAULT_SUPPORT_HOURS)!;
+const supportTimeZone = process.env.SUPPORT_TIME_ZONE ?? 'UTC';
+const QUEUE_CHOICES = 200;
+const QUEUE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+function supportQueuePage(personId: string, query: Record<string, string>, now: number) {
+  const filter: TicketListFilter = {};
+  const kept: Record<string, string> = {};
+  if ((TICKET_STATUSES as readonly string[]).includes(query.status ?? '')) {
+    filter.status = query.status as TicketListFilter['status'];
+    kept.status = query.status;
+  }
+  if (QUEUE_UUID.test(query.organization ?? '')) {
+    filter.organizationId = query.organization;
+    kept.organization = query.organization;
+  }
+  const assignee = query.assignee ?? '';
+  if (assignee === 'mine') filter.assigneeId = personId;
+  else if (assignee === 'unassigned') filter.assigneeId = null;
+  else if (QUEUE_UUID.test(assignee)) filter.assigneeId = assignee;
+  if (filter.assigneeId !== undefined) kept.assignee = assignee;
+  // Priority and category are not drawn here.
+  const request = pageRequest(query, 2);
+  const found = toPage(all<TicketRow>(ticketListQuery(filter, request)), request, (r) => [r.lastActivityAt, r.id]);
+  const choices = { after: null, before: null, limit: QUEUE_CHOICES };
+  const orgs = toPage(listOrganizations(choices), choices, (r) => [r.name, r.id]);
+  countPeople(orgs.rows.map((r) => r.id));
+  const staff = all<StaffRow>(staffListQuery(undefined, choices)).slice(0, QUEUE_CHOICES);
+  const ids = [...new Set(found.rows.map((r) => r.organizationId))];
+  const orgNames = new Map(
+    ids.length
+      ? all<{ id: string; name: string }>({ sql: organizationNamesSql(ids.length), params: ids }).map((r) => [
+          r.id,
+          r.name,
+        ])
+      : [],
+  );
+  const staffNames = new Map(staff.map((s) => [s.id, s.name]));
+  const due = (ticket: TicketRow) => {
+    const next = slaDue(ticket, supportHours, supportTimeZone).next;
+    if (!next) return null;
+    const kind = next.kind;
+    return {
+      kind,
+      kindLabel: kind === 'response' ? 'First response' : 'Resolution',
+      at: next.at,
+      ...dueLabel(next.at, now),
+    };
+  };
+  return {
+    title: 'Support queue',
+    breadcrumbs: [{ label: 'Support queue' }],
+    filters: kept,
+    filtered: Object.keys(kept).length > 0,
+    statusChoices: statusChoices(kept.status),
+    priorityChoices: ['P1', 'P2', 'P3', 'P4'].map((p) => ({ value: p, label: p, selected: false })),
+    categoryChoices: categoryChoices(undefined),
+    organizationChoices: orgs.rows.map((o) => ({ value: o.id, label: o.name, selected: o.id === kept.organization })),
+    assigneeChoices: [
+      { value: 'mine', label: 'Assigned to me', selected: kept.assignee === 'mine' },
+      { value: 'unassigned', label: 'Unassigned', selected: kept.assignee === 'unassigned' },
+      ...staff.map((s) => ({ value: s.id, label: s.name, selected: s.id === kept.assignee })),
+    ],
+    rows: found.rows.map((row) => ({
+      ...ticketView(row, false),
+      orgName: orgNames.get(row.organizationId) ?? '',
+      assigneeName: row.assigneeId ? (staffNames.get(row.assigneeId) ?? '—') : null,
+      due: due(row),
+    })),
+    ...pageLinks('/admin/support', kept, found),
+    statusLabels: TICKET_STATUS_LABELS,
+    categoryLabels: CATEGORY_LABELS,
   };
 }
 

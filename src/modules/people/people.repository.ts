@@ -145,6 +145,28 @@ export interface StaffRow {
   totpEnabledAt: number | null;
 }
 
+/** The staff list's SQL (also run by bench/floor.ts, for the support queue's assignee choices). */
+export function staffListQuery(search: string | undefined, request: PageRequest): { sql: string; params: unknown[] } {
+  const where = [`organization_id is null`, `role in ('operator', 'helpdesk')`];
+  const params: unknown[] = [];
+  if (search) {
+    where.push(`(name like ? escape '\\' or email like ? escape '\\')`);
+    params.push(likeContains(search), likeStartsWith(normalizeEmail(search)));
+  }
+  const keyset = keysetClause(request, 'name', 'id');
+  if (keyset.where) {
+    where.push(keyset.where);
+    params.push(...keyset.params);
+  }
+  return {
+    sql: `select id, name, email, role, status, last_sign_in_at as lastSignInAt, locked_until as lockedUntil,
+              totp_enabled_at as totpEnabledAt
+         from people where ${where.join(' and ')}
+        order by ${keyset.orderBy} limit ?`,
+    params: [...params, request.limit + 1],
+  };
+}
+
 const SECURITY_PROFILE = `select id, email, name, status, role, organization_id as organizationId,
   totp_enabled_at as totpEnabledAt, anti_phishing_phrase as antiPhishingPhrase from people`;
 
@@ -508,24 +530,8 @@ export class PeopleRepository {
    * dozen rows at most, so a `like` over them (no index of its own) is fine.
    */
   listStaff(search: string | undefined, request: PageRequest): Promise<StaffRow[]> {
-    const where = [`organization_id is null`, `role in ('operator', 'helpdesk')`];
-    const params: unknown[] = [];
-    if (search) {
-      where.push(`(name like ? escape '\\' or email like ? escape '\\')`);
-      params.push(likeContains(search), likeStartsWith(normalizeEmail(search)));
-    }
-    const keyset = keysetClause(request, 'name', 'id');
-    if (keyset.where) {
-      where.push(keyset.where);
-      params.push(...keyset.params);
-    }
-    return this.sql.all<StaffRow>(
-      `select id, name, email, role, status, last_sign_in_at as lastSignInAt, locked_until as lockedUntil,
-              totp_enabled_at as totpEnabledAt
-         from people where ${where.join(' and ')}
-        order by ${keyset.orderBy} limit ?`,
-      [...params, request.limit + 1],
-    );
+    const { sql, params } = staffListQuery(search, request);
+    return this.sql.all<StaffRow>(sql, params);
   }
 
   /** An operator or helpdesk member; anyone else is not found. */
