@@ -1,4 +1,13 @@
-import { ftsPrefixQuery, searchWords, slugify, snippetHtml, SNIPPET_END, SNIPPET_START } from './kb.service';
+import {
+  cutSnippet,
+  ftsPrefixQuery,
+  searchWords,
+  slugify,
+  snippetHtml,
+  SNIPPET_END,
+  SNIPPET_START,
+  suggestWords,
+} from './kb.service';
 
 describe('knowledge base text rules', () => {
   it('makes a slug of lower-case words joined by hyphens, accents dropped', () => {
@@ -24,5 +33,22 @@ describe('knowledge base text rules', () => {
     expect(snippetHtml(snippet)).toBe(
       'Type &lt;b&gt;<mark>zebra</mark>&lt;/b&gt; &amp; &quot;quotes&quot; &lt;img src=x onerror=alert(1)&gt;',
     );
+  });
+
+  it('cuts a snippet where the most words searched are, marking words that start with one', () => {
+    const mark = (w: string) => `${SNIPPET_START}${w}${SNIPPET_END}`;
+    const text = `${'Intro words here. '.repeat(10)}Reset your Password, then sign in with the new passwords. ${'More text. '.repeat(20)}`;
+    const snippet = cutSnippet(text, ['passw', 'SIGN'], 12);
+    expect(snippet).toBe(
+      `…Reset your ${mark('Password')}, then ${mark('sign')} in with the new ${mark('passwords')}. More text…`,
+    );
+    expect(cutSnippet('Crème brûlée — déjà vu', ['deja'])).toBe(`Crème brûlée — ${mark('déjà')} vu`);
+    expect(cutSnippet('Nothing matches in this short text.', ['zebra'], 3)).toBe('Nothing matches in…');
+    expect(cutSnippet('', ['zebra'])).toBe('');
+  });
+
+  it('suggests from the longer words typed, the short ones only when there is nothing else', () => {
+    expect(suggestWords('lost my phone in ca')).toEqual(['lost', 'phone']);
+    expect(suggestWords('my pc')).toEqual(['my', 'pc']);
   });
 });

@@ -12,6 +12,7 @@ import {
   SNIPPET_END,
   SNIPPET_START,
   type ArticleHit,
+  type ArticleMatch,
   type ArticleListRow,
   type ArticleRow,
   type KbCategory,
@@ -81,10 +82,100 @@ export function searchWords(text: string): string[] {
   return (text.normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_WORDS);
 }
 
+/** The words of a suggestion's text: words of one or two letters only when no longer word is typed. */
+export function suggestWords(text: string): string[] {
+  const typed = searchWords(text);
+  return typed.some((w) => w.length > 2) ? typed.filter((w) => w.length > 2) : typed;
+}
+
 /** An FTS5 query matching articles with a word starting with each word (`all`) or any of them. */
 export function ftsPrefixQuery(words: readonly string[], join: 'all' | 'any'): string {
   return words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(join === 'all' ? ' ' : ' OR ');
 }
+
+const SNIPPET_WORDS = 24;
+const TOKEN = /[\p{L}\p{N}]+/gu;
+const ASCII_TOKEN = /[A-Za-z0-9]+/g;
+// Printable and control characters alike: only whether every code unit is below 128.
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
+const fold = (text: string) =>
+  ASCII.test(text) ? text.toLowerCase() : text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+
+/**
+ * A snippet of an article's text for the words searched, as FTS5's snippet()
+ * cuts one: up to 24 words where the most distinct words searched are (a word
+ * matches when it starts with a word searched, case and accents aside), each
+ * match between SNIPPET_START and SNIPPET_END, "…" where text was left out;
+ * the text's start when no word matches. Cut here, for the shown articles
+ * only (the search ranks more articles than it shows).
+ */
+export function cutSnippet(text: string, words: readonly string[], size = SNIPPET_WORDS): string {
+  const wanted = words.map(fold);
+  const ascii = ASCII.test(text);
+  // Lower-cased once; a token with other than ASCII letters is folded on its own (accents dropped).
+  const lower = text.toLowerCase();
+  const sameIndices = lower.length === text.length;
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const hits: number[] = [];
+  // Plain ASCII text tokenizes with a cheaper pattern that finds the same words.
+  const pattern = ascii ? ASCII_TOKEN : TOKEN;
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+    const start = m.index;
+    const end = pattern.lastIndex;
+    const plain = ascii || (sameIndices && ASCII.test(m[0]));
+    const folded = plain ? '' : fold(m[0]);
+    let hit = -1;
+    for (let w = 0; w < wanted.length && hit < 0; w++) {
+      const word = wanted[w];
+      if (plain ? end - start >= word.length && lower.startsWith(word, start) : folded.startsWith(word)) hit = w;
+    }
+    starts.push(start);
+    ends.push(end);
+    hits.push(hit);
+  }
+  const count = starts.length;
+  if (count === 0) return '';
+  let first = 0;
+  let best = -1;
+  for (let i = 0; i < count; i++) {
+    if (hits[i] < 0) continue;
+    // A little of what comes before the match, when there is room.
+    const from = Math.max(0, Math.min(i - 2, count - size));
+    // Distinct words as bits (searchWords keeps at most 8), then how many matches.
+    let seen = 0;
+    let distinct = 0;
+    let n = 0;
+    for (let j = from; j < Math.min(count, from + size); j++) {
+      if (hits[j] < 0) continue;
+      n++;
+      if (!(seen & (1 << hits[j]))) {
+        seen |= 1 << hits[j];
+        distinct++;
+      }
+    }
+    const score = distinct * 1000 + n;
+    if (score > best) [best, first] = [score, from];
+  }
+  const last = Math.min(count, first + size);
+  let out = first > 0 ? '…' : '';
+  let at = starts[first];
+  for (let i = first; i < last; i++) {
+    out += text.slice(at, starts[i]);
+    const token = text.slice(starts[i], ends[i]);
+    out += hits[i] >= 0 ? `${SNIPPET_START}${token}${SNIPPET_END}` : token;
+    at = ends[i];
+  }
+  return last < count ? `${out}…` : out;
+}
+
+/** A match as a hit: its body cut to a snippet for the words searched. */
+const hitOf = ({ body, ...match }: ArticleMatch, words: readonly string[]): ArticleHit => ({
+  ...match,
+  snippet: cutSnippet(body, words),
+});
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -146,20 +237,33 @@ export class KbService {
   }
 
   /** Published articles matching every word typed (each as a prefix), best first. */
-  search(text: string, reader: Reader, limit = MAX_RESULTS): Promise<ArticleHit[]> {
+  async search(text: string, reader: Reader, limit = MAX_RESULTS): Promise<ArticleHit[]> {
     const words = searchWords(text);
-    if (words.length === 0) return Promise.resolve([]);
-    return this.articles.search(ftsPrefixQuery(words, 'all'), this.scope(reader), Math.min(limit, MAX_RESULTS));
+    if (words.length === 0) return [];
+    const found = await this.articles.search(
+      ftsPrefixQuery(words, 'all'),
+      this.scope(reader),
+      Math.min(limit, MAX_RESULTS),
+    );
+    return found.map((match) => hitOf(match, words));
   }
 
   /**
    * Published public articles for what a member is typing (a ticket's
-   * subject): any word typed, each as a prefix, best first.
+   * subject): any word typed, each as a prefix, best first. Words of one or
+   * two letters ("in", "my") are left out once a longer one is typed: nearly
+   * every article has a word starting with them, so they find nothing in
+   * particular and cost a pass over the whole index each.
    */
-  suggest(text: string, limit = 5): Promise<ArticleHit[]> {
-    const words = searchWords(text);
-    if (words.length === 0) return Promise.resolve([]);
-    return this.articles.search(ftsPrefixQuery(words, 'any'), { visibilities: ['public'] }, Math.min(limit, 20));
+  async suggest(text: string, limit = 5): Promise<ArticleHit[]> {
+    const words = suggestWords(text);
+    if (words.length === 0) return [];
+    const found = await this.articles.search(
+      ftsPrefixQuery(words, 'any'),
+      { visibilities: ['public'] },
+      Math.min(limit, 20),
+    );
+    return found.map((match) => hitOf(match, words));
   }
 
   /** A few other articles for the reader: those sharing words of the title, then others of its category. */
