@@ -25,6 +25,7 @@ describe('knowledge base text rules', () => {
     expect(searchWords('  passw  "reset" OR NOT* (x)')).toEqual(['passw', 'reset', 'OR', 'NOT', 'x']);
     expect(ftsPrefixQuery(['passw', 'OR'], 'all')).toBe('"passw"* "OR"*');
     expect(ftsPrefixQuery(['passw', 'reset'], 'any')).toBe('"passw"* OR "reset"*');
+    expect(ftsPrefixQuery(['password', 'déjà', 'a"b'], 'all')).toBe('"passwo"* "déjà"* "a""b"*');
     expect(searchWords('— … !')).toEqual([]);
   });
 

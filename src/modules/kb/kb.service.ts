@@ -88,9 +88,20 @@ export function suggestWords(text: string): string[] {
   return typed.some((w) => w.length > 2) ? typed.filter((w) => w.length > 2) : typed;
 }
 
-/** An FTS5 query matching articles with a word starting with each word (`all`) or any of them. */
+/**
+ * How many letters of a word the search looks up: kb_search has prefix
+ * indexes for 1 to 6 characters, and FTS5 answers a prefix of exactly such a
+ * length from one doclist it may stop reading early; a longer prefix would
+ * first merge every matching word's doclist (cost in proportion to how many
+ * articles have it). "password" finds what "passwo" does.
+ */
+export const PREFIX_LETTERS = 6;
+
+/** An FTS5 query matching articles with a word starting with each word (`all`) or any of them (first 6 letters). */
 export function ftsPrefixQuery(words: readonly string[], join: 'all' | 'any'): string {
-  return words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(join === 'all' ? ' ' : ' OR ');
+  return words
+    .map((w) => `"${Array.from(w).slice(0, PREFIX_LETTERS).join('').replace(/"/g, '""')}"*`)
+    .join(join === 'all' ? ' ' : ' OR ');
 }
 
 const SNIPPET_WORDS = 24;
