@@ -81,7 +81,7 @@ const PLATFORMS = [
 ];
 const CATEGORIES = ['sign-in', 'two-factor', 'installing', 'licenses', 'devices', 'billing'] as const;
 
-/** The word only 1 article in 1,000 has (and the first article always): what a rare search finds. */
+/** The word only the first 5 articles have, at any size: what a rare search finds (the same page at every scale). */
 export const RARE_WORD = 'quokkaware';
 
 function body(n: number): string {
@@ -103,7 +103,7 @@ function body(n: number): string {
       paragraphs.push(`1. ${swap(pick(SENTENCES, n + s, 26))}\n2. ${swap(pick(SENTENCES, n + s, 27))}`);
     sections.push(`## ${pick(HEADINGS, n * 5 + s, 28)}\n\n${paragraphs.join('\n\n')}`);
   }
-  if (n === 1 || n % 1000 === 500) sections.push(`## Known issue\n\nThe ${RARE_WORD} add-in blocks the installer.`);
+  if (n <= 5) sections.push(`## Known issue\n\nThe ${RARE_WORD} add-in blocks the installer.`);
   return sections.join('\n\n');
 }
 

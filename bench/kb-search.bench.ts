@@ -42,7 +42,7 @@ const SCALES = [
   { label: '10k', articles: 10_000 },
 ].filter((s) => !process.env.BENCH_ARTICLES || process.env.BENCH_ARTICLES.split(',').includes(String(s.articles)));
 
-/** A word most guides have, one 1 guide in 1,000 has, a prefix of several words, and a subject typed. */
+/** A word most guides have, one 5 guides have, a prefix of several words, and a subject typed. */
 export const SEARCHES = [
   { key: 'common', label: '/kb?q=password (a common word)', path: '/kb?q=password', text: 'password' },
   { key: 'rare', label: `/kb?q=${RARE_WORD} (a rare word)`, path: `/kb?q=${RARE_WORD}`, text: RARE_WORD },

@@ -61,22 +61,24 @@ const LIST_COLUMNS = `id, slug, title, category, visibility, status, revision, a
 const ARTICLE = `select ${LIST_COLUMNS}, body from kb_articles`;
 
 /**
- * How many matches a search ranks at most. bm25 needs every match's word
- * positions and each highlighted snippet its article's text, so ranking and
- * snippeting all matches costs in proportion to how many articles have the
- * word (70 ms a search for a word 9 articles in 10 have, at 10,000 articles).
- * A search ranks the newest SEARCH_CANDIDATES matches instead, whatever the
- * knowledge base's size, and the snippets are cut from the shown articles
- * only (KbService).
+ * How many matches a search ranks at most: 8 for each result asked for, 40 to
+ * 200. bm25 needs every ranked match's word positions and each highlighted
+ * snippet its article's text, so ranking and snippeting all matches costs in
+ * proportion to how many articles have the word (70 ms a search for a word 9
+ * articles in 10 have, at 10,000 articles). A search ranks the newest
+ * candidates instead, whatever the knowledge base's size, and the snippets
+ * are cut from the shown articles only (KbService). See ADR 0009.
  */
-export const SEARCH_CANDIDATES = 200;
+export const SEARCH_CANDIDATES = { perResult: 8, min: 40, max: 200 } as const;
+const candidatesFor = (limit: number) =>
+  Math.min(SEARCH_CANDIDATES.max, Math.max(SEARCH_CANDIDATES.min, SEARCH_CANDIDATES.perResult * limit));
 
 /** A search match before its snippet is cut: the article's Markdown. */
 export type ArticleMatch = Omit<ArticleHit, 'snippet'> & { body: string };
 
 /**
  * The search's SQL (also timed by bench/kb-search.bench.ts): the newest
- * SEARCH_CANDIDATES matching published articles the reader may see (FTS5
+ * candidates among the matching published articles the reader may see (FTS5
  * walks its index newest first and stops there), ranked by bm25 (a word in
  * the title weighing ten times one in the body); the bodies of the best
  * `limit` only.
@@ -97,7 +99,7 @@ export function kbSearchQuery(
                and a.visibility in (${placeholders(scope.visibilities.length)})${excludeId ? ' and a.id <> ?' : ''}
              order by s.rowid desc limit ?) c
        order by c.score, c.id limit ?`,
-    params: [match, ...scope.visibilities, ...(excludeId ? [excludeId] : []), SEARCH_CANDIDATES, limit],
+    params: [match, ...scope.visibilities, ...(excludeId ? [excludeId] : []), candidatesFor(limit), limit],
   };
 }
 
