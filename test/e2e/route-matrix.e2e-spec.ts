@@ -254,6 +254,8 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
       'GET /support/new',
       'POST /support/new',
       'GET /support/:id',
+      'GET /support/tickets.csv',
+      'GET /support/:id/conversation.txt',
       'POST /support/:id/reply',
       'POST /support/:id/close',
       'POST /support/:id/reopen',

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '../../common/clock';
 import { Conflict, FORM_LEVEL, InputRefused, NotFound } from '../../common/errors/app-error';
 import type { Principal } from '../../common/http/principal';
-import { toPage, type Page, type PageRequest } from '../../common/pagination';
+import { allPages, toPage, type Page, type PageRequest } from '../../common/pagination';
 import { AuditService } from '../../platform/audit/audit.service';
 import { MailService, type MailItem } from '../../platform/mail/mail.service';
 import { DevicesService } from '../devices/devices.service';
@@ -97,6 +97,12 @@ export class SupportService {
 
   async customerList(user: Principal, request: PageRequest): Promise<Page<TicketRow>> {
     return toPage(await this.tickets.list(this.customerFilter(user), request), request, keyOf);
+  }
+
+  /** Every ticket in the customer's scope, in batches, for their CSV. */
+  customerAll(user: Principal): AsyncGenerator<TicketRow[]> {
+    const filter = this.customerFilter(user);
+    return allPages((request) => this.tickets.list(filter, request), keyOf);
   }
 
   async queue(filter: TicketListFilter, request: PageRequest): Promise<Page<TicketRow>> {
