@@ -1,6 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { createOrganization } from '../../seeds/factories';
+import { MailService } from '../../src/platform/mail/mail.service';
 import { csrfFrom } from '../utils/http';
+import { linkTo, mailFiles } from '../utils/mail';
 import { createOperator, createTestApp, signedIn, type TestApp } from '../utils/test-app';
 
 const ID = /^\/support\/([0-9a-f-]{36})$/;
@@ -9,9 +11,10 @@ const PNG = Buffer.concat([
   Buffer.from('pixels of a screenshot'),
 ]);
 
-// What customers take away (issue 13): their tickets as CSV and a ticket's
-// conversation as text, scoped like the pages, internal notes never in them.
-describe('support exports (/support/tickets.csv, /support/:id/conversation.txt)', () => {
+// What customers take away (issue 13): their tickets as CSV, a ticket's
+// conversation as text, and mail; scoped like the pages, internal notes
+// never in them, mail with their anti-phishing phrase.
+describe('what customers take away: exports and mail', () => {
   let t: TestApp;
   type Who = Awaited<ReturnType<typeof signedIn>>;
   const open = async (who: Who, subject: string) => {
@@ -25,7 +28,6 @@ describe('support exports (/support/tickets.csv, /support/:id/conversation.txt)'
   };
   /** The agent's reply or internal note, with a file, as the ticket page's form sends it. */
   const agentPost = async (agent: Who, id: string, kind: 'reply' | 'note', body: string, file?: string) => {
-    const page = await agent.client.get(`/admin/support/${id}`);
     let req = agent.client.agent
       .post(`/admin/support/${id}/reply`)
       .field('_csrf', csrfFrom(page.text))
@@ -114,5 +116,29 @@ describe('support exports (/support/tickets.csv, /support/:id/conversation.txt)'
     const agent = await signedIn(t, 'helpdesk');
     expect((await agent.client.get(`/support/${mine}/conversation.txt`)).status).toBe(403);
     expect((await agent.client.get('/support/tickets.csv')).status).toBe(403);
+  });
+
+  it('mails replies and status changes with the customer’s security phrase and a link to the ticket', async () => {
+    const member = await signedIn(t, 'member');
+    expect((await member.client.submit('/account', { phrase: 'copper lantern' }, '/account/phrase')).status).toBe(303);
+    const agent = await signedIn(t, 'helpdesk');
+    const id = await open(member, 'Two-factor codes rejected');
+    await agentPost(agent, id, 'note', 'NOTE-8812 internal');
+    await agentPost(agent, id, 'reply', 'Check the phone’s clock.');
+    const page = await agent.client.get(`/admin/support/${id}`);
+    expect(
+      (await agent.client.submit(`/admin/support/${id}`, { status: 'solved' }, `/admin/support/${id}/status`)).status,
+    ).toBe(303);
+
+    await t.app.get(MailService).whenIdle();
+    const mails = (await mailFiles(t.dataDir)).filter((m) => m.to.includes(member.email));
+    expect(mails.map((m) => m.subject)).toEqual(['Re: Two-factor codes rejected', 'Solved: Two-factor codes rejected']);
+    for (const mail of mails) {
+      expect(mail.text.startsWith('Your security phrase: copper lantern\n')).toBe(true);
+      expect(mail.html).toContain('Your security phrase: <strong>copper lantern</strong>');
+      expect(linkTo(mail, `/support/${id}`).pathname).toBe(`/support/${id}`);
+      expect(mail.text).not.toContain('NOTE-8812');
+    }
+    expect(mails[0].text).toContain('Check the phone’s clock.');
   });
 });
