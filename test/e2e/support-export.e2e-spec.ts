@@ -28,6 +28,7 @@ describe('what customers take away: exports and mail', () => {
   };
   /** The agent's reply or internal note, with a file, as the ticket page's form sends it. */
   const agentPost = async (agent: Who, id: string, kind: 'reply' | 'note', body: string, file?: string) => {
+    const page = await agent.client.get(`/admin/support/${id}`);
     let req = agent.client.agent
       .post(`/admin/support/${id}/reply`)
       .field('_csrf', csrfFrom(page.text))
