@@ -126,7 +126,6 @@ describe('what customers take away: exports and mail', () => {
     const id = await open(member, 'Two-factor codes rejected');
     await agentPost(agent, id, 'note', 'NOTE-8812 internal');
     await agentPost(agent, id, 'reply', 'Check the phone’s clock.');
-    const page = await agent.client.get(`/admin/support/${id}`);
     expect(
       (await agent.client.submit(`/admin/support/${id}`, { status: 'solved' }, `/admin/support/${id}/status`)).status,
     ).toBe(303);
