@@ -266,7 +266,7 @@ describe('staff dashboards', () => {
     expect(textsOf(lockedList, 'tbody td > a')).toEqual(['Lena Locked']);
     expect(textsOf(desk, '#widget-helpdesk [data-locked] a')).toEqual(['Lena Locked']);
     expect(attrOf(desk, '#widget-helpdesk [data-locked] a', 'href')).toBe(`/admin/users/${stays.person.id}`);
-    expect(textOf(desk, '#widget-helpdesk [data-requests]')).toBe('Support tickets arrive with the support module.');
+    expect(textOf(desk, '#widget-support-queue [data-nothing-waiting]')).toBe('Nothing waits on you.');
     expect(textsOf(desk, '#widget-helpdesk [data-recent] [data-action]')).toEqual([
       MODULE_CATALOG.describeAction('user.unlocked'),
     ]);

@@ -1,6 +1,7 @@
 import { defineModule } from '../../platform/module-host/define-module';
 import { SupportJobs } from './support-jobs';
 import { SupportModule } from './support.module';
+import { SupportWidget } from './support.widget';
 
 export const supportModule = defineModule({
   id: 'support',
@@ -23,4 +24,13 @@ export const supportModule = defineModule({
     'ticket.attachment_added': 'File attached to a support ticket',
   },
   jobs: [SupportJobs],
+  dashboardWidgets: [
+    {
+      id: 'support-queue',
+      title: 'Support queue',
+      partial: 'support/dashboard-widget',
+      roles: ['helpdesk', 'operator'],
+      data: SupportWidget,
+    },
+  ],
 });

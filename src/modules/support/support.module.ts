@@ -15,6 +15,7 @@ import { SlaService } from './sla.service';
 import { SupportJobs } from './support-jobs';
 import { SupportController, SupportPageLocals, SupportPages } from './support.controller';
 import { SupportService } from './support.service';
+import { SupportWidget } from './support.widget';
 import { TicketAttachments } from './ticket-attachments';
 import { AdminSupportAttachmentsController, SupportAttachmentsController } from './ticket-attachments.controller';
 import { TicketAttachmentsRepository } from './ticket-attachments.repository';
@@ -44,6 +45,7 @@ import { TicketsRepository } from './tickets.repository';
     CannedRepliesRepository,
     TicketAttachments,
     TicketAttachmentsRepository,
+    SupportWidget,
   ],
   exports: [SupportService],
 })

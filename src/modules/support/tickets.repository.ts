@@ -130,6 +130,27 @@ export class TicketsRepository {
     );
   }
 
+  /**
+   * The queue at a glance for one agent: counts over the tickets still in
+   * play (new, open, pending), never over all tickets, and their own five
+   * waiting on them, most urgent first.
+   */
+  async deskSummary(agentId: string, shown: number) {
+    const [counts] = await this.sql.all<{ mine: number; unassigned: number; pending: number }>(
+      `select coalesce(sum(assignee_id = ? and status in ('new', 'open')), 0) as mine,
+         coalesce(sum(assignee_id is null and status in ('new', 'open')), 0) as unassigned,
+         coalesce(sum(status = 'pending'), 0) as pending
+       from tickets where status in ('new', 'open', 'pending')`,
+      [agentId],
+    );
+    const waiting = await this.sql.all<TicketRow>(
+      `${TICKET} where t.assignee_id = ? and t.status in ('new', 'open')
+       order by t.priority, t.last_activity_at, t.id limit ?`,
+      [agentId, shown],
+    );
+    return { ...counts, waiting };
+  }
+
   byId(id: string): Promise<TicketRow | undefined> {
     return this.sql.get<TicketRow>(`${TICKET} where t.id = ?`, [id]);
   }
