@@ -16,6 +16,9 @@ import { SupportJobs } from './support-jobs';
 import { SupportController, SupportPageLocals, SupportPages } from './support.controller';
 import { SupportService } from './support.service';
 import { TicketAttachments } from './ticket-attachments';
+import { TicketMerge } from './ticket-merge';
+import { TicketMergeController } from './ticket-merge.controller';
+import { TicketMergeRepository } from './ticket-merge.repository';
 import { AdminSupportAttachmentsController, SupportAttachmentsController } from './ticket-attachments.controller';
 import { TicketAttachmentsRepository } from './ticket-attachments.repository';
 import { TicketsRepository } from './tickets.repository';
@@ -29,6 +32,7 @@ import { TicketsRepository } from './tickets.repository';
     AdminSupportController,
     SupportAttachmentsController,
     AdminSupportAttachmentsController,
+    TicketMergeController,
   ],
   providers: [
     SupportService,
@@ -44,6 +48,8 @@ import { TicketsRepository } from './tickets.repository';
     CannedRepliesRepository,
     TicketAttachments,
     TicketAttachmentsRepository,
+    TicketMerge,
+    TicketMergeRepository,
   ],
   exports: [SupportService],
 })
