@@ -150,6 +150,12 @@ describe('businessMsBetween', () => {
     expect(businessMsBetween(at('2026-12-24T09:00:00Z'), at('2026-12-28T09:00:00Z'), christmas, 'UTC')).toBe(8 * H);
   });
 
+  it('counts a long pause by whole days: four weeks are twenty business days', () => {
+    expect(businessMsBetween(at('2026-11-02T09:00:00Z'), at('2026-11-30T09:00:00Z'), HOURS, 'Europe/Berlin')).toBe(
+      20 * 8 * H,
+    );
+  });
+
   it('is the inverse of addBusinessMinutes', () => {
     const from = at('2026-12-08T15:20:00Z');
     const to = addBusinessMinutes(from, 1000, HOURS, 'Europe/Berlin');

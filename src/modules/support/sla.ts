@@ -111,21 +111,27 @@ export function addBusinessMinutes(from: number, minutes: number, hours: Support
 /**
  * The business time between two instants, in ms: the parts of `[from, to)`
  * inside opening hours on business days (holidays count as closed). 0 when
- * `to` is not after `from`.
+ * `to` is not after `from`. The days in between count their opening hours
+ * whole without asking Intl, so a pause of months costs a loop over plain dates.
  */
 export function businessMsBetween(from: number, to: number, hours: SupportHours, zone: string): number {
   if (to <= from || hours.days.length === 0) return 0;
-  let local = localOf(from, zone);
-  let total = 0;
-  for (;;) {
-    const open = instantOf(local.y, local.m, local.d, hours.start, zone);
-    if (open >= to) return total;
-    if (isBusinessDay(local, hours)) {
-      const close = instantOf(local.y, local.m, local.d, hours.end, zone);
-      total += Math.max(0, Math.min(close, to) - Math.max(open, from));
-    }
-    local = nextDay(local);
+  /** The part of one day's window inside [since, until). */
+  const within = (day: Local, since: number, until: number) => {
+    if (!isBusinessDay(day, hours)) return 0;
+    const open = instantOf(day.y, day.m, day.d, hours.start, zone);
+    const close = instantOf(day.y, day.m, day.d, hours.end, zone);
+    return Math.max(0, Math.min(close, until) - Math.max(open, since));
+  };
+  const first = localOf(from, zone);
+  const last = localOf(to, zone);
+  if (isoDay(first) === isoDay(last)) return within(first, from, to);
+  let total = within(first, from, to);
+  const lastDay = isoDay(last);
+  for (let day = nextDay(first); isoDay(day) !== lastDay; day = nextDay(day)) {
+    if (isBusinessDay(day, hours)) total += (hours.end - hours.start) * 60_000;
   }
+  return total + within(last, from, to);
 }
 
 /** The business minutes in a target under these hours. */
