@@ -60,6 +60,7 @@ describe('merging duplicate tickets (/admin/support/:id/merge)', () => {
     const org = await createOrganization(t.app);
     const alice = await signedIn(t, 'member', { organization: org });
     const bob = await signedIn(t, 'member', { organization: org });
+    const carol = await signedIn(t, 'member', { organization: org });
     const agent = await signedIn(t, 'helpdesk');
     const target = await open(alice, 'VPN login fails', 'Since this morning the VPN refuses me.');
     const source = await open(bob, 'Cannot connect to VPN', 'Same here: VPN refuses the login.', PNG);
@@ -126,6 +127,9 @@ describe('merging duplicate tickets (/admin/support/:id/merge)', () => {
       `/support/${target}/reply`,
     );
     expect(reply.status).toBe(303);
+
+    // A colleague with no ticket in it still cannot open it.
+    expect((await carol.client.get(`/support/${target}`)).status).toBe(404);
 
     // One mail to Bob, linking the target; none of the note.
     const mails = (await mailsTo(bob.email)).slice(before);
