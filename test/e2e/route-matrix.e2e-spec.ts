@@ -271,6 +271,7 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
       'GET /admin/support/canned/:id/edit',
       'POST /admin/support/canned/:id/edit',
       'POST /admin/support/canned/:id/delete',
+      'POST /admin/support/:id/merge',
       'GET /admin/kb',
       'GET /admin/kb/new',
       'POST /admin/kb/new',

@@ -22,6 +22,7 @@ export const supportModule = defineModule({
     'ticket.reopened': 'Support ticket reopened',
     'support.canned_reply_changed': 'Canned reply created, changed or deleted',
     'ticket.attachment_added': 'File attached to a support ticket',
+    'ticket.merged': 'Duplicate support ticket merged into another',
   },
   jobs: [SupportJobs],
   dashboardWidgets: [

@@ -86,8 +86,11 @@ export class SupportPages {
       attachmentTypes: ALLOWED_EXTENSIONS,
       canReply: !resolved,
       canClose: ticket.status !== 'closed',
-      canReopen: resolved && ticket.resolvedAt !== null && ticket.resolvedAt >= now - REOPEN_WITHIN,
-      reopenExpired: resolved && !(ticket.resolvedAt !== null && ticket.resolvedAt >= now - REOPEN_WITHIN),
+      // A merged duplicate is not reopened: its conversation continues in the ticket it was merged into.
+      canReopen:
+        !ticket.mergedInto && resolved && ticket.resolvedAt !== null && ticket.resolvedAt >= now - REOPEN_WITHIN,
+      reopenExpired:
+        !ticket.mergedInto && resolved && !(ticket.resolvedAt !== null && ticket.resolvedAt >= now - REOPEN_WITHIN),
     };
   }
 }

@@ -17,6 +17,9 @@ import { SupportController, SupportPageLocals, SupportPages } from './support.co
 import { SupportService } from './support.service';
 import { SupportWidget } from './support.widget';
 import { TicketAttachments } from './ticket-attachments';
+import { TicketMerge } from './ticket-merge';
+import { TicketMergeController } from './ticket-merge.controller';
+import { TicketMergeRepository } from './ticket-merge.repository';
 import { AdminSupportAttachmentsController, SupportAttachmentsController } from './ticket-attachments.controller';
 import { TicketAttachmentsRepository } from './ticket-attachments.repository';
 import { TicketsRepository } from './tickets.repository';
@@ -30,6 +33,7 @@ import { TicketsRepository } from './tickets.repository';
     AdminSupportController,
     SupportAttachmentsController,
     AdminSupportAttachmentsController,
+    TicketMergeController,
   ],
   providers: [
     SupportService,
@@ -46,6 +50,8 @@ import { TicketsRepository } from './tickets.repository';
     TicketAttachments,
     TicketAttachmentsRepository,
     SupportWidget,
+    TicketMerge,
+    TicketMergeRepository,
   ],
   exports: [SupportService],
 })

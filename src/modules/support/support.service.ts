@@ -11,11 +11,13 @@ import { DevicesService } from '../devices/devices.service';
 import { LicensesService } from '../licenses/licenses.service';
 import { PeopleService } from '../people/people.service';
 import { priorityOf } from './priority';
+import { SlaService } from './sla.service';
 import { TicketAttachments, type CheckedAttachment } from './ticket-attachments';
 import {
   TicketsRepository,
   type Category,
   type Level,
+  type PauseRead,
   type TicketListFilter,
   type TicketMessageRow,
   type TicketRow,
@@ -74,7 +76,14 @@ export class SupportService {
     private readonly mail: MailService,
     private readonly clock: Clock,
     private readonly attachments: TicketAttachments,
+    private readonly sla: SlaService,
   ) {}
+
+  /** The ticket's SLA pause as read, with its business seconds up to `now` (added when it leaves pending). */
+  pauseOf(ticket: Pick<TicketRow, 'slaPausedAt'>, now: number): PauseRead {
+    const since = ticket.slaPausedAt;
+    return { since, seconds: since === null ? 0 : this.sla.businessSeconds(since, now) };
+  }
 
   /** Runs a message's transaction; files it moved into place are removed again if it fails. */
   private async withFiles<T>(work: (moved: string[]) => Promise<T>): Promise<T> {
@@ -160,6 +169,9 @@ export class SupportService {
       resolvedAt: null,
       pendingRemindedAt: null,
       firstResponseAt: null,
+      mergedInto: null,
+      slaPausedAt: null,
+      slaPausedSeconds: 0,
     };
     await this.withFiles(async (moved) => {
       await this.tickets.insert(ticket);
@@ -193,7 +205,7 @@ export class SupportService {
     return this.withFiles(async (moved) => {
       const ticket =
         current.status === 'pending'
-          ? ((await this.tickets.setStatus(id, ['pending'], 'open', now)) ?? current)
+          ? ((await this.tickets.setStatus(id, ['pending'], 'open', now, this.pauseOf(current, now))) ?? current)
           : current;
       await this.tickets.touch(id, now);
       const messageId = await this.tickets.addMessage({
@@ -228,10 +240,16 @@ export class SupportService {
   }
 
   async customerClose(user: Principal, id: string): Promise<TicketRow> {
-    await this.customerOwn(user, id);
+    const current = await this.customerOwn(user, id);
     const now = +this.clock.now();
     return this.em.transactional(async () => {
-      const ticket = await this.tickets.setStatus(id, ['new', 'open', 'pending', 'solved'], 'closed', now);
+      const ticket = await this.tickets.setStatus(
+        id,
+        ['new', 'open', 'pending', 'solved'],
+        'closed',
+        now,
+        this.pauseOf(current, now),
+      );
       if (!ticket) throw refused('This ticket is closed already.');
       await this.audit.record({
         action: 'ticket.closed',
@@ -250,9 +268,11 @@ export class SupportService {
       const ticket = await this.tickets.reopen(id, now - REOPEN_WITHIN, now);
       if (!ticket) {
         throw refused(
-          current.status === 'solved' || current.status === 'closed'
-            ? 'This ticket was solved more than 14 days ago and can no longer be reopened: open a new ticket.'
-            : 'This ticket is open already.',
+          current.mergedInto
+            ? 'This ticket was merged into another: follow the link to reply there.'
+            : current.status === 'solved' || current.status === 'closed'
+              ? 'This ticket was solved more than 14 days ago and can no longer be reopened: open a new ticket.'
+              : 'This ticket is open already.',
         );
       }
       await this.audit.record({
@@ -278,7 +298,7 @@ export class SupportService {
     return this.withFiles(async (moved) => {
       const ticket =
         !internal && current.status === 'new'
-          ? ((await this.tickets.setStatus(id, ['new'], 'open', now)) ?? current)
+          ? ((await this.tickets.setStatus(id, ['new'], 'open', now, this.pauseOf(current, now))) ?? current)
           : current;
       await this.tickets.touch(id, now);
       if (!internal) await this.tickets.markFirstResponse(id, now);
@@ -336,7 +356,7 @@ export class SupportService {
     const current = await this.found(id);
     const now = +this.clock.now();
     return this.em.transactional(async () => {
-      const ticket = await this.tickets.setStatus(id, STAFF_MOVES[to], to, now);
+      const ticket = await this.tickets.setStatus(id, STAFF_MOVES[to], to, now, this.pauseOf(current, now));
       if (!ticket) throw refused(`A ticket that is ${current.status} cannot become ${to}.`);
       await this.audit.record({
         action: 'ticket.status_changed',
@@ -373,7 +393,7 @@ export class SupportService {
       if (due.length === 0) return { closed };
       for (const row of due) {
         await this.em.transactional(async () => {
-          const ticket = await this.tickets.setStatus(row.id, ['solved'], 'closed', now);
+          const ticket = await this.tickets.setStatus(row.id, ['solved'], 'closed', now, this.pauseOf(row, now));
           if (!ticket) return;
           await this.audit.record({
             action: 'ticket.closed',
@@ -433,10 +453,12 @@ export class SupportService {
 
   private async customerOwn(user: Principal, id: string): Promise<TicketRow> {
     const ticket = await this.tickets.byId(id);
+    if (!ticket || ticket.organizationId !== user.orgId) throw new NotFound('Ticket not found.');
+    // A member sees their own tickets, and those their own merged duplicates continue in.
     if (
-      !ticket ||
-      ticket.organizationId !== user.orgId ||
-      (user.role === 'member' && ticket.requesterId !== user.personId)
+      user.role === 'member' &&
+      ticket.requesterId !== user.personId &&
+      !(await this.tickets.followsMerged(id, user.personId))
     ) {
       throw new NotFound('Ticket not found.');
     }
