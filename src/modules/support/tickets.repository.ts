@@ -50,7 +50,46 @@ export interface TicketListFilter {
   category?: Category;
   /** A person's id, or null for unassigned. */
   assigneeId?: string | null;
+  /** One of the queue's views (its own statuses and order); `mine` and `waiting` need `assigneeId`. */
+  view?: QueueView;
 }
+
+/**
+ * The queue's views: `mine` (waiting on me: my new and open tickets, P1 first,
+ * then the longest waiting), `unassigned` (unresolved and unowned, newest
+ * first), `waiting` (my pending tickets, waiting on the customer longest
+ * first). Each condition is repeated word for word from its partial index
+ * (Migration20261208000300_support_saved_searches), so SQLite walks it.
+ */
+export const QUEUE_VIEWS = ['mine', 'unassigned', 'waiting'] as const;
+export type QueueView = (typeof QUEUE_VIEWS)[number];
+const PRIORITY_FIRST = '(t.priority * 10000000000000 + t.last_activity_at)';
+const VIEW_SQL: Record<QueueView, { where: string; column: string; direction: 'asc' | 'desc' }> = {
+  mine: { where: "t.status in ('new', 'open')", column: PRIORITY_FIRST, direction: 'asc' },
+  unassigned: {
+    where: "t.status in ('new', 'open', 'pending') and t.assignee_id is null",
+    column: 't.created_at',
+    direction: 'desc',
+  },
+  waiting: { where: "t.status = 'pending'", column: 't.status_changed_at', direction: 'asc' },
+};
+
+/** The cursor of a row in a list of `view` (or of the whole queue). */
+export function queueKey(view?: QueueView): (row: TicketRow) => [number, string] {
+  switch (view) {
+    case 'mine':
+      return (row) => [row.priority * 10_000_000_000_000 + row.lastActivityAt, row.id];
+    case 'unassigned':
+      return (row) => [row.createdAt, row.id];
+    case 'waiting':
+      return (row) => [row.statusChangedAt, row.id];
+    case undefined:
+      return (row) => [row.lastActivityAt, row.id];
+  }
+}
+
+/** How many tickets a view's count goes up to ("1000+" beyond): counting stays bounded. */
+export const VIEW_COUNT_CAP = 1000;
 
 const TICKET = `select t.id, t.organization_id as organizationId, t.requester_id as requesterId, t.subject, t.category,
   t.urgency, t.impact, t.priority, t.status, t.assignee_id as assigneeId, t.device_id as deviceId,
@@ -70,9 +109,13 @@ const message = (row: StoredMessage): TicketMessageRow => ({
   internal: row.internal === 1,
 });
 
-/** The list's SQL: newest activity first, keyset on (last_activity_at, id); each filter has its index. */
+/**
+ * The list's SQL: newest activity first, keyset on (last_activity_at, id); each filter has its index.
+ * A view brings its own condition and order (and index).
+ */
 export function ticketListQuery(filter: TicketListFilter, request: PageRequest) {
-  const where: string[] = [];
+  const view = filter.view ? VIEW_SQL[filter.view] : undefined;
+  const where: string[] = view ? [view.where] : [];
   const params: unknown[] = [];
   const add = (clause: string, value: unknown) => {
     where.push(clause);
@@ -85,7 +128,9 @@ export function ticketListQuery(filter: TicketListFilter, request: PageRequest) 
   if (filter.category) add('t.category = ?', filter.category);
   if (filter.assigneeId === null) where.push('t.assignee_id is null');
   else if (filter.assigneeId) add('t.assignee_id = ?', filter.assigneeId);
-  const keyset = keysetClause(request, 't.last_activity_at', 't.id', 'desc');
+  const keyset = view
+    ? keysetClause(request, view.column, 't.id', view.direction)
+    : keysetClause(request, 't.last_activity_at', 't.id', 'desc');
   if (keyset.where) {
     where.push(keyset.where);
     params.push(...keyset.params);
@@ -137,6 +182,26 @@ export class TicketsRepository {
   list(filter: TicketListFilter, request: PageRequest): Promise<TicketRow[]> {
     const { sql, params } = ticketListQuery(filter, request);
     return this.sql.all<TicketRow>(sql, params);
+  }
+
+  /** The tickets of `ids` that exist (a bulk update's, at most a page). */
+  byIds(ids: readonly string[]): Promise<TicketRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.sql.all<TicketRow>(`${TICKET} where t.id in (${ids.map(() => '?').join(', ')})`, [...ids]);
+  }
+
+  /** How many tickets each view holds for `personId`, each counted through its partial index up to a cap. */
+  async viewCounts(personId: string): Promise<Record<QueueView, number>> {
+    const capped = (view: QueueView, assigned: boolean) =>
+      `(select count(*) from (select 1 from tickets t where ${VIEW_SQL[view].where}${
+        assigned ? ' and t.assignee_id = ?' : ''
+      } limit ${VIEW_COUNT_CAP + 1}))`;
+    const row = await this.sql.get<Record<QueueView, number>>(
+      `select ${capped('mine', true)} as mine, ${capped('unassigned', false)} as unassigned,
+         ${capped('waiting', true)} as waiting`,
+      [personId, personId],
+    );
+    return row!;
   }
 
   /** Adds a message to a ticket's conversation; its id. */
