@@ -5,7 +5,7 @@ import { SupportModule } from './support.module';
 export const supportModule = defineModule({
   id: 'support',
   module: SupportModule,
-  tables: ['tickets', 'ticket_messages', 'ticket_attachments', 'support_canned_replies'],
+  tables: ['tickets', 'ticket_messages', 'ticket_attachments', 'support_canned_replies', 'support_saved_searches'],
   nav: [
     { label: 'Support', href: '/support', icon: 'lifebuoy', roles: ['admin', 'member'] },
     { label: 'Support queue', href: '/admin/support', icon: 'inbox', roles: ['helpdesk', 'operator'] },
@@ -21,6 +21,7 @@ export const supportModule = defineModule({
     'ticket.reopened': 'Support ticket reopened',
     'support.canned_reply_changed': 'Canned reply created, changed or deleted',
     'ticket.attachment_added': 'File attached to a support ticket',
+    'support.saved_search_changed': 'Shared saved search of the support queue created, changed or deleted',
   },
   jobs: [SupportJobs],
 });
