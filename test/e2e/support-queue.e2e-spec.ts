@@ -2,8 +2,14 @@ import { EntityManager } from '@mikro-orm/better-sqlite';
 import { createOrganization } from '../../seeds/factories';
 import type { Principal } from '../../src/common/http/principal';
 import { SupportService } from '../../src/modules/support/support.service';
-import type { Category, Level, TicketStatus } from '../../src/modules/support/tickets.repository';
+import {
+  ticketListQuery,
+  type Category,
+  type Level,
+  type TicketStatus,
+} from '../../src/modules/support/tickets.repository';
 import { withContext } from '../../src/platform/database/request-context';
+import { Sql } from '../../src/platform/database/sql';
 import { MailService } from '../../src/platform/mail/mail.service';
 import {
   attrOf,
@@ -152,6 +158,32 @@ describe('support queue views, saved searches and bulk update (/admin/support)',
     expect(subjects(second.text)).toEqual(expected.slice(25));
     const back = await agent.client.get(unescapeHtml(pageLink(second.text, 'prev')!));
     expect(subjects(back.text)).toEqual(expected.slice(0, 25));
+  });
+
+  it('answers each view from its own index, without sorting, on every page', async () => {
+    const cursor = [30_000_000_000_000, '00000000-0000-4000-8000-000000000000'];
+    const me = '00000000-0000-4000-8000-000000000001';
+    for (const [view, index] of [
+      ['mine', 'tickets_view_mine_idx'],
+      ['unassigned', 'tickets_view_unassigned_idx'],
+      ['waiting', 'tickets_view_waiting_idx'],
+    ] as const) {
+      for (const request of [
+        { after: null, before: null, limit: 25 },
+        { after: cursor, before: null, limit: 25 },
+        { after: null, before: cursor, limit: 25 },
+      ]) {
+        const filter = { view, ...(view === 'unassigned' ? {} : { assigneeId: me }) };
+        const { sql: text, params } = ticketListQuery(filter, request);
+        const plan = (
+          await withContext(t.app, () => t.app.get(Sql).all<{ detail: string }>(`explain query plan ${text}`, params))
+        )
+          .map((row) => row.detail)
+          .join(' | ');
+        expect(plan).toContain(`USING INDEX ${index} (assignee_id=?`);
+        expect(plan).not.toMatch(/TEMP B-TREE/);
+      }
+    }
   });
 
   it('saves searches, private or shared; only the owner renames or deletes them', async () => {
