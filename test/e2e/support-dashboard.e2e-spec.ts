@@ -28,7 +28,7 @@ describe('the support queue card on /dashboard', () => {
     const number = (name: string) => textOf(page, `#widget-support-queue [data-number="${name}"]`);
     return {
       page,
-      counts: { mine: number('mine'), unassigned: number('unassigned'), pending: number('pending') },
+      counts: { mine: number('mine'), unassigned: number('unassigned'), waiting: number('waiting') },
       waiting: textsOf(page, '#widget-support-queue [data-waiting] a'),
     };
   };
@@ -57,14 +57,14 @@ describe('the support queue card on /dashboard', () => {
     await act(agent, solved, 'status', { status: 'solved' });
 
     const mine = await card(agent);
-    expect(mine.counts).toEqual({ mine: '2', unassigned: '1', pending: '1' });
+    expect(mine.counts).toEqual({ mine: '2', unassigned: '1', waiting: '1' });
     expect(mine.waiting).toEqual(['Everything is down', 'Routine question']);
     expect(attrOf(mine.page, '#widget-support-queue [data-waiting] a', 'href')).toBe(`/admin/support/${urgent}`);
     expect(attrOf(mine.page, '#widget-support-queue [data-number="unassigned"]', 'href')).toBe(
-      '/admin/support?assignee=unassigned',
+      '/admin/support?view=unassigned',
     );
     const other = await card(colleague);
-    expect(other.counts).toEqual({ mine: '1', unassigned: '1', pending: '1' });
+    expect(other.counts).toEqual({ mine: '1', unassigned: '1', waiting: '0' });
     expect(other.waiting).toEqual(['Colleague’s ticket']);
 
     // Operators see the card too; the organization's people never do.

@@ -6,7 +6,7 @@ import { SupportWidget } from './support.widget';
 export const supportModule = defineModule({
   id: 'support',
   module: SupportModule,
-  tables: ['tickets', 'ticket_messages', 'ticket_attachments', 'support_canned_replies'],
+  tables: ['tickets', 'ticket_messages', 'ticket_attachments', 'support_canned_replies', 'support_saved_searches'],
   nav: [
     { label: 'Support', href: '/support', icon: 'lifebuoy', roles: ['admin', 'member'] },
     { label: 'Support queue', href: '/admin/support', icon: 'inbox', roles: ['helpdesk', 'operator'] },
@@ -23,6 +23,7 @@ export const supportModule = defineModule({
     'support.canned_reply_changed': 'Canned reply created, changed or deleted',
     'ticket.attachment_added': 'File attached to a support ticket',
     'ticket.merged': 'Duplicate support ticket merged into another',
+    'support.saved_search_changed': 'Shared saved search of the support queue created, changed or deleted',
   },
   jobs: [SupportJobs],
   dashboardWidgets: [

@@ -10,6 +10,12 @@ import { CannedRepliesRepository } from './canned-replies.repository';
 import { CannedRepliesService } from './canned-replies.service';
 import { AttachmentUploadMiddleware } from './attachment-upload';
 import { AdminSupportController, AdminSupportPageLocals, AdminSupportPages } from './admin-support.controller';
+import { QueueViews } from './queue-views';
+import { BulkUpdateController } from './bulk-update.controller';
+import { BulkUpdateService } from './bulk-update.service';
+import { SavedSearchesController, SavedSearchWords } from './saved-searches.controller';
+import { SavedSearchesRepository } from './saved-searches.repository';
+import { SavedSearchesService } from './saved-searches.service';
 import { SupportGlance } from './glance';
 import { SlaService } from './sla.service';
 import { SupportJobs } from './support-jobs';
@@ -26,10 +32,13 @@ import { TicketsRepository } from './tickets.repository';
 
 @Module({
   imports: [PeopleModule, OrganizationsModule, LicensesModule, DevicesModule, MailModule, HelpdeskModule],
-  // The canned replies' routes come before `/admin/support/:id`, which would take `canned` for an id.
+  // The canned replies', saved searches' and bulk update's routes come before `/admin/support/:id`, which would
+  // take `canned`, `searches` or `bulk` for an id.
   controllers: [
     SupportController,
     CannedRepliesController,
+    SavedSearchesController,
+    BulkUpdateController,
     AdminSupportController,
     SupportAttachmentsController,
     AdminSupportAttachmentsController,
@@ -52,6 +61,11 @@ import { TicketsRepository } from './tickets.repository';
     SupportWidget,
     TicketMerge,
     TicketMergeRepository,
+    SavedSearchesService,
+    SavedSearchesRepository,
+    SavedSearchWords,
+    BulkUpdateService,
+    QueueViews,
   ],
   exports: [SupportService],
 })

@@ -14,8 +14,10 @@ import { priorityOf } from './priority';
 import { SlaService } from './sla.service';
 import { TicketAttachments, type CheckedAttachment } from './ticket-attachments';
 import {
+  queueKey,
   TicketsRepository,
   type Category,
+  type QueueView,
   type Level,
   type PauseRead,
   type TicketListFilter,
@@ -34,12 +36,18 @@ export const REOPEN_WITHIN = 14 * DAY;
 const BATCH = 200;
 
 /** Where the agent may move a ticket to, and from which statuses. */
-const STAFF_MOVES: Record<Exclude<TicketStatus, 'new'>, readonly TicketStatus[]> = {
+export const STAFF_MOVES: Record<Exclude<TicketStatus, 'new'>, readonly TicketStatus[]> = {
   open: ['new', 'pending', 'solved'],
   pending: ['new', 'open'],
   solved: ['new', 'open', 'pending'],
   closed: ['new', 'open', 'pending', 'solved'],
 };
+
+/** An assignee checked by `SupportService.assignee`: a staff member's id (null for nobody) and the audit's label. */
+export interface Assignee {
+  id: string | null;
+  label: string;
+}
 
 export interface NewTicket {
   subject: string;
@@ -115,7 +123,12 @@ export class SupportService {
   }
 
   async queue(filter: TicketListFilter, request: PageRequest): Promise<Page<TicketRow>> {
-    return toPage(await this.tickets.list(filter, request), request, keyOf);
+    return toPage(await this.tickets.list(filter, request), request, queueKey(filter.view));
+  }
+
+  /** How many tickets each of the queue's views holds for `personId` (bounded counts). */
+  viewCounts(personId: string): Promise<Record<QueueView, number>> {
+    return this.tickets.viewCounts(personId);
   }
 
   /** A ticket as its customer sees it: never another organization's, never a member's colleague's; no notes. */
@@ -295,60 +308,86 @@ export class SupportService {
     const current = await this.found(id);
     if (current.status === 'closed') throw refused('This ticket is closed.');
     const now = +this.clock.now();
-    return this.withFiles(async (moved) => {
-      const ticket =
-        !internal && current.status === 'new'
-          ? ((await this.tickets.setStatus(id, ['new'], 'open', now, this.pauseOf(current, now))) ?? current)
-          : current;
-      await this.tickets.touch(id, now);
-      if (!internal) await this.tickets.markFirstResponse(id, now);
-      const messageId = await this.tickets.addMessage({
-        ticketId: id,
-        authorId: user.personId,
-        authorName: user.name,
-        fromStaff: true,
-        internal,
-        body,
-        createdAt: now,
-      });
-      await this.audit.record({
-        action: internal ? 'ticket.note_added' : 'ticket.replied',
-        target: target(ticket),
-        // A note stays internal: it is not filed under the organization, whose admins read its audit.
-        organizationId: internal ? null : ticket.organizationId,
-      });
-      await this.attachments.store(ticket, messageId, files, internal ? null : ticket.organizationId, now, moved);
-      if (!internal) {
-        await this.mailRequester(ticket, 'support-reply', { body, agentName: user.name });
-      }
-      return ticket;
+    return this.withFiles((moved) => this.messageIn(user, current, body, internal, now, files, moved));
+  }
+
+  /**
+   * The reply or note, inside the caller's transaction (`current` is not
+   * closed): a public reply opens a new ticket and is mailed to the customer.
+   * Also each ticket's note of a bulk update.
+   */
+  async messageIn(
+    user: Principal,
+    current: TicketRow,
+    body: string,
+    internal: boolean,
+    now: number,
+    files: CheckedAttachment[] = [],
+    moved: string[] = [],
+  ): Promise<TicketRow> {
+    const id = current.id;
+    const ticket =
+      !internal && current.status === 'new'
+        ? ((await this.tickets.setStatus(id, ['new'], 'open', now, this.pauseOf(current, now))) ?? current)
+        : current;
+    await this.tickets.touch(id, now);
+    if (!internal) await this.tickets.markFirstResponse(id, now);
+    const messageId = await this.tickets.addMessage({
+      ticketId: id,
+      authorId: user.personId,
+      authorName: user.name,
+      fromStaff: true,
+      internal,
+      body,
+      createdAt: now,
     });
+    await this.audit.record({
+      action: internal ? 'ticket.note_added' : 'ticket.replied',
+      target: target(ticket),
+      // A note stays internal: it is not filed under the organization, whose admins read its audit.
+      organizationId: internal ? null : ticket.organizationId,
+    });
+    await this.attachments.store(ticket, messageId, files, internal ? null : ticket.organizationId, now, moved);
+    if (!internal) {
+      await this.mailRequester(ticket, 'support-reply', { body, agentName: user.name });
+    }
+    return ticket;
   }
 
   /** Assigns a ticket to a staff member (helpdesk or operator), or to nobody. */
   async assign(id: string, assigneeId: string | null): Promise<TicketRow> {
     await this.found(id);
-    let label = 'nobody';
-    if (assigneeId) {
-      const staff = await this.people.getStaff(assigneeId).catch((err: unknown) => {
-        if (err instanceof NotFound) throw new InputRefused({ assigneeId: 'Choose a member of the staff.' });
-        throw err;
-      });
-      if (staff.status !== 'active') throw new InputRefused({ assigneeId: 'Choose an active member of the staff.' });
-      label = staff.email;
-    }
+    const assignee = await this.assignee(assigneeId);
     const now = +this.clock.now();
     return this.em.transactional(async () => {
-      const ticket = await this.tickets.assign(id, assigneeId, now);
+      const ticket = await this.assignIn(id, assignee, now);
       if (!ticket) throw refused('This ticket is closed.');
-      await this.audit.record({
-        action: 'ticket.assigned',
-        target: target(ticket),
-        organizationId: ticket.organizationId,
-        details: { assignee: label },
-      });
       return ticket;
     });
+  }
+
+  /** Who a ticket may be assigned to: an active staff member (by id), or nobody (null). */
+  async assignee(assigneeId: string | null): Promise<Assignee> {
+    if (!assigneeId) return { id: null, label: 'nobody' };
+    const staff = await this.people.getStaff(assigneeId).catch((err: unknown) => {
+      if (err instanceof NotFound) throw new InputRefused({ assigneeId: 'Choose a member of the staff.' });
+      throw err;
+    });
+    if (staff.status !== 'active') throw new InputRefused({ assigneeId: 'Choose an active member of the staff.' });
+    return { id: staff.id, label: staff.email };
+  }
+
+  /** The assignment, inside the caller's transaction; undefined when the ticket is closed. */
+  async assignIn(id: string, assignee: Assignee, now: number): Promise<TicketRow | undefined> {
+    const ticket = await this.tickets.assign(id, assignee.id, now);
+    if (!ticket) return undefined;
+    await this.audit.record({
+      action: 'ticket.assigned',
+      target: target(ticket),
+      organizationId: ticket.organizationId,
+      details: { assignee: assignee.label },
+    });
+    return ticket;
   }
 
   /** Moves a ticket along new → open → pending → solved → closed; the customer hears of solved and closed. */
@@ -356,32 +395,42 @@ export class SupportService {
     const current = await this.found(id);
     const now = +this.clock.now();
     return this.em.transactional(async () => {
-      const ticket = await this.tickets.setStatus(id, STAFF_MOVES[to], to, now, this.pauseOf(current, now));
+      const ticket = await this.moveIn(current, to, now);
       if (!ticket) throw refused(`A ticket that is ${current.status} cannot become ${to}.`);
-      await this.audit.record({
-        action: 'ticket.status_changed',
-        target: target(ticket),
-        organizationId: ticket.organizationId,
-        details: { from: current.status, to },
-      });
-      if (to === 'solved' || to === 'closed') await this.mailRequester(ticket, 'support-status', { status: to });
       return ticket;
     });
+  }
+
+  /** The status change, inside the caller's transaction; undefined when `current`'s status does not allow it. */
+  async moveIn(current: TicketRow, to: Exclude<TicketStatus, 'new'>, now: number): Promise<TicketRow | undefined> {
+    const ticket = await this.tickets.setStatus(current.id, STAFF_MOVES[to], to, now, this.pauseOf(current, now));
+    if (!ticket) return undefined;
+    await this.audit.record({
+      action: 'ticket.status_changed',
+      target: target(ticket),
+      organizationId: ticket.organizationId,
+      details: { from: current.status, to },
+    });
+    if (to === 'solved' || to === 'closed') await this.mailRequester(ticket, 'support-status', { status: to });
+    return ticket;
   }
 
   /** The agent's judgement of impact; the priority is computed from it and the customer's urgency. */
   async setImpact(id: string, impact: Level): Promise<TicketRow> {
     const current = await this.found(id);
-    return this.em.transactional(async () => {
-      const ticket = (await this.tickets.setImpact(id, impact, priorityOf(current.urgency, impact)))!;
-      await this.audit.record({
-        action: 'ticket.priority_changed',
-        target: target(ticket),
-        organizationId: ticket.organizationId,
-        details: { impact, priority: `P${ticket.priority}` },
-      });
-      return ticket;
+    return this.em.transactional(() => this.impactIn(current, impact));
+  }
+
+  /** The impact (and so the priority), inside the caller's transaction. */
+  async impactIn(current: TicketRow, impact: Level): Promise<TicketRow> {
+    const ticket = (await this.tickets.setImpact(current.id, impact, priorityOf(current.urgency, impact)))!;
+    await this.audit.record({
+      action: 'ticket.priority_changed',
+      target: target(ticket),
+      organizationId: ticket.organizationId,
+      details: { impact, priority: `P${ticket.priority}` },
     });
+    return ticket;
   }
 
   /** The `support.auto-close` job: tickets solved for 7 days are closed (and their customers told). */

@@ -1,28 +1,32 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../common/http/principal';
 import type { WidgetData } from '../../platform/module-host/define-module';
+import { SupportService } from './support.service';
 import { ticketView } from './support.view';
-import { TicketsRepository } from './tickets.repository';
+import { viewCountText } from './tickets.repository';
 
 const SHOWN = 5;
 
 /**
- * The helpdesk's and operators' dashboard card "Support queue": what waits on
- * the agent (assigned to them, new or open) with their five most urgent, what
- * nobody has taken, and what waits on customers — each linked to the queue.
+ * The helpdesk's and operators' dashboard card "Support queue": the queue's
+ * views with their counts (waiting on me, unassigned, waiting on customer),
+ * each linked to the view, and the agent's five most urgent tickets.
  */
 @Injectable()
 export class SupportWidget implements WidgetData {
-  constructor(private readonly tickets: TicketsRepository) {}
+  constructor(private readonly support: SupportService) {}
 
   async load(user: Principal) {
-    const summary = await this.tickets.deskSummary(user.personId, SHOWN);
+    const [counts, mine] = await Promise.all([
+      this.support.viewCounts(user.personId),
+      this.support.queue({ view: 'mine', assigneeId: user.personId }, { after: null, before: null, limit: SHOWN }),
+    ]);
     return {
-      mine: summary.mine,
-      unassigned: summary.unassigned,
-      pending: summary.pending,
-      waiting: summary.waiting.map((ticket) => ticketView(ticket, false)),
-      moreMine: Math.max(0, summary.mine - summary.waiting.length),
+      mine: viewCountText(counts.mine),
+      unassigned: viewCountText(counts.unassigned),
+      waiting: viewCountText(counts.waiting),
+      first: mine.rows.map((ticket) => ticketView(ticket, false)),
+      more: mine.nextCursor !== null,
     };
   }
 }

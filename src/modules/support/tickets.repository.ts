@@ -62,7 +62,48 @@ export interface TicketListFilter {
   category?: Category;
   /** A person's id, or null for unassigned. */
   assigneeId?: string | null;
+  /** One of the queue's views (its own statuses and order); `mine` and `waiting` need `assigneeId`. */
+  view?: QueueView;
 }
+
+/**
+ * The queue's views: `mine` (waiting on me: my new and open tickets, P1 first,
+ * then the longest waiting), `unassigned` (unresolved and unowned, newest
+ * first), `waiting` (my pending tickets, waiting on the customer longest
+ * first). Each condition is repeated word for word from its partial index
+ * (Migration20261208000300_support_saved_searches), so SQLite walks it.
+ */
+export const QUEUE_VIEWS = ['mine', 'unassigned', 'waiting'] as const;
+export type QueueView = (typeof QUEUE_VIEWS)[number];
+const PRIORITY_FIRST = '(t.priority * 10000000000000 + t.last_activity_at)';
+const VIEW_SQL: Record<QueueView, { where: string; column: string; direction: 'asc' | 'desc' }> = {
+  mine: { where: "t.status in ('new', 'open')", column: PRIORITY_FIRST, direction: 'asc' },
+  unassigned: {
+    where: "t.status in ('new', 'open', 'pending') and t.assignee_id is null",
+    column: 't.created_at',
+    direction: 'desc',
+  },
+  waiting: { where: "t.status = 'pending'", column: 't.status_changed_at', direction: 'asc' },
+};
+
+/** The cursor of a row in a list of `view` (or of the whole queue). */
+export function queueKey(view?: QueueView): (row: TicketRow) => [number, string] {
+  switch (view) {
+    case 'mine':
+      return (row) => [row.priority * 10_000_000_000_000 + row.lastActivityAt, row.id];
+    case 'unassigned':
+      return (row) => [row.createdAt, row.id];
+    case 'waiting':
+      return (row) => [row.statusChangedAt, row.id];
+    case undefined:
+      return (row) => [row.lastActivityAt, row.id];
+  }
+}
+
+/** How many tickets a view's count goes up to ("1000+" beyond): counting stays bounded. */
+export const VIEW_COUNT_CAP = 1000;
+/** A view's count as shown: "1000+" beyond the cap. */
+export const viewCountText = (count: number) => (count > VIEW_COUNT_CAP ? `${VIEW_COUNT_CAP}+` : String(count));
 
 const TICKET = `select t.id, t.organization_id as organizationId, t.requester_id as requesterId, t.subject, t.category,
   t.urgency, t.impact, t.priority, t.status, t.assignee_id as assigneeId, t.device_id as deviceId,
@@ -89,9 +130,13 @@ const message = (row: StoredMessage): TicketMessageRow => ({
 const PAUSE_IS = '(sla_paused_at = ? or (sla_paused_at is null and ? is null))';
 export const pauseIs = (pause: PauseRead) => [pause.since, pause.since];
 
-/** The list's SQL: newest activity first, keyset on (last_activity_at, id); each filter has its index. */
+/**
+ * The list's SQL: newest activity first, keyset on (last_activity_at, id); each filter has its index.
+ * A view brings its own condition and order (and index).
+ */
 export function ticketListQuery(filter: TicketListFilter, request: PageRequest) {
-  const where: string[] = [];
+  const view = filter.view ? VIEW_SQL[filter.view] : undefined;
+  const where: string[] = view ? [view.where] : [];
   const params: unknown[] = [];
   const add = (clause: string, value: unknown) => {
     where.push(clause);
@@ -104,7 +149,9 @@ export function ticketListQuery(filter: TicketListFilter, request: PageRequest) 
   if (filter.category) add('t.category = ?', filter.category);
   if (filter.assigneeId === null) where.push('t.assignee_id is null');
   else if (filter.assigneeId) add('t.assignee_id = ?', filter.assigneeId);
-  const keyset = keysetClause(request, 't.last_activity_at', 't.id', 'desc');
+  const keyset = view
+    ? keysetClause(request, view.column, 't.id', view.direction)
+    : keysetClause(request, 't.last_activity_at', 't.id', 'desc');
   if (keyset.where) {
     where.push(keyset.where);
     params.push(...keyset.params);
@@ -149,27 +196,6 @@ export class TicketsRepository {
     );
   }
 
-  /**
-   * The queue at a glance for one agent: counts over the tickets still in
-   * play (new, open, pending), never over all tickets, and their own five
-   * waiting on them, most urgent first.
-   */
-  async deskSummary(agentId: string, shown: number) {
-    const [counts] = await this.sql.all<{ mine: number; unassigned: number; pending: number }>(
-      `select coalesce(sum(assignee_id = ? and status in ('new', 'open')), 0) as mine,
-         coalesce(sum(assignee_id is null and status in ('new', 'open')), 0) as unassigned,
-         coalesce(sum(status = 'pending'), 0) as pending
-       from tickets where status in ('new', 'open', 'pending')`,
-      [agentId],
-    );
-    const waiting = await this.sql.all<TicketRow>(
-      `${TICKET} where t.assignee_id = ? and t.status in ('new', 'open')
-       order by t.priority, t.last_activity_at, t.id limit ?`,
-      [agentId, shown],
-    );
-    return { ...counts, waiting };
-  }
-
   byId(id: string): Promise<TicketRow | undefined> {
     return this.sql.get<TicketRow>(`${TICKET} where t.id = ?`, [id]);
   }
@@ -177,6 +203,26 @@ export class TicketsRepository {
   list(filter: TicketListFilter, request: PageRequest): Promise<TicketRow[]> {
     const { sql, params } = ticketListQuery(filter, request);
     return this.sql.all<TicketRow>(sql, params);
+  }
+
+  /** The tickets of `ids` that exist (a bulk update's, at most a page). */
+  byIds(ids: readonly string[]): Promise<TicketRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.sql.all<TicketRow>(`${TICKET} where t.id in (${ids.map(() => '?').join(', ')})`, [...ids]);
+  }
+
+  /** How many tickets each view holds for `personId`, each counted through its partial index up to a cap. */
+  async viewCounts(personId: string): Promise<Record<QueueView, number>> {
+    const capped = (view: QueueView, assigned: boolean) =>
+      `(select count(*) from (select 1 from tickets t where ${VIEW_SQL[view].where}${
+        assigned ? ' and t.assignee_id = ?' : ''
+      } limit ${VIEW_COUNT_CAP + 1}))`;
+    const row = await this.sql.get<Record<QueueView, number>>(
+      `select ${capped('mine', true)} as mine, ${capped('unassigned', false)} as unassigned,
+         ${capped('waiting', true)} as waiting`,
+      [personId, personId],
+    );
+    return row!;
   }
 
   /** Adds a message to a ticket's conversation; its id. */

@@ -7,6 +7,7 @@ import { Migration20261207000300_ticket_attachments } from './Migration202612070
 import { Migration20261207000400_support_sla } from './Migration20261207000400_support_sla';
 import { Migration20261207000500_support_canned_replies } from './Migration20261207000500_support_canned_replies';
 import { Migration20261208000200_ticket_merge_sla_pause } from './Migration20261208000200_ticket_merge_sla_pause';
+import { Migration20261208000300_support_saved_searches } from './Migration20261208000300_support_saved_searches';
 import { Migration20261205000300_devices } from './Migration20261205000300_devices';
 import { Migration20261205000400_downloads } from './Migration20261205000400_downloads';
 import { Migration20261205000700_people_summary } from './Migration20261205000700_people_summary';
@@ -72,5 +73,9 @@ export const MIGRATIONS = [
   {
     name: 'Migration20261208000200_ticket_merge_sla_pause',
     class: Migration20261208000200_ticket_merge_sla_pause,
+  },
+  {
+    name: 'Migration20261208000300_support_saved_searches',
+    class: Migration20261208000300_support_saved_searches,
   },
 ];
