@@ -1,6 +1,8 @@
 import { defineModule } from '../../platform/module-host/define-module';
+import { SupportTickets } from '../../platform/plugin-host/support-tickets';
 import { SupportJobs } from './support-jobs';
 import { SupportModule } from './support.module';
+import { TicketIntake } from './ticket-intake';
 
 export const supportModule = defineModule({
   id: 'support',
@@ -23,4 +25,6 @@ export const supportModule = defineModule({
     'ticket.attachment_added': 'File attached to a support ticket',
   },
   jobs: [SupportJobs],
+  // Plugins save a live chat's transcript as a ticket through this port.
+  ports: [{ provide: SupportTickets, useExisting: TicketIntake }],
 });

@@ -16,6 +16,7 @@ import { SupportJobs } from './support-jobs';
 import { SupportController, SupportPageLocals, SupportPages } from './support.controller';
 import { SupportService } from './support.service';
 import { TicketAttachments } from './ticket-attachments';
+import { TicketIntake } from './ticket-intake';
 import { AdminSupportAttachmentsController, SupportAttachmentsController } from './ticket-attachments.controller';
 import { TicketAttachmentsRepository } from './ticket-attachments.repository';
 import { TicketsRepository } from './tickets.repository';
@@ -44,8 +45,9 @@ import { TicketsRepository } from './tickets.repository';
     CannedRepliesRepository,
     TicketAttachments,
     TicketAttachmentsRepository,
+    TicketIntake,
   ],
-  exports: [SupportService],
+  exports: [SupportService, TicketIntake],
 })
 export class SupportModule implements NestModule {
   // The forms with files arrive as multipart: read (to temporary files) before the guards check their CSRF field.
