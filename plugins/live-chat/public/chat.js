@@ -29,7 +29,7 @@
     who.appendChild(name);
     if (message.fromStaff) {
       var badge = document.createElement('span');
-      badge.className = 'badge bg-primary-lt';
+      badge.className = 'badge bg-blue-lt';
       badge.textContent = 'Support';
       who.appendChild(document.createTextNode(' '));
       who.appendChild(badge);
@@ -73,6 +73,15 @@
     source.addEventListener('status', function () {
       source.close();
       window.location.reload();
+    });
+    stopOnLeave(source);
+  }
+
+  // A form posted the normal way (take, end, availability) is leaving the
+  // page: an event now must not reload it over the form's own answer.
+  function stopOnLeave(source) {
+    document.addEventListener('submit', function (event) {
+      if (!event.defaultPrevented) source.close();
     });
     window.addEventListener('pagehide', function () {
       source.close();
@@ -129,9 +138,7 @@
       source.close();
       window.location.reload();
     });
-    window.addEventListener('pagehide', function () {
-      source.close();
-    });
+    stopOnLeave(source);
   }
 
   function init() {
