@@ -97,7 +97,8 @@ export class LiveChatController {
   @Get('chats/:id/events')
   @Roles(...ALL_ROLES)
   async events(@CurrentUser() user: Principal, @UuidParam() id: string, @Req() req: Request, @Res() res: Response) {
-    await this.chats.visible(user, id);
+    // An ended chat has nothing more to say: 204 tells the browser not to reconnect.
+    if ((await this.chats.visible(user, id)).status === 'ended') return res.status(204).end();
     let stream: EventStream | null = null;
     const release = this.hub.openStream(user.personId, isAgent(user), () => stream?.close());
     stream = new EventStream(req, res);

@@ -137,6 +137,10 @@ export class LiveChatService {
     const chat = await this.visible(user, id);
     if (chat.status === 'ended') throw new Conflict('This chat has ended.');
     if (isAgent(user) && chat.status === 'waiting') throw new Conflict('Take the chat before you reply.');
+    // One agent answers a chat: whoever took it (another agent may still end it).
+    if (isAgent(user) && chat.agentId !== user.personId) {
+      throw new Conflict(`${chat.agentName ?? 'Another agent'} is answering this chat.`);
+    }
     this.checkBody(body);
     const now = this.now();
     this.hub.countPost(user.personId, now);

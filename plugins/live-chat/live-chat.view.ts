@@ -45,7 +45,7 @@ export function chatView(chat: ChatRow, user: Principal) {
     ticketHref: chat.ticketId ? (agent ? `/admin/support/${chat.ticketId}` : `/support/${chat.ticketId}`) : null,
     isAgent: agent,
     canTake: agent && chat.status === 'waiting',
-    canPost: open && (!agent || chat.status === 'active'),
+    canPost: open && (!agent || (chat.status === 'active' && chat.agentId === user.personId)),
     canEnd: open,
     eventsHref: open ? `${BASE}/chats/${chat.id}/events` : null,
   };

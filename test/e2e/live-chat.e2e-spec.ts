@@ -262,6 +262,11 @@ describe('live chat plugin', () => {
     expect((await second.client.submit(`${BASE}/console`, {}, `${BASE}/chats/${chatId}/take`)).status).toBe(409);
 
     expect((await say(agent, chatId, 'Which product is it?')).status).toBe(303);
+    // Only the agent who took it answers; the page offers the other no message box.
+    expect((await say(second, chatId, 'Me too')).status).toBe(409);
+    expect(attrOf((await second.client.get(`${BASE}/chats/${chatId}`)).text, 'form[data-chat-form]', 'action')).toBe(
+      undefined,
+    );
     expect((await say(member, chatId, 'SeatDesk Pro,\non two laptops.')).status).toBe(303);
     expect((await say(member, chatId, '   ')).status).toBe(400);
     expect((await say(member, chatId, 'x'.repeat(2_001))).status).toBe(400);
@@ -411,6 +416,8 @@ describe('live chat plugin', () => {
     await agent.client.submit(`${BASE}/chats/${chatId}`, {}, `${BASE}/chats/${chatId}/end`);
     await resumed.until((s) => s.text.includes('event: status\ndata: {"status":"ended"}'));
     await agentStream.until((s) => s.text.includes('event: status'));
+    // An ended chat's stream answers 204: the browser stops reconnecting.
+    expect((await open(member, events)).status).toBe(204);
   });
 
   it('caps the streams a person holds open', async () => {
