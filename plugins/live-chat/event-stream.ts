@@ -5,10 +5,7 @@ export class EventStream {
   private closed = false;
   private readonly cleanups: (() => void)[] = [];
 
-  constructor(
-    req: Request,
-    private readonly res: Response,
-  ) {
+  constructor(private readonly res: Response) {
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-store');
@@ -17,7 +14,8 @@ export class EventStream {
     res.flushHeaders();
     // Reconnect after 3 s when the connection drops; the browser sends Last-Event-ID.
     res.write('retry: 3000\n\n');
-    req.on('close', () => this.close());
+    // The answer's close (the browser left, the connection dropped), not the request's: a GET's request
+    // side may close as soon as it has been read.
     res.on('close', () => this.close());
   }
 

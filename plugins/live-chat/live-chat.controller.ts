@@ -101,7 +101,7 @@ export class LiveChatController {
     if ((await this.chats.visible(user, id)).status === 'ended') return res.status(204).end();
     let stream: EventStream | null = null;
     const release = this.hub.openStream(user.personId, isAgent(user), () => stream?.close());
-    stream = new EventStream(req, res);
+    stream = new EventStream(res);
     stream.onClose(release);
     const live = stream;
     let sent = lastEventId(req);
@@ -193,7 +193,7 @@ export class LiveChatController {
   async consoleEvents(@CurrentUser() user: Principal, @Req() req: Request, @Res() res: Response) {
     let stream: EventStream | null = null;
     const release = this.hub.openStream(user.personId, true, () => stream?.close());
-    stream = new EventStream(req, res);
+    stream = new EventStream(res);
     stream.onClose(release);
     const live = stream;
     live.onClose(this.hub.subscribeConsole(() => live.send('queue', {})));
