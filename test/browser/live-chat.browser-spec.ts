@@ -61,6 +61,7 @@ describe('live chat between two browsers', () => {
       page.waitForURL(/\/plugins\/live-chat$/),
       card.getByRole('link', { name: 'Start a chat' }).click(),
     ]);
+    await checkA11y(page, 'live chat open');
     await page.getByLabel('What is it about?').fill('Printer licence');
     await page.getByLabel('Your question').fill('Can I move a seat to a new laptop?');
     await Promise.all([

@@ -420,6 +420,27 @@ describe('live chat plugin', () => {
     expect((await open(member, events)).status).toBe(204);
   });
 
+  it('tells open consoles when the queue changes, and keeps every stream alive with comments', async () => {
+    const settings = t.app.get(LiveChatSettings);
+    const keepAlive = settings.keepAliveSeconds;
+    settings.keepAliveSeconds = 0.05;
+    try {
+      const member = await person('member');
+      const agent = await person('helpdesk');
+      await goAvailable(agent);
+      const console = await open(agent, `${BASE}/console/events`);
+      await console.until((s) => s.text.includes(': keep-alive'));
+      const chatId = await startChat(member);
+      await console.until((s) => s.text.includes('event: queue'));
+      const chat = await open(member, `${BASE}/chats/${chatId}/events`);
+      await chat.until((s) => s.text.includes(': keep-alive'));
+      await member.client.submit(`${BASE}/chats/${chatId}`, {}, `${BASE}/chats/${chatId}/end`);
+      await console.until((s) => s.text.split('event: queue').length === 3);
+    } finally {
+      settings.keepAliveSeconds = keepAlive;
+    }
+  });
+
   it('caps the streams a person holds open', async () => {
     const member = await person('member');
     const agent = await person('helpdesk');
