@@ -47,7 +47,7 @@ export class LiveChatController {
   /** The chat window's script: from 'self', as the Content-Security-Policy asks. */
   @Get('chat.js')
   @Roles(...ALL_ROLES)
-  script_(@Res() res: Response) {
+  serveScript(@Res() res: Response) {
     res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
     res.setHeader('Cache-Control', 'private, max-age=3600');
     res.send(this.script);
