@@ -41,6 +41,15 @@ describe('dashboard widgets', () => {
     expect(textsOf(member, '.card-title')).not.toContain('Hello card');
   });
 
+  it('renders a plugin’s card with what its data provider loads, and hides it when that is null', async () => {
+    const operator = (await (await signedIn(t, 'operator')).client.get('/dashboard')).text;
+    expect(textOf(operator, '#widget-hello-role .card-title')).toBe('Hello role card');
+    // The provider's data, not the default name and organization.
+    expect(textOf(operator, '#widget-hello-role #hello-role')).toMatch(/^You are operator; \d+ greeted\.$/);
+    const helpdesk = (await (await signedIn(t, 'helpdesk')).client.get('/dashboard')).text;
+    expect(textsOf(helpdesk, '.card-title')).not.toContain('Hello role card');
+  });
+
   // Devices come in as the agent brings them: activation with the product key, then heartbeats.
   let n = 0;
   const activate = async (key: string, name: string) => {

@@ -1,7 +1,9 @@
 import { defineModule } from '../../platform/module-host/define-module';
+import { SupportTickets } from '../../platform/plugin-host/support-tickets';
 import { SupportJobs } from './support-jobs';
 import { SupportModule } from './support.module';
 import { SupportWidget } from './support.widget';
+import { TicketIntake } from './ticket-intake';
 
 export const supportModule = defineModule({
   id: 'support',
@@ -35,4 +37,6 @@ export const supportModule = defineModule({
       data: SupportWidget,
     },
   ],
+  // Plugins save a live chat's transcript as a ticket through this port.
+  ports: [{ provide: SupportTickets, useExisting: TicketIntake }],
 });

@@ -26,6 +26,7 @@ import { TicketAttachments } from './ticket-attachments';
 import { TicketMerge } from './ticket-merge';
 import { TicketMergeController } from './ticket-merge.controller';
 import { TicketMergeRepository } from './ticket-merge.repository';
+import { TicketIntake } from './ticket-intake';
 import { AdminSupportAttachmentsController, SupportAttachmentsController } from './ticket-attachments.controller';
 import { TicketAttachmentsRepository } from './ticket-attachments.repository';
 import { TicketsRepository } from './tickets.repository';
@@ -66,8 +67,9 @@ import { TicketsRepository } from './tickets.repository';
     SavedSearchWords,
     BulkUpdateService,
     QueueViews,
+    TicketIntake,
   ],
-  exports: [SupportService],
+  exports: [SupportService, TicketIntake],
 })
 export class SupportModule implements NestModule {
   // The forms with files arrive as multipart: read (to temporary files) before the guards check their CSRF field.
