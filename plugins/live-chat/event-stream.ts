@@ -42,6 +42,13 @@ export class EventStream {
     this.onClose(() => clearInterval(timer));
   }
 
+  /** Ends the stream after `seconds` (the browser reconnects through the session check). */
+  closeAfter(seconds: number): void {
+    const timer = setTimeout(() => this.close(), seconds * 1000);
+    timer.unref();
+    this.onClose(() => clearTimeout(timer));
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

@@ -41,6 +41,12 @@ export class LiveChatSettings {
   postWindowSeconds = 10;
   /** Open event streams per person. */
   maxStreams = 5;
+  /**
+   * A stream ends after this long and the browser reconnects (with
+   * `Last-Event-ID`, so nothing is missed): the reconnect passes the session
+   * check again, so a signed-out or expired session stops receiving.
+   */
+  streamMaxSeconds = 300;
 
   /** The settings with what the environment (or `.env`) sets; a bad value stops SeatDesk, naming the variable. */
   static fromEnvironment(env: Env = environment()): LiveChatSettings {

@@ -124,6 +124,7 @@ export class LiveChatController {
     replaying = false;
     held.splice(0).forEach(send);
     await this.chats.seen(user, id);
+    live.closeAfter(this.settings.streamMaxSeconds);
     live.every(this.settings.keepAliveSeconds, () => {
       live.comment('keep-alive');
       void this.chats.seen(user, id).catch(() => undefined);
@@ -198,6 +199,7 @@ export class LiveChatController {
     const live = stream;
     live.onClose(this.hub.subscribeConsole(() => live.send('queue', {})));
     await this.chats.seen(user, null);
+    live.closeAfter(this.settings.streamMaxSeconds);
     live.every(this.settings.keepAliveSeconds, () => {
       live.comment('keep-alive');
       void this.chats.seen(user, null).catch(() => undefined);

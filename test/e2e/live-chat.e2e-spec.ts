@@ -23,6 +23,7 @@ interface Person {
 /** An open text/event-stream answer read with node:http; every wait is bounded. */
 class Stream {
   text = '';
+  ended = false;
   status = 0;
   headers: http.IncomingHttpHeaders = {};
   private waiters = new Set<() => void>();
@@ -42,6 +43,10 @@ class Stream {
           for (const wake of [...stream.waiters]) wake();
         });
         res.on('error', () => undefined);
+        res.on('end', () => {
+          stream.ended = true;
+          for (const wake of [...stream.waiters]) wake();
+        });
         resolve(stream);
       });
       stream.req = req;
@@ -454,6 +459,31 @@ describe('live chat plugin', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect((await open(member, `${BASE}/chats/${chatId}/events`)).status).toBe(200);
     await member.client.submit(`${BASE}/chats/${chatId}`, {}, `${BASE}/chats/${chatId}/end`);
+  });
+
+  it('ends each stream after a while, and a signed-out person cannot reconnect', async () => {
+    const settings = t.app.get(LiveChatSettings);
+    const member = await person('member');
+    const agent = await person('helpdesk');
+    await goAvailable(agent);
+    const chatId = await startChat(member);
+    settings.streamMaxSeconds = 1;
+    try {
+      const first = await open(member, `${BASE}/chats/${chatId}/events`);
+      expect(first.status).toBe(200);
+      await first.until((s) => s.ended);
+      // The browser reconnects through the session check: fine while signed in…
+      const again = await open(member, `${BASE}/chats/${chatId}/events`, 1);
+      expect(again.status).toBe(200);
+      await again.until((s) => s.ended);
+      // …refused once the session is gone.
+      expect((await member.client.signOut()).status).toBe(303);
+      const after = await open(member, `${BASE}/chats/${chatId}/events`, 1);
+      expect(after.status).not.toBe(200);
+      expect(after.text).not.toContain('event: message');
+    } finally {
+      settings.streamMaxSeconds = 300;
+    }
   });
 
   it('refuses messages sent too fast', async () => {
