@@ -1,6 +1,5 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { Clock } from '../../common/clock';
 import { Conflict, FORM_LEVEL, InputRefused, NotFound } from '../../common/errors/app-error';
 import type { Principal } from '../../common/http/principal';
@@ -10,6 +9,7 @@ import { MailService, type MailItem } from '../../platform/mail/mail.service';
 import { DevicesService } from '../devices/devices.service';
 import { LicensesService } from '../licenses/licenses.service';
 import { PeopleService } from '../people/people.service';
+import { newTicketRow } from './new-ticket';
 import { priorityOf } from './priority';
 import { SlaService } from './sla.service';
 import { TicketAttachments, type CheckedAttachment } from './ticket-attachments';
@@ -163,29 +163,19 @@ export class SupportService {
       }
     }
     const now = +this.clock.now();
-    const ticket: TicketRow = {
-      id: randomUUID(),
-      organizationId: orgId,
-      requesterId: user.personId,
-      subject: input.subject,
-      category: input.category,
-      urgency: input.urgency,
-      impact: 'normal',
-      priority: priorityOf(input.urgency, 'normal'),
-      status: 'new',
-      assigneeId: null,
-      deviceId: input.deviceId ?? null,
-      licenseId: input.licenseId ?? null,
-      createdAt: now,
-      lastActivityAt: now,
-      statusChangedAt: now,
-      resolvedAt: null,
-      pendingRemindedAt: null,
-      firstResponseAt: null,
-      mergedInto: null,
-      slaPausedAt: null,
-      slaPausedSeconds: 0,
-    };
+    const ticket = newTicketRow(
+      {
+        organizationId: orgId,
+        requesterId: user.personId,
+        subject: input.subject,
+        category: input.category,
+        urgency: input.urgency,
+        status: 'new',
+        deviceId: input.deviceId ?? null,
+        licenseId: input.licenseId ?? null,
+      },
+      now,
+    );
     await this.withFiles(async (moved) => {
       await this.tickets.insert(ticket);
       const messageId = await this.tickets.addMessage({

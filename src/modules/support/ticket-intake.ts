@@ -1,12 +1,11 @@
 import { EntityManager } from '@mikro-orm/better-sqlite';
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { Clock } from '../../common/clock';
 import { InputRefused } from '../../common/errors/app-error';
 import { AuditService } from '../../platform/audit/audit.service';
 import { SupportTickets, type ChatTranscript } from '../../platform/plugin-host/support-tickets';
-import { priorityOf } from './priority';
-import { TicketsRepository, type TicketRow } from './tickets.repository';
+import { newTicketRow } from './new-ticket';
+import { TicketsRepository } from './tickets.repository';
 
 const SUBJECT_MAX = 150;
 
@@ -36,29 +35,19 @@ export class TicketIntake extends SupportTickets {
     const subject = input.subject.trim().slice(0, SUBJECT_MAX) || 'Live chat';
     const firstStaff = input.transcript.find((m) => m.fromStaff);
     const status = input.resolved ? 'solved' : 'open';
-    const ticket: TicketRow = {
-      id: randomUUID(),
-      organizationId: input.organizationId,
-      requesterId: input.requesterId,
-      subject,
-      category: 'other',
-      urgency: 'normal',
-      impact: 'normal',
-      priority: priorityOf('normal', 'normal'),
-      status,
-      assigneeId: input.agentId ?? null,
-      deviceId: null,
-      licenseId: null,
-      createdAt: +input.transcript[0].at,
-      lastActivityAt: now,
-      statusChangedAt: now,
-      resolvedAt: null,
-      pendingRemindedAt: null,
-      firstResponseAt: null,
-      mergedInto: null,
-      slaPausedAt: null,
-      slaPausedSeconds: 0,
-    };
+    const ticket = newTicketRow(
+      {
+        organizationId: input.organizationId,
+        requesterId: input.requesterId,
+        subject,
+        category: 'other',
+        urgency: 'normal',
+        status,
+        assigneeId: input.agentId ?? null,
+        createdAt: +input.transcript[0].at,
+      },
+      now,
+    );
     await this.em.transactional(async () => {
       await this.tickets.insert(ticket);
       for (const message of input.transcript) {
