@@ -77,6 +77,14 @@ describe('loadAppConfig', () => {
     expect(() => load({ SUPPORT_TIME_ZONE: 'Nowhere/Land' })).toThrow(/SUPPORT_TIME_ZONE must be an IANA/);
   });
 
+  it('reads SUPPORT_HOLIDAYS as ISO dates and stops the start on a bad one, naming the variable', () => {
+    const load = (env: Record<string, string>) => loadAppConfig({ DATA_DIR: join(dir, 'data'), ...env });
+    expect(load({}).supportHolidays).toEqual([]);
+    expect(load({ SUPPORT_HOLIDAYS: '2027-01-01,2026-12-25' }).supportHolidays).toEqual(['2026-12-25', '2027-01-01']);
+    expect(() => load({ SUPPORT_HOLIDAYS: '25/12/2026' })).toThrow(/SUPPORT_HOLIDAYS must be a comma list of dates/);
+    expect(() => load({ SUPPORT_HOLIDAYS: '2026-02-30' })).toThrow(/SUPPORT_HOLIDAYS/);
+  });
+
   it('keeps the per-address rate limit at or above the per-account one', () => {
     const load = (env: Record<string, string>) => loadAppConfig({ DATA_DIR: join(dir, 'data'), ...env });
     expect(load({ LOGIN_RATE_LIMIT: '5' }).loginRateLimitPerAddress).toBe(50);

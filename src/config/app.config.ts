@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_SUPPORT_HOURS, parseSupportHours, type SupportHours } from './support-hours';
+import { DEFAULT_SUPPORT_HOURS, parseSupportHolidays, parseSupportHours, type SupportHours } from './support-hours';
 import { isTimeZone } from './time-zone';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP, isIPv4, isIPv6 } from 'node:net';
@@ -54,6 +54,8 @@ export interface AppConfig {
   supportHours: SupportHours;
   /** The zone the business hours are in. */
   supportTimeZone: string;
+  /** Days the helpdesk is closed (ISO dates in the support time zone): the SLA clock does not count them. */
+  supportHolidays: readonly string[];
   /** The largest file a support ticket's message may carry, in MB (1,000,000 bytes). */
   attachmentMaxMb: number;
 }
@@ -172,6 +174,17 @@ function parseHours(raw: string): SupportHours {
     throw new ConfigError('SUPPORT_HOURS', `must be days and hours such as "${DEFAULT_SUPPORT_HOURS}", got "${raw}"`);
   }
   return hours;
+}
+
+function parseHolidays(raw: string): string[] {
+  const days = parseSupportHolidays(raw);
+  if (!days) {
+    throw new ConfigError(
+      'SUPPORT_HOLIDAYS',
+      `must be a comma list of dates such as "2026-12-25,2027-01-01", got "${raw}"`,
+    );
+  }
+  return days;
 }
 
 function parseDatabasePath(raw: string): string {
@@ -341,6 +354,7 @@ export function loadAppConfig(env: Env = readEnvironment()): AppConfig {
     uploadMaxMb: int(env, 'UPLOAD_MAX_MB', 512, 1, 100_000),
     supportHours: parseHours(str(env, 'SUPPORT_HOURS', DEFAULT_SUPPORT_HOURS)),
     supportTimeZone: parseTimeZone(str(env, 'SUPPORT_TIME_ZONE', 'UTC'), 'SUPPORT_TIME_ZONE'),
+    supportHolidays: parseHolidays(str(env, 'SUPPORT_HOLIDAYS', '')),
     attachmentMaxMb: int(env, 'ATTACHMENT_MAX_MB', 10, 1, 100),
   };
 

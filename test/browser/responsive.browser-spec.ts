@@ -92,6 +92,7 @@ describe('at 360 px wide', () => {
       '/admin/mail',
       '/admin/jobs',
       '/admin/plugins',
+      '/plugins/live-chat/console',
       '/plugins/webhooks',
     ]);
 

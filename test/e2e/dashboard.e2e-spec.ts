@@ -41,6 +41,15 @@ describe('dashboard widgets', () => {
     expect(textsOf(member, '.card-title')).not.toContain('Hello card');
   });
 
+  it('renders a plugin’s card with what its data provider loads, and hides it when that is null', async () => {
+    const operator = (await (await signedIn(t, 'operator')).client.get('/dashboard')).text;
+    expect(textOf(operator, '#widget-hello-role .card-title')).toBe('Hello role card');
+    // The provider's data, not the default name and organization.
+    expect(textOf(operator, '#widget-hello-role #hello-role')).toMatch(/^You are operator; \d+ greeted\.$/);
+    const helpdesk = (await (await signedIn(t, 'helpdesk')).client.get('/dashboard')).text;
+    expect(textsOf(helpdesk, '.card-title')).not.toContain('Hello role card');
+  });
+
   // Devices come in as the agent brings them: activation with the product key, then heartbeats.
   let n = 0;
   const activate = async (key: string, name: string) => {
@@ -266,7 +275,7 @@ describe('staff dashboards', () => {
     expect(textsOf(lockedList, 'tbody td > a')).toEqual(['Lena Locked']);
     expect(textsOf(desk, '#widget-helpdesk [data-locked] a')).toEqual(['Lena Locked']);
     expect(attrOf(desk, '#widget-helpdesk [data-locked] a', 'href')).toBe(`/admin/users/${stays.person.id}`);
-    expect(textOf(desk, '#widget-helpdesk [data-requests]')).toBe('Support tickets arrive with the support module.');
+    expect(textOf(desk, '#widget-support-queue [data-nothing-waiting]')).toBe('Nothing waits on you.');
     expect(textsOf(desk, '#widget-helpdesk [data-recent] [data-action]')).toEqual([
       MODULE_CATALOG.describeAction('user.unlocked'),
     ]);

@@ -127,6 +127,23 @@ describe('plugins enabled (the default: every folder of plugins/)', () => {
     expect(webhooks.text).toContain('WebhookEndpoint (plg_webhooks_endpoints)');
   });
 
+  it('lists the live chat plugin beside it, with its routes, job, migration and dashboard card', async () => {
+    const liveChat = card((await operator.get('/admin/plugins')).text, 'live-chat');
+    expect(liveChat.status).toBe('Enabled');
+    expect(liveChat.version).toBe('1.0.0');
+    for (const code of [
+      'GET /plugins/live-chat',
+      'POST /plugins/live-chat/chats',
+      'GET /plugins/live-chat/chats/:id/events',
+      'GET /plugins/live-chat/console',
+      'live-chat.expire',
+      'plg_live_chat_0001_init',
+    ]) {
+      expect(liveChat.codes).toContain(code);
+    }
+    expect(liveChat.text).toContain('Live chat');
+  });
+
   it('is for operators only', async () => {
     for (const role of ['helpdesk', 'admin', 'member'] as const) {
       const { client } = await signedIn(t, role);

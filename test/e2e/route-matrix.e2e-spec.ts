@@ -12,6 +12,7 @@ import { IS_PUBLIC, ROLES } from '../../src/common/http/decorators';
 import { PaymentMethodsService } from '../../src/modules/billing/payment-methods.service';
 import { DevicesService } from '../../src/modules/devices/devices.service';
 import { CannedRepliesService } from '../../src/modules/support/canned-replies.service';
+import { SavedSearchesService } from '../../src/modules/support/saved-searches.service';
 import { SupportService } from '../../src/modules/support/support.service';
 import type { Principal } from '../../src/common/http/principal';
 import { KbService } from '../../src/modules/kb/kb.service';
@@ -80,6 +81,7 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
   let invoiceA: string;
   let ticketA: string;
   let cannedReply: string;
+  let savedSearch: string;
   let articleId: string;
 
   beforeAll(async () => {
@@ -135,8 +137,18 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
     ).id;
     actors.adminA = { client: (await signedIn(t, 'admin', { organization: a })).client, role: 'admin', orgId: orgA };
     actors.adminB = { client: (await signedIn(t, 'admin', { organization: b })).client, role: 'admin', orgId: orgB };
-    actors.helpdesk = { client: (await signedIn(t, 'helpdesk')).client, role: 'helpdesk', orgId: null };
-    actors.operator = { client: (await signedIn(t, 'operator')).client, role: 'operator', orgId: null };
+    const helpdeskActor = await signedIn(t, 'helpdesk');
+    actors.helpdesk = { client: helpdeskActor.client, role: 'helpdesk', orgId: null };
+    const operatorActor = await signedIn(t, 'operator');
+    actors.operator = { client: operatorActor.client, role: 'operator', orgId: null };
+    // A saved search of the operator's, shared: the helpdesk member sees it but may not change it (404).
+    savedSearch = (
+      await withContext(t.app, () =>
+        t.app
+          .get(SavedSearchesService)
+          .create({ personId: operatorActor.person.id } as Principal, { name: 'Matrix', shared: true }, 'view=mine'),
+      )
+    ).id;
     // An order of A's, placed by invoice: its invoice is A's too.
     const quoted = await actors.adminA.client.submit(
       `/billing/orders/new?license=${licenseA}&kind=renew`,
@@ -184,6 +196,7 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
         (_, admin: string | undefined) => `/${admin ?? ''}billing/invoices/${invoiceA}`,
       )
       .replace(/^\/admin\/support\/canned\/:id/, `/admin/support/canned/${cannedReply}`)
+      .replace(/^\/admin\/support\/searches\/:id/, `/admin/support/searches/${savedSearch}`)
       .replace(/^\/(admin\/)?support\/:id/, (_, admin: string | undefined) => `/${admin ?? ''}support/${ticketA}`)
       .replace(/:id\b/, memberA.person.id)
       // Any other parameter (an import's id, say) names nothing that exists.
@@ -254,6 +267,8 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
       'GET /support/new',
       'POST /support/new',
       'GET /support/:id',
+      'GET /support/tickets.csv',
+      'GET /support/:id/conversation.txt',
       'POST /support/:id/reply',
       'POST /support/:id/close',
       'POST /support/:id/reopen',
@@ -269,6 +284,14 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
       'GET /admin/support/canned/:id/edit',
       'POST /admin/support/canned/:id/edit',
       'POST /admin/support/canned/:id/delete',
+      'POST /admin/support/:id/merge',
+      'GET /admin/support/searches',
+      'GET /admin/support/searches/new',
+      'POST /admin/support/searches/new',
+      'GET /admin/support/searches/:id/edit',
+      'POST /admin/support/searches/:id/edit',
+      'POST /admin/support/searches/:id/delete',
+      'POST /admin/support/bulk',
       'GET /admin/kb',
       'GET /admin/kb/new',
       'POST /admin/kb/new',
@@ -310,6 +333,8 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
         // An admin of another organization learns nothing about A's people.
         else if (name === 'adminB' && ofA(path)) expected = [404];
         else if (path.includes('no-such-thing')) expected = [404];
+        // A saved search is changed only by its owner (the operator); to anyone else it is not there.
+        else if (path.startsWith(`/admin/support/searches/${savedSearch}`) && name !== 'operator') expected = [404];
         else expected = [200, 303];
         if (!expected.includes(res.status))
           table.push(`${name} GET ${path}: ${res.status}, expected ${expected.join('/')}`);
@@ -358,6 +383,9 @@ describe('role × route matrix (people, helpdesk, staff, organizations, licenses
     const ticket = await actors.helpdesk.client.get(`/admin/support/${ticketA}`);
     expect(ticket.text).toContain('data-state="new"');
     expect(textsOf(ticket.text, '[data-message]')).toHaveLength(1);
+    // The operator's saved search is as it was.
+    const searches = await actors.operator.client.get('/admin/support/searches');
+    expect(textsOf(searches.text, '[data-saved-search-list] tbody td:first-child a')).toEqual(['Matrix']);
     expect(orgB).toBeDefined();
   });
 });

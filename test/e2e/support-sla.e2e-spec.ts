@@ -77,4 +77,59 @@ describe('support SLA clock (/admin/support)', () => {
     queue = await agent.client.get('/admin/support');
     expect(textOf(queue.text, `${row} td[data-due]`)).toBe('—');
   });
+  it('pauses the clock while the ticket waits on the customer: the due time moves later by the time pending', async () => {
+    // A Monday morning inside business hours.
+    t.clock.set(Date.parse('2026-12-14T10:00:00Z'));
+    const org = await createOrganization(t.app);
+    const member = await signedIn(t, 'member', { organization: org });
+    const agent = await signedIn(t, 'helpdesk');
+    const res = await member.client.submit(
+      '/support/new',
+      {
+        subject: 'License not found',
+        description: 'The agent says no license.',
+        category: 'licenses',
+        urgency: 'high',
+      },
+      '/support/new',
+    );
+    const id = ID.exec(String(res.headers.location))![1];
+    const row = `tr[data-ticket="${id}"]`;
+    const post = (action: string, fields: Record<string, string>) =>
+      agent.client.submit(`/admin/support/${id}`, fields, `/admin/support/${id}/${action}`);
+    await post('reply', { body: 'Which product key?', kind: 'reply' });
+    // P2: resolved within 1 business day, Tuesday 10:00.
+    expect(textOf((await agent.client.get('/admin/support')).text, `${row} td[data-due]`)).toBe('in 24 h');
+
+    // Waiting on the customer: the queue and the page say "paused".
+    expect((await post('status', { status: 'pending' })).status).toBe(303);
+    let queue = await agent.client.get('/admin/support');
+    expect(textOf(queue.text, `${row} td[data-due]`)).toBe('paused');
+    expect(one(queue.text, `${row} td[data-due] [data-paused]`)).toBeDefined();
+    let page = await agent.client.get(`/admin/support/${id}`);
+    expect(textOf(page.text, '[data-due-resolution]')).toBe('paused');
+
+    // Three business hours later the customer answers: open again, due three hours later than it was.
+    t.clock.advance(3 * HOUR);
+    expect(
+      (await member.client.submit(`/support/${id}`, { body: 'Key ABC-123.' }, `/support/${id}/reply`)).status,
+    ).toBe(303);
+    queue = await agent.client.get('/admin/support');
+    expect(textOf(queue.text, `${row} [data-state]`)).toBe('Open');
+    // Without the pause it would be "in 21 h" (Tuesday 10:00 from Monday 13:00); with it Tuesday 13:00.
+    expect(textOf(queue.text, `${row} td[data-due]`)).toBe('in 24 h');
+
+    // Tuesday 11:00: past the unpaused target, still two hours to go.
+    t.clock.advance(22 * HOUR);
+    page = await agent.client.get(`/admin/support/${id}`);
+    expect(textOf(page.text, '[data-due-resolution]')).toBe('in 2 h');
+    expect(one(page.text, '[data-due-resolution] span').classList.contains('text-danger')).toBe(false);
+
+    // A second pending period, ended by the agent: another hour later.
+    await post('status', { status: 'pending' });
+    t.clock.advance(HOUR);
+    await post('status', { status: 'open' });
+    page = await agent.client.get(`/admin/support/${id}`);
+    expect(textOf(page.text, '[data-due-resolution]')).toBe('in 2 h');
+  });
 });

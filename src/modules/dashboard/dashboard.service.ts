@@ -27,7 +27,7 @@ export class DashboardService {
     ];
     const views = await Promise.all(
       declared.map(async (widget) => {
-        // A plugin's card sees who is looking; a module's card loads its own data.
+        // A card with a data provider (a module's or a plugin's) loads its own; else it sees who is looking.
         const data = widget.data
           ? await this.moduleRef.get(widget.data, { strict: false }).load(user)
           : { name: user.name, orgName: user.orgName };

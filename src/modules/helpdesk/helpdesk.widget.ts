@@ -18,8 +18,8 @@ const SHOWN = 5;
 
 /**
  * The helpdesk's dashboard card: who is locked out now (a count and the
- * first five, each linked to their account), the newest helpdesk actions, and
- * where support requests will appear.
+ * first five, each linked to their account) and the newest helpdesk actions.
+ * The support queue has a card of its own.
  */
 @Injectable()
 export class HelpdeskWidget implements WidgetData {

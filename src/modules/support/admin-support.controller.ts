@@ -27,55 +27,13 @@ import {
   ticketView,
 } from './support.view';
 import { attachmentsByMessage, TicketAttachments } from './ticket-attachments';
-import { CATEGORIES, TICKET_STATUSES, type TicketListFilter } from './tickets.repository';
+import { QueueViews } from './queue-views';
+import { parseQueue, type QueueQuery } from './queue-query';
 
 const QUEUE = { label: 'Support queue', href: '/admin/support' };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** How many staff members and organizations the queue's selects offer. */
 const CHOICES = 200;
-
-interface QueueQuery {
-  status?: string;
-  priority?: string;
-  category?: string;
-  organization?: string;
-  assignee?: string;
-  after?: string;
-  before?: string;
-}
-
-/** The queue's filters from the query string; anything unknown is ignored. */
-function parseQueue(query: QueueQuery, user: Principal) {
-  const filter: TicketListFilter = {};
-  const kept: Record<string, string> = {};
-  const str = (v: unknown) => (typeof v === 'string' ? v : '');
-  const status = str(query.status);
-  if ((TICKET_STATUSES as readonly string[]).includes(status)) {
-    filter.status = status as TicketListFilter['status'];
-    kept.status = status;
-  }
-  const priority = str(query.priority);
-  if (/^P[1-4]$/.test(priority)) {
-    filter.priority = Number(priority.slice(1));
-    kept.priority = priority;
-  }
-  const category = str(query.category);
-  if ((CATEGORIES as readonly string[]).includes(category)) {
-    filter.category = category as TicketListFilter['category'];
-    kept.category = category;
-  }
-  const organization = str(query.organization);
-  if (UUID.test(organization)) {
-    filter.organizationId = organization;
-    kept.organization = organization;
-  }
-  const assignee = str(query.assignee);
-  if (assignee === 'mine') filter.assigneeId = user.personId;
-  else if (assignee === 'unassigned') filter.assigneeId = null;
-  else if (UUID.test(assignee)) filter.assigneeId = assignee;
-  if (filter.assigneeId !== undefined) kept.assignee = assignee;
-  return { filter, kept };
-}
 
 /** The agent's ticket page, also around a refused form. */
 @Injectable()
@@ -172,22 +130,25 @@ export class AdminSupportController {
     private readonly sla: SlaService,
     private readonly canned: CannedRepliesService,
     private readonly attachments: TicketAttachments,
+    private readonly views: QueueViews,
   ) {}
 
   @Get()
   @Render('support/admin-index')
   async index(@CurrentUser() user: Principal, @Query() query: QueueQuery) {
     const { filter, kept } = parseQueue(query, user);
-    const [page, orgs, staff] = await Promise.all([
+    const [page, orgs, staff, queueViews] = await Promise.all([
       this.support.queue(filter, pageRequest(query, 2)),
       this.organizations.list({ after: null, before: null, limit: CHOICES }),
       this.pages.staff(),
+      this.views.of(user, kept, query),
     ]);
     const orgNames = await this.organizations.namesOf([...new Set(page.rows.map((r) => r.organizationId))]);
     const staffNames = new Map(staff.rows.map((s) => [s.id, s.name]));
     return {
       title: 'Support queue',
       breadcrumbs: [{ label: 'Support queue' }],
+      ...queueViews,
       filters: kept,
       filtered: Object.keys(kept).length > 0,
       statusChoices: statusChoices(kept.status),
@@ -208,6 +169,11 @@ export class AdminSupportController {
       ...pageLinks('/admin/support', kept, page),
       statusLabels: STATUS_LABELS,
       categoryLabels: CATEGORY_LABELS,
+      bulkAssigneeChoices: staff.rows
+        .filter((s) => s.status === 'active' && s.id !== user.personId)
+        .map((s) => ({ value: s.id, label: s.name })),
+      bulkStatusChoices: statusChoices().filter((c) => c.value !== 'new'),
+      bulkImpactChoices: levelChoices(),
     };
   }
 

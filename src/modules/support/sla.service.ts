@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { APP_CONFIG } from '../../common/config.module';
 import type { AppConfig } from '../../config/app.config';
-import { dueLabel, slaDue, type SlaInput } from './sla';
+import { businessMsBetween, dueLabel, slaDue, type SlaInput, type SupportHours } from './sla';
 
 export interface DueView {
   kind: 'response' | 'resolution';
@@ -10,29 +10,46 @@ export interface DueView {
   at: number;
   text: string;
   overdue: boolean;
+  /** Pending: the clock stands still ("paused" instead of a countdown). */
+  paused: boolean;
 }
 
-/** The SLA clock under this install's support hours (`SUPPORT_HOURS`, `SUPPORT_TIME_ZONE`), as pages show it. */
+/**
+ * The SLA clock under this install's support hours (`SUPPORT_HOURS`,
+ * `SUPPORT_TIME_ZONE`, `SUPPORT_HOLIDAYS`), as pages show it.
+ */
 @Injectable()
 export class SlaService {
-  constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly clock: Clock,
-  ) {}
+  private readonly hours: SupportHours;
+  private readonly zone: string;
 
-  private view(kind: 'response' | 'resolution', at: number | null, now: number): DueView | null {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly clock: Clock,
+  ) {
+    this.hours = { ...config.supportHours, holidays: config.supportHolidays };
+    this.zone = config.supportTimeZone;
+  }
+
+  private view(kind: 'response' | 'resolution', at: number | null, now: number, paused: boolean): DueView | null {
     if (at === null) return null;
-    return { kind, kindLabel: kind === 'response' ? 'First response' : 'Resolution', at, ...dueLabel(at, now) };
+    const label = paused ? { text: 'paused', overdue: false } : dueLabel(at, now);
+    return { kind, kindLabel: kind === 'response' ? 'First response' : 'Resolution', at, paused, ...label };
   }
 
   /** The next due time (first response, then resolution) and both targets; null ones are met or stopped. */
   of(ticket: SlaInput): { next: DueView | null; response: DueView | null; resolution: DueView | null } {
     const now = +this.clock.now();
-    const due = slaDue(ticket, this.config.supportHours, this.config.supportTimeZone);
+    const due = slaDue(ticket, this.hours, this.zone, now);
     return {
-      next: due.next ? this.view(due.next.kind, due.next.at, now) : null,
-      response: this.view('response', due.responseDue, now),
-      resolution: this.view('resolution', due.resolutionDue, now),
+      next: due.next ? this.view(due.next.kind, due.next.at, now, due.paused) : null,
+      response: this.view('response', due.responseDue, now, due.paused),
+      resolution: this.view('resolution', due.resolutionDue, now, due.paused),
     };
+  }
+
+  /** The business seconds from `since` to `until` (a pending period ending), for `sla_paused_seconds`. */
+  businessSeconds(since: number, until: number): number {
+    return Math.round(businessMsBetween(since, until, this.hours, this.zone) / 1000);
   }
 }

@@ -1,4 +1,13 @@
-import { addBusinessMinutes, dueLabel, parseSupportHours, slaDue, type SupportHours } from './sla';
+import {
+  addBusinessMinutes,
+  businessMsBetween,
+  dueLabel,
+  parseSupportHolidays,
+  parseSupportHours,
+  pausedMs,
+  slaDue,
+  type SupportHours,
+} from './sla';
 
 const HOURS = parseSupportHours('Mon-Fri 09:00-17:00')!;
 const at = (iso: string) => Date.parse(iso);
@@ -98,6 +107,92 @@ describe('slaDue', () => {
     expect(replied.responseDue).toBeNull();
     expect(replied.next?.kind).toBe('resolution');
     expect(slaDue({ ...base, priority: 1, status: 'solved' }, HOURS, 'UTC').next).toBeNull();
+  });
+});
+
+describe('holidays (SUPPORT_HOLIDAYS)', () => {
+  it('reads a comma list of real dates, sorted and once each; refuses anything else', () => {
+    expect(parseSupportHolidays('')).toEqual([]);
+    expect(parseSupportHolidays('2027-01-01, 2026-12-25,2026-12-25')).toEqual(['2026-12-25', '2027-01-01']);
+    for (const raw of ['25.12.2026', '2026-12-25,', '2026-02-30', '2026-13-01', 'christmas', '2026-12-25;2027-01-01']) {
+      expect(parseSupportHolidays(raw)).toBeNull();
+    }
+  });
+
+  it('counts holidays as closed: a due date spanning Christmas moves past it', () => {
+    // P3 opened Wednesday 23 December 2026 at 10:00: three business days to resolve.
+    const ticket = { createdAt: at('2026-12-23T10:00:00Z'), status: 'open', firstResponseAt: null, priority: 3 };
+    expect(iso(slaDue(ticket, HOURS, 'UTC').resolutionDue!)).toBe('2026-12-28T10:00:00.000Z');
+    // Friday the 25th closed: Thursday, Monday, Tuesday.
+    const christmas = { ...HOURS, holidays: parseSupportHolidays('2026-12-25')! };
+    expect(iso(slaDue(ticket, christmas, 'UTC').resolutionDue!)).toBe('2026-12-29T10:00:00.000Z');
+    const both = { ...HOURS, holidays: parseSupportHolidays('2026-12-24,2026-12-25,2027-01-01')! };
+    expect(iso(slaDue(ticket, both, 'UTC').resolutionDue!)).toBe('2026-12-30T10:00:00.000Z');
+    // Holidays are local dates in the support time zone: Thursday 16:00 in Berlin + 2 h is Monday 10:00 there.
+    const berlin = { ...HOURS, holidays: ['2026-12-25'] };
+    expect(iso(addBusinessMinutes(at('2026-12-24T15:00:00Z'), 120, berlin, 'Europe/Berlin'))).toBe(
+      '2026-12-28T09:00:00.000Z',
+    );
+  });
+});
+
+describe('businessMsBetween', () => {
+  const H = 3_600_000;
+  it('counts only opening hours on business days', () => {
+    expect(businessMsBetween(at('2026-12-08T10:00:00Z'), at('2026-12-08T12:30:00Z'), HOURS, 'UTC')).toBe(2.5 * H);
+    // Tuesday 16:00 to Wednesday 10:00: 1 h + 1 h.
+    expect(businessMsBetween(at('2026-12-08T16:00:00Z'), at('2026-12-09T10:00:00Z'), HOURS, 'UTC')).toBe(2 * H);
+    // Friday 16:00 to Monday 09:00: the weekend counts nothing.
+    expect(businessMsBetween(at('2026-12-11T16:00:00Z'), at('2026-12-14T09:00:00Z'), HOURS, 'UTC')).toBe(H);
+    expect(businessMsBetween(at('2026-12-12T10:00:00Z'), at('2026-12-13T10:00:00Z'), HOURS, 'UTC')).toBe(0);
+    expect(businessMsBetween(at('2026-12-09T10:00:00Z'), at('2026-12-08T10:00:00Z'), HOURS, 'UTC')).toBe(0);
+    const christmas = { ...HOURS, holidays: ['2026-12-25'] };
+    expect(businessMsBetween(at('2026-12-24T09:00:00Z'), at('2026-12-28T09:00:00Z'), christmas, 'UTC')).toBe(8 * H);
+  });
+
+  it('counts a long pause by whole days: four weeks are twenty business days', () => {
+    expect(businessMsBetween(at('2026-11-02T09:00:00Z'), at('2026-11-30T09:00:00Z'), HOURS, 'Europe/Berlin')).toBe(
+      20 * 8 * H,
+    );
+  });
+
+  it('is the inverse of addBusinessMinutes', () => {
+    const from = at('2026-12-08T15:20:00Z');
+    const to = addBusinessMinutes(from, 1000, HOURS, 'Europe/Berlin');
+    expect(businessMsBetween(from, to, HOURS, 'Europe/Berlin')).toBe(1000 * 60_000);
+  });
+});
+
+describe('the SLA clock paused while pending', () => {
+  const H = 3_600_000;
+  // P2 opened Tuesday 10:00, answered at 11:00: resolution due Wednesday 10:00.
+  const ticket = { createdAt: at('2026-12-08T10:00:00Z'), firstResponseAt: at('2026-12-08T11:00:00Z'), priority: 2 };
+
+  it('moves the resolution due time later by the business time spent pending', () => {
+    const open = slaDue({ ...ticket, status: 'open' }, HOURS, 'UTC');
+    expect(iso(open.resolutionDue!)).toBe('2026-12-09T10:00:00.000Z');
+    expect(open.paused).toBe(false);
+    // Pending since 12:00, now 16:00: paused, and the due time has moved 4 business hours.
+    const pending = { ...ticket, status: 'pending', slaPausedAt: at('2026-12-08T12:00:00Z'), slaPausedSeconds: 0 };
+    const now = at('2026-12-08T16:00:00Z');
+    expect(pausedMs(pending, now, HOURS, 'UTC')).toBe(4 * H);
+    const paused = slaDue(pending, HOURS, 'UTC', now);
+    expect(paused.paused).toBe(true);
+    expect(iso(paused.resolutionDue!)).toBe('2026-12-09T14:00:00.000Z');
+    // A night pending counts nothing more.
+    expect(iso(slaDue(pending, HOURS, 'UTC', at('2026-12-09T08:00:00Z')).resolutionDue!)).toBe(
+      '2026-12-09T15:00:00.000Z',
+    );
+    // Open again after 5 business hours pending: kept in slaPausedSeconds.
+    const resumed = { ...ticket, status: 'open', slaPausedAt: null, slaPausedSeconds: 5 * 3600 };
+    const due = slaDue(resumed, HOURS, 'UTC', at('2026-12-09T12:00:00Z'));
+    expect(due.paused).toBe(false);
+    expect(iso(due.resolutionDue!)).toBe('2026-12-09T15:00:00.000Z');
+  });
+
+  it('moves a first response still owed as well', () => {
+    const owed = { ...ticket, firstResponseAt: null, status: 'pending', slaPausedAt: ticket.createdAt };
+    expect(iso(slaDue(owed, HOURS, 'UTC', at('2026-12-08T12:00:00Z')).responseDue!)).toBe('2026-12-08T16:00:00.000Z');
   });
 });
 

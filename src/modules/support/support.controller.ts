@@ -7,6 +7,7 @@ import { ConfirmFormDto } from '../../common/http/form.dto';
 import { UuidParam } from '../../common/http/id-params';
 import type { AppRequest, Principal } from '../../common/http/principal';
 import { pageLinks, pageRequest } from '../../common/pagination';
+import { datedCsvFilename, streamCsv } from '../../common/csv';
 import { setFlash } from '../../common/view/flash';
 import { DevicesService } from '../devices/devices.service';
 import { licenseView } from '../licenses/license.view';
@@ -18,6 +19,8 @@ import { NewTicketDto, TicketReplyDto } from './dto/ticket.dto';
 import { REOPEN_WITHIN, SupportService } from './support.service';
 import { categoryChoices, levelChoices, messageView, ticketView } from './support.view';
 import { attachmentsByMessage, TicketAttachments } from './ticket-attachments';
+import { conversationFilename, conversationText, TICKET_CSV } from './ticket-export';
+import type { TicketRow } from './tickets.repository';
 
 const LIST = { label: 'Support', href: '/support' };
 
@@ -83,8 +86,11 @@ export class SupportPages {
       attachmentTypes: ALLOWED_EXTENSIONS,
       canReply: !resolved,
       canClose: ticket.status !== 'closed',
-      canReopen: resolved && ticket.resolvedAt !== null && ticket.resolvedAt >= now - REOPEN_WITHIN,
-      reopenExpired: resolved && !(ticket.resolvedAt !== null && ticket.resolvedAt >= now - REOPEN_WITHIN),
+      // A merged duplicate is not reopened: its conversation continues in the ticket it was merged into.
+      canReopen:
+        !ticket.mergedInto && resolved && ticket.resolvedAt !== null && ticket.resolvedAt >= now - REOPEN_WITHIN,
+      reopenExpired:
+        !ticket.mergedInto && resolved && !(ticket.resolvedAt !== null && ticket.resolvedAt >= now - REOPEN_WITHIN),
     };
   }
 }
@@ -114,6 +120,7 @@ export class SupportController {
     private readonly pages: SupportPages,
     private readonly people: PeopleService,
     private readonly attachments: TicketAttachments,
+    private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -131,6 +138,7 @@ export class SupportController {
       title: 'Support',
       breadcrumbs: [{ label: 'Support' }],
       isAdmin: user.role === 'admin',
+      csvHref: '/support/tickets.csv',
       rows: page.rows.map((row) => ({ ...ticketView(row, true), requesterName: names.get(row.requesterId)?.name })),
       ...pageLinks('/support', {}, page),
     };
@@ -168,6 +176,42 @@ export class SupportController {
     );
     setFlash(res, 'success', 'Your ticket was sent. We answer here and by email.');
     return res.redirect(303, `/support/${ticket.id}`);
+  }
+
+  @Get('tickets.csv')
+  async csv(@CurrentUser() user: Principal, @Res() res: Response) {
+    const orgId = user.orgId!;
+    const people = this.people;
+    async function* named(batches: AsyncIterable<TicketRow[]>) {
+      for await (const rows of batches) {
+        const names = await people.namesIn(
+          orgId,
+          rows.map((r) => r.requesterId),
+        );
+        yield rows.map((row) => ({ ...row, requesterName: names.get(row.requesterId)?.name }));
+      }
+    }
+    await streamCsv(
+      res,
+      datedCsvFilename('tickets', this.clock.now()),
+      TICKET_CSV,
+      named(this.support.customerAll(user)),
+    );
+  }
+
+  @Get(':id/conversation.txt')
+  async conversation(@CurrentUser() user: Principal, @UuidParam() id: string, @Res() res: Response) {
+    const { ticket, messages } = await this.support.customerTicket(user, id);
+    const [requester, files] = await Promise.all([
+      this.people.namesIn(ticket.organizationId, [ticket.requesterId]),
+      this.attachments.ofTicket(ticket.id, false),
+    ]);
+    const text = conversationText(ticket, requester.get(ticket.requesterId)?.name ?? '', messages, files);
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${conversationFilename(ticket)}"`);
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.send(text);
   }
 
   @Get(':id')

@@ -1,4 +1,5 @@
 import type { Category, Level, TicketMessageRow, TicketRow, TicketStatus } from './tickets.repository';
+import { ticketRef } from './ticket-merge';
 import { CATEGORIES, LEVELS, TICKET_STATUSES } from './tickets.repository';
 
 export const CATEGORY_LABELS: Record<Category, string> = {
@@ -39,7 +40,10 @@ export const statusChoices = (selected?: unknown) =>
 export function ticketView(ticket: TicketRow, customer: boolean) {
   return {
     ...ticket,
-    statusLabel: (customer ? CUSTOMER_STATUS : STATUS_LABELS)[ticket.status],
+    ref: ticketRef(ticket.id),
+    // A merged duplicate is closed; it says where it went.
+    statusLabel: ticket.mergedInto ? 'Merged' : (customer ? CUSTOMER_STATUS : STATUS_LABELS)[ticket.status],
+    mergedRef: ticket.mergedInto ? ticketRef(ticket.mergedInto) : null,
     statusColor: STATUS_COLORS[ticket.status],
     categoryLabel: CATEGORY_LABELS[ticket.category],
     urgencyLabel: LEVEL_LABELS[ticket.urgency],

@@ -6,6 +6,7 @@
 
 export * from './plugin.types';
 export { PluginSecrets } from './plugin-secrets';
+export { SupportTickets, type ChatTranscript, type TranscriptMessage } from './support-tickets';
 
 // Events: the typed map, emitting and listening.
 export { type AppEventBase, type AppEventMap, type AppEventName } from '../events/app-events';

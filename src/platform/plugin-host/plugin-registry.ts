@@ -5,7 +5,7 @@ import type { RoleName } from '../../common/http/principal';
 import type { NavItem } from '../../common/view/navigation';
 import { inspectModule, type ModuleContents } from './plugin-inspector';
 import { PluginLoadError, type FoundPlugin, type LoadedPlugin, type PluginSet } from './plugin-loader';
-import type { PaymentProvider } from './plugin.types';
+import type { PaymentProvider, PluginDashboardWidget } from './plugin.types';
 
 export const PLUGIN_SET = Symbol('PLUGIN_SET');
 
@@ -84,7 +84,7 @@ export class PluginRegistry implements OnModuleInit {
   }
 
   /** The enabled plugins' dashboard cards, each with the roles that see it. */
-  dashboardWidgets(): { id: string; title: string; partial: string; roles: RoleName[] }[] {
+  dashboardWidgets(): (Omit<PluginDashboardWidget, 'roles'> & { roles: RoleName[] })[] {
     return this.set.enabled.flatMap((plugin) => {
       // By default a card is for whoever the plugin's navigation is for, else operators.
       const navRoles = [...new Set((plugin.definition.nav ?? []).flatMap((item) => item.roles))];
@@ -93,6 +93,7 @@ export class PluginRegistry implements OnModuleInit {
         title: widget.title,
         partial: widget.partial,
         roles: widget.roles ?? (navRoles.length ? navRoles : ['operator']),
+        data: widget.data,
       }));
     });
   }

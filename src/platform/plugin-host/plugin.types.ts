@@ -1,6 +1,6 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { MigrationObject } from '@mikro-orm/core';
-import type { RoleName } from '../../common/http/principal';
+import type { Principal, RoleName } from '../../common/http/principal';
 
 /**
  * The plugin API version this SeatDesk provides. A plugin declares the
@@ -25,7 +25,19 @@ export interface PluginNavItem {
   roles: RoleName[];
 }
 
-/** A card a plugin offers to the dashboard, rendered with the dashboard's own locals. */
+/**
+ * Loads what a plugin's dashboard card shows one person: the partial's
+ * context. Null hides the card for them. An `@Injectable()` class listed in
+ * the plugin module's `providers`.
+ */
+export interface PluginWidgetData {
+  load(user: Principal): Promise<Record<string, unknown> | null>;
+}
+
+/**
+ * A card a plugin offers to the dashboard, rendered with what its `data`
+ * provider loads, or (without one) with `name` and `orgName` of the person looking.
+ */
 export interface PluginDashboardWidget {
   /** Unique within the plugin, e.g. `failed-deliveries`. */
   id: string;
@@ -35,6 +47,8 @@ export interface PluginDashboardWidget {
   partial: string;
   /** Who sees the card (default: the plugin's nav roles, else operators). */
   roles?: RoleName[];
+  /** A provider of the plugin (in its module's `providers`) loading the card's data for each person. */
+  data?: Type<PluginWidgetData>;
 }
 
 /**
@@ -137,7 +151,7 @@ export interface PluginManifest {
   migrations?: PluginMigration[];
   /** Items for the top navigation. */
   nav?: PluginNavItem[];
-  /** Cards for the dashboard (declared; rendered once the dashboard supports them). */
+  /** Cards for the dashboard, after the core modules' cards. */
   dashboardWidgets?: PluginDashboardWidget[];
   /** A payment provider: it takes the card payments of every organization (see `PaymentProvider`). */
   paymentProvider?: PaymentProvider;

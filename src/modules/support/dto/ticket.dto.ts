@@ -64,3 +64,14 @@ export class ImpactDto extends FormDto {
   @IsIn(LEVELS, { message: 'Choose low, normal or high.' })
   impact: Level;
 }
+
+/** POST /admin/support/:id/merge: the ticket to merge into, by its reference (`#1a2b3c4d`), id or address. */
+export class MergeDto extends FormDto {
+  @Transform(trimLine)
+  @IsLineOfText({
+    missing: 'Enter the reference of the ticket to merge into.',
+    invalid: LINE_OF_TEXT_MESSAGE,
+    max: 200,
+  })
+  into: string;
+}

@@ -6,6 +6,8 @@ import { Migration20261207000200_support } from './Migration20261207000200_suppo
 import { Migration20261207000300_ticket_attachments } from './Migration20261207000300_ticket_attachments';
 import { Migration20261207000400_support_sla } from './Migration20261207000400_support_sla';
 import { Migration20261207000500_support_canned_replies } from './Migration20261207000500_support_canned_replies';
+import { Migration20261208000200_ticket_merge_sla_pause } from './Migration20261208000200_ticket_merge_sla_pause';
+import { Migration20261208000300_support_saved_searches } from './Migration20261208000300_support_saved_searches';
 import { Migration20261208000400_kb_search_speed } from './Migration20261208000400_kb_search_speed';
 import { Migration20261205000300_devices } from './Migration20261205000300_devices';
 import { Migration20261205000400_downloads } from './Migration20261205000400_downloads';
@@ -68,6 +70,14 @@ export const MIGRATIONS = [
   {
     name: 'Migration20261207000500_support_canned_replies',
     class: Migration20261207000500_support_canned_replies,
+  },
+  {
+    name: 'Migration20261208000200_ticket_merge_sla_pause',
+    class: Migration20261208000200_ticket_merge_sla_pause,
+  },
+  {
+    name: 'Migration20261208000300_support_saved_searches',
+    class: Migration20261208000300_support_saved_searches,
   },
   {
     name: 'Migration20261208000400_kb_search_speed',
