@@ -7,7 +7,7 @@ import { createPerson } from '../seeds/factories';
 import { AppModule } from '../src/app.module';
 import { loadAppConfig } from '../src/config/app.config';
 import { kbSearchQuery } from '../src/modules/kb/kb.repository';
-import { ftsPrefixQuery, searchWords, suggestWords } from '../src/modules/kb/kb.service';
+import { ftsPrefixQuery, ftsSearch, searchWords, suggestWords } from '../src/modules/kb/kb.service';
 import { printQueryTimes } from './compare';
 import { insertArticles, RARE_WORD } from './kb-data';
 import {
@@ -86,8 +86,8 @@ export function searchQueries(): RouteQuery[] {
   return SEARCHES.map((s) => ({
     route: s.label,
     ...(s.key === 'suggest'
-      ? kbSearchQuery(ftsPrefixQuery(suggestWords(s.text), 'any'), pub, 5)
-      : kbSearchQuery(ftsPrefixQuery(searchWords(s.text), 'all'), pub, 50)),
+      ? kbSearchQuery(ftsSearch(suggestWords(s.text), 'any'), pub, 5)
+      : kbSearchQuery(ftsSearch(searchWords(s.text), 'all'), pub, 50)),
   }));
 }
 

@@ -199,6 +199,24 @@ describe('knowledge base (/kb, /admin/kb)', () => {
     expect(textsOf(escaped.text, '[data-kb-snippet] mark')).toEqual(['zebrafish']);
   });
 
+  it('finds the guide named for the words however many newer articles mention them', async () => {
+    // Searches rank a bounded set of candidates (ADR 0009): the newest matches, and the newest title matches.
+    await write({ title: 'Wombatguard blocks the installer', category: 'installing', body: 'Remove it first.' });
+    for (let i = 0; i < 240; i++) {
+      await write({
+        title: `Release ${i} notes`,
+        category: 'devices',
+        body: `Fixed a crash next to Wombatguard, case ${i}.`,
+      });
+    }
+    const page = await clients.anonymous.get('/kb?q=wombatguard');
+    expect(textsOf(page.text, '[data-kb-result] .fw-bold')[0]).toBe('Wombatguard blocks the installer');
+    const suggested = (await clients.member.get('/kb/suggest?q=wombatguard%20installer')).body as { title: string }[];
+    expect(suggested[0].title).toBe('Wombatguard blocks the installer');
+    const typed = (await clients.member.get('/kb/suggest?q=wombatg')).body as { title: string }[];
+    expect(typed[0].title).toBe('Wombatguard blocks the installer');
+  });
+
   it('suggests published public articles as JSON for members and admins, nothing internal', async () => {
     await write({ title: 'Quokka install guide', category: 'installing', body: 'Steps for quokka.' });
     await write({ title: 'Quokka internal notes', visibility: 'internal', body: 'Quokka secrets.' });

@@ -66,7 +66,8 @@ const ARTICLE = `select ${LIST_COLUMNS}, body from kb_articles`;
  * snippet its article's text, so ranking and snippeting all matches costs in
  * proportion to how many articles have the word (70 ms a search for a word 9
  * articles in 10 have, at 10,000 articles). A search ranks the newest
- * candidates instead, whatever the knowledge base's size, and the snippets
+ * candidates instead (and the newest matching in the title), whatever the
+ * knowledge base's size, and the snippets
  * are cut from the shown articles only (KbService). See ADR 0009.
  */
 export const SEARCH_CANDIDATES = { perResult: 8, min: 40, max: 200 } as const;
@@ -76,30 +77,52 @@ const candidatesFor = (limit: number) =>
 /** A search match before its snippet is cut: the article's Markdown. */
 export type ArticleMatch = Omit<ArticleHit, 'snippet'> & { body: string };
 
+/** A search as FTS5 queries: what must match, and the same narrowed to matches in the title (KbService). */
+export interface KbMatch {
+  match: string;
+  titleMatch: string;
+}
+
 /**
- * The search's SQL (also timed by bench/kb-search.bench.ts): the newest
- * candidates among the matching published articles the reader may see (FTS5
- * walks its index newest first and stops there), ranked by bm25 (a word in
+ * The search's SQL (also timed by bench/kb-search.bench.ts). The candidates
+ * are the newest matches among the published articles the reader may see,
+ * and the newest of those matching in the title (so a guide named for the
+ * words is ranked however many newer articles mention them; FTS5 walks its
+ * index newest first and stops there); bm25 ranks the candidates (a word in
  * the title weighing ten times one in the body); the bodies of the best
  * `limit` only.
  */
 export function kbSearchQuery(
-  match: string,
+  query: KbMatch,
   scope: ReaderScope,
   limit: number,
   excludeId?: string,
 ): { sql: string; params: unknown[] } {
+  const readable = `a.status = 'published' and a.visibility in (${placeholders(scope.visibilities.length)})${
+    excludeId ? ' and a.id <> ?' : ''
+  }`;
+  const readableParams = [...scope.visibilities, ...(excludeId ? [excludeId] : [])];
+  const newest = `select * from (select s.rowid as rid from kb_search s join kb_articles a on a.rowid = s.rowid
+       where kb_search match ? and ${readable} order by s.rowid desc limit ?)`;
+  const candidates = candidatesFor(limit);
   return {
     sql: `select c.id, c.slug, c.title, c.category, c.visibility,
          (select body from kb_articles where rowid = c.rid) as body
        from (select a.rowid as rid, a.id, a.slug, a.title, a.category, a.visibility,
                bm25(kb_search, 10.0, 1.0) as score
              from kb_search s join kb_articles a on a.rowid = s.rowid
-             where kb_search match ? and a.status = 'published'
-               and a.visibility in (${placeholders(scope.visibilities.length)})${excludeId ? ' and a.id <> ?' : ''}
-             order by s.rowid desc limit ?) c
+             where kb_search match ? and s.rowid in (${newest} union ${newest})) c
        order by c.score, c.id limit ?`,
-    params: [match, ...scope.visibilities, ...(excludeId ? [excludeId] : []), candidatesFor(limit), limit],
+    params: [
+      query.match,
+      query.match,
+      ...readableParams,
+      candidates,
+      query.titleMatch,
+      ...readableParams,
+      candidates,
+      limit,
+    ],
   };
 }
 
@@ -232,8 +255,8 @@ export class KbRepository {
   }
 
   /** The published articles matching an FTS5 query, best first among the newest matches (kbSearchQuery). */
-  search(match: string, scope: ReaderScope, limit: number, excludeId?: string): Promise<ArticleMatch[]> {
-    const { sql, params } = kbSearchQuery(match, scope, limit, excludeId);
+  search(query: KbMatch, scope: ReaderScope, limit: number, excludeId?: string): Promise<ArticleMatch[]> {
+    const { sql, params } = kbSearchQuery(query, scope, limit, excludeId);
     return this.sql.all<ArticleMatch>(sql, params);
   }
 

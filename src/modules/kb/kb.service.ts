@@ -16,6 +16,7 @@ import {
   type ArticleListRow,
   type ArticleRow,
   type KbCategory,
+  type KbMatch,
   type KbStatus,
   type KbVisibility,
   type ReaderScope,
@@ -102,6 +103,17 @@ export function ftsPrefixQuery(words: readonly string[], join: 'all' | 'any'): s
   return words
     .map((w) => `"${Array.from(w).slice(0, PREFIX_LETTERS).join('').replace(/"/g, '""')}"*`)
     .join(join === 'all' ? ' ' : ' OR ');
+}
+
+/**
+ * A search's FTS5 queries: articles with each word (`all`) or any of them,
+ * and those of them with one of the words in the title (the candidates a
+ * title match keeps in the ranking, see kbSearchQuery).
+ */
+export function ftsSearch(words: readonly string[], join: 'all' | 'any'): KbMatch {
+  const match = ftsPrefixQuery(words, join);
+  const inTitle = `{title} : (${ftsPrefixQuery(words, 'any')})`;
+  return { match, titleMatch: join === 'all' && words.length > 1 ? `${inTitle} AND (${match})` : inTitle };
 }
 
 const SNIPPET_WORDS = 24;
@@ -251,11 +263,7 @@ export class KbService {
   async search(text: string, reader: Reader, limit = MAX_RESULTS): Promise<ArticleHit[]> {
     const words = searchWords(text);
     if (words.length === 0) return [];
-    const found = await this.articles.search(
-      ftsPrefixQuery(words, 'all'),
-      this.scope(reader),
-      Math.min(limit, MAX_RESULTS),
-    );
+    const found = await this.articles.search(ftsSearch(words, 'all'), this.scope(reader), Math.min(limit, MAX_RESULTS));
     return found.map((match) => hitOf(match, words));
   }
 
@@ -270,7 +278,7 @@ export class KbService {
     const words = suggestWords(text);
     if (words.length === 0) return [];
     const found = await this.articles.search(
-      ftsPrefixQuery(words, 'any'),
+      ftsSearch(words, 'any'),
       { visibilities: ['public'] },
       Math.min(limit, 20),
     );
@@ -281,9 +289,7 @@ export class KbService {
   async related(article: ArticleRow, reader: Reader, limit = 3): Promise<Pick<ArticleListRow, 'slug' | 'title'>[]> {
     const scope = this.scope(reader);
     const words = searchWords(article.title).filter((w) => w.length > 2);
-    const similar = words.length
-      ? await this.articles.search(ftsPrefixQuery(words, 'any'), scope, limit, article.id)
-      : [];
+    const similar = words.length ? await this.articles.search(ftsSearch(words, 'any'), scope, limit, article.id) : [];
     const found = similar.map(({ slug, title }) => ({ slug, title }));
     if (found.length < limit) {
       for (const other of await this.articles.sameCategory(article.category, scope, article.id, limit)) {
