@@ -77,20 +77,20 @@ const candidatesFor = (limit: number) =>
 /** A search match before its snippet is cut: the article's Markdown. */
 export type ArticleMatch = Omit<ArticleHit, 'snippet'> & { body: string };
 
-/** A search as FTS5 queries: what must match, and the same narrowed to matches in the title (KbService). */
+/** A search as FTS5 queries: over titles and bodies (kb_search), and over titles alone (kb_title_search). */
 export interface KbMatch {
   match: string;
   titleMatch: string;
 }
 
 /**
- * The search's SQL (also timed by bench/kb-search.bench.ts). The candidates
- * are the newest matches among the published articles the reader may see,
- * and the newest of those matching in the title (so a guide named for the
- * words is ranked however many newer articles mention them; FTS5 walks its
- * index newest first and stops there); bm25 ranks the candidates (a word in
- * the title weighing ten times one in the body); the bodies of the best
- * `limit` only.
+ * The search's SQL (also timed by bench/kb-search.bench.ts). Candidates are
+ * the newest matches among the published articles the reader may see (FTS5
+ * walks kb_search newest first and stops there), ranked by bm25 (a word in
+ * the title weighing ten times one in the body); ahead of them, the newest
+ * articles whose title alone matches (kb_title_search), ranked by their
+ * title's bm25: so the guide named for the words is found however many newer
+ * articles mention them. The bodies of the best `limit` only.
  */
 export function kbSearchQuery(
   query: KbMatch,
@@ -102,31 +102,25 @@ export function kbSearchQuery(
     excludeId ? ' and a.id <> ?' : ''
   }`;
   const readableParams = [...scope.visibilities, ...(excludeId ? [excludeId] : [])];
-  const newest = `select * from (select s.rowid as rid from kb_search s join kb_articles a on a.rowid = s.rowid
-       where kb_search match ? and ${readable} order by s.rowid desc limit ?)`;
+  const newest = (tier: number, index: string, rank: string) => `select ${tier} as tier, * from (
+       select a.rowid as rid, a.id, a.slug, a.title, a.category, a.visibility, ${rank} as score
+       from ${index} s join kb_articles a on a.rowid = s.rowid
+       where ${index} match ? and ${readable} order by s.rowid desc limit ?)`;
   const candidates = candidatesFor(limit);
   return {
+    // min(tier) keeps, for an article in both, the columns of its title-match row (SQLite's bare columns).
     sql: `select c.id, c.slug, c.title, c.category, c.visibility,
          (select body from kb_articles where rowid = c.rid) as body
-       from (select a.rowid as rid, a.id, a.slug, a.title, a.category, a.visibility,
-               bm25(kb_search, 10.0, 1.0) as score
-             from kb_search s join kb_articles a on a.rowid = s.rowid
-             where kb_search match ? and s.rowid in (${newest} union ${newest})) c
-       order by c.score, c.id limit ?`,
-    params: [
-      query.match,
-      query.match,
-      ...readableParams,
-      candidates,
-      query.titleMatch,
-      ...readableParams,
-      candidates,
-      limit,
-    ],
+       from (select rid, id, slug, title, category, visibility, min(tier) as tier, score
+             from (${newest(0, 'kb_title_search', 'bm25(kb_title_search)')}
+                   union all ${newest(1, 'kb_search', 'bm25(kb_search, 10.0, 1.0)')})
+             group by rid) c
+       order by c.tier, c.score, c.id limit ?`,
+    params: [query.titleMatch, ...readableParams, candidates, query.match, ...readableParams, candidates, limit],
   };
 }
 
-/** The knowledge base's tables (kb_articles, kb_revisions, kb_votes, kb_search): plain rows through `Sql`. */
+/** The knowledge base's tables (kb_articles, kb_revisions, kb_votes, kb_search, kb_title_search): plain rows through `Sql`. */
 @Injectable()
 export class KbRepository {
   constructor(private readonly sql: Sql) {}

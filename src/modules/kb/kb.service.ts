@@ -107,13 +107,11 @@ export function ftsPrefixQuery(words: readonly string[], join: 'all' | 'any'): s
 
 /**
  * A search's FTS5 queries: articles with each word (`all`) or any of them,
- * and those of them with one of the words in the title (the candidates a
- * title match keeps in the ranking, see kbSearchQuery).
+ * over titles and bodies, and the same over titles alone (kbSearchQuery).
  */
 export function ftsSearch(words: readonly string[], join: 'all' | 'any'): KbMatch {
   const match = ftsPrefixQuery(words, join);
-  const inTitle = `{title} : (${ftsPrefixQuery(words, 'any')})`;
-  return { match, titleMatch: join === 'all' && words.length > 1 ? `${inTitle} AND (${match})` : inTitle };
+  return { match, titleMatch: match };
 }
 
 const SNIPPET_WORDS = 24;
