@@ -105,6 +105,19 @@ export const VIEW_COUNT_CAP = 1000;
 /** A view's count as shown: "1000+" beyond the cap. */
 export const viewCountText = (count: number) => (count > VIEW_COUNT_CAP ? `${VIEW_COUNT_CAP}+` : String(count));
 
+/** The views' counts for `personId` in one statement: each walks its partial index, up to the cap. */
+export function viewCountsQuery(personId: string) {
+  const capped = (view: QueueView, assigned: boolean) =>
+    `(select count(*) from (select 1 from tickets t where ${VIEW_SQL[view].where}${
+      assigned ? ' and t.assignee_id = ?' : ''
+    } limit ${VIEW_COUNT_CAP + 1}))`;
+  return {
+    sql: `select ${capped('mine', true)} as mine, ${capped('unassigned', false)} as unassigned,
+         ${capped('waiting', true)} as waiting`,
+    params: [personId, personId],
+  };
+}
+
 const TICKET = `select t.id, t.organization_id as organizationId, t.requester_id as requesterId, t.subject, t.category,
   t.urgency, t.impact, t.priority, t.status, t.assignee_id as assigneeId, t.device_id as deviceId,
   t.license_id as licenseId, t.created_at as createdAt, t.last_activity_at as lastActivityAt,
@@ -213,16 +226,8 @@ export class TicketsRepository {
 
   /** How many tickets each view holds for `personId`, each counted through its partial index up to a cap. */
   async viewCounts(personId: string): Promise<Record<QueueView, number>> {
-    const capped = (view: QueueView, assigned: boolean) =>
-      `(select count(*) from (select 1 from tickets t where ${VIEW_SQL[view].where}${
-        assigned ? ' and t.assignee_id = ?' : ''
-      } limit ${VIEW_COUNT_CAP + 1}))`;
-    const row = await this.sql.get<Record<QueueView, number>>(
-      `select ${capped('mine', true)} as mine, ${capped('unassigned', false)} as unassigned,
-         ${capped('waiting', true)} as waiting`,
-      [personId, personId],
-    );
-    return row!;
+    const { sql, params } = viewCountsQuery(personId);
+    return (await this.sql.get<Record<QueueView, number>>(sql, params))!;
   }
 
   /** Adds a message to a ticket's conversation; its id. */
