@@ -71,7 +71,8 @@ export interface TicketListFilter {
  * then the longest waiting), `unassigned` (unresolved and unowned, newest
  * first), `waiting` (my pending tickets, waiting on the customer longest
  * first). Each condition is repeated word for word from its partial index
- * (Migration20261208000300_support_saved_searches), so SQLite walks it.
+ * (Migration20261208000300_support_saved_searches; the status a last column since
+ * Migration20261208000500_support_queue_speed, so the counts read only the index), so SQLite walks it.
  */
 export const QUEUE_VIEWS = ['mine', 'unassigned', 'waiting'] as const;
 export type QueueView = (typeof QUEUE_VIEWS)[number];
