@@ -56,18 +56,22 @@ import {
 } from '../src/modules/people/people.repository';
 import { PeopleService } from '../src/modules/people/people.service';
 import { staffListQuery, type StaffRow } from '../src/modules/people/people.repository';
-import { DEFAULT_SUPPORT_HOURS, dueLabel, parseSupportHours, slaDue } from '../src/modules/support/sla';
+import type { Principal } from '../src/common/http/principal';
+import { queuePageView } from '../src/modules/support/queue-page';
+import { parseQueue } from '../src/modules/support/queue-query';
+import { queueViewsView } from '../src/modules/support/queue-views';
 import {
-  categoryChoices,
-  CATEGORY_LABELS,
-  STATUS_LABELS as TICKET_STATUS_LABELS,
-  statusChoices,
-  ticketView,
-} from '../src/modules/support/support.view';
+  savedSearchRow,
+  visibleToQuery,
+  type Stored as StoredSavedSearch,
+} from '../src/modules/support/saved-searches.repository';
+import { DEFAULT_SUPPORT_HOURS, parseSupportHolidays, parseSupportHours } from '../src/modules/support/sla';
+import { slaView } from '../src/modules/support/sla.service';
 import {
+  queueKey,
   ticketListQuery,
-  TICKET_STATUSES,
-  type TicketListFilter,
+  viewCountsQuery,
+  type QueueView,
   type TicketRow,
 } from '../src/modules/support/tickets.repository';
 import { ACTION_COUNT_FROM_ID_SQL, FIRST_ID_SINCE_SQL } from '../src/platform/audit/audit.repository';
@@ -616,38 +620,30 @@ function billingHistoryPage(organizationId: string, query: Record<string, string
   };
 }
 
-// As the admin support controller builds /admin/support: the queue's filters,
-// ticketListQuery, the organizations' first page (organizationListQuery and
-// the people counts, as OrganizationsService.list) and the staff list for the
-// selects, the page's organization names in one statement, each row's SLA due
-// time (sla.ts itself).
-const supportHours = parseSupportHours(process.env.SUPPORT_HOURS ?? DEFAULT_SUPPORT_HOURS)!;
+// As the admin support controller builds /admin/support: the queue's view
+// and filters (parseQueue), ticketListQuery and the view's keyset, the views'
+// bounded counts (viewCountsQuery) and the saved searches the agent sees
+// (visibleToQuery) for the tabs and links (queueViewsView), the
+// organizations' first page (organizationListQuery and the people counts, as
+// OrganizationsService.list) and the staff list for the selects and the bulk
+// bar, the page's organization names in one statement, each row's SLA due time
+// (slaView: the pause and the holidays), then the page's view (queuePageView).
+const supportHours = {
+  ...parseSupportHours(process.env.SUPPORT_HOURS ?? DEFAULT_SUPPORT_HOURS)!,
+  holidays: parseSupportHolidays(process.env.SUPPORT_HOLIDAYS ?? '')!,
+};
 const supportTimeZone = process.env.SUPPORT_TIME_ZONE ?? 'UTC';
 const QUEUE_CHOICES = 200;
-const QUEUE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 function supportQueuePage(personId: string, query: Record<string, string>, now: number) {
-  const filter: TicketListFilter = {};
-  const kept: Record<string, string> = {};
-  if ((TICKET_STATUSES as readonly string[]).includes(query.status ?? '')) {
-    filter.status = query.status as TicketListFilter['status'];
-    kept.status = query.status;
-  }
-  if (QUEUE_UUID.test(query.organization ?? '')) {
-    filter.organizationId = query.organization;
-    kept.organization = query.organization;
-  }
-  const assignee = query.assignee ?? '';
-  if (assignee === 'mine') filter.assigneeId = personId;
-  else if (assignee === 'unassigned') filter.assigneeId = null;
-  else if (QUEUE_UUID.test(assignee)) filter.assigneeId = assignee;
-  if (filter.assigneeId !== undefined) kept.assignee = assignee;
-  // Priority and category are not drawn here.
+  const { filter, kept } = parseQueue(query, { personId } as Principal);
   const request = pageRequest(query, 2);
-  const found = toPage(all<TicketRow>(ticketListQuery(filter, request)), request, (r) => [r.lastActivityAt, r.id]);
+  const found = toPage(all<TicketRow>(ticketListQuery(filter, request)), request, queueKey(filter.view));
+  const counts = all<Record<QueueView, number>>(viewCountsQuery(personId))[0];
+  const saved = all<StoredSavedSearch>(visibleToQuery(personId)).map(savedSearchRow);
   const choices = { after: null, before: null, limit: QUEUE_CHOICES };
   const orgs = toPage(listOrganizations(choices), choices, (r) => [r.name, r.id]);
   countPeople(orgs.rows.map((r) => r.id));
-  const staff = all<StaffRow>(staffListQuery(undefined, choices)).slice(0, QUEUE_CHOICES);
+  const staff = toPage(all<StaffRow>(staffListQuery(undefined, choices)), choices, (r) => [r.name, r.id]);
   const ids = [...new Set(found.rows.map((r) => r.organizationId))];
   const orgNames = new Map(
     ids.length
@@ -657,42 +653,16 @@ function supportQueuePage(personId: string, query: Record<string, string>, now: 
         ])
       : [],
   );
-  const staffNames = new Map(staff.map((s) => [s.id, s.name]));
-  const due = (ticket: TicketRow) => {
-    const next = slaDue(ticket, supportHours, supportTimeZone).next;
-    if (!next) return null;
-    const kind = next.kind;
-    return {
-      kind,
-      kindLabel: kind === 'response' ? 'First response' : 'Resolution',
-      at: next.at,
-      ...dueLabel(next.at, now),
-    };
-  };
-  return {
-    title: 'Support queue',
-    breadcrumbs: [{ label: 'Support queue' }],
-    filters: kept,
-    filtered: Object.keys(kept).length > 0,
-    statusChoices: statusChoices(kept.status),
-    priorityChoices: ['P1', 'P2', 'P3', 'P4'].map((p) => ({ value: p, label: p, selected: false })),
-    categoryChoices: categoryChoices(undefined),
-    organizationChoices: orgs.rows.map((o) => ({ value: o.id, label: o.name, selected: o.id === kept.organization })),
-    assigneeChoices: [
-      { value: 'mine', label: 'Assigned to me', selected: kept.assignee === 'mine' },
-      { value: 'unassigned', label: 'Unassigned', selected: kept.assignee === 'unassigned' },
-      ...staff.map((s) => ({ value: s.id, label: s.name, selected: s.id === kept.assignee })),
-    ],
-    rows: found.rows.map((row) => ({
-      ...ticketView(row, false),
-      orgName: orgNames.get(row.organizationId) ?? '',
-      assigneeName: row.assigneeId ? (staffNames.get(row.assigneeId) ?? '—') : null,
-      due: due(row),
-    })),
-    ...pageLinks('/admin/support', kept, found),
-    statusLabels: TICKET_STATUS_LABELS,
-    categoryLabels: CATEGORY_LABELS,
-  };
+  return queuePageView({
+    personId,
+    kept,
+    page: found,
+    organizations: orgs.rows,
+    staff: staff.rows,
+    orgNames,
+    due: (row) => slaView(row, supportHours, supportTimeZone, now).next,
+    queueViews: queueViewsView(personId, kept, query, counts, saved),
+  });
 }
 
 // The devices service's summary: the organization's from device_summary, a member's through the owner index.

@@ -12,22 +12,29 @@ import {
   CATEGORIES,
   LEVELS,
   ticketListQuery,
+  viewCountsQuery,
   type Level,
   type TicketListFilter,
   type TicketStatus,
 } from '../src/modules/support/tickets.repository';
+import { visibleToQuery } from '../src/modules/support/saved-searches.repository';
 import { MODULE_CATALOG } from '../src/platform/module-host/module-catalog';
 import { PluginRegistry } from '../src/platform/plugin-host/plugin-registry';
 import { BulkInsert, generateOrganizations, LOAD, runSideBySide, SECRET, type RouteQuery } from './lib';
 
 // The helpdesk queue /admin/support as a helpdesk agent (first page, a deep
 // page by its keyset cursor, ?status=open, ?assignee=mine, one customer's
-// tickets) at 1,000 and then 100,000 tickets spread over 2,000 organizations
-// (one large customer holds 5 %), every status, priority and category, twelve
-// agents (70 % of tickets assigned), subjects as customers write them;
-// inserted straight into the table with multi-row INSERTs (no messages: the
-// queue never reads them). SeatDesk against its floor (bench/floor.ts: the
-// same ticketListQuery, the same choices' SQL, sla.ts, the same template) on
+// tickets, the "Waiting on me" view ?view=mine) at 1,000 and then 100,000
+// tickets spread over 2,000 organizations (one large customer holds 5 %),
+// every status, priority and category, twelve agents (80 % of answered
+// tickets assigned; the signed-in agent holds a third of the assigned new and
+// open ones, so their view has pages), subjects as customers write them,
+// three saved searches; inserted straight into the tables with multi-row
+// INSERTs (no messages: the queue never reads them). Every page also counts
+// the three views (bounded) and lists the saved searches. SeatDesk against
+// its floor (bench/floor.ts: the same parseQueue, ticketListQuery,
+// viewCountsQuery, saved searches' and choices' SQL, slaView, queuePageView,
+// the same template) on
 // the same database file, servers on core 1, autocannon on core 0
 // (BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS). Ratios to read:
 // 100k ÷ 1k CPU per request (target under 1.2) and SeatDesk ÷ floor (target
@@ -244,8 +251,10 @@ export async function seed(dataDir: string, tickets: number) {
         const answered = status !== 'new';
         const firstResponseAt = answered ? Math.min(lastActivityAt, createdAt + Math.floor(unit(t, 11) * DAY)) : null;
         const resolvedAt = status === 'solved' || status === 'closed' ? lastActivityAt : null;
-        // New tickets are seldom assigned yet; the rest 80 % of the time.
+        // New tickets are seldom assigned yet; the rest 80 % of the time. The signed-in agent holds a
+        // third of the assigned new and open ones (their "Waiting on me"), the others share the rest.
         const assigned = unit(t, 12) < (status === 'new' ? 0.1 : 0.8);
+        const mine = (status === 'new' || status === 'open') && unit(t, 13) < 1 / 3;
         rows.add([
           randomUUID(),
           orgId,
@@ -256,7 +265,7 @@ export async function seed(dataDir: string, tickets: number) {
           impact,
           priorityOf(urgency, impact),
           status,
-          assigned ? agents[mix(t + 17) % AGENTS] : null,
+          assigned ? (mine ? agents[0] : agents[mix(t + 17) % AGENTS]) : null,
           createdAt,
           lastActivityAt,
           lastActivityAt,
@@ -265,6 +274,14 @@ export async function seed(dataDir: string, tickets: number) {
         ]);
       }
       rows.flush();
+
+      // The agent's own saved search, another agent's shared one, and one private to another agent (not shown).
+      const searches = db.prepare(
+        'insert into support_saved_searches (id, owner_id, name, shared, query, created_at) values (?, ?, ?, ?, ?, ?)',
+      );
+      searches.run(randomUUID(), agents[0], 'My P1 tickets', 0, 'view=mine&priority=P1', now);
+      searches.run(randomUUID(), agents[1], 'Northwind Health', 1, `organization=${big.id}`, now);
+      searches.run(randomUUID(), agents[2], 'Billing', 0, 'category=billing', now);
     })();
     db.exec('analyze');
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -272,6 +289,11 @@ export async function seed(dataDir: string, tickets: number) {
       status: string;
       n: number;
     }[];
+    const mine = (
+      db
+        .prepare(`select count(*) as n from tickets where assignee_id = ? and status in ('new', 'open')`)
+        .get(agent.person.id) as { n: number }
+    ).n;
     // Page 1,000, or the middle page of a smaller list; its cursor is the row before it.
     const deepPage = Math.min(DEEP_PAGE, Math.max(2, Math.floor(tickets / PAGE / 2)));
     const before = db
@@ -285,6 +307,7 @@ export async function seed(dataDir: string, tickets: number) {
       bigOrganizationId: big.id,
       nav,
       counts,
+      mine,
       deepPage,
       deepCursor: encodeCursor([before.lastActivityAt, before.id]),
       databasePath: config.databasePath,
@@ -307,6 +330,7 @@ const routesFor = (seeded: Seeded) => [
   },
   { key: 'open', label: '/admin/support?status=open', path: '/admin/support?status=open' },
   { key: 'mine', label: '/admin/support?assignee=mine', path: '/admin/support?assignee=mine' },
+  { key: 'view-mine', label: '/admin/support?view=mine (Waiting on me)', path: '/admin/support?view=mine' },
   {
     key: 'organization',
     label: '/admin/support?organization= (the large customer)',
@@ -329,6 +353,19 @@ function routeQueries(seeded: Seeded): RouteQuery[] {
     { route: '?status=open list', index: 'tickets_status_activity_idx', ...list({ status: 'open' }) },
     { route: '?assignee=mine list', index: 'tickets_assignee_activity_idx', ...list({ assigneeId: seeded.agentId }) },
     { route: '?assignee=unassigned list', index: 'tickets_assignee_activity_idx', ...list({ assigneeId: null }) },
+    {
+      route: '?view=mine list (Waiting on me)',
+      index: 'tickets_view_mine_idx',
+      ...list({ view: 'mine', assigneeId: seeded.agentId }),
+    },
+    { route: '?view=unassigned list', index: 'tickets_view_unassigned_idx', ...list({ view: 'unassigned' }) },
+    {
+      route: '?view=waiting list',
+      index: 'tickets_view_waiting_idx',
+      ...list({ view: 'waiting', assigneeId: seeded.agentId }),
+    },
+    { route: "the views' counts (each up to 1,001)", ...viewCountsQuery(seeded.agentId) },
+    { route: 'the saved searches the agent sees', ...visibleToQuery(seeded.agentId) },
     {
       route: '?organization= list (the large customer)',
       index: 'tickets_organization_activity_idx',
@@ -382,7 +419,8 @@ export async function run(): Promise<void> {
     seed: (dataDir, scale) => seed(dataDir, scale.tickets),
     describe: (scale, seeded) =>
       `${scale.label}: ${scale.tickets} tickets (${seeded.counts.map((c) => `${c.n} ${c.status}`).join(', ')}) in ` +
-      `${ORGANIZATIONS} organizations, ${AGENTS} agents, inserted in ${seeded.seconds.toFixed(1)} s`,
+      `${ORGANIZATIONS} organizations, ${AGENTS} agents (${seeded.mine} waiting on the signed-in one), ` +
+      `inserted in ${seeded.seconds.toFixed(1)} s`,
     signIn: (seeded) => seeded.agent,
     routes: routesFor,
     queries: queriesWithIds,

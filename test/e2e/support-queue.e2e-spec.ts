@@ -4,6 +4,7 @@ import type { Principal } from '../../src/common/http/principal';
 import { SupportService } from '../../src/modules/support/support.service';
 import {
   ticketListQuery,
+  viewCountsQuery,
   type Category,
   type Level,
   type TicketStatus,
@@ -184,6 +185,19 @@ describe('support queue views, saved searches and bulk update (/admin/support)',
         expect(plan).not.toMatch(/TEMP B-TREE/);
       }
     }
+  });
+
+  it("counts the views from their indexes alone, never a ticket's row", async () => {
+    const { sql: text, params } = viewCountsQuery('00000000-0000-4000-8000-000000000001');
+    const plan = (
+      await withContext(t.app, () => t.app.get(Sql).all<{ detail: string }>(`explain query plan ${text}`, params))
+    ).map((row) => row.detail);
+    const searches = plan.filter((detail) => detail.startsWith('SEARCH'));
+    expect(searches).toEqual([
+      'SEARCH t USING COVERING INDEX tickets_view_mine_idx (assignee_id=?)',
+      'SEARCH t USING COVERING INDEX tickets_view_unassigned_idx (assignee_id=?)',
+      'SEARCH t USING COVERING INDEX tickets_view_waiting_idx (assignee_id=?)',
+    ]);
   });
 
   it('saves searches, private or shared; only the owner renames or deletes them', async () => {

@@ -4,7 +4,7 @@ import { CurrentUser, FormView, Roles, type FormViewSpec } from '../../common/ht
 import { FormPageLocals } from '../../common/http/form-page-locals';
 import { UuidParam } from '../../common/http/id-params';
 import type { AppRequest, Principal } from '../../common/http/principal';
-import { pageLinks, pageRequest } from '../../common/pagination';
+import { pageRequest } from '../../common/pagination';
 import { setFlash } from '../../common/view/flash';
 import { DevicesService } from '../devices/devices.service';
 import { LicensesService } from '../licenses/licenses.service';
@@ -17,17 +17,10 @@ import { CannedRepliesService } from './canned-replies.service';
 import { SupportGlance } from './glance';
 import { SlaService } from './sla.service';
 import { SupportService } from './support.service';
-import {
-  categoryChoices,
-  CATEGORY_LABELS,
-  levelChoices,
-  messageView,
-  STATUS_LABELS,
-  statusChoices,
-  ticketView,
-} from './support.view';
+import { levelChoices, messageView, STATUS_LABELS, statusChoices, ticketView } from './support.view';
 import { attachmentsByMessage, TicketAttachments } from './ticket-attachments';
 import { QueueViews } from './queue-views';
+import { queuePageView } from './queue-page';
 import { parseQueue, type QueueQuery } from './queue-query';
 
 const QUEUE = { label: 'Support queue', href: '/admin/support' };
@@ -144,37 +137,16 @@ export class AdminSupportController {
       this.views.of(user, kept, query),
     ]);
     const orgNames = await this.organizations.namesOf([...new Set(page.rows.map((r) => r.organizationId))]);
-    const staffNames = new Map(staff.rows.map((s) => [s.id, s.name]));
-    return {
-      title: 'Support queue',
-      breadcrumbs: [{ label: 'Support queue' }],
-      ...queueViews,
-      filters: kept,
-      filtered: Object.keys(kept).length > 0,
-      statusChoices: statusChoices(kept.status),
-      priorityChoices: ['P1', 'P2', 'P3', 'P4'].map((p) => ({ value: p, label: p, selected: p === kept.priority })),
-      categoryChoices: categoryChoices(kept.category),
-      organizationChoices: orgs.rows.map((o) => ({ value: o.id, label: o.name, selected: o.id === kept.organization })),
-      assigneeChoices: [
-        { value: 'mine', label: 'Assigned to me', selected: kept.assignee === 'mine' },
-        { value: 'unassigned', label: 'Unassigned', selected: kept.assignee === 'unassigned' },
-        ...staff.rows.map((s) => ({ value: s.id, label: s.name, selected: s.id === kept.assignee })),
-      ],
-      rows: page.rows.map((row) => ({
-        ...ticketView(row, false),
-        orgName: orgNames.get(row.organizationId) ?? '',
-        assigneeName: row.assigneeId ? (staffNames.get(row.assigneeId) ?? '—') : null,
-        due: this.sla.of(row).next,
-      })),
-      ...pageLinks('/admin/support', kept, page),
-      statusLabels: STATUS_LABELS,
-      categoryLabels: CATEGORY_LABELS,
-      bulkAssigneeChoices: staff.rows
-        .filter((s) => s.status === 'active' && s.id !== user.personId)
-        .map((s) => ({ value: s.id, label: s.name })),
-      bulkStatusChoices: statusChoices().filter((c) => c.value !== 'new'),
-      bulkImpactChoices: levelChoices(),
-    };
+    return queuePageView({
+      personId: user.personId,
+      kept,
+      page,
+      organizations: orgs.rows,
+      staff: staff.rows,
+      orgNames,
+      due: (row) => this.sla.of(row).next,
+      queueViews,
+    });
   }
 
   @Get(':id')

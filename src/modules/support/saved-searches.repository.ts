@@ -15,9 +15,18 @@ export interface SavedSearchRow {
 export const SAVED_SEARCHES_SHOWN = 100;
 
 const COLUMNS = 'id, owner_id as ownerId, name, shared, query, created_at as createdAt';
-type Stored = Omit<SavedSearchRow, 'shared'> & { shared: number };
+export type Stored = Omit<SavedSearchRow, 'shared'> & { shared: number };
 const row = (stored: Stored | undefined): SavedSearchRow | undefined =>
   stored && { ...stored, shared: stored.shared === 1 };
+
+/** The searches `personId` sees (their own and every shared one, by name); rows for `savedSearchRow`. */
+export const visibleToQuery = (personId: string) => ({
+  sql: `select ${COLUMNS} from support_saved_searches where owner_id = ? or shared = 1
+       order by name collate nocase, id limit ?`,
+  params: [personId, SAVED_SEARCHES_SHOWN],
+});
+/** A stored row as a search. */
+export const savedSearchRow = (stored: Stored): SavedSearchRow => row(stored)!;
 
 /** The support module's `support_saved_searches` table. */
 @Injectable()
@@ -26,12 +35,8 @@ export class SavedSearchesRepository {
 
   /** The searches `personId` sees: their own and every shared one, by name. */
   async visibleTo(personId: string): Promise<SavedSearchRow[]> {
-    const rows = await this.sql.all<Stored>(
-      `select ${COLUMNS} from support_saved_searches where owner_id = ? or shared = 1
-       order by name collate nocase, id limit ?`,
-      [personId, SAVED_SEARCHES_SHOWN],
-    );
-    return rows.map((r) => row(r)!);
+    const { sql, params } = visibleToQuery(personId);
+    return (await this.sql.all<Stored>(sql, params)).map(savedSearchRow);
   }
 
   /** A search `personId` may see (their own or a shared one). */

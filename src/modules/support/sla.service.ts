@@ -14,6 +14,22 @@ export interface DueView {
   paused: boolean;
 }
 
+function dueView(kind: 'response' | 'resolution', at: number | null, now: number, paused: boolean): DueView | null {
+  if (at === null) return null;
+  const label = paused ? { text: 'paused', overdue: false } : dueLabel(at, now);
+  return { kind, kindLabel: kind === 'response' ? 'First response' : 'Resolution', at, paused, ...label };
+}
+
+/** A ticket's SLA as pages show it at `now`: the next due time (first response, then resolution) and both. */
+export function slaView(ticket: SlaInput, hours: SupportHours, zone: string, now: number) {
+  const due = slaDue(ticket, hours, zone, now);
+  return {
+    next: due.next ? dueView(due.next.kind, due.next.at, now, due.paused) : null,
+    response: dueView('response', due.responseDue, now, due.paused),
+    resolution: dueView('resolution', due.resolutionDue, now, due.paused),
+  };
+}
+
 /**
  * The SLA clock under this install's support hours (`SUPPORT_HOURS`,
  * `SUPPORT_TIME_ZONE`, `SUPPORT_HOLIDAYS`), as pages show it.
@@ -31,21 +47,9 @@ export class SlaService {
     this.zone = config.supportTimeZone;
   }
 
-  private view(kind: 'response' | 'resolution', at: number | null, now: number, paused: boolean): DueView | null {
-    if (at === null) return null;
-    const label = paused ? { text: 'paused', overdue: false } : dueLabel(at, now);
-    return { kind, kindLabel: kind === 'response' ? 'First response' : 'Resolution', at, paused, ...label };
-  }
-
   /** The next due time (first response, then resolution) and both targets; null ones are met or stopped. */
   of(ticket: SlaInput): { next: DueView | null; response: DueView | null; resolution: DueView | null } {
-    const now = +this.clock.now();
-    const due = slaDue(ticket, this.hours, this.zone, now);
-    return {
-      next: due.next ? this.view(due.next.kind, due.next.at, now, due.paused) : null,
-      response: this.view('response', due.responseDue, now, due.paused),
-      resolution: this.view('resolution', due.resolutionDue, now, due.paused),
-    };
+    return slaView(ticket, this.hours, this.zone, +this.clock.now());
   }
 
   /** The business seconds from `since` to `until` (a pending period ending), for `sla_paused_seconds`. */

@@ -71,7 +71,8 @@ export interface TicketListFilter {
  * then the longest waiting), `unassigned` (unresolved and unowned, newest
  * first), `waiting` (my pending tickets, waiting on the customer longest
  * first). Each condition is repeated word for word from its partial index
- * (Migration20261208000300_support_saved_searches), so SQLite walks it.
+ * (Migration20261208000300_support_saved_searches; the status a last column since
+ * Migration20261208000500_support_queue_speed, so the counts read only the index), so SQLite walks it.
  */
 export const QUEUE_VIEWS = ['mine', 'unassigned', 'waiting'] as const;
 export type QueueView = (typeof QUEUE_VIEWS)[number];
@@ -104,6 +105,19 @@ export function queueKey(view?: QueueView): (row: TicketRow) => [number, string]
 export const VIEW_COUNT_CAP = 1000;
 /** A view's count as shown: "1000+" beyond the cap. */
 export const viewCountText = (count: number) => (count > VIEW_COUNT_CAP ? `${VIEW_COUNT_CAP}+` : String(count));
+
+/** The views' counts for `personId` in one statement: each walks its partial index, up to the cap. */
+export function viewCountsQuery(personId: string) {
+  const capped = (view: QueueView, assigned: boolean) =>
+    `(select count(*) from (select 1 from tickets t where ${VIEW_SQL[view].where}${
+      assigned ? ' and t.assignee_id = ?' : ''
+    } limit ${VIEW_COUNT_CAP + 1}))`;
+  return {
+    sql: `select ${capped('mine', true)} as mine, ${capped('unassigned', false)} as unassigned,
+         ${capped('waiting', true)} as waiting`,
+    params: [personId, personId],
+  };
+}
 
 const TICKET = `select t.id, t.organization_id as organizationId, t.requester_id as requesterId, t.subject, t.category,
   t.urgency, t.impact, t.priority, t.status, t.assignee_id as assigneeId, t.device_id as deviceId,
@@ -213,16 +227,8 @@ export class TicketsRepository {
 
   /** How many tickets each view holds for `personId`, each counted through its partial index up to a cap. */
   async viewCounts(personId: string): Promise<Record<QueueView, number>> {
-    const capped = (view: QueueView, assigned: boolean) =>
-      `(select count(*) from (select 1 from tickets t where ${VIEW_SQL[view].where}${
-        assigned ? ' and t.assignee_id = ?' : ''
-      } limit ${VIEW_COUNT_CAP + 1}))`;
-    const row = await this.sql.get<Record<QueueView, number>>(
-      `select ${capped('mine', true)} as mine, ${capped('unassigned', false)} as unassigned,
-         ${capped('waiting', true)} as waiting`,
-      [personId, personId],
-    );
-    return row!;
+    const { sql, params } = viewCountsQuery(personId);
+    return (await this.sql.get<Record<QueueView, number>>(sql, params))!;
   }
 
   /** Adds a message to a ticket's conversation; its id. */

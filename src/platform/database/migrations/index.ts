@@ -9,6 +9,7 @@ import { Migration20261207000500_support_canned_replies } from './Migration20261
 import { Migration20261208000200_ticket_merge_sla_pause } from './Migration20261208000200_ticket_merge_sla_pause';
 import { Migration20261208000300_support_saved_searches } from './Migration20261208000300_support_saved_searches';
 import { Migration20261208000400_kb_search_speed } from './Migration20261208000400_kb_search_speed';
+import { Migration20261208000500_support_queue_speed } from './Migration20261208000500_support_queue_speed';
 import { Migration20261208000600_kb_title_search } from './Migration20261208000600_kb_title_search';
 import { Migration20261205000300_devices } from './Migration20261205000300_devices';
 import { Migration20261205000400_downloads } from './Migration20261205000400_downloads';
@@ -83,6 +84,10 @@ export const MIGRATIONS = [
   {
     name: 'Migration20261208000400_kb_search_speed',
     class: Migration20261208000400_kb_search_speed,
+  },
+  {
+    name: 'Migration20261208000500_support_queue_speed',
+    class: Migration20261208000500_support_queue_speed,
   },
   { name: 'Migration20261208000600_kb_title_search', class: Migration20261208000600_kb_title_search },
 ];
