@@ -1,15 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { parse as parseDotEnv } from 'dotenv';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readEnvironment } from '../../src/platform/plugin-host/plugin-api';
 
 type Env = Record<string, string | undefined>;
-
-/** The process environment over a `.env` in the working directory, as SeatDesk reads its own settings. */
-function environment(): Env {
-  const file = join(process.cwd(), '.env');
-  return { ...(existsSync(file) ? parseDotEnv(readFileSync(file)) : {}), ...process.env };
-}
 
 function wholeNumber(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]?.trim();
@@ -49,7 +41,7 @@ export class LiveChatSettings {
   streamMaxSeconds = 300;
 
   /** The settings with what the environment (or `.env`) sets; a bad value stops SeatDesk, naming the variable. */
-  static fromEnvironment(env: Env = environment()): LiveChatSettings {
+  static fromEnvironment(env: Env = readEnvironment()): LiveChatSettings {
     const settings = new LiveChatSettings();
     settings.expireMinutes = wholeNumber(env, 'LIVE_CHAT_EXPIRE_MINUTES', settings.expireMinutes, 1, 1_440);
     settings.maxStreams = wholeNumber(env, 'LIVE_CHAT_MAX_STREAMS', settings.maxStreams, 1, 100);

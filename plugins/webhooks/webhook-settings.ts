@@ -1,15 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { parse as parseDotEnv } from 'dotenv';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readEnvironment } from '../../src/platform/plugin-host/plugin-api';
 
 type Env = Record<string, string | undefined>;
-
-/** The process environment over a `.env` in the working directory, as SeatDesk reads its own settings. */
-function environment(): Env {
-  const file = join(process.cwd(), '.env');
-  return { ...(existsSync(file) ? parseDotEnv(readFileSync(file)) : {}), ...process.env };
-}
 
 function onOff(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name]?.trim().toLowerCase();
@@ -48,7 +40,7 @@ export class WebhookSettings {
    * only its own variables, so the plugin reads its `WEBHOOKS_*` ones here; a
    * bad value stops SeatDesk from starting, naming the variable.
    */
-  static fromEnvironment(env: Env = environment()): WebhookSettings {
+  static fromEnvironment(env: Env = readEnvironment()): WebhookSettings {
     const settings = new WebhookSettings();
     settings.allowLoopback = onOff(env, 'WEBHOOKS_ALLOW_LOOPBACK', settings.allowLoopback);
     return settings;

@@ -19,6 +19,8 @@ export type { AuditEntryInput, AuditTarget } from '../audit/audit.types';
 export { AfterCommit } from '../database/after-commit';
 export { placeholders, Sql } from '../database/sql';
 export { Clock } from '../../common/clock';
+// A plugin's own settings: the environment over `.env`, read as SeatDesk reads its own.
+export { readEnvironment } from '../../config/app.config';
 export { JobRunner } from '../jobs/job-runner';
 export { Job, type JobCounts, type JobSpec } from '../jobs/job.decorator';
 
